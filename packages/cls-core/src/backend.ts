@@ -1,0 +1,24 @@
+import type { Accelerator } from './configSchema.js';
+import type { Logger } from './logger.js';
+
+export interface BackendAvailability {
+  readonly available: boolean;
+  /** Why it is or is not available, shown when the engine explains its choice. */
+  readonly reason: string;
+}
+
+/** A TensorFlow.js backend the engine may train on. */
+export interface ComputeBackend {
+  /** The tfjs backend name once active, e.g. `wasm`, `tensorflow`, `cpu`. */
+  readonly tfBackendName: string;
+  readonly device: Exclude<Accelerator, 'auto'>;
+  /** Higher is tried first under `trainer.accelerator=auto`. */
+  readonly priority: number;
+  probe(): Promise<BackendAvailability>;
+  /** Loads and activates the backend (registering any kernels it needs). */
+  activate(): Promise<void>;
+}
+
+export interface BackendContext {
+  readonly logger: Logger;
+}

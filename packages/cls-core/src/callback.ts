@@ -1,0 +1,91 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Logger } from './logger.js';
+
+export type Stage = 'fit' | 'validate' | 'test';
+
+/** A JSON-serializable value, for callback state and run summaries. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** What a callback sees of the running trainer. */
+export interface TrainerContext {
+  readonly stage: Stage;
+  /** 0-based epoch being trained (or just finished, in epoch-end hooks). */
+  readonly epoch: number;
+  readonly maxEpochs: number;
+  /** Optimizer steps taken so far. */
+  readonly globalStep: number;
+  readonly stepsPerEpoch: number;
+  /** Batches the current loop will run, for progress display. */
+  readonly batchesInLoop: number;
+  /** Learning rate of the most recent (or next) step. */
+  readonly lr: number;
+  /** Latest value of every logged metric (`train/loss`, `val/acc`, `lr`, …), like Lightning's callback_metrics. */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly runDir: string;
+  readonly logger: Logger;
+  readonly model: LayersModel;
+  readonly classes: readonly string[];
+  /** Records a metric for the current epoch; it lands in `metrics.csv` and `metrics`. */
+  log(name: string, value: number): void;
+  /** Ends training after the current epoch. */
+  requestStop(reason: string): void;
+  readonly stopRequested: boolean;
+  /** Writes a checkpoint (weights and trainer state) to `path`, atomically. */
+  saveCheckpoint(path: string): Promise<void>;
+}
+
+export interface TrainBatchInfo {
+  /** 0-based batch index within the epoch. */
+  readonly index: number;
+  readonly loss: number;
+  readonly size: number;
+}
+
+/**
+ * The lifecycle hooks, in the order they fire. Every hook is optional and may be async; the engine awaits it.
+ * A callback's `order` places it before (`pre`) or after (`post`) the others, whatever its position in config.
+ */
+export interface CallbackHooks {
+  onFitStart(context: TrainerContext): void | Promise<void>;
+  onTrainEpochStart(context: TrainerContext): void | Promise<void>;
+  onTrainBatchEnd(context: TrainerContext, batch: TrainBatchInfo): void | Promise<void>;
+  onTrainEpochEnd(context: TrainerContext): void | Promise<void>;
+  onValidationStart(context: TrainerContext): void | Promise<void>;
+  onValidationBatchEnd(context: TrainerContext, batchIndex: number): void | Promise<void>;
+  onValidationEnd(context: TrainerContext): void | Promise<void>;
+  onFitEnd(context: TrainerContext): void | Promise<void>;
+  onTestStart(context: TrainerContext): void | Promise<void>;
+  onTestBatchEnd(context: TrainerContext, batchIndex: number): void | Promise<void>;
+  onTestEnd(context: TrainerContext): void | Promise<void>;
+  onException(context: TrainerContext, error: unknown): void | Promise<void>;
+}
+
+export type CallbackHookName = keyof CallbackHooks;
+
+export const CALLBACK_HOOK_NAMES = [
+  'onFitStart',
+  'onTrainEpochStart',
+  'onTrainBatchEnd',
+  'onTrainEpochEnd',
+  'onValidationStart',
+  'onValidationBatchEnd',
+  'onValidationEnd',
+  'onFitEnd',
+  'onTestStart',
+  'onTestBatchEnd',
+  'onTestEnd',
+  'onException',
+] as const satisfies readonly CallbackHookName[];
+
+export interface Callback extends Partial<CallbackHooks> {
+  readonly name: string;
+  readonly order?: 'pre' | 'post';
+  /** The checkpoint the run should be tested with, if this callback tracks one (Lightning's best_model_path). */
+  bestModelPath?(): string | undefined;
+  /** Entries merged into `results.json` at the end of the run. */
+  summary?(): Readonly<Record<string, JsonValue>>;
+}
+
+export interface CallbackContext {
+  readonly logger: Logger;
+}

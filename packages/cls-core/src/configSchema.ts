@@ -1,0 +1,115 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * The one source of truth for the keys every run config has. Plugin nodes (`data`, `model`, `optimizer`,
+ * `scheduler`, each `callbacks.<name>` and `data.augment.<name>`) accept further keys, which are checked against
+ * the chosen plugin's own options schema by the config package.
+ */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** `int` = number of batches, `float` in (0, 1] = fraction of the split, null = all. */
+const BatchLimit = Nullable(Type.Number({ exclusiveMinimum: 0 }));
+
+export const DataConfigSchema = Type.Object(
+  {
+    name: Type.String({ description: 'Dataset plugin name.' }),
+    root: Nullable(Type.String({ minLength: 1 })),
+    batch_size: Type.Integer({ minimum: 1 }),
+    image_size: Type.Integer({ minimum: 8 }),
+    num_workers: Type.Integer({ minimum: 0, description: 'Images decoded concurrently by the input pipeline.' }),
+    mean: Type.Array(Type.Number(), { minItems: 3, maxItems: 3 }),
+    std: Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 3, maxItems: 3 }),
+    augment: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown())), {
+      description: 'Training augmentations by transform plugin name, applied in order; null disables one.',
+    }),
+  },
+  { additionalProperties: true },
+);
+
+export const ModelConfigSchema = Type.Object(
+  {
+    arch: Type.String({ description: 'Model plugin name.' }),
+    num_classes: Nullable(Type.Integer({ minimum: 2 })),
+    pretrained: Nullable(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: true },
+);
+
+export const OptimizerConfigSchema = Type.Object(
+  {
+    name: Type.String({ description: 'Optimizer plugin name.' }),
+    lr: Type.Number({ exclusiveMinimum: 0 }),
+    weight_decay: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: true },
+);
+
+export const SchedulerConfigSchema = Type.Object(
+  {
+    name: Type.String({ description: 'LR scheduler plugin name.' }),
+  },
+  { additionalProperties: true },
+);
+
+export const AcceleratorSchema = Type.Union([Type.Literal('auto'), Type.Literal('gpu'), Type.Literal('cpu')]);
+/** Lightning's precision values; TensorFlow.js trains in float32 only, so others fall back with a warning. */
+export const PrecisionSchema = Type.Union([
+  Type.Literal('32-true'),
+  Type.Literal('32'),
+  Type.Literal('16-mixed'),
+  Type.Literal('bf16-mixed'),
+  Type.Literal('16-true'),
+  Type.Literal('bf16-true'),
+]);
+
+export const TrainerConfigSchema = Type.Object(
+  {
+    max_epochs: Type.Integer({ minimum: 1 }),
+    accelerator: AcceleratorSchema,
+    precision: PrecisionSchema,
+    limit_train_batches: BatchLimit,
+    limit_val_batches: BatchLimit,
+    limit_test_batches: BatchLimit,
+    check_val_every_n_epoch: Type.Integer({ minimum: 1 }),
+    log_every_n_steps: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const HydraConfigSchema = Type.Object(
+  {
+    run: Type.Object({ dir: Type.String({ minLength: 1 }) }, { additionalProperties: true }),
+    verbose: Type.Boolean(),
+  },
+  { additionalProperties: true },
+);
+
+export const ClsConfigSchema = Type.Object(
+  {
+    task_name: Type.String(),
+    seed: Type.Integer(),
+    plugins: Type.Array(Type.String({ minLength: 1 }), {
+      description: 'npm packages or paths whose plugins are registered before the run.',
+    }),
+    tags: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]))),
+    data: DataConfigSchema,
+    model: ModelConfigSchema,
+    optimizer: OptimizerConfigSchema,
+    scheduler: SchedulerConfigSchema,
+    trainer: TrainerConfigSchema,
+    callbacks: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown()))),
+    ckpt_path: Nullable(Type.String({ minLength: 1 })),
+    paths: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    hydra: HydraConfigSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type DataConfig = Static<typeof DataConfigSchema>;
+export type ModelConfig = Static<typeof ModelConfigSchema>;
+export type OptimizerConfig = Static<typeof OptimizerConfigSchema>;
+export type SchedulerConfig = Static<typeof SchedulerConfigSchema>;
+export type TrainerConfig = Static<typeof TrainerConfigSchema>;
+export type Accelerator = Static<typeof AcceleratorSchema>;
+export type Precision = Static<typeof PrecisionSchema>;
+export type ClsConfig = Static<typeof ClsConfigSchema>;

@@ -1,0 +1,68 @@
+import type { DataConfig } from './configSchema.js';
+import type { Logger } from './logger.js';
+
+export type SplitName = 'train' | 'val' | 'test';
+
+/** One decoded image, 8-bit, interleaved (HWC). */
+export interface RawImage {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+/** A batch ready for the model: normalized float32 NHWC pixels and integer class labels. */
+export interface Batch {
+  readonly images: Float32Array;
+  readonly labels: Int32Array;
+  /** [batch, height, width, channels] */
+  readonly shape: readonly [number, number, number, number];
+}
+
+export interface BatchOptions {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  /** Seeds the order and the augmentations; the same seed and epoch give the same batches. */
+  readonly seed: number;
+  readonly epoch: number;
+  readonly augment: boolean;
+  /** Stop after this many batches. */
+  readonly limitBatches?: number;
+  readonly dropLast?: boolean;
+}
+
+export interface DataSplit {
+  readonly name: SplitName;
+  readonly size: number;
+  /** Per-class image counts, indexed like `DataModule.classes`. */
+  readonly classCounts: readonly number[];
+  /** Yields batches; the next batch is prepared while the caller works on the current one. */
+  batches(options: BatchOptions): AsyncIterable<Batch>;
+}
+
+export interface DataModule {
+  readonly classes: readonly string[];
+  readonly imageSize: number;
+  readonly channels: number;
+  readonly train: DataSplit;
+  readonly val: DataSplit | undefined;
+  readonly test: DataSplit | undefined;
+}
+
+export interface DatasetContext {
+  readonly logger: Logger;
+  readonly seed: number;
+  /** The registry, so a dataset can build the transforms named in `data.augment`. */
+  readonly createTransform: (name: string, options: Readonly<Record<string, unknown>>) => Promise<ImageTransform>;
+}
+
+export type DatasetOptions = DataConfig;
+
+/** A training-time augmentation applied to a decoded image before normalization. */
+export interface ImageTransform {
+  readonly name: string;
+  apply(image: RawImage, random: () => number): RawImage | Promise<RawImage>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- transforms need no context yet; kept for symmetry
+export interface TransformContext {}

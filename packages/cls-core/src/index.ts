@@ -1,0 +1,45 @@
+export { ClsError, isClsError, pluginError, suggest } from './errors.js';
+export type { ClsErrorCode, ClsErrorOptions } from './errors.js';
+export { createLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';
+export { createRandom, deriveSeed, shuffleInPlace } from './random.js';
+export * from './configSchema.js';
+export { CALLBACK_HOOK_NAMES } from './callback.js';
+export type {
+  Callback,
+  CallbackContext,
+  CallbackHookName,
+  CallbackHooks,
+  JsonValue,
+  Stage,
+  TrainBatchInfo,
+  TrainerContext,
+} from './callback.js';
+export type {
+  Batch,
+  BatchOptions,
+  DataModule,
+  DataSplit,
+  DatasetContext,
+  DatasetOptions,
+  ImageTransform,
+  RawImage,
+  SplitName,
+  TransformContext,
+} from './data.js';
+export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
+export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
+export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';
+export type { BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
+export { PLUGIN_KINDS, definePlugin } from './plugin.js';
+export type {
+  AnyPluginDefinition,
+  JsonSchema,
+  PluginContext,
+  PluginDefinition,
+  PluginKind,
+  PluginKinds,
+  PluginModule,
+  PluginProduct,
+} from './plugin.js';
+export { PluginRegistry } from './registry.js';

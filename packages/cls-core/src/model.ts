@@ -1,0 +1,16 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { ModelConfig } from './configSchema.js';
+import type { Logger } from './logger.js';
+
+export interface ModelContext {
+  readonly numClasses: number;
+  /** Square input side in pixels. */
+  readonly imageSize: number;
+  readonly channels: number;
+  readonly logger: Logger;
+}
+
+export type ModelOptions = ModelConfig;
+
+/** Models are tfjs-layers models taking normalized NHWC float32 images and returning logits. */
+export type ClassifierModel = LayersModel;
