@@ -1,0 +1,24 @@
+import type { AnyPluginDefinition } from '@nextplay/cls-core';
+import { PluginRegistry } from '@nextplay/cls-core';
+import { dataPlugins } from '@nextplay/cls-data';
+import { enginePlugins } from '@nextplay/cls-engine';
+import { modelPlugins } from '@nextplay/cls-models';
+import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
+import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
+import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
+import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
+
+/** Everything `cls` ships, registered exactly as an outside plugin package would be. */
+export const builtinPlugins: readonly AnyPluginDefinition[] = [
+  ...modelPlugins,
+  ...dataPlugins,
+  ...enginePlugins,
+  modelCheckpointPlugin,
+  earlyStoppingPlugin,
+  lrMonitorPlugin,
+  progressBarPlugin,
+];
+
+export function createBuiltinRegistry(): PluginRegistry {
+  return new PluginRegistry().register(...builtinPlugins);
+}

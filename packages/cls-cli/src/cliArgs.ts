@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { ClsError } from '@nextplay/cls-core';
+
+export interface CliArgs {
+  readonly command: string[];
+  readonly overrides: string[];
+  readonly cfg: 'job' | 'hydra' | 'all' | undefined;
+  readonly resolve: boolean;
+  readonly configDir: string | undefined;
+  readonly configName: string;
+  readonly info: boolean;
+  readonly verbose: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly out: string | undefined;
+}
+
+const CFG_VALUES = ['job', 'hydra', 'all'] as const;
+
+/** Splits argv into the command words, flags and Hydra overrides (anything containing `=` or starting with `~`/`+`). */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        cfg: { type: 'string', short: 'c' },
+        resolve: { type: 'boolean', default: false },
+        'config-dir': { type: 'string' },
+        'config-name': { type: 'string', default: 'train' },
+        info: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+        multirun: { type: 'boolean', short: 'm', default: false },
+        out: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new ClsError('USAGE', error instanceof Error ? error.message : String(error), {
+      hint: 'see cls --help',
+    });
+  }
+  const { values, positionals } = parsed;
+  if (values.multirun) {
+    throw new ClsError('USAGE', 'multirun (-m) is not supported yet; run one job per command');
+  }
+  const cfg = values.cfg;
+  if (cfg !== undefined && !(CFG_VALUES as readonly string[]).includes(cfg)) {
+    throw new ClsError('USAGE', `--cfg ${cfg}: expected one of ${CFG_VALUES.join(', ')}`);
+  }
+  const isOverride = (arg: string) => arg.includes('=') || arg.startsWith('~') || arg.startsWith('+');
+  return {
+    command: positionals.filter((arg) => !isOverride(arg)),
+    overrides: positionals.filter(isOverride),
+    cfg: cfg as CliArgs['cfg'],
+    resolve: values.resolve,
+    configDir: values['config-dir'],
+    configName: values['config-name'],
+    info: values.info,
+    verbose: values.verbose,
+    help: values.help,
+    version: values.version,
+    out: values.out,
+  };
+}

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { ClsError, createLogger } from '@nextplay/cls-core';
+import { prepareMnist } from '@nextplay/cls-data';
+import type { CliArgs } from '../cliArgs.js';
+import type { CliIo } from '../cliIo.js';
+
+const DATASETS = ['mnist'] as const;
+
+/** `cls data prepare mnist [--out DIR]`: writes an embedded dataset as an ImageFolder. */
+export async function dataPrepareCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const name = args.command[2];
+  if (name !== 'mnist') {
+    throw new ClsError(
+      'USAGE',
+      `cls data prepare ${name ?? ''}: unknown dataset; available: ${DATASETS.join(', ')}`.replace('  ', ' '),
+    );
+  }
+  const outDir = resolve(io.cwd, args.out ?? 'data/mnist');
+  const logger = createLogger({ level: args.verbose ? 4 : 3 });
+  const counts = await prepareMnist(outDir, { logger });
+  io.stdout(`MNIST ImageFolder at ${outDir}: ${JSON.stringify(counts)}\n`);
+  return 0;
+}

@@ -1,0 +1,16 @@
+import type { JsonValue } from '@nextplay/cls-core';
+
+const SHOWN = ['test/acc', 'test/loss', 'val/acc', 'best_model_path', 'backend', 'precision'] as const;
+
+/** The closing summary printed after a run. */
+export function formatResults(results: Readonly<Record<string, JsonValue>>, runDir: string): string {
+  const lines = SHOWN.filter((key) => results[key] !== undefined && results[key] !== null).map((key) => {
+    const value = results[key];
+    return `  ${key.padEnd(16)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`;
+  });
+  return `\nResults (${runDir}/results.json):\n${lines.join('\n')}\n`;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(4);
+}

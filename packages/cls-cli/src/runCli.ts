@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { ClsError, isClsError } from '@nextplay/cls-core';
+import { parseCliArgs, type CliArgs } from './cliArgs.js';
+import { processIo, type CliIo } from './cliIo.js';
+import { dataPrepareCommand } from './commands/dataPrepare.js';
+import { infoCommand } from './commands/info.js';
+import { trainCommand } from './commands/train.js';
+import { USAGE } from './usage.js';
+
+export const EXIT_USER_ERROR = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL_ERROR = 70;
+
+/**
+ * Runs `cls` and returns the exit code. A user error prints one line (`cls: <message>`), a stack only with
+ * --verbose; anything else is a bug and prints the stack with a request to report it.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let args: CliArgs | undefined;
+  try {
+    args = parseCliArgs(argv);
+    return await dispatch(args, io);
+  } catch (error) {
+    const verbose = args?.verbose ?? argv.includes('--verbose');
+    if (isClsError(error)) {
+      io.stderr(`cls: ${oneLine(error.message)}\n`);
+      if (verbose && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+      return error.code === 'USAGE' ? EXIT_USAGE : EXIT_USER_ERROR;
+    }
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr(`cls: internal error: ${stack}\nThis is a bug in @nextplay/cls; please report it with the command you ran.\n`);
+    return EXIT_INTERNAL_ERROR;
+  }
+}
+
+async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
+  if (args.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const [command, sub] = args.command;
+  if (args.help || command === undefined || command === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return command === undefined && !args.help ? EXIT_USAGE : 0;
+  }
+  if (args.info) return infoCommand(args, io);
+  if (command === 'train') return trainCommand(args, io);
+  if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
+  throw new ClsError('USAGE', `unknown command "${args.command.join(' ')}"`, { hint: 'see cls --help' });
+}
+
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, '; ');
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
