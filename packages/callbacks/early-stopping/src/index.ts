@@ -1,1 +1,16 @@
-export {};
+import { earlyStoppingPlugin } from './earlyStoppingPlugin.js';
+
+export { earlyStoppingPlugin, earlyStoppingPlugins } from './earlyStoppingPlugin.js';
+export { EarlyStopping } from './earlyStopping.js';
+export {
+  EARLY_STOPPING_DEFAULTS,
+  earlyStoppingOptionsSchema,
+  resolveEarlyStoppingOptions,
+} from './earlyStoppingOptions.js';
+export type { EarlyStoppingOptions, ResolvedEarlyStoppingOptions } from './earlyStoppingOptions.js';
+export { evaluateStopping, formatScore, initialStoppingState } from './stoppingCriteria.js';
+export type { StoppingDecision, StoppingState } from './stoppingCriteria.js';
+export { isBetter } from './monitorMode.js';
+export type { MonitorMode } from './monitorMode.js';
+
+export default earlyStoppingPlugin;

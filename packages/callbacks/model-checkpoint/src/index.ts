@@ -1,1 +1,17 @@
-export {};
+import { modelCheckpointPlugin } from './modelCheckpointPlugin.js';
+
+export { modelCheckpointPlugin, modelCheckpointPlugins } from './modelCheckpointPlugin.js';
+export { ModelCheckpoint } from './modelCheckpoint.js';
+export type { RankedCheckpoint } from './modelCheckpoint.js';
+export {
+  MODEL_CHECKPOINT_DEFAULTS,
+  modelCheckpointOptionsSchema,
+  resolveModelCheckpointOptions,
+} from './modelCheckpointOptions.js';
+export type { ModelCheckpointOptions, ResolvedModelCheckpointOptions } from './modelCheckpointOptions.js';
+export { parseCheckpointFilename } from './checkpointFilename.js';
+export type { CheckpointFilename } from './checkpointFilename.js';
+export { isBetter } from './monitorMode.js';
+export type { MonitorMode } from './monitorMode.js';
+
+export default modelCheckpointPlugin;

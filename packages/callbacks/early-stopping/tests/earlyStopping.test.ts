@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isClsError } from '@nextplay/cls-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EarlyStopping, type EarlyStoppingOptions } from '../src/index.js';
+import { RecordingTrainerContext } from './recordingTrainerContext.js';
+
+let runDir: string;
+let context: RecordingTrainerContext;
+
+beforeEach(async () => {
+  runDir = await mkdtemp(join(tmpdir(), 'cls-early-stopping-'));
+  context = new RecordingTrainerContext(runDir);
+});
+
+afterEach(async () => {
+  await rm(runDir, { recursive: true, force: true });
+});
+
+/** Runs epochs as the engine does (validation at each epoch end) until the trainer is asked to stop. */
+function fit(
+  callback: EarlyStopping,
+  metric: string,
+  values: readonly number[],
+  firstEpoch = 0,
+): number | undefined {
+  for (const [offset, value] of values.entries()) {
+    context.epoch = firstEpoch + offset;
+    context.metrics = { 'train/loss': 0.1, [metric]: value };
+    callback.onValidationEnd(context);
+    if (context.stopRequested) return context.epoch;
+  }
+  return undefined;
+}
+
+function create(options: EarlyStoppingOptions): EarlyStopping {
+  const callback = new EarlyStopping(options);
+  callback.onFitStart();
+  return callback;
+}
+
+describe('EarlyStopping patience', () => {
+  it('stops after `patience` checks without improvement (mode max), a tie not counting as one', () => {
+    const callback = create({});
+    const stoppedAt = fit(callback, 'val/acc', [0.9812, 0.97, 0.98, 0.9812, 0.95, 0.96, 0.99]);
+
+    expect(stoppedAt).toBe(5);
+    expect(context.stopReasons).toEqual(['val/acc did not improve in 5 epochs; best 0.9812']);
+    expect(callback.summary()).toEqual({ stopped_epoch: 5, early_stopping_best_score: 0.9812 });
+    expect(context.messages.map((m) => m.text)).toContain(
+      'early_stopping: val/acc did not improve in 5 epochs; best 0.9812; stopping after epoch 5',
+    );
+  });
+
+  it('resets the wait on improvement (mode min)', () => {
+    const callback = create({ monitor: 'val/loss', mode: 'min', patience: 3 });
+    expect(fit(callback, 'val/loss', [1.0, 0.8, 0.85, 0.9, 0.7])).toBeUndefined();
+    expect(callback.wait).toBe(0);
+    expect(callback.bestScore).toBe(0.7);
+
+    expect(fit(callback, 'val/loss', [0.75, 0.72, 0.71], 5)).toBe(7);
+    expect(context.stopReasons).toEqual(['val/loss did not improve in 3 epochs; best 0.7000']);
+    expect(callback.summary()).toEqual({ stopped_epoch: 7, early_stopping_best_score: 0.7 });
+  });
+
+  it('counts only changes larger than min_delta as improvements (mode max)', () => {
+    const callback = create({ min_delta: 0.01, patience: 2 });
+    expect(fit(callback, 'val/acc', [0.5, 0.505, 0.52, 0.525, 0.526])).toBe(4);
+    expect(callback.bestScore).toBe(0.52);
+  });
+
+  it('counts only changes larger than min_delta as improvements (mode min)', () => {
+    const callback = create({ monitor: 'val/loss', mode: 'min', min_delta: 0.1, patience: 1 });
+    expect(fit(callback, 'val/loss', [1.0, 0.95, 0.85])).toBe(1);
+    expect(callback.bestScore).toBe(1.0);
+
+    context.stopReasons = [];
+    const improving = create({ monitor: 'val/loss', mode: 'min', min_delta: 0.1, patience: 1 });
+    expect(fit(improving, 'val/loss', [1.0, 0.85], 10)).toBeUndefined();
+    expect(improving.bestScore).toBe(0.85);
+  });
+
+  it('patience 0 stops at the first check without improvement', () => {
+    expect(fit(create({ patience: 0 }), 'val/acc', [0.5, 0.6, 0.6])).toBe(2);
+  });
+});
+
+describe('EarlyStopping finite check and thresholds', () => {
+  it('stops at once when the metric is NaN or infinite', () => {
+    expect(fit(create({ monitor: 'val/loss', mode: 'min' }), 'val/loss', [0.5, Number.NaN])).toBe(1);
+    expect(context.stopReasons).toEqual(['val/loss = NaN is not finite; best 0.5000']);
+
+    context.stopReasons = [];
+    expect(fit(create({ monitor: 'val/loss', mode: 'min' }), 'val/loss', [Infinity])).toBe(0);
+    expect(context.stopReasons).toEqual(['val/loss = Infinity is not finite; best none']);
+  });
+
+  it('with check_finite false a NaN only counts as no improvement', () => {
+    const callback = create({ check_finite: false, patience: 2 });
+    expect(fit(callback, 'val/acc', [0.5, Number.NaN])).toBeUndefined();
+    expect(callback.wait).toBe(1);
+    expect(callback.bestScore).toBe(0.5);
+  });
+
+  it('stops once the metric is better than stopping_threshold', () => {
+    const callback = create({ stopping_threshold: 0.95 });
+    expect(fit(callback, 'val/acc', [0.9, 0.95, 0.96])).toBe(2);
+    expect(context.stopReasons).toEqual(['val/acc = 0.9600 reached stopping_threshold 0.95']);
+  });
+
+  it('stops once the metric is worse than divergence_threshold', () => {
+    const callback = create({ monitor: 'val/loss', mode: 'min', divergence_threshold: 10 });
+    expect(fit(callback, 'val/loss', [5, 10, 12])).toBe(2);
+    expect(context.stopReasons).toEqual(['val/loss = 12.0000 passed divergence_threshold 10']);
+  });
+});
+
+describe('EarlyStopping missing monitor', () => {
+  it('strict (default): a CONFIG_INVALID error naming the logged metrics', () => {
+    const callback = create({});
+    context.metrics = { 'val/loss': 0.3, 'train/loss': 0.4 };
+    let thrown: unknown;
+    try {
+      callback.onValidationEnd(context);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isClsError(thrown) && thrown.code).toBe('CONFIG_INVALID');
+    expect(String(thrown)).toContain(
+      'early_stopping monitors "val/acc", which was not logged; available metrics: train/loss, val/loss',
+    );
+  });
+
+  it('strict false: warns once and never stops', () => {
+    const callback = create({ strict: false, patience: 1 });
+    expect(fit(callback, 'val/loss', [0.5, 0.6, 0.7])).toBeUndefined();
+    expect(context.warnings()).toHaveLength(1);
+    expect(context.warnings()[0]).toContain('"val/acc", which was not logged');
+    expect(callback.summary()).toEqual({ stopped_epoch: null, early_stopping_best_score: null });
+  });
+});
+
+describe('EarlyStopping lifecycle', () => {
+  it('ignores validation outside fit', () => {
+    const callback = create({ patience: 0 });
+    context.stage = 'validate';
+    context.metrics = { 'val/acc': Number.NaN };
+    callback.onValidationEnd(context);
+    expect(context.stopRequested).toBe(false);
+    expect(callback.wait).toBe(0);
+  });
+
+  it('onFitStart starts over', () => {
+    const callback = create({ patience: 1 });
+    fit(callback, 'val/acc', [0.5, 0.4]);
+    expect(callback.stoppedEpoch).toBe(1);
+    callback.onFitStart();
+    expect(callback.summary()).toEqual({ stopped_epoch: null, early_stopping_best_score: null });
+    expect(callback.wait).toBe(0);
+  });
+
+  it('rejects invalid options when created directly', () => {
+    expect(() => new EarlyStopping({ patience: 1.5 })).toThrow(/patience must be an integer >= 0/);
+    expect(() => new EarlyStopping({ min_delta: -0.1 })).toThrow(/min_delta must be >= 0/);
+    expect(() => new EarlyStopping({ mode: 'up' as 'max' })).toThrow(/mode must be/);
+  });
+});
