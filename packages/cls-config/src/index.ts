@@ -1,1 +1,15 @@
-export {};
+export { composeConfig } from './composeConfig.js';
+export type { ComposeOptions, ComposeResult } from './composeConfig.js';
+export { parseOverride } from './parseOverride.js';
+export type { Override, OverrideType } from './parseOverride.js';
+export { applyOverrides } from './applyOverrides.js';
+export { resolveConfig, resolveRunDir } from './resolveConfig.js';
+export type { ResolveOptions, RunDirOptions } from './resolveConfig.js';
+export { checkConfig, validateConfig } from './validateConfig.js';
+export type { CheckResult } from './validateConfig.js';
+export type { ConfigProblem } from './schemaProblems.js';
+export { toYaml } from './toYaml.js';
+export { writeRunConfig } from './writeRunConfig.js';
+export type { RunConfigFiles, RunHydraInfo, RunRecord } from './writeRunConfig.js';
+export { listConfigGroups } from './configRepository.js';
+export type { ConfigMap } from './configTree.js';

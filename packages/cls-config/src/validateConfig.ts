@@ -1,0 +1,146 @@
+import {
+  ClsConfigSchema,
+  ClsError,
+  DataConfigSchema,
+  ModelConfigSchema,
+  OptimizerConfigSchema,
+  SchedulerConfigSchema,
+  suggest,
+  type ClsConfig,
+  type JsonSchema,
+  type PluginKind,
+  type PluginRegistry,
+} from '@nextplay/cls-core';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
+import { deepFreeze } from './deepFreeze.js';
+import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
+
+export interface CheckResult {
+  /** The validated config, plugin defaults filled in, deeply frozen; absent when there are errors. */
+  readonly config?: ClsConfig;
+  readonly errors: readonly ConfigProblem[];
+}
+
+/** A config node that a plugin is created from. */
+interface PluginNode {
+  readonly path: readonly string[];
+  readonly kind: PluginKind;
+  /** The key naming the plugin (`model.arch`); absent when the node's own key is the name (`callbacks.<name>`). */
+  readonly nameKey: string | undefined;
+  readonly name: string;
+  readonly node: ConfigMap;
+  /** Keys cls-core's schema already defines for this node. */
+  readonly baseKeys: readonly string[];
+}
+
+// Plugin schemas come from third parties: unknown keywords are tolerated rather than fatal (strict: false).
+const ajv = new Ajv({ useDefaults: true, allErrors: true, verbose: true, strict: false });
+let baseValidator: ValidateFunction | undefined;
+
+/**
+ * Checks a resolved config against cls-core's schema and each plugin node against its plugin's options schema
+ * (filling the plugins' defaults), and reports every problem. Works on a copy.
+ */
+export function checkConfig(resolved: unknown, registry: PluginRegistry): CheckResult {
+  const config: unknown = cloneTree(resolved);
+  baseValidator ??= ajv.compile(ClsConfigSchema);
+  const errors: ConfigProblem[] = [];
+  if (!baseValidator(config)) errors.push(...problemsFromAjv(baseValidator.errors ?? [], []));
+  if (isConfigMap(config)) {
+    for (const node of pluginNodes(config)) errors.push(...checkPluginNode(node, registry));
+  }
+  if (errors.length > 0) return { errors };
+  return { config: deepFreeze(config as ClsConfig), errors };
+}
+
+/** `checkConfig`, throwing one `CONFIG_INVALID` error whose message lists every problem, `; `-separated. */
+export function validateConfig(resolved: unknown, registry: PluginRegistry): ClsConfig {
+  const { config, errors } = checkConfig(resolved, registry);
+  if (config === undefined) {
+    const lines = errors.map(({ path, message }) => (path === '' ? message : `${path}: ${message}`));
+    throw new ClsError('CONFIG_INVALID', lines.join('; '));
+  }
+  return config;
+}
+
+function pluginNodes(config: ConfigMap): PluginNode[] {
+  const nodes: PluginNode[] = [];
+  const named = (
+    key: string,
+    kind: PluginKind,
+    nameKey: string,
+    baseSchema: { properties: object },
+  ): void => {
+    const node = config[key];
+    if (!isConfigMap(node) || typeof node[nameKey] !== 'string') return;
+    nodes.push({
+      path: [key],
+      kind,
+      nameKey,
+      name: node[nameKey],
+      node,
+      baseKeys: Object.keys(baseSchema.properties),
+    });
+  };
+  const keyed = (path: readonly string[], parent: unknown, kind: PluginKind): void => {
+    if (!isConfigMap(parent)) return;
+    for (const [name, node] of Object.entries(parent)) {
+      if (isConfigMap(node))
+        nodes.push({ path: [...path, name], kind, nameKey: undefined, name, node, baseKeys: [] });
+    }
+  };
+  named('data', 'dataset', 'name', DataConfigSchema);
+  if (isConfigMap(config.data)) keyed(['data', 'augment'], config.data.augment, 'transform');
+  named('model', 'model', 'arch', ModelConfigSchema);
+  named('optimizer', 'optimizer', 'name', OptimizerConfigSchema);
+  named('scheduler', 'scheduler', 'name', SchedulerConfigSchema);
+  keyed(['callbacks'], config.callbacks, 'callback');
+  return nodes;
+}
+
+function checkPluginNode(plugin: PluginNode, registry: PluginRegistry): ConfigProblem[] {
+  const { path, kind, name, node, baseKeys } = plugin;
+  if (!registry.has(kind, name)) {
+    const names = registry.names(kind);
+    const [close] = suggest(name, names);
+    const available = names.length > 0 ? names.join(', ') : 'none registered';
+    return [
+      {
+        path: joinPath(path, plugin.nameKey === undefined ? [] : [plugin.nameKey]),
+        message: `no ${kind} plugin named "${name}" (${close === undefined ? '' : `did you mean ${close}? `}available: ${available})`,
+      },
+    ];
+  }
+  const schema: JsonSchema = registry.get(kind, name).optionsSchema;
+  const properties = isConfigMap(schema.properties) ? Object.keys(schema.properties) : [];
+  const closed = schema.additionalProperties === false;
+  const problems: ConfigProblem[] = [];
+  const options: ConfigMap = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (properties.includes(key) || (!closed && !baseKeys.includes(key))) options[key] = value;
+    else if (!baseKeys.includes(key)) {
+      problems.push({
+        path: joinPath(path, [key]),
+        message: unknownKeyMessage(key, [...baseKeys, ...properties]),
+      });
+    }
+  }
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return [
+      ...problems,
+      {
+        path: joinPath(path, []),
+        message: `${kind} plugin "${name}" has an invalid optionsSchema: ${reason}`,
+      },
+    ];
+  }
+  if (!validate(options)) problems.push(...problemsFromAjv(validate.errors ?? [], path));
+  // Defaults ajv filled in join the node after the keys it already had.
+  Object.assign(node, options);
+  return problems;
+}

@@ -1,0 +1,131 @@
+import { definePlugin, PluginRegistry, type JsonSchema, type PluginKind } from '@nextplay/cls-core';
+
+// Small, real plugin definitions with option schemas; composition and validation never create them.
+const PACKAGE = '@nextplay/cls-config-tests';
+
+function notUsed(): never {
+  throw new Error('not used in this test');
+}
+
+function options(properties: Record<string, JsonSchema>): JsonSchema {
+  return { type: 'object', properties, additionalProperties: false };
+}
+
+function plugin<K extends PluginKind>(kind: K, name: string, optionsSchema: JsonSchema) {
+  return definePlugin({
+    kind,
+    name,
+    package: PACKAGE,
+    description: `${name} (test)`,
+    optionsSchema,
+    create: notUsed,
+  });
+}
+
+const monitor = { type: 'string', minLength: 1, default: 'val/loss' };
+const mode = { enum: ['min', 'max'], default: 'min' };
+const pair = (low: number, high: number): JsonSchema => ({
+  type: 'array',
+  items: { type: 'number', exclusiveMinimum: 0 },
+  minItems: 2,
+  maxItems: 2,
+  default: [low, high],
+});
+const betas = pair(0.9, 0.999);
+
+export function createTestRegistry(): PluginRegistry {
+  const resnet = options({
+    dropout: { type: 'number', minimum: 0, maximum: 1, default: 0 },
+    zero_init_residual: { type: 'boolean', default: true },
+    seed: { type: ['integer', 'null'], default: null },
+  });
+  return new PluginRegistry().register(
+    plugin('model', 'resnet18', resnet),
+    plugin('model', 'resnet50', resnet),
+    plugin('dataset', 'imagefolder', options({ cache_decoded: { type: 'boolean', default: false } })),
+    plugin(
+      'dataset',
+      'mnist',
+      options({ train_limit: { type: ['integer', 'null'], minimum: 1, default: null } }),
+    ),
+    plugin(
+      'optimizer',
+      'adam',
+      options({
+        betas,
+        eps: { type: 'number', exclusiveMinimum: 0, default: 1e-8 },
+        amsgrad: { type: 'boolean', default: false },
+      }),
+    ),
+    plugin(
+      'optimizer',
+      'adamw',
+      options({ betas, eps: { type: 'number', exclusiveMinimum: 0, default: 1e-8 } }),
+    ),
+    plugin(
+      'optimizer',
+      'sgd',
+      options({
+        momentum: { type: 'number', minimum: 0, default: 0 },
+        nesterov: { type: 'boolean', default: false },
+      }),
+    ),
+    plugin('scheduler', 'constant', options({})),
+    plugin(
+      'scheduler',
+      'cosine',
+      options({
+        warmup_epochs: { type: 'number', minimum: 0, default: 0 },
+        warmup_start_factor: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.01 },
+        min_lr: { type: 'number', minimum: 0, default: 0 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'model_checkpoint',
+      options({
+        monitor,
+        mode,
+        save_last: { type: 'boolean', default: true },
+        save_top_k: { type: 'integer', minimum: -1, default: 1 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'early_stopping',
+      options({
+        monitor,
+        mode,
+        patience: { type: 'integer', minimum: 0, default: 3 },
+        min_delta: { type: 'number', minimum: 0, default: 0 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'lr_monitor',
+      options({ logging_interval: { enum: ['epoch', 'step'], default: 'epoch' } }),
+    ),
+    plugin(
+      'callback',
+      'progress_bar',
+      options({ refresh_rate: { type: 'integer', minimum: 0, default: 1 } }),
+    ),
+    plugin('transform', 'random_resized_crop', options({ scale: pair(0.08, 1), ratio: pair(0.75, 1.3333) })),
+    plugin(
+      'transform',
+      'horizontal_flip',
+      options({ p: { type: 'number', minimum: 0, maximum: 1, default: 0.5 } }),
+    ),
+    plugin('transform', 'random_rotation', options({ degrees: { type: 'number', minimum: 0, default: 10 } })),
+    plugin(
+      'transform',
+      'color_jitter',
+      options({
+        brightness: { type: 'number', minimum: 0, default: 0 },
+        contrast: { type: 'number', minimum: 0, default: 0 },
+        saturation: { type: 'number', minimum: 0, default: 0 },
+        hue: { type: 'number', minimum: 0, maximum: 0.5, default: 0 },
+      }),
+    ),
+  );
+}
