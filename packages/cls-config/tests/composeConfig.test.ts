@@ -30,9 +30,9 @@ describe('composeConfig: defaults list', () => {
       'plugins',
       'ckpt_path',
       'data',
-      'model',
       'optimizer',
       'scheduler',
+      'model',
       'trainer',
       'callbacks',
       'paths',
@@ -158,10 +158,11 @@ describe('composeConfig: experiments', () => {
   it('the command line wins over an experiment', () => {
     const { config, choices } = compose('experiment=mnist', 'data=imagefolder', 'optimizer=sgd', 'seed=3');
     expect(choices).toMatchObject({ data: 'imagefolder', optimizer: 'sgd', experiment: 'mnist' });
+    // sgd's own lr and weight_decay are overridden by the model's tuned values, then by the experiment's
     expect(config.optimizer).toEqual({
       name: 'sgd',
       lr: 0.002,
-      weight_decay: 0.0001,
+      weight_decay: 0,
       momentum: 0.9,
       nesterov: false,
     });
