@@ -38,12 +38,12 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
+  if (args.info) return infoCommand(args, io);
   const [command, sub] = args.command;
   if (args.help || command === undefined || command === 'help') {
     io.stdout(`${USAGE}\n`);
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
-  if (args.info) return infoCommand(args, io);
   if (command === 'train') return trainCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
   throw new ClsError('USAGE', `unknown command "${args.command.join(' ')}"`, { hint: 'see cls --help' });

@@ -40,10 +40,7 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   writeRunConfig(runDir, {
     config,
     overrides: composed.overrides,
-    choices: composed.choices,
-    configName: args.configName,
-    configDirs,
-    cwd: io.cwd,
+    hydra: { choices: composed.choices, configName: args.configName, configDirs, cwd: io.cwd, runDir },
   });
   logger.info(`run directory: ${runDir}`);
 
@@ -59,7 +56,7 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
     const results = await fit({ config, registry, runDir, logger, signal: controller.signal });
     io.stdout(formatResults(results, runDir));
     if (controller.signal.aborted) {
-      logger.warn(`interrupted; resume with: cls train ${[...composed.overrides, `ckpt_path=${join(runDir, 'checkpoints', 'last')}`].join(' ')}`);
+      logger.warn(`interrupted; resume with: cls train ${[...composed.overrides.task, `ckpt_path=${join(runDir, 'checkpoints', 'last')}`].join(' ')}`);
       return EXIT_INTERRUPTED;
     }
     return 0;
