@@ -49,10 +49,12 @@ export interface CallbackHooks {
   onFitStart(context: TrainerContext): void | Promise<void>;
   onTrainEpochStart(context: TrainerContext): void | Promise<void>;
   onTrainBatchEnd(context: TrainerContext, batch: TrainBatchInfo): void | Promise<void>;
-  onTrainEpochEnd(context: TrainerContext): void | Promise<void>;
+  /** Validation runs at the end of each training epoch (every `check_val_every_n_epoch`), as in Lightning. */
   onValidationStart(context: TrainerContext): void | Promise<void>;
   onValidationBatchEnd(context: TrainerContext, batchIndex: number): void | Promise<void>;
   onValidationEnd(context: TrainerContext): void | Promise<void>;
+  /** After validation: the epoch's train and val metrics are both in `context.metrics`. */
+  onTrainEpochEnd(context: TrainerContext): void | Promise<void>;
   onFitEnd(context: TrainerContext): void | Promise<void>;
   onTestStart(context: TrainerContext): void | Promise<void>;
   onTestBatchEnd(context: TrainerContext, batchIndex: number): void | Promise<void>;
@@ -66,10 +68,10 @@ export const CALLBACK_HOOK_NAMES = [
   'onFitStart',
   'onTrainEpochStart',
   'onTrainBatchEnd',
-  'onTrainEpochEnd',
   'onValidationStart',
   'onValidationBatchEnd',
   'onValidationEnd',
+  'onTrainEpochEnd',
   'onFitEnd',
   'onTestStart',
   'onTestBatchEnd',

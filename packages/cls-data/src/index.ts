@@ -1,1 +1,50 @@
-export {};
+export { dataPlugins } from './dataPlugins.js';
+export { imageFolderDataset } from './imageFolderDataset.js';
+export { createImageFolderDataModule } from './imageFolderDataModule.js';
+export type { ImageFolderDataModule } from './imageFolderDataModule.js';
+export {
+  CACHE_BUDGET_BYTES,
+  imageFolderOptionsSchema,
+  resolveImageFolderSettings,
+} from './imageFolderOptions.js';
+export type {
+  ImageFolderOptions,
+  ImageFolderPluginOptions,
+  ImageFolderSettings,
+} from './imageFolderOptions.js';
+export { ImageFolderSplit } from './imageFolderSplit.js';
+export type { ImagePipelineSettings } from './imageFolderSplit.js';
+export { CLASSES_CSV, SPLIT_FOLDER_NAMES, scanImageFolder } from './scanImageFolder.js';
+export type { ImageEntry, ImageFolderScan, ScannedSplit, SplitLayout } from './scanImageFolder.js';
+export { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
+export { sortClassNames } from './sortClassNames.js';
+export { RESIZE_MODES, decodeImage } from './decodeImage.js';
+export type { ResizeMode } from './decodeImage.js';
+export { decodeBmp } from './decodeBmp.js';
+export { decodePngAtSize } from './decodePng.js';
+export { createPixelNormalizer } from './normalizePixels.js';
+export { ConcurrencyLimiter } from './concurrencyLimiter.js';
+export { mnistDataset, ensureMnistImageFolder } from './mnist/mnistDataset.js';
+export { MNIST_MARKER, prepareMnist, readMnistMarker } from './mnist/prepareMnist.js';
+export type { MnistCounts, PrepareMnistOptions } from './mnist/prepareMnist.js';
+export { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, readIdxImages, readIdxLabels } from './mnist/idx.js';
+export type { IdxImages } from './mnist/idx.js';
+export { mnistFiles } from './mnist/mnistFiles.js';
+export type { MnistFiles } from './mnist/mnistFiles.js';
+export { encodePng } from './mnist/encodePng.js';
+export {
+  createRandomResizedCrop,
+  randomCropBox,
+  randomResizedCropTransform,
+  resizeCrop,
+} from './transforms/randomResizedCrop.js';
+export type { CropBox, RandomResizedCropOptions } from './transforms/randomResizedCrop.js';
+export { createHorizontalFlip, horizontalFlipTransform } from './transforms/horizontalFlip.js';
+export type { HorizontalFlipOptions } from './transforms/horizontalFlip.js';
+export { createRandomRotation, randomRotationTransform } from './transforms/randomRotation.js';
+export type { RandomRotationOptions } from './transforms/randomRotation.js';
+export { colorJitterTransform, createColorJitter } from './transforms/colorJitter.js';
+export type { ColorJitterOptions } from './transforms/colorJitter.js';
+export { createRandomErasing, randomErasingTransform } from './transforms/randomErasing.js';
+export type { RandomErasingOptions } from './transforms/randomErasing.js';
+export type { Fill } from './transforms/bilinear.js';

@@ -1,1 +1,29 @@
-export {};
+export { fit } from './training/fit.js';
+export type { FitOptions, RunResults } from './training/fit.js';
+export { selectBackend } from './backends/selectBackend.js';
+export type { SelectedBackend } from './backends/selectBackend.js';
+export { enginePlugins } from './enginePlugins.js';
+export {
+  backendPlugins,
+  cpuBackendPlugin,
+  tfjsNodeBackendPlugin,
+  tfjsNodeGpuBackendPlugin,
+  wasmBackendPlugin,
+} from './backends/backendPlugins.js';
+export { Sgd, sgdPlugin } from './optimizers/sgd.js';
+export type { SgdOptions } from './optimizers/sgd.js';
+export { Adam, adamPlugin, adamwPlugin } from './optimizers/adam.js';
+export type { AdamOptions } from './optimizers/adam.js';
+export { CosineScheduler, cosinePlugin } from './schedulers/cosine.js';
+export type { CosineOptions } from './schedulers/cosine.js';
+export { ConstantScheduler, constantPlugin } from './schedulers/constant.js';
+export { StepDecayScheduler, multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
+export { saveCheckpoint } from './checkpoint/saveCheckpoint.js';
+export type { TrainerState } from './checkpoint/saveCheckpoint.js';
+export { loadCheckpointModel, loadCheckpointWeights, loadTrainerState } from './checkpoint/loadCheckpoint.js';
+export { MODEL_JSON, TRAINER_STATE_JSON, WEIGHTS_BIN } from './checkpoint/checkpointFiles.js';
+export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/registerWasmTrainingKernels.js';
+export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
+export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
+export { limitBatches } from './training/batchLimit.js';
+export { ENGINE_PACKAGE } from './enginePackage.js';

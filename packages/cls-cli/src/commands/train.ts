@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger, type ClsConfig } from '@nextplay/cls-core';
 import { composeConfig, resolveConfig, resolveRunDir, toYaml, validateConfig, writeRunConfig } from '@nextplay/cls-config';
@@ -56,7 +56,12 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
     const results = await fit({ config, registry, runDir, logger, signal: controller.signal });
     io.stdout(formatResults(results, runDir));
     if (controller.signal.aborted) {
-      logger.warn(`interrupted; resume with: cls train ${[...composed.overrides.task, `ckpt_path=${join(runDir, 'checkpoints', 'last')}`].join(' ')}`);
+      const last = join(runDir, 'checkpoints', 'last');
+      logger.warn(
+        existsSync(last)
+          ? `interrupted; continue from the last completed epoch with: cls train ${[...composed.overrides.task, `ckpt_path=${last}`].join(' ')}`
+          : 'interrupted before the first epoch completed; no checkpoint was written',
+      );
       return EXIT_INTERRUPTED;
     }
     return 0;

@@ -1,0 +1,19 @@
+import type { AnyPluginDefinition } from '@nextplay/cls-core';
+import { imageFolderDataset } from './imageFolderDataset.js';
+import { mnistDataset } from './mnist/mnistDataset.js';
+import { colorJitterTransform } from './transforms/colorJitter.js';
+import { horizontalFlipTransform } from './transforms/horizontalFlip.js';
+import { randomErasingTransform } from './transforms/randomErasing.js';
+import { randomResizedCropTransform } from './transforms/randomResizedCrop.js';
+import { randomRotationTransform } from './transforms/randomRotation.js';
+
+/** Every plugin of this package: the datasets and the augmentations. */
+export const dataPlugins: readonly AnyPluginDefinition[] = [
+  imageFolderDataset,
+  mnistDataset,
+  randomResizedCropTransform,
+  horizontalFlipTransform,
+  randomRotationTransform,
+  colorJitterTransform,
+  randomErasingTransform,
+];

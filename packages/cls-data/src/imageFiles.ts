@@ -1,0 +1,18 @@
+import { extname } from 'node:path';
+
+/** Extensions read as images (compared case-insensitively), as in torchvision's ImageFolder plus WebP. */
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.webp',
+  '.bmp',
+  '.gif',
+  '.tif',
+  '.tiff',
+];
+
+/** True for a visible file name with an image extension. */
+export function isImageFileName(name: string): boolean {
+  return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+}

@@ -1,0 +1,203 @@
+import {
+  ClsError,
+  createRandom,
+  deriveSeed,
+  shuffleInPlace,
+  type Batch,
+  type BatchOptions,
+  type DataSplit,
+  type ImageTransform,
+  type RawImage,
+  type SplitName,
+} from '@nextplay/cls-core';
+import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
+import { decodeImage, type ResizeMode } from './decodeImage.js';
+import { createPixelNormalizer } from './normalizePixels.js';
+import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
+
+export interface ImagePipelineSettings {
+  readonly imageSize: number;
+  readonly resize: ResizeMode;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  /** Applied in order to each training image when `BatchOptions.augment` is set. */
+  readonly transforms: readonly ImageTransform[];
+  /**
+   * Bounds the images decoding at once (`num_workers`) while the pipeline waits for them; shared by the splits
+   * of a dataset. The next batch is released past the bound when a batch is handed over.
+   */
+  readonly decoder: ConcurrencyLimiter;
+  /** Batches prepared ahead of the one the caller holds; 0 prepares each batch only when asked for. */
+  readonly prefetchBatches: number;
+  /** Keep every decoded, resized image (before augmentation) in memory after its first use. */
+  readonly cache: boolean;
+}
+
+interface IterationState {
+  stopped: boolean;
+}
+
+class IterationStopped extends Error {}
+
+/**
+ * One split of an ImageFolder: decodes with sharp on libuv's threads, augments, normalizes, and keeps the next
+ * batches in preparation while the caller works on the current one.
+ */
+export class ImageFolderSplit implements DataSplit {
+  readonly name: SplitName;
+  readonly size: number;
+  readonly classCounts: readonly number[];
+  /** The split folder. */
+  readonly dir: string;
+  readonly #images: readonly ImageEntry[];
+  readonly #settings: ImagePipelineSettings;
+  readonly #normalize: ReturnType<typeof createPixelNormalizer>;
+  readonly #cache: (RawImage | undefined)[] | undefined;
+
+  constructor(split: ScannedSplit, settings: ImagePipelineSettings) {
+    this.name = split.name;
+    this.dir = split.dir;
+    this.size = split.images.length;
+    this.classCounts = split.classCounts;
+    this.#images = split.images;
+    this.#settings = settings;
+    this.#normalize = createPixelNormalizer(settings.mean, settings.std);
+    this.#cache = settings.cache ? new Array<RawImage | undefined>(this.size) : undefined;
+  }
+
+  get cached(): boolean {
+    return this.#cache !== undefined;
+  }
+
+  /** Number of batches `batches(options)` yields. */
+  batchCount(options: Pick<BatchOptions, 'batchSize' | 'limitBatches' | 'dropLast'>): number {
+    assertBatchSize(options.batchSize);
+    const full =
+      options.dropLast === true
+        ? Math.floor(this.size / options.batchSize)
+        : Math.ceil(this.size / options.batchSize);
+    return options.limitBatches === undefined
+      ? full
+      : Math.min(full, Math.max(0, Math.floor(options.limitBatches)));
+  }
+
+  batches(options: BatchOptions): AsyncIterable<Batch> {
+    const plan = this.#plan(options);
+    return this.#iterate(plan, options);
+  }
+
+  /** Image `index` decoded and resized (not augmented), from the cache when it is on. */
+  async loadImage(index: number): Promise<RawImage> {
+    return this.#load(index, { stopped: false });
+  }
+
+  /** Path and label of image `index`, in the split's (class, path) order. */
+  entry(index: number): ImageEntry {
+    const entry = this.#images[index];
+    if (entry === undefined) {
+      throw new RangeError(`image index ${index} is outside ${this.name} (size ${this.size})`);
+    }
+    return entry;
+  }
+
+  #plan(options: BatchOptions): number[][] {
+    const count = this.batchCount(options);
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
+    return Array.from({ length: count }, (_, b) =>
+      order.slice(b * options.batchSize, (b + 1) * options.batchSize),
+    );
+  }
+
+  async *#iterate(plan: readonly number[][], options: BatchOptions): AsyncGenerator<Batch> {
+    const state: IterationState = { stopped: false };
+    const pending: { readonly batch: Promise<Batch>; readonly group: object }[] = [];
+    let started = 0;
+    try {
+      for (let b = 0; b < plan.length; b++) {
+        for (; started < plan.length && started <= b + this.#settings.prefetchBatches; started++) {
+          const group = {};
+          const batch = this.#prepareBatch(plan[started] ?? [], options, state, group);
+          batch.catch(() => undefined); // a failure surfaces when that batch is awaited, not as an unhandled rejection
+          pending.push({ batch, group });
+        }
+        const current = pending.shift();
+        if (current === undefined) break;
+        const batch = await current.batch;
+        // The caller's training step may block the main thread, which alone can start queued decodes: send the
+        // whole next batch to sharp now, so it decodes on libuv's threads meanwhile.
+        const following = pending[0];
+        if (following !== undefined) this.#settings.decoder.startGroup(following.group);
+        yield batch;
+      }
+    } finally {
+      state.stopped = true;
+    }
+  }
+
+  async #prepareBatch(
+    indices: readonly number[],
+    options: BatchOptions,
+    state: IterationState,
+    group: object,
+  ): Promise<Batch> {
+    const size = this.#settings.imageSize;
+    const imageLength = size * size * 3;
+    const images = new Float32Array(indices.length * imageLength);
+    const labels = Int32Array.from(indices, (index) => this.entry(index).label);
+    await Promise.all(
+      indices.map(async (index, slot) => {
+        const image = await this.#prepareImage(index, options, state, group);
+        this.#normalize(image.data, images, slot * imageLength);
+      }),
+    );
+    return { images, labels, shape: [indices.length, size, size, 3] };
+  }
+
+  async #prepareImage(
+    index: number,
+    options: BatchOptions,
+    state: IterationState,
+    group: object,
+  ): Promise<RawImage> {
+    const decoded = await this.#load(index, state, group);
+    const transforms = this.#settings.transforms;
+    if (!options.augment || transforms.length === 0) return decoded;
+    const random = createRandom(deriveSeed(options.seed, options.epoch, index));
+    // Transforms may work in place; the cached pixels must stay as decoded.
+    let image: RawImage = { ...decoded, data: decoded.data.slice() };
+    for (const transform of transforms) {
+      image = await transform.apply(image, random);
+      if (
+        image.width !== decoded.width ||
+        image.height !== decoded.height ||
+        image.channels !== decoded.channels
+      ) {
+        throw new ClsError(
+          'PLUGIN_FAILED',
+          `transform "${transform.name}" returned a ${image.width}×${image.height}×${image.channels} image; expected ${decoded.width}×${decoded.height}×${decoded.channels}`,
+        );
+      }
+    }
+    return image;
+  }
+
+  async #load(index: number, state: IterationState, group?: object): Promise<RawImage> {
+    const cached = this.#cache?.[index];
+    if (cached !== undefined) return cached;
+    const { path } = this.entry(index);
+    const { imageSize, resize } = this.#settings;
+    const image = await this.#settings.decoder.run(() => {
+      if (state.stopped) return Promise.reject(new IterationStopped());
+      return decodeImage(path, imageSize, resize);
+    }, group);
+    if (this.#cache !== undefined) this.#cache[index] = image;
+    return image;
+  }
+}
+
+function assertBatchSize(batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  }
+}

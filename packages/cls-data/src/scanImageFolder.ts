@@ -1,0 +1,289 @@
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ClsError, type SplitName } from '@nextplay/cls-core';
+import { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
+import { parseCsv } from './parseCsv.js';
+import { compareCodePoints, sortClassNames } from './sortClassNames.js';
+
+export interface ImageEntry {
+  readonly path: string;
+  /** Index into `ImageFolderScan.classes`. */
+  readonly label: number;
+}
+
+/** `class_folders`: one folder per class. `classes_csv`: flat images plus Roboflow's one-hot `_classes.csv`. */
+export type SplitLayout = 'class_folders' | 'classes_csv';
+
+export interface ScannedSplit {
+  readonly name: SplitName;
+  /** Absolute path of the split folder (`train/`, `valid/`, `val/` or `test/`). */
+  readonly dir: string;
+  readonly layout: SplitLayout;
+  /** Every image, ordered by class index, then path. */
+  readonly images: readonly ImageEntry[];
+  /** Image paths by class name, for every class of the dataset. */
+  readonly files: Readonly<Record<string, readonly string[]>>;
+  /** Image counts indexed like `ImageFolderScan.classes`. */
+  readonly classCounts: readonly number[];
+}
+
+export interface ImageFolderScan {
+  readonly root: string;
+  /** Class names from `train/`, in label order. */
+  readonly classes: readonly string[];
+  readonly train: ScannedSplit;
+  readonly val: ScannedSplit | undefined;
+  readonly test: ScannedSplit | undefined;
+  /** What was ignored or chosen along the way, worth a log line each. */
+  readonly warnings: readonly string[];
+}
+
+/** Folder names accepted for each split, in order of preference (compared case-insensitively). */
+export const SPLIT_FOLDER_NAMES: Readonly<Record<SplitName, readonly string[]>> = {
+  train: ['train'],
+  val: ['valid', 'val', 'validation'],
+  test: ['test'],
+};
+
+export const CLASSES_CSV = '_classes.csv';
+
+interface FoundSplit {
+  readonly name: SplitName;
+  readonly dir: string;
+  readonly layout: SplitLayout;
+  /** What the user should look at when the split is empty: the folder or its CSV. */
+  readonly source: string;
+  readonly byClass: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Reads an ImageFolder root (Roboflow's classification export): `train/` (required), `valid/` or `val/`, `test/`,
+ * each with one folder per class, or flat images plus `_classes.csv`. Checks what a run needs and throws a
+ * `ClsError` naming the problem: a missing root or train split, an empty split, a class absent from train.
+ */
+export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
+  const rootDir = resolve(root);
+  await assertDirectory(rootDir);
+  const warnings: string[] = [];
+  const entries = await listDirectory(rootDir);
+  const splitDirs = new Map<SplitName, string>();
+  for (const split of ['train', 'val', 'test'] as const) {
+    const candidates = SPLIT_FOLDER_NAMES[split].flatMap((folder) =>
+      entries
+        .filter((entry) => entry.isDirectory && entry.name.toLowerCase() === folder)
+        .map((entry) => entry.name),
+    );
+    const [chosen, ...ignored] = candidates;
+    if (chosen === undefined) continue;
+    if (ignored.length > 0) {
+      warnings.push(
+        `using ${chosen}/ as the ${split} split and ignoring ${ignored.map((n) => `${n}/`).join(', ')}`,
+      );
+    }
+    splitDirs.set(split, join(rootDir, chosen));
+  }
+
+  const trainDir = splitDirs.get('train');
+  if (trainDir === undefined) throw await missingTrainError(rootDir, entries);
+
+  const train = await readSplit('train', trainDir, warnings);
+  const classes = sortClassNames(train.byClass.keys());
+  const classIndex = new Map(classes.map((name, index) => [name, index]));
+  const others: Partial<Record<SplitName, FoundSplit>> = {};
+  for (const split of ['val', 'test'] as const) {
+    const dir = splitDirs.get(split);
+    if (dir !== undefined) others[split] = await readSplit(split, dir, warnings);
+  }
+
+  for (const found of [train, others.val, others.test]) {
+    if (found === undefined) continue;
+    let total = 0;
+    for (const files of found.byClass.values()) total += files.length;
+    if (total === 0) {
+      const expected =
+        found.layout === 'classes_csv'
+          ? `it lists no labelled image that exists in ${found.dir}`
+          : `expected one folder per class holding ${IMAGE_EXTENSIONS.join('/')} files`;
+      throw new ClsError('DATA_SPLIT_EMPTY', `${found.source} has no images: ${expected}`);
+    }
+  }
+  for (const found of [others.val, others.test]) {
+    if (found === undefined) continue;
+    const unknown = [...found.byClass].filter(([name, files]) => files.length > 0 && !classIndex.has(name));
+    if (unknown.length > 0) {
+      const names = sortClassNames(unknown.map(([name]) => name));
+      throw new ClsError(
+        'DATA_SPLIT_MISSING',
+        `${found.dir} has class${names.length > 1 ? 'es' : ''} ${names.map((n) => `"${n}"`).join(', ')} that ${basename(trainDir)}/ lacks; a class needs training images`,
+        {
+          hint: `add images under ${join(trainDir, names[0] ?? '')} or move that folder out of ${basename(found.dir)}/`,
+        },
+      );
+    }
+  }
+
+  const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
+  if (emptyClasses.length > 0) {
+    warnings.push(
+      `class${emptyClasses.length > 1 ? 'es' : ''} ${emptyClasses.join(', ')} ha${emptyClasses.length > 1 ? 've' : 's'} no training images`,
+    );
+  }
+
+  return {
+    root: rootDir,
+    classes,
+    train: toScannedSplit(train, classes),
+    val: others.val && toScannedSplit(others.val, classes),
+    test: others.test && toScannedSplit(others.test, classes),
+    warnings,
+  };
+}
+
+function toScannedSplit(found: FoundSplit, classes: readonly string[]): ScannedSplit {
+  const images: ImageEntry[] = [];
+  const files: Record<string, readonly string[]> = {};
+  const classCounts = classes.map((name, label) => {
+    const paths = found.byClass.get(name) ?? [];
+    files[name] = paths;
+    for (const path of paths) images.push({ path, label });
+    return paths.length;
+  });
+  return { name: found.name, dir: found.dir, layout: found.layout, images, files, classCounts };
+}
+
+async function readSplit(name: SplitName, dir: string, warnings: string[]): Promise<FoundSplit> {
+  const entries = await listDirectory(dir);
+  const csv = entries.find((entry) => !entry.isDirectory && entry.name.toLowerCase() === CLASSES_CSV);
+  if (csv !== undefined) {
+    const source = join(dir, csv.name);
+    return {
+      name,
+      dir,
+      layout: 'classes_csv',
+      source,
+      byClass: await readClassesCsv(dir, source, entries, warnings),
+    };
+  }
+  const byClass = new Map<string, readonly string[]>();
+  let stray = 0;
+  for (const entry of entries) {
+    if (entry.isDirectory) byClass.set(entry.name, await listImagesRecursively(join(dir, entry.name)));
+    else if (isImageFileName(entry.name)) stray++;
+  }
+  if (stray > 0) {
+    warnings.push(`${stray} image${stray > 1 ? 's' : ''} directly in ${dir} (not in a class folder) ignored`);
+  }
+  return { name, dir, layout: 'class_folders', source: dir, byClass };
+}
+
+/** Roboflow's multiclass CSV: `filename, classA, classB, …` with one-hot rows; rows without exactly one 1 are skipped. */
+async function readClassesCsv(
+  dir: string,
+  csvPath: string,
+  entries: readonly DirectoryEntry[],
+  warnings: string[],
+): Promise<Map<string, readonly string[]>> {
+  const rows = parseCsv((await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, ''));
+  const [header, ...body] = rows;
+  const classNames = header?.slice(1) ?? [];
+  if (classNames.length === 0) {
+    throw new ClsError(
+      'DATA_SPLIT_EMPTY',
+      `${csvPath} has no class columns (expected "filename, <class>, <class>, …")`,
+    );
+  }
+  const present = new Set(
+    entries.filter((e) => !e.isDirectory && isImageFileName(e.name)).map((e) => e.name),
+  );
+  const byClass = new Map<string, string[]>(classNames.map((name) => [name, []]));
+  let unlabelled = 0;
+  let multiLabel = 0;
+  let missing = 0;
+  for (const [file = '', ...values] of body) {
+    const hot = values.flatMap((value, column) => (Number(value) === 1 ? [column] : []));
+    const column = hot[0];
+    if (column === undefined) unlabelled++;
+    else if (hot.length > 1) multiLabel++;
+    else if (!present.has(file)) missing++;
+    else byClass.get(classNames[column] ?? '')?.push(join(dir, file));
+  }
+  for (const files of byClass.values()) files.sort(compareCodePoints);
+  const skipped = [
+    unlabelled > 0 ? `${unlabelled} without a class` : '',
+    multiLabel > 0 ? `${multiLabel} with several classes (single-label classification)` : '',
+    missing > 0 ? `${missing} whose image file is missing` : '',
+  ].filter((part) => part !== '');
+  if (skipped.length > 0) warnings.push(`${csvPath}: skipped rows: ${skipped.join(', ')}`);
+  return byClass;
+}
+
+interface DirectoryEntry {
+  readonly name: string;
+  readonly isDirectory: boolean;
+}
+
+/** Visible entries, sorted, with symbolic links resolved (like torchvision, links to folders are followed). */
+async function listDirectory(dir: string): Promise<DirectoryEntry[]> {
+  const dirents = await readdir(dir, { withFileTypes: true });
+  const visible = dirents
+    .filter((d) => !d.name.startsWith('.'))
+    .sort((a, b) => compareCodePoints(a.name, b.name));
+  return Promise.all(
+    visible.map(async (d) => ({ name: d.name, isDirectory: await isDirectoryEntry(dir, d) })),
+  );
+}
+
+async function isDirectoryEntry(dir: string, dirent: Dirent): Promise<boolean> {
+  if (!dirent.isSymbolicLink()) return dirent.isDirectory();
+  try {
+    return (await stat(join(dir, dirent.name))).isDirectory();
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+async function listImagesRecursively(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await listDirectory(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) files.push(...(await listImagesRecursively(path)));
+    else if (isImageFileName(entry.name)) files.push(path);
+  }
+  return files;
+}
+
+async function assertDirectory(dir: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(dir)).isDirectory();
+  } catch {
+    throw new ClsError('DATA_ROOT_MISSING', `data.root ${dir} does not exist`);
+  }
+  if (!isDirectory) throw new ClsError('DATA_ROOT_MISSING', `data.root ${dir} is not a folder`);
+}
+
+async function missingTrainError(root: string, entries: readonly DirectoryEntry[]): Promise<ClsError> {
+  const shown = entries.slice(0, 12).map((e) => (e.isDirectory ? `${e.name}/` : e.name));
+  if (entries.length > shown.length) shown.push(`… ${entries.length - shown.length} more`);
+  const found = shown.length > 0 ? `found: ${shown.join(', ')}` : 'the folder is empty';
+  const message = `no train/ folder in ${root} (${found})`;
+  const lowerName = basename(root).toLowerCase();
+  if (Object.values(SPLIT_FOLDER_NAMES).some((names) => names.includes(lowerName))) {
+    return new ClsError('DATA_SPLIT_MISSING', message, {
+      hint: `data.root is the folder that holds train/, valid/ and test/: try data.root=${dirname(root)}`,
+    });
+  }
+  for (const entry of entries) {
+    if (!entry.isDirectory) continue;
+    const inner = await readdir(join(root, entry.name)).catch(() => [] as string[]);
+    if (inner.some((name) => name.toLowerCase() === 'train')) {
+      return new ClsError('DATA_SPLIT_MISSING', message, {
+        hint: `did you mean data.root=${join(root, entry.name)}?`,
+      });
+    }
+  }
+  return new ClsError('DATA_SPLIT_MISSING', message, {
+    hint: 'expected train/ (and optionally valid/ or val/, test/) with one folder per class',
+  });
+}

@@ -1,0 +1,74 @@
+import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
+import { invalid, rangeSchema, readProbability, readRange, uniform, type Range } from './transformOptions.js';
+
+export interface RandomErasingOptions {
+  readonly p?: number;
+  /** Erased area as a fraction of the image, `[min, max]`. */
+  readonly scale?: Range;
+  /** Height / width of the erased box, `[min, max]`. */
+  readonly ratio?: Range;
+  /** Fill: a grey level 0–255, or `random` for uniform noise. */
+  readonly value?: number | 'random';
+}
+
+/**
+ * Blanks a random box with probability `p` (torchvision's RandomErasing). It runs before normalization here, so
+ * `value: 0` is black rather than the dataset mean.
+ */
+export function createRandomErasing(options: Readonly<RandomErasingOptions>): ImageTransform {
+  const p = readProbability('random_erasing.p', options.p, 0.5);
+  const scale = readRange('random_erasing.scale', options.scale, [0.02, 0.33], 0, 1);
+  const ratio = readRange('random_erasing.ratio', options.ratio, [0.3, 3.3], Number.MIN_VALUE, Infinity);
+  const value = options.value ?? 0;
+  if (value !== 'random' && !(Number.isInteger(value) && value >= 0 && value <= 255)) {
+    throw invalid('random_erasing.value', value, 'an integer 0–255 or "random"');
+  }
+  const logRatio: Range = [Math.log(ratio[0]), Math.log(ratio[1])];
+  return {
+    name: 'random_erasing',
+    apply(image, random) {
+      if (!(random() < p)) return image;
+      const { width, height, channels } = image;
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const area = width * height * uniform(random, scale);
+        const aspect = Math.exp(uniform(random, logRatio));
+        const h = Math.round(Math.sqrt(area * aspect));
+        const w = Math.round(Math.sqrt(area / aspect));
+        if (!(h < height && w < width)) continue;
+        const top = Math.floor(random() * (height - h + 1));
+        const left = Math.floor(random() * (width - w + 1));
+        const data = image.data.slice();
+        for (let y = top; y < top + h; y++) {
+          for (let k = (y * width + left) * channels; k < (y * width + left + w) * channels; k++) {
+            data[k] = value === 'random' ? Math.floor(random() * 256) : value;
+          }
+        }
+        return { data, width, height, channels };
+      }
+      return image;
+    },
+  };
+}
+
+export const randomErasingTransform = definePlugin<'transform', RandomErasingOptions>({
+  kind: 'transform',
+  name: 'random_erasing',
+  package: '@nextplay/cls-data',
+  description:
+    'With probability p, blank a random box (area scale, aspect ratio) with a grey level or noise.',
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      p: { type: 'number', minimum: 0, maximum: 1, default: 0.5, description: 'Probability of erasing.' },
+      scale: rangeSchema([0.02, 0.33], 'Erased area as a fraction of the image, [min, max].'),
+      ratio: rangeSchema([0.3, 3.3], 'Aspect ratio (height / width) of the box, [min, max].'),
+      value: {
+        anyOf: [{ type: 'integer', minimum: 0, maximum: 255 }, { const: 'random' }],
+        default: 0,
+        description: 'Grey level 0–255 written into the box, or random for uniform noise.',
+      },
+    },
+    additionalProperties: false,
+  },
+  create: (options) => createRandomErasing(options),
+});

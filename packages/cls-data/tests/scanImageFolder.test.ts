@@ -1,0 +1,166 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ClsError } from '@nextplay/cls-core';
+import { scanImageFolder, sortClassNames } from '@nextplay/cls-data';
+import { tempDir, writeBytes, writeSolidImage, removeTempDirs } from './helpers/fixtures.js';
+
+afterAll(removeTempDirs);
+
+const png = (path: string) => writeSolidImage(path, { width: 4, height: 4, color: [1, 2, 3] });
+
+async function caught(promise: Promise<unknown>): Promise<ClsError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ClsError);
+  return error as ClsError;
+}
+
+describe('sortClassNames', () => {
+  it('sorts integers numerically, keeping 0 and 00 apart', () => {
+    expect(sortClassNames(['10', '2', '00', '0', '1', '07'])).toEqual(['0', '00', '1', '2', '07', '10']);
+  });
+
+  it('sorts anything else by code point, like Python', () => {
+    expect(sortClassNames(['dog', 'Cat', '10', 'apple', '2'])).toEqual(['10', '2', 'Cat', 'apple', 'dog']);
+  });
+});
+
+describe('scanImageFolder', () => {
+  it('reads class folders, skipping hidden and non-image files, extensions in any case', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', '10', 'a.png'));
+    await png(join(root, 'train', '10', 'b.JPG'));
+    await png(join(root, 'train', '2', 'c.PnG'));
+    await png(join(root, 'train', '2', 'nested', 'd.png'));
+    await png(join(root, 'train', '2', '.hidden.png'));
+    await writeBytes(join(root, 'train', '2', 'notes.txt'), 'not an image');
+    await png(join(root, 'train', '0', 'e.png'));
+    await png(join(root, 'train', '00', 'f.png'));
+    await png(join(root, 'train', '.cache', 'g.png'));
+    await png(join(root, 'train', 'stray.png'));
+    await png(join(root, 'val', '2', 'h.png'));
+    await png(join(root, 'test', '0', 'i.png'));
+
+    const scan = await scanImageFolder(root);
+    expect(scan.classes).toEqual(['0', '00', '2', '10']);
+    expect(scan.train.classCounts).toEqual([1, 1, 2, 2]);
+    expect(scan.train.files['2']).toEqual([
+      join(root, 'train', '2', 'c.PnG'),
+      join(root, 'train', '2', 'nested', 'd.png'),
+    ]);
+    expect(scan.train.images.map((image) => image.label)).toEqual([0, 1, 2, 2, 3, 3]);
+    expect(scan.val?.dir).toBe(join(root, 'val'));
+    expect(scan.val?.classCounts).toEqual([0, 0, 1, 0]);
+    expect(scan.test?.classCounts).toEqual([1, 0, 0, 0]);
+    expect(scan.warnings).toEqual([
+      `1 image directly in ${join(root, 'train')} (not in a class folder) ignored`,
+    ]);
+  });
+
+  it('accepts valid/ or val/, preferring valid/ and saying so when both exist', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', 'cat', 'a.png'));
+    await png(join(root, 'val', 'cat', 'b.png'));
+    expect((await scanImageFolder(root)).val?.dir).toBe(join(root, 'val'));
+    await png(join(root, 'valid', 'cat', 'c.png'));
+    const scan = await scanImageFolder(root);
+    expect(scan.val?.dir).toBe(join(root, 'valid'));
+    expect(scan.warnings).toEqual(['using valid/ as the val split and ignoring val/']);
+    expect(scan.test).toBeUndefined();
+  });
+
+  it('reads Roboflow multiclass CSV splits, skipping rows that are not single-label', async () => {
+    const root = await tempDir();
+    for (const name of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']) await png(join(root, 'train', name));
+    await writeFile(
+      join(root, 'train', '_classes.csv'),
+      '\uFEFFfilename, dog, cat\r\na.jpg, 1, 0\r\nb.jpg, 0, 1\r\n"c.jpg", 0, 1\r\nd.jpg, 1, 1\r\ne.jpg, 1, 0\r\n',
+    );
+    await png(join(root, 'valid', 'v.jpg'));
+    await writeFile(join(root, 'valid', '_classes.csv'), 'filename,cat,dog\nv.jpg,0,1\n');
+    const scan = await scanImageFolder(root);
+    expect(scan.classes).toEqual(['cat', 'dog']);
+    expect(scan.train.layout).toBe('classes_csv');
+    expect(scan.train.files).toEqual({
+      cat: [join(root, 'train', 'b.jpg'), join(root, 'train', 'c.jpg')],
+      dog: [join(root, 'train', 'a.jpg')],
+    });
+    expect(scan.val?.classCounts).toEqual([0, 1]);
+    expect(scan.warnings).toEqual([
+      `${join(root, 'train', '_classes.csv')}: skipped rows: 1 with several classes (single-label classification), 1 whose image file is missing`,
+    ]);
+  });
+
+  it('names a missing root', async () => {
+    const root = join(await tempDir(), 'nowhere');
+    const error = await caught(scanImageFolder(root));
+    expect(error.code).toBe('DATA_ROOT_MISSING');
+    expect(error.message).toBe(`data.root ${root} does not exist`);
+    const file = join(await tempDir(), 'file.txt');
+    await writeBytes(file, 'x');
+    expect((await caught(scanImageFolder(file))).message).toBe(`data.root ${file} is not a folder`);
+  });
+
+  it('lists what it found when train/ is missing, with a hint', async () => {
+    const root = await tempDir();
+    await mkdir(join(root, 'images'));
+    await writeBytes(join(root, 'README.txt'), 'x');
+    const error = await caught(scanImageFolder(root));
+    expect(error.code).toBe('DATA_SPLIT_MISSING');
+    expect(error.message).toMatch(
+      new RegExp(`^no train/ folder in ${root} \\(found: README\\.txt, images/\\)`),
+    );
+
+    const outer = await tempDir();
+    await png(join(outer, 'Jerseys.v2i.folder', 'train', '1', 'a.png'));
+    expect((await caught(scanImageFolder(outer))).message).toContain(
+      `did you mean data.root=${join(outer, 'Jerseys.v2i.folder')}?`,
+    );
+    expect((await caught(scanImageFolder(join(outer, 'Jerseys.v2i.folder', 'train')))).message).toContain(
+      `try data.root=${join(outer, 'Jerseys.v2i.folder')}`,
+    );
+    const empty = await tempDir();
+    expect((await caught(scanImageFolder(empty))).message).toContain('(the folder is empty)');
+  });
+
+  it('names an empty split folder', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', 'cat', 'a.png'));
+    await mkdir(join(root, 'valid', 'cat'), { recursive: true });
+    await writeBytes(join(root, 'valid', 'cat', 'notes.txt'), 'x');
+    const error = await caught(scanImageFolder(root));
+    expect(error.code).toBe('DATA_SPLIT_EMPTY');
+    expect(error.message).toMatch(new RegExp(`^${join(root, 'valid')} has no images`));
+
+    const noTrainImages = await tempDir();
+    await mkdir(join(noTrainImages, 'train', 'cat'), { recursive: true });
+    expect((await caught(scanImageFolder(noTrainImages))).message).toContain(
+      `${join(noTrainImages, 'train')} has no images`,
+    );
+  });
+
+  it('rejects a class that only appears outside train/', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', '1', 'a.png'));
+    await png(join(root, 'test', '1', 'b.png'));
+    await png(join(root, 'test', '42', 'c.png'));
+    await mkdir(join(root, 'test', '7')); // empty: harmless
+    const error = await caught(scanImageFolder(root));
+    expect(error.code).toBe('DATA_SPLIT_MISSING');
+    expect(error.message).toContain(`${join(root, 'test')} has class "42" that train/ lacks`);
+    expect(error.hint).toContain(join(root, 'train', '42'));
+  });
+
+  it('warns about a class folder in train/ without images but keeps the class', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', 'a', 'x.png'));
+    await mkdir(join(root, 'train', 'b'));
+    const scan = await scanImageFolder(root);
+    expect(scan.classes).toEqual(['a', 'b']);
+    expect(scan.train.classCounts).toEqual([1, 0]);
+    expect(scan.warnings).toEqual(['class b has no training images']);
+  });
+});

@@ -1,0 +1,75 @@
+import {
+  ClsError,
+  type Accelerator,
+  type ComputeBackend,
+  type Logger,
+  type PluginRegistry,
+} from '@nextplay/cls-core';
+
+export interface SelectedBackend {
+  readonly name: string;
+  readonly reason: string;
+}
+
+const GPU_HINT =
+  'install it with `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1), or use trainer.accelerator=cpu';
+
+/**
+ * Picks and activates the backend to train on: the highest-priority available backend of the requested device
+ * (any device under `auto`). Backends that fail to activate are skipped with their reason.
+ */
+export async function selectBackend(
+  accelerator: Accelerator,
+  registry: PluginRegistry,
+  logger: Logger,
+): Promise<SelectedBackend> {
+  const candidates: { name: string; backend: ComputeBackend }[] = [];
+  for (const definition of registry.list('backend')) {
+    const backend = await registry.create('backend', definition.name, {}, { logger });
+    if (accelerator === 'auto' || backend.device === accelerator)
+      candidates.push({ name: definition.name, backend });
+  }
+  candidates.sort((a, b) => b.backend.priority - a.backend.priority);
+
+  const skipped: string[] = [];
+  for (const { name, backend } of candidates) {
+    const availability = await backend.probe();
+    if (!availability.available) {
+      skipped.push(availability.reason);
+      continue;
+    }
+    try {
+      await backend.activate();
+    } catch (error) {
+      skipped.push(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const reason =
+      skipped.length > 0
+        ? skipped.join('; ')
+        : accelerator === 'auto'
+          ? 'highest-priority backend available'
+          : `highest-priority ${accelerator} backend available`;
+    logger.info(`backend: ${name} (${reason})`);
+    return { name, reason };
+  }
+
+  if (accelerator === 'gpu') {
+    const why = skipped.length > 0 ? skipped.join('; ') : 'no GPU backend is registered';
+    throw new ClsError(
+      'BACKEND_UNAVAILABLE',
+      `trainer.accelerator=gpu but no GPU backend is available: ${why}`,
+      {
+        hint: GPU_HINT,
+      },
+    );
+  }
+  const why =
+    skipped.length > 0
+      ? skipped.join('; ')
+      : `no ${accelerator === 'auto' ? '' : `${accelerator} `}backend is registered`;
+  throw new ClsError(
+    'BACKEND_UNAVAILABLE',
+    `no TensorFlow.js backend is available for trainer.accelerator=${accelerator}: ${why}`,
+  );
+}

@@ -1,0 +1,19 @@
+import type { AnyPluginDefinition } from '@nextplay/cls-core';
+import { backendPlugins } from './backends/backendPlugins.js';
+import { adamPlugin, adamwPlugin } from './optimizers/adam.js';
+import { sgdPlugin } from './optimizers/sgd.js';
+import { constantPlugin } from './schedulers/constant.js';
+import { cosinePlugin } from './schedulers/cosine.js';
+import { multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
+
+/** Every plugin the engine provides: optimizers, LR schedulers and compute backends. */
+export const enginePlugins: AnyPluginDefinition[] = [
+  sgdPlugin,
+  adamPlugin,
+  adamwPlugin,
+  cosinePlugin,
+  constantPlugin,
+  stepPlugin,
+  multistepPlugin,
+  ...backendPlugins,
+] as AnyPluginDefinition[];

@@ -1,0 +1,25 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { wasmConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
+import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
+
+export const wasmTrainingKernels: readonly KernelConfig[] = [
+  wasmConv2dBackpropFilterConfig,
+  wasmConv2dBackpropInputConfig,
+];
+
+/**
+ * Registers the convolution gradients the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
+ * (Conv2DBackpropInput), replacing the stock kernel. Idempotent. The wasm backend package must be imported
+ * first, since these kernels are built from its own Conv2D, Transpose, PadV2, Slice and Reverse kernels.
+ */
+export function registerWasmTrainingKernels(): void {
+  if ((getKernel('Conv2D', 'wasm') as KernelConfig | undefined) === undefined) {
+    throw new Error('import @tensorflow/tfjs-backend-wasm before registering the wasm training kernels');
+  }
+  for (const config of wasmTrainingKernels) {
+    const registered = getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
+    if (registered?.kernelFunc === config.kernelFunc) continue;
+    if (registered !== undefined) unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
+  }
+}

@@ -1,0 +1,146 @@
+import {
+  getKernel,
+  type DataType,
+  type KernelBackend,
+  type NamedAttrMap,
+  type NamedTensorInfoMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+
+/** Per-side padding of the two spatial dimensions of an NHWC tensor; negative values crop. */
+export interface SpatialPadding {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm used to lay out data directly in the wasm heap. */
+export interface WasmHeapBackend extends KernelBackend {
+  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  typedArrayFromHeap(tensor: TensorInfo): Float32Array;
+}
+
+/**
+ * Runs other kernels registered for the wasm backend from inside a kernel, tracking every intermediate so one
+ * `disposeIntermediates()` frees them all (kernels run below the tfjs engine, so `tf.tidy` cannot see them).
+ */
+export class WasmKernelCalls {
+  readonly #backend: WasmHeapBackend;
+  readonly #intermediates: TensorInfo[] = [];
+
+  constructor(backend: KernelBackend) {
+    this.#backend = backend as WasmHeapBackend;
+  }
+
+  /** A new float32 tensor with uninitialized contents. */
+  allocate(shape: readonly number[]): TensorInfo {
+    const tensor = this.#backend.makeOutput([...shape], 'float32');
+    this.#intermediates.push(tensor);
+    return tensor;
+  }
+
+  /**
+   * The tensor's values in the wasm heap. Any allocation may grow (and so move) the heap: take views only after
+   * the last allocation that precedes their use.
+   */
+  view(tensor: TensorInfo): Float32Array {
+    return this.#backend.typedArrayFromHeap(tensor);
+  }
+
+  run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
+    const kernel = getKernel(kernelName, 'wasm') as ReturnType<typeof getKernel> | undefined;
+    if (kernel === undefined) throw new Error(`the wasm backend has no ${kernelName} kernel`);
+    const result = kernel.kernelFunc({ inputs, backend: this.#backend, attrs });
+    if (Array.isArray(result)) throw new Error(`the wasm ${kernelName} kernel returned several tensors`);
+    this.#intermediates.push(result);
+    return result;
+  }
+
+  reshape(x: TensorInfo, shape: readonly number[]): TensorInfo {
+    return this.run('Reshape', { x }, { shape: [...shape] });
+  }
+
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[]): TensorInfo {
+    return this.run('PadV2', { x }, { paddings: paddings.map((p) => [...p]), constantValue: 0 });
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+    return this.run('Slice', { x }, { begin: [...begin], size: [...size] });
+  }
+
+  /** Pads (positive) or crops (negative) the spatial dimensions of an NHWC tensor. */
+  padSpatial(x: TensorInfo, padding: SpatialPadding): TensorInfo {
+    const [n, h, w, c] = nhwc(x);
+    const cropTop = Math.max(0, -padding.top);
+    const cropBottom = Math.max(0, -padding.bottom);
+    const cropLeft = Math.max(0, -padding.left);
+    const cropRight = Math.max(0, -padding.right);
+    let result = x;
+    if (cropTop + cropBottom + cropLeft + cropRight > 0) {
+      result = this.slice(
+        result,
+        [0, cropTop, cropLeft, 0],
+        [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c],
+      );
+    }
+    const padTop = Math.max(0, padding.top);
+    const padBottom = Math.max(0, padding.bottom);
+    const padLeft = Math.max(0, padding.left);
+    const padRight = Math.max(0, padding.right);
+    if (padTop + padBottom + padLeft + padRight > 0) {
+      result = this.pad(result, [
+        [0, 0],
+        [padTop, padBottom],
+        [padLeft, padRight],
+        [0, 0],
+      ]);
+    }
+    return result;
+  }
+
+  /**
+   * Stride-1 NHWC convolution with explicit padding, which may be negative (crops the input first). The wasm
+   * Conv2D kernel (XNNPACK) handles dilation and explicit padding natively.
+   */
+  conv2d(
+    x: TensorInfo,
+    filter: TensorInfo,
+    padding: SpatialPadding,
+    dilations: readonly [number, number] = [1, 1],
+  ): TensorInfo {
+    const cropped = this.padSpatial(x, {
+      top: Math.min(0, padding.top),
+      bottom: Math.min(0, padding.bottom),
+      left: Math.min(0, padding.left),
+      right: Math.min(0, padding.right),
+    });
+    const pad = [
+      [0, 0],
+      [Math.max(0, padding.top), Math.max(0, padding.bottom)],
+      [Math.max(0, padding.left), Math.max(0, padding.right)],
+      [0, 0],
+    ];
+    return this.run(
+      'Conv2D',
+      { x: cropped, filter },
+      { strides: [1, 1], pad, dataFormat: 'NHWC', dilations: [...dilations], dimRoundingMode: 'floor' },
+    );
+  }
+
+  /** Frees every intermediate except `result` (which the caller returns to the engine). */
+  disposeIntermediates(result?: TensorInfo): void {
+    for (const tensor of this.#intermediates) {
+      if (tensor !== result) this.#backend.disposeData(tensor.dataId);
+    }
+    this.#intermediates.length = 0;
+  }
+}
+
+export function nhwc(x: TensorInfo): [number, number, number, number] {
+  const [n, h, w, c] = x.shape;
+  if (x.shape.length !== 4 || n === undefined || h === undefined || w === undefined || c === undefined) {
+    throw new Error(`expected a rank-4 NHWC tensor, got shape [${x.shape.join(', ')}]`);
+  }
+  return [n, h, w, c];
+}

@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  definePlugin,
+  type Optimizer,
+  type OptimizerOptions,
+  type TrainableParameter,
+} from '@nextplay/cls-core';
+import { ENGINE_PACKAGE } from '../enginePackage.js';
+import { ParameterBuffers, assertSameLength, optionalNumber } from './optimizerState.js';
+
+export interface SgdOptions {
+  readonly lr: number;
+  readonly weight_decay: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly nesterov: boolean;
+}
+
+/**
+ * torch.optim.SGD: g = grad + wd·p (decayed parameters only); buf = momentum·buf + (1 − dampening)·g (buf = g on
+ * the first step); g = nesterov ? g + momentum·buf : buf; p −= lr·g.
+ */
+export class Sgd implements Optimizer {
+  readonly name = 'sgd';
+  readonly #options: SgdOptions;
+  readonly #momentum = new ParameterBuffers(1);
+
+  constructor(options: SgdOptions) {
+    if (options.nesterov && (options.momentum <= 0 || options.dampening !== 0)) {
+      throw new Error('nesterov momentum requires momentum > 0 and dampening = 0');
+    }
+    this.#options = options;
+  }
+
+  step(parameters: readonly TrainableParameter[], gradients: readonly tf.Tensor[], lr: number): void {
+    assertSameLength(parameters, gradients);
+    const { weight_decay: weightDecay, momentum, dampening, nesterov } = this.#options;
+    parameters.forEach(({ variable, decay }, i) => {
+      const gradient = gradients[i];
+      if (gradient === undefined) return;
+      const state = momentum === 0 ? undefined : this.#momentum.of(variable);
+      tf.tidy(() => {
+        let g: tf.Tensor =
+          decay && weightDecay !== 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
+        if (state !== undefined) {
+          const [buffer] = state.buffers as [tf.Variable];
+          const next = state.created ? g : tf.add(tf.mul(buffer, momentum), tf.mul(g, 1 - dampening));
+          buffer.assign(next);
+          g = nesterov ? tf.add(g, tf.mul(next, momentum)) : next;
+        }
+        variable.assign(tf.sub(variable, tf.mul(g, lr)));
+      });
+    });
+  }
+
+  dispose(): void {
+    this.#momentum.dispose();
+  }
+}
+
+export const sgdPlugin = definePlugin<'optimizer', OptimizerOptions & Record<string, unknown>>({
+  kind: 'optimizer',
+  name: 'sgd',
+  package: ENGINE_PACKAGE,
+  description: 'Stochastic gradient descent with momentum and Nesterov, L2 weight decay (torch.optim.SGD).',
+  optionsSchema: {
+    type: 'object',
+    properties: {
+      momentum: { type: 'number', minimum: 0, default: 0.9 },
+      dampening: { type: 'number', minimum: 0, default: 0 },
+      nesterov: { type: 'boolean', default: false },
+    },
+    additionalProperties: false,
+  },
+  create: (options) =>
+    new Sgd({
+      lr: options.lr,
+      weight_decay: options.weight_decay,
+      momentum: optionalNumber(options, 'momentum', 0.9),
+      dampening: optionalNumber(options, 'dampening', 0),
+      nesterov: options.nesterov === true,
+    }),
+});

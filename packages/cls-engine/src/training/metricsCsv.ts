@@ -1,0 +1,40 @@
+import { rename, writeFile } from 'node:fs/promises';
+
+const LEADING_COLUMNS = ['epoch', 'step', 'train/loss', 'train/acc', 'val/loss', 'val/acc'];
+
+/**
+ * `metrics.csv`, one row per epoch, Lightning CSVLogger style. Columns are the union of every logged metric,
+ * fixed columns first, then in first-seen order. The whole file is rewritten after each epoch (new columns may
+ * appear), through a temporary file and a rename, so it survives a crash.
+ */
+export class MetricsCsv {
+  readonly #path: string;
+  readonly #columns: string[] = [...LEADING_COLUMNS];
+  readonly #rows: Readonly<Record<string, number>>[] = [];
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  async append(row: Readonly<Record<string, number>>): Promise<void> {
+    for (const column of Object.keys(row)) if (!this.#columns.includes(column)) this.#columns.push(column);
+    this.#rows.push({ ...row });
+    const lines = [this.#columns.map(escapeCell).join(',')];
+    for (const r of this.#rows) lines.push(this.#columns.map((c) => formatCell(r[c])).join(','));
+    const temporary = `${this.#path}.tmp-${process.pid}`;
+    await writeFile(temporary, `${lines.join('\n')}\n`);
+    await rename(temporary, this.#path);
+  }
+
+  get rows(): readonly Readonly<Record<string, number>>[] {
+    return this.#rows;
+  }
+}
+
+function formatCell(value: number | undefined): string {
+  return value === undefined ? '' : String(value);
+}
+
+function escapeCell(text: string): string {
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

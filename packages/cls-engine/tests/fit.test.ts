@@ -1,0 +1,194 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PluginRegistry, createLogger, type Logger } from '@nextplay/cls-core';
+import { enginePlugins, fit, loadCheckpointModel, loadTrainerState } from '../src/index.js';
+import { quadrantsDatasetPlugin } from './helpers/quadrantsDataset.js';
+import { recorderPlugin, type Recorder } from './helpers/recorderCallback.js';
+import { runConfig } from './helpers/runConfig.js';
+import { tinyConvModelPlugin } from './helpers/tinyConvModel.js';
+
+function quietLogger(): { logger: Logger; messages: string[] } {
+  const messages: string[] = [];
+  const logger = createLogger({ console: false });
+  logger.addReporter({ log: (entry) => messages.push(`${entry.type}: ${entry.args.map(String).join(' ')}`) });
+  return { logger, messages };
+}
+
+describe('fit', () => {
+  let runDir: string;
+  let recorders: Recorder[];
+  let registry: PluginRegistry;
+
+  beforeEach(async () => {
+    runDir = await mkdtemp(join(tmpdir(), 'cls-engine-fit-'));
+    recorders = [];
+    registry = new PluginRegistry().register(
+      ...enginePlugins,
+      quadrantsDatasetPlugin,
+      tinyConvModelPlugin,
+      recorderPlugin(recorders),
+    );
+  });
+
+  afterEach(async () => {
+    await rm(runDir, { recursive: true, force: true });
+  });
+
+  it('trains on wasm to high accuracy, logs, checkpoints, tests with the best checkpoint, leaks nothing', async () => {
+    const { logger, messages } = quietLogger();
+    const results = await fit({
+      config: runConfig({ callbacks: { recorder: {} } }),
+      registry,
+      runDir,
+      logger,
+    });
+    const recorder = recorders[0]!;
+
+    expect(results.backend).toBe('wasm');
+    expect(messages.some((m) => m.includes('backend: wasm (@tensorflow/tfjs-node is not installed)'))).toBe(
+      true,
+    );
+    expect(results['test/acc']).toBeGreaterThanOrEqual(0.9);
+    expect(results['val/acc']).toBeGreaterThanOrEqual(0.9);
+    expect(results.epochs_trained).toBe(3);
+    expect(results.global_step).toBe(24);
+    expect(results.precision).toBe('32-true');
+    expect(results.classes).toEqual(['top-left', 'top-right', 'bottom-left', 'bottom-right']);
+    expect(results.best_model_path).toBe(join(runDir, 'checkpoints', 'best'));
+    expect(results.best_model_score).toBe(
+      results['val/acc'] === null ? null : recorder.summary().best_model_score,
+    );
+    expect(results.recorder_hooks).toBe(recorder.hooks.length);
+    expect(JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'))).toEqual(results);
+
+    const csv = (await readFile(join(runDir, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('epoch,step,train/loss,train/acc,val/loss,val/acc,recorder/lr');
+    expect(csv).toHaveLength(4);
+    expect(csv[3]!.split(',').slice(0, 2)).toEqual(['2', '24']);
+    const trainLosses = csv.slice(1).map((row) => Number(row.split(',')[2]));
+    expect(trainLosses[2]).toBeLessThan(trainLosses[0]!);
+
+    const epochHooks = recorder.hooks.filter((h) => h !== 'onTrainBatchEnd' && !h.endsWith('BatchEnd'));
+    expect(epochHooks).toEqual([
+      'onFitStart',
+      ...Array.from({ length: 3 }, () => [
+        'onTrainEpochStart',
+        'onValidationStart',
+        'onValidationEnd',
+        'onTrainEpochEnd',
+      ]).flat(),
+      'onFitEnd',
+      'onTestStart',
+      'onTestEnd',
+    ]);
+    expect(recorder.hooks.filter((h) => h === 'onTrainBatchEnd')).toHaveLength(24);
+    expect(recorder.hooks.filter((h) => h === 'onTestBatchEnd')).toHaveLength(3);
+    expect(recorder.tensorsAtEpochEnd[2]).toBe(recorder.tensorsAtEpochEnd[0]);
+
+    const best = join(runDir, 'checkpoints', 'best');
+    expect((await readdir(best)).sort()).toEqual(['model.json', 'trainer_state.json', 'weights.bin']);
+    expect((await readdir(join(runDir, 'checkpoints'))).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const state = await loadTrainerState(best);
+    expect(state.classes).toEqual(results.classes);
+    expect(state.image_size).toBe(8);
+    const restored = await loadCheckpointModel(best);
+    const logits = tf.tidy(() => restored.predict(tf.zeros([2, 8, 8, 3])) as tf.Tensor);
+    expect(logits.shape).toEqual([2, 4]);
+    tf.dispose(logits);
+    restored.dispose();
+  });
+
+  it('falls back to float32 with one warning, honours batch limits and early stopping', async () => {
+    const { logger, messages } = quietLogger();
+    const config = runConfig({
+      trainer: { precision: '16-mixed', limit_train_batches: 2, limit_val_batches: 0.5, max_epochs: 5 },
+      callbacks: { recorder: { stop_after_epoch: 1 } },
+      optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 },
+      scheduler: { name: 'constant' },
+    });
+    const results = await fit({ config, registry, runDir, logger });
+    expect(
+      messages.filter((m) =>
+        m.includes('precision 16-mixed is not supported by TensorFlow.js; training in 32-true'),
+      ),
+    ).toHaveLength(1);
+    expect(results.precision).toBe('32-true');
+    expect(results.requested_precision).toBe('16-mixed');
+    expect(results.epochs_trained).toBe(2);
+    expect(results.global_step).toBe(4);
+    expect(results.stopped_early).toBe('recorder asked to stop');
+    expect(recorders[0]!.hooks.filter((h) => h === 'onValidationBatchEnd')).toHaveLength(2 * 1);
+  });
+
+  it('stops with TRAINING_DIVERGED when the loss is not finite, after calling onException', async () => {
+    const { logger } = quietLogger();
+    const config = runConfig({
+      optimizer: { name: 'sgd', lr: 1e30, momentum: 0 },
+      scheduler: { name: 'constant' },
+      callbacks: { recorder: {} },
+    });
+    await expect(fit({ config, registry, runDir, logger })).rejects.toMatchObject({
+      code: 'TRAINING_DIVERGED',
+    });
+    expect(recorders[0]!.hooks.at(-1)).toBe('onException');
+  });
+
+  it('names the callback and hook when a callback throws', async () => {
+    const { logger } = quietLogger();
+    const config = runConfig({ callbacks: { recorder: { fail_in: 'onTrainEpochStart' } } });
+    await expect(fit({ config, registry, runDir, logger })).rejects.toThrow(
+      '[recorder] onTrainEpochStart failed: recorder failed on purpose',
+    );
+  });
+
+  it('starts from ckpt_path weights, and rejects a missing one', async () => {
+    const { logger, messages } = quietLogger();
+    const first = await fit({
+      config: runConfig({ callbacks: { recorder: {} }, trainer: { max_epochs: 1 } }),
+      registry,
+      runDir,
+      logger,
+    });
+    const resumed = await fit({
+      config: runConfig({
+        ckpt_path: first.best_model_path as string,
+        trainer: { max_epochs: 1, limit_train_batches: 1 },
+        optimizer: { lr: 1e-6 },
+      }),
+      registry,
+      runDir: join(runDir, 'second'),
+      logger,
+    });
+    expect(messages.some((m) => m.includes('optimizer state and epoch are not restored'))).toBe(true);
+    expect(resumed['test/acc']).toBeCloseTo(first['test/acc'] as number, 1);
+    await expect(
+      fit({ config: runConfig({ ckpt_path: join(runDir, 'nope') }), registry, runDir, logger }),
+    ).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_FOUND' });
+  });
+
+  it('finishes the current step and returns interrupted results when aborted', async () => {
+    const { logger } = quietLogger();
+    const controller = new AbortController();
+    const results = await fit({
+      config: runConfig({
+        callbacks: {
+          recorder: {
+            on_batch_end: () => {
+              controller.abort();
+            },
+          },
+        },
+      }),
+      registry,
+      runDir,
+      logger,
+      signal: controller.signal,
+    });
+    expect(results.interrupted).toBe(true);
+    expect(results.global_step).toBe(1);
+    expect(results['test/acc']).toBeNull();
+  });
+});

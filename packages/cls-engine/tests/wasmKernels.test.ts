@@ -1,0 +1,279 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tensor4D } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRandom } from '@nextplay/cls-core';
+import {
+  configureWasmTrainingKernels,
+  registerWasmTrainingKernels,
+  wasmTrainingKernels,
+} from '../src/index.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+interface ConvCase {
+  readonly input: [number, number, number, number];
+  readonly kernel: number;
+  readonly outChannels: number;
+  readonly stride: number;
+  readonly pad: Pad;
+}
+
+const cases: ConvCase[] = [
+  { input: [2, 8, 8, 4], kernel: 3, outChannels: 5, stride: 1, pad: 'same' },
+  { input: [2, 8, 8, 4], kernel: 3, outChannels: 5, stride: 2, pad: 'same' },
+  { input: [3, 9, 7, 3], kernel: 3, outChannels: 4, stride: 2, pad: 'same' },
+  { input: [3, 9, 7, 3], kernel: 3, outChannels: 4, stride: 1, pad: 'valid' },
+  { input: [2, 10, 11, 3], kernel: 3, outChannels: 6, stride: 2, pad: 'valid' },
+  { input: [2, 16, 16, 3], kernel: 7, outChannels: 8, stride: 2, pad: 'same' },
+  { input: [2, 15, 13, 3], kernel: 7, outChannels: 8, stride: 2, pad: 'same' },
+  { input: [2, 22, 22, 3], kernel: 7, outChannels: 4, stride: 2, pad: 'valid' },
+  { input: [2, 8, 8, 6], kernel: 1, outChannels: 4, stride: 2, pad: 'valid' },
+  { input: [2, 9, 7, 6], kernel: 1, outChannels: 4, stride: 2, pad: 'same' },
+  { input: [2, 9, 7, 6], kernel: 1, outChannels: 4, stride: 1, pad: 'valid' },
+  {
+    input: [2, 10, 10, 4],
+    kernel: 3,
+    outChannels: 4,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
+  {
+    input: [1, 9, 8, 2],
+    kernel: 3,
+    outChannels: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 3],
+      [0, 0],
+    ],
+  },
+  {
+    input: [1, 7, 7, 2],
+    kernel: 3,
+    outChannels: 3,
+    stride: 1,
+    pad: [
+      [0, 0],
+      [4, 1],
+      [0, 5],
+      [0, 0],
+    ],
+  },
+  {
+    input: [1, 5, 5, 2],
+    kernel: 1,
+    outChannels: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [3, 0],
+      [0, 0],
+    ],
+  },
+  { input: [4, 4, 4, 16], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
+  { input: [2, 2, 2, 8], kernel: 3, outChannels: 8, stride: 2, pad: 'same' },
+  { input: [2, 1, 1, 8], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
+];
+
+// The gradient ops are not exported by tfjs-core, so the kernels are called the way its conv2d gradient calls them.
+function backpropFilter(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  strides: number,
+  pad: Pad,
+  dataFormat: 'NHWC' | 'NCHW' = 'NHWC',
+): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat, filterShape });
+}
+
+function backpropInput(
+  inputShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number,
+  pad: Pad,
+): tf.Tensor {
+  return tf
+    .engine()
+    .runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape });
+}
+
+function randomValues(size: number, seed: number): Float32Array {
+  const random = createRandom(seed);
+  return Float32Array.from({ length: size }, () => random() * 2 - 1);
+}
+
+function outputShape(c: ConvCase): [number, number, number, number] {
+  const [n, h, w, ci] = c.input;
+  const info = tf.backend_util.computeConv2DInfo(
+    [n, h, w, ci],
+    [c.kernel, c.kernel, ci, c.outChannels],
+    c.stride,
+    1,
+    c.pad,
+  );
+  return info.outShape;
+}
+
+/** Runs `compute` on a backend with fixed host data and returns the result's values. */
+async function onBackend(backend: string, compute: () => tf.Tensor): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const result = tf.tidy(compute);
+  const values = (await result.data()) as Float32Array;
+  result.dispose();
+  return values;
+}
+
+function maxRelativeDiff(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let scale = 1e-6;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let diff = 0;
+  for (let i = 0; i < actual.length; i++)
+    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
+  return diff / scale;
+}
+
+describe('wasm training kernels', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    registerWasmTrainingKernels();
+  });
+
+  it.each(cases)('Conv2DBackpropFilter matches cpu: $input k$kernel s$stride $pad', async (c) => {
+    const [, , , ci] = c.input;
+    const dyShape = outputShape(c);
+    const x = randomValues(
+      c.input.reduce((a, b) => a * b),
+      1,
+    );
+    const dy = randomValues(
+      dyShape.reduce((a, b) => a * b),
+      2,
+    );
+    const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
+    const compute = () =>
+      backpropFilter(tf.tensor4d(x, c.input), tf.tensor4d(dy, dyShape), filterShape, c.stride, c.pad);
+    const expected = await onBackend('cpu', compute);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const dataIdsBefore = tf.backend().numDataIds();
+    const actual = await onBackend('wasm', compute);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
+    expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-4);
+  });
+
+  it.each((['conv', 'gemm', 'auto'] as const).flatMap((strategy) => cases.map((c) => ({ ...c, strategy }))))(
+    'Conv2DBackpropInput ($strategy) matches cpu: $input k$kernel s$stride $pad',
+    async (c) => {
+      configureWasmTrainingKernels({ backpropInput: c.strategy });
+      const [, , , ci] = c.input;
+      const dyShape = outputShape(c);
+      const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
+      const dy = randomValues(
+        dyShape.reduce((a, b) => a * b),
+        3,
+      );
+      const filter = randomValues(
+        filterShape.reduce((a, b) => a * b),
+        4,
+      );
+      const compute = () =>
+        backpropInput(c.input, tf.tensor4d(dy, dyShape), tf.tensor4d(filter, filterShape), c.stride, c.pad);
+      const expected = await onBackend('cpu', compute);
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const dataIdsBefore = tf.backend().numDataIds();
+      const actual = await onBackend('wasm', compute);
+      configureWasmTrainingKernels({ backpropInput: 'auto' });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
+      expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-4);
+    },
+  );
+
+  it('replaces the stock Conv2DBackpropInput and adds Conv2DBackpropFilter', () => {
+    for (const kernel of wasmTrainingKernels) {
+      expect(tf.getKernel(kernel.kernelName, 'wasm').kernelFunc).toBe(kernel.kernelFunc);
+    }
+  });
+
+  it('gives the same gradients of a small conv net as the cpu backend', async () => {
+    const shapes: [number, number, number, number][] = [
+      [7, 7, 3, 8],
+      [3, 3, 8, 8],
+      [1, 1, 8, 12],
+      [3, 3, 8, 12],
+      [3, 3, 12, 12],
+    ];
+    const input = randomValues(2 * 17 * 17 * 3, 11);
+    const filters = shapes.map((shape, i) =>
+      randomValues(
+        shape.reduce((a, b) => a * b),
+        20 + i,
+      ),
+    );
+    const gradients = async (backend: string): Promise<Float32Array[]> => {
+      await tf.setBackend(backend);
+      const values = tf.tidy(() => {
+        const x = tf.tensor4d(input, [2, 17, 17, 3]);
+        const ws = shapes.map((shape, i) => tf.tensor4d(filters[i]!, shape));
+        const net = (...args: tf.Tensor[]): tf.Tensor => {
+          const [image, stem, a, shortcut, b, c] = args as [
+            Tensor4D,
+            Tensor4D,
+            Tensor4D,
+            Tensor4D,
+            Tensor4D,
+            Tensor4D,
+          ];
+          const h = tf.relu(tf.conv2d(image, stem, 2, 'same'));
+          const down = tf.conv2d(
+            tf.pad(h, [
+              [0, 0],
+              [1, 1],
+              [1, 1],
+              [0, 0],
+            ]),
+            b,
+            2,
+            'valid',
+          );
+          const skip = tf.conv2d(tf.conv2d(h, a, 1, 'same'), shortcut, 2, 'valid');
+          const out = tf.conv2d(tf.relu(tf.add<Tensor4D>(down, skip)), c, 1, 'same');
+          return tf.mean(tf.square(out));
+        };
+        return tf.grads(net)([x, ...ws]);
+      });
+      const data = await Promise.all(values.map((t) => t.data<'float32'>()));
+      tf.dispose(values);
+      return data;
+    };
+    const expected = await gradients('cpu');
+    const actual = await gradients('wasm');
+    expected.forEach((e, i) => {
+      expect(maxRelativeDiff(actual[i]!, e)).toBeLessThan(1e-4);
+    });
+  });
+
+  it('rejects NCHW with a clear error', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros<tf.Rank.R4>([1, 2, 4, 4]);
+    const dy = tf.zeros<tf.Rank.R4>([1, 2, 4, 4]);
+    expect(() => backpropFilter(x, dy, [3, 3, 2, 2], 1, 'same', 'NCHW')).toThrow(/NHWC/);
+    tf.dispose([x, dy]);
+  });
+});
