@@ -10,10 +10,20 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const runDir = join(mkdtempSync(join(tmpdir(), 'cls-bench-mnist-')), 'run');
-const args = ['packages/cls-cli/bin/cls.js', 'train', 'experiment=mnist', `hydra.run.dir=${runDir}`, ...process.argv.slice(2)];
+const args = [
+  'packages/cls-cli/bin/cls.js',
+  'train',
+  'experiment=mnist',
+  `hydra.run.dir=${runDir}`,
+  ...process.argv.slice(2),
+];
 
 const started = performance.now();
-const result = spawnSync(process.execPath, args, { cwd: repo, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CI: 'true' } });
+const result = spawnSync(process.execPath, args, {
+  cwd: repo,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, CI: 'true' },
+});
 const wallSeconds = (performance.now() - started) / 1000;
 if (result.status !== 0) {
   console.error(`cls train exited with ${result.status}`);

@@ -6,7 +6,7 @@ const SHOWN = ['test/acc', 'test/loss', 'val/acc', 'best_model_path', 'backend',
 export function formatResults(results: Readonly<Record<string, JsonValue>>, runDir: string): string {
   const lines = SHOWN.filter((key) => results[key] !== undefined && results[key] !== null).map((key) => {
     const value = results[key];
-    return `  ${key.padEnd(16)} ${typeof value === 'number' ? formatNumber(value) : String(value)}`;
+    return `  ${key.padEnd(16)} ${typeof value === 'number' ? formatNumber(value) : typeof value === 'string' ? value : JSON.stringify(value)}`;
   });
   return `\nResults (${runDir}/results.json):\n${lines.join('\n')}\n`;
 }

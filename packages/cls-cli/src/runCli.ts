@@ -28,7 +28,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return error.code === 'USAGE' ? EXIT_USAGE : EXIT_USER_ERROR;
     }
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr(`cls: internal error: ${stack}\nThis is a bug in @nextplay/cls; please report it with the command you ran.\n`);
+    io.stderr(
+      `cls: internal error: ${stack}\nThis is a bug in @nextplay/cls; please report it with the command you ran.\n`,
+    );
     return EXIT_INTERNAL_ERROR;
   }
 }
@@ -54,6 +56,8 @@ function oneLine(message: string): string {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }

@@ -54,7 +54,10 @@ describe('cls train on an ImageFolder', () => {
     }
     const overrides = parse(readFileSync(join(runDir, '.hydra/overrides.yaml'), 'utf8')) as string[];
     expect(overrides).toContain('trainer.max_epochs=3');
-    const config = parse(readFileSync(join(runDir, '.hydra/config.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    const config = parse(readFileSync(join(runDir, '.hydra/config.yaml'), 'utf8')) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(config.model?.arch).toBe('resnet18');
   });
 

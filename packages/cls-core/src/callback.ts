@@ -4,7 +4,8 @@ import type { Logger } from './logger.js';
 export type Stage = 'fit' | 'validate' | 'test';
 
 /** A JSON-serializable value, for callback state and run summaries. */
-export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** What a callback sees of the running trainer. */
 export interface TrainerContext {

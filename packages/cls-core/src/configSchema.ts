@@ -16,7 +16,10 @@ export const DataConfigSchema = Type.Object(
     root: Nullable(Type.String({ minLength: 1 })),
     batch_size: Type.Integer({ minimum: 1 }),
     image_size: Type.Integer({ minimum: 8 }),
-    num_workers: Type.Integer({ minimum: 0, description: 'Images decoded concurrently by the input pipeline.' }),
+    num_workers: Type.Integer({
+      minimum: 0,
+      description: 'Images decoded concurrently by the input pipeline.',
+    }),
     mean: Type.Array(Type.Number(), { minItems: 3, maxItems: 3 }),
     std: Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 3, maxItems: 3 }),
     augment: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown())), {

@@ -53,7 +53,10 @@ export interface DatasetContext {
   readonly logger: Logger;
   readonly seed: number;
   /** The registry, so a dataset can build the transforms named in `data.augment`. */
-  readonly createTransform: (name: string, options: Readonly<Record<string, unknown>>) => Promise<ImageTransform>;
+  readonly createTransform: (
+    name: string,
+    options: Readonly<Record<string, unknown>>,
+  ) => Promise<ImageTransform>;
 }
 
 export type DatasetOptions = DataConfig;

@@ -43,7 +43,9 @@ export class ClsError extends Error {
 }
 
 export function isClsError(error: unknown): error is ClsError {
-  return error instanceof ClsError || (error instanceof Error && error.name === 'ClsError' && 'code' in error);
+  return (
+    error instanceof ClsError || (error instanceof Error && error.name === 'ClsError' && 'code' in error)
+  );
 }
 
 /** Wraps a failure thrown inside a plugin so the message names the plugin and the hook, as `[plugin] message`. */

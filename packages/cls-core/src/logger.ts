@@ -26,7 +26,10 @@ function fileReporter(path: string): ConsolaReporter {
   return {
     log(entry: LogObject) {
       const text = entry.args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(' ');
-      appendFileSync(path, `${entry.date.toISOString()} [${entry.type}] ${entry.tag ? `[${entry.tag}] ` : ''}${text}\n`);
+      appendFileSync(
+        path,
+        `${entry.date.toISOString()} [${entry.type}] ${entry.tag ? `[${entry.tag}] ` : ''}${text}\n`,
+      );
     },
   };
 }

@@ -69,6 +69,4 @@ export function definePlugin<K extends PluginKind, Options>(
 
 /** What a plugin module exports: one definition, a list, or `{ plugins: [...] }`, as default or named export. */
 export type PluginModule =
-  | AnyPluginDefinition
-  | readonly AnyPluginDefinition[]
-  | { readonly plugins: readonly AnyPluginDefinition[] };
+  AnyPluginDefinition | readonly AnyPluginDefinition[] | { readonly plugins: readonly AnyPluginDefinition[] };

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ClsError, pluginError, suggest } from './errors.js';
@@ -69,7 +70,7 @@ export class PluginRegistry {
     options: Readonly<Record<string, unknown>>,
     context: PluginContext<K>,
   ): Promise<PluginProduct<K>> {
-    const definition = this.get(kind, name) as unknown as PluginDefinition<K, Record<string, unknown>>;
+    const definition = this.get(kind, name) as unknown as PluginDefinition<K>;
     try {
       return await definition.create(options, context);
     } catch (error) {
@@ -109,7 +110,10 @@ export class PluginRegistry {
 }
 
 function resolvePluginSpecifier(specifier: string, fromDir: string): string {
-  if (specifier.startsWith('.') || isAbsolute(specifier)) return pathToFileURL(resolve(fromDir, specifier)).href;
+  if (specifier.startsWith('.') || isAbsolute(specifier)) {
+    const path = resolve(fromDir, specifier);
+    return pathToFileURL(isDirectory(path) ? packageEntry(path) : path).href;
+  }
   try {
     const require = createRequire(resolve(fromDir, 'package.json'));
     return pathToFileURL(require.resolve(specifier)).href;
@@ -117,6 +121,40 @@ function resolvePluginSpecifier(specifier: string, fromDir: string): string {
     // ESM-only packages without a "require" condition: let import() resolve the bare name.
     return specifier;
   }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The entry file of a plugin package given as a folder: its `exports` (".") or `main`, else index.js. */
+function packageEntry(dir: string): string {
+  let manifest: { exports?: unknown; main?: unknown } = {};
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return join(dir, 'index.js');
+  }
+  const main =
+    exportTarget(manifest.exports) ?? (typeof manifest.main === 'string' ? manifest.main : undefined);
+  return join(dir, main ?? 'index.js');
+}
+
+function exportTarget(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (!isRecord(exports)) return undefined;
+  const entry = '.' in exports ? exports['.'] : exports;
+  if (typeof entry === 'string') return entry;
+  if (!isRecord(entry)) return undefined;
+  for (const condition of ['import', 'node', 'default']) {
+    const target = exportTarget(entry[condition]);
+    if (target !== undefined) return target;
+  }
+  return undefined;
 }
 
 function pluginDefinitionsOf(exported: unknown, specifier: string): AnyPluginDefinition[] {
@@ -142,7 +180,8 @@ function assertPluginDefinition(value: unknown, source: string): asserts value i
     problems.push(`kind must be one of ${PLUGIN_KINDS.join(', ')}`);
   }
   if (typeof value.name !== 'string' || value.name === '') problems.push('name must be a non-empty string');
-  if (typeof value.package !== 'string' || value.package === '') problems.push('package must be a non-empty string');
+  if (typeof value.package !== 'string' || value.package === '')
+    problems.push('package must be a non-empty string');
   if (!isRecord(value.optionsSchema)) problems.push('optionsSchema must be a JSON schema object');
   if (typeof value.create !== 'function') problems.push('create must be a function');
   if (problems.length > 0) {

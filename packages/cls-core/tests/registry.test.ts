@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,12 @@ describe('PluginRegistry', () => {
     const registry = new PluginRegistry().register(callbackPlugin('hello'));
     expect(registry.has('callback', 'hello')).toBe(true);
     expect(registry.has('model', 'hello')).toBe(false);
-    const callback = await registry.create('callback', 'hello', { greeting: 'hey' }, { logger: console as never });
+    const callback = await registry.create(
+      'callback',
+      'hello',
+      { greeting: 'hey' },
+      { logger: console as never },
+    );
     expect(callback.summary?.()).toEqual({ greeting: 'hey' });
   });
 
@@ -31,7 +36,10 @@ describe('PluginRegistry', () => {
   });
 
   it('names the registered plugins and the closest one for an unknown name', () => {
-    const registry = new PluginRegistry().register(callbackPlugin('early_stopping'), callbackPlugin('lr_monitor'));
+    const registry = new PluginRegistry().register(
+      callbackPlugin('early_stopping'),
+      callbackPlugin('lr_monitor'),
+    );
     let error: unknown;
     try {
       registry.get('callback', 'early_stoping');
@@ -81,6 +89,23 @@ describe('PluginRegistry', () => {
     const loaded = await registry.load('./plugin.mjs', dir);
     expect(loaded.map((p) => p.name)).toEqual(['outside']);
     expect(registry.names('callback')).toEqual(['outside']);
+  });
+
+  it('loads a plugin package given as a folder, through its exports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cls-plugin-pkg-'));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'p', type: 'module', exports: { '.': { import: './lib/main.js' } } }),
+    );
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(
+      join(dir, 'lib', 'main.js'),
+      `export default { kind: 'callback', name: 'in_folder', package: 'p', description: 'x',
+        optionsSchema: { type: 'object' }, create: () => ({ name: 'in_folder' }) };`,
+    );
+    const registry = new PluginRegistry();
+    await registry.load(dir, tmpdir());
+    expect(registry.names('callback')).toEqual(['in_folder']);
   });
 
   it('reports a plugin module that cannot be found', async () => {

@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger, type ClsConfig } from '@nextplay/cls-core';
-import { composeConfig, resolveConfig, resolveRunDir, toYaml, validateConfig, writeRunConfig } from '@nextplay/cls-config';
+import {
+  composeConfig,
+  resolveConfig,
+  resolveRunDir,
+  toYaml,
+  validateConfig,
+  writeRunConfig,
+} from '@nextplay/cls-config';
 import { fit } from '@nextplay/cls-engine';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
@@ -30,7 +37,10 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   for (const specifier of pluginSpecifiers(composed.config)) await registry.load(specifier, io.cwd);
 
   const runDir = resolve(io.cwd, resolveRunDir(composed.config));
-  const config: ClsConfig = validateConfig(resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }), registry);
+  const config: ClsConfig = validateConfig(
+    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
+    registry,
+  );
 
   mkdirSync(runDir, { recursive: true });
   const logger = createLogger({
@@ -47,7 +57,9 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    logger.warn(`${signal} received: finishing the current step, then stopping (press Ctrl-C again to quit now)`);
+    logger.warn(
+      `${signal} received: finishing the current step, then stopping (press Ctrl-C again to quit now)`,
+    );
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -71,7 +83,10 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   }
 }
 
-function selectForPrinting(config: Record<string, unknown>, cfg: 'job' | 'hydra' | 'all'): Record<string, unknown> {
+function selectForPrinting(
+  config: Record<string, unknown>,
+  cfg: 'job' | 'hydra' | 'all',
+): Record<string, unknown> {
   if (cfg === 'all') return config;
   if (cfg === 'hydra') return { hydra: config.hydra };
   const { hydra: _hydra, ...job } = config;
