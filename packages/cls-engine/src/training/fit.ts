@@ -72,6 +72,10 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     channels: data.channels,
     logger,
   });
+  logger.info(
+    `model: ${config.model.arch}, ${trainableParameterCount(model).toLocaleString('en-US')} trainable parameters, ` +
+      `${numClasses} classes, input ${data.imageSize}x${data.imageSize}x${data.channels}`,
+  );
   let optimizer: Optimizer | undefined;
   try {
     if (config.ckpt_path !== null) {
@@ -416,4 +420,11 @@ function accumulate(totals: { lossSum: number; correct: number; size: number }, 
   totals.lossSum += outcome.lossSum;
   totals.correct += outcome.correct;
   totals.size += outcome.size;
+}
+
+function trainableParameterCount(model: ClassifierModel): number {
+  return model.trainableWeights.reduce(
+    (sum, weight) => sum + weight.shape.reduce<number>((n, d) => n * (d ?? 1), 1),
+    0,
+  );
 }
