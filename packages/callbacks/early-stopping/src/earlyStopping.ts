@@ -1,12 +1,16 @@
-import { ClsError, type Callback, type JsonValue, type TrainerContext } from '@nextplay/cls-core';
+import {
+  ClsError,
+  isMonitorMode,
+  type Callback,
+  type JsonValue,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 import {
   resolveEarlyStoppingOptions,
   type EarlyStoppingOptions,
   type ResolvedEarlyStoppingOptions,
 } from './earlyStoppingOptions.js';
 import { evaluateStopping, initialStoppingState, type StoppingState } from './stoppingCriteria.js';
-
-const MONITOR_MODES: readonly string[] = ['max', 'min'];
 
 /**
  * Lightning's EarlyStopping: after each validation of `fit`, checks the monitored metric and asks the trainer to
@@ -82,8 +86,8 @@ export class EarlyStopping implements Callback {
 
 function assertOptions(options: ResolvedEarlyStoppingOptions): void {
   const problems: string[] = [];
-  if (!MONITOR_MODES.includes(options.mode))
-    problems.push(`mode must be "max" or "min", got "${options.mode}"`);
+  if (!isMonitorMode(options.mode))
+    problems.push(`mode must be "max" or "min", got "${String(options.mode)}"`);
   if (!Number.isInteger(options.patience) || options.patience < 0) {
     problems.push(`patience must be an integer >= 0, got ${options.patience}`);
   }

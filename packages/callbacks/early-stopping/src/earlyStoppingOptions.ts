@@ -1,5 +1,4 @@
-import type { JsonSchema } from '@nextplay/cls-core';
-import type { MonitorMode } from './monitorMode.js';
+import { MONITOR_MODES, type JsonSchema, type MonitorMode } from '@nextplay/cls-core';
 
 /** `callbacks.early_stopping` options, as in Lightning's EarlyStopping. */
 export interface EarlyStoppingOptions {
@@ -46,7 +45,7 @@ export const earlyStoppingOptionsSchema: JsonSchema = {
       description: 'Metric to watch, e.g. val/acc or val/loss.',
     },
     mode: {
-      enum: ['max', 'min'],
+      enum: [...MONITOR_MODES],
       default: EARLY_STOPPING_DEFAULTS.mode,
       description: 'Whether a larger or a smaller monitored value is better.',
     },

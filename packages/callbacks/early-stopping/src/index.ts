@@ -10,7 +10,5 @@ export {
 export type { EarlyStoppingOptions, ResolvedEarlyStoppingOptions } from './earlyStoppingOptions.js';
 export { evaluateStopping, formatScore, initialStoppingState } from './stoppingCriteria.js';
 export type { StoppingDecision, StoppingState } from './stoppingCriteria.js';
-export { isBetter } from './monitorMode.js';
-export type { MonitorMode } from './monitorMode.js';
 
 export default earlyStoppingPlugin;

@@ -1,5 +1,5 @@
+import { isBetter, worstScore, type MonitorMode } from '@nextplay/cls-core';
 import type { ResolvedEarlyStoppingOptions } from './earlyStoppingOptions.js';
-import { isBetter, type MonitorMode } from './monitorMode.js';
 
 export interface StoppingState {
   /** Best monitored value so far; starts at the worst possible value (-Infinity for max, Infinity for min). */
@@ -15,7 +15,7 @@ export interface StoppingDecision extends StoppingState {
 }
 
 export function initialStoppingState(mode: MonitorMode): StoppingState {
-  return { bestScore: mode === 'max' ? -Infinity : Infinity, wait: 0 };
+  return { bestScore: worstScore(mode), wait: 0 };
 }
 
 /**
@@ -43,8 +43,7 @@ export function evaluateStopping(
       `${monitor} = ${formatScore(current)} passed divergence_threshold ${options.divergence_threshold}`,
     );
   }
-  const shifted = mode === 'max' ? current - options.min_delta : current + options.min_delta;
-  if (isBetter(shifted, state.bestScore, mode)) {
+  if (isBetter(current, state.bestScore, mode, options.min_delta)) {
     return { bestScore: current, wait: 0, improved: true, stopReason: undefined };
   }
   const wait = state.wait + 1;

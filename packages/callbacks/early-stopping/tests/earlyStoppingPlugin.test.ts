@@ -1,5 +1,4 @@
-import { Ajv } from 'ajv';
-import { createLogger, PluginRegistry } from '@nextplay/cls-core';
+import { createCallbackFromPlugin, pluginOptionDefaults, validatePluginOptions } from '@nextplay/cls-testing';
 import { assert, describe, expect, it } from 'vitest';
 import defaultExport, {
   EARLY_STOPPING_DEFAULTS,
@@ -12,30 +11,19 @@ describe('earlyStoppingPlugin', () => {
   it('is the default export and registers as callbacks.early_stopping', async () => {
     expect(defaultExport).toBe(earlyStoppingPlugin);
     expect(earlyStoppingPlugins).toEqual([earlyStoppingPlugin]);
-    const registry = new PluginRegistry().register(earlyStoppingPlugin);
-    const callback = await registry.create(
-      'callback',
-      'early_stopping',
-      { monitor: 'val/loss', mode: 'min' },
-      { logger: createLogger({ console: false }) },
-    );
-    assert(callback instanceof EarlyStopping);
-    expect(callback.name).toBe('early_stopping');
-    expect(callback.options).toEqual({
-      ...EARLY_STOPPING_DEFAULTS,
+    const callback = await createCallbackFromPlugin(earlyStoppingPlugin, {
       monitor: 'val/loss',
       mode: 'min',
     });
+    assert(callback instanceof EarlyStopping);
+    expect(callback.name).toBe('early_stopping');
+    expect(callback.options).toEqual({ ...EARLY_STOPPING_DEFAULTS, monitor: 'val/loss', mode: 'min' });
   });
 
   it('has a strict JSON schema whose defaults fill an empty node', () => {
-    const ajv = new Ajv({ useDefaults: true, strict: true, allErrors: true });
-    expect(ajv.validateSchema(earlyStoppingPlugin.optionsSchema)).toBe(true);
-    const validate = ajv.compile(earlyStoppingPlugin.optionsSchema);
-    const node: Record<string, unknown> = {};
-    expect(validate(node)).toBe(true);
-    expect(node).toEqual(EARLY_STOPPING_DEFAULTS);
-    expect(new EarlyStopping(node).options).toEqual(EARLY_STOPPING_DEFAULTS);
+    const defaults = pluginOptionDefaults(earlyStoppingPlugin);
+    expect(defaults).toEqual(EARLY_STOPPING_DEFAULTS);
+    expect(new EarlyStopping(defaults).options).toEqual(EARLY_STOPPING_DEFAULTS);
   });
 
   it.each([
@@ -46,7 +34,6 @@ describe('earlyStoppingPlugin', () => {
     { monitor: '' },
     { monitr: 'val/acc' },
   ])('schema rejects %j', (node) => {
-    const validate = new Ajv({ useDefaults: true, strict: true }).compile(earlyStoppingPlugin.optionsSchema);
-    expect(validate({ ...node })).toBe(false);
+    expect(validatePluginOptions(earlyStoppingPlugin, node).valid).toBe(false);
   });
 });

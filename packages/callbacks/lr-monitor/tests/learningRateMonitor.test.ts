@@ -1,38 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  createRecordingTrainerContext,
+  runEpochs,
+  type RecordingTrainerContext,
+} from '@nextplay/cls-testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LearningRateMonitor } from '../src/index.js';
-import { RecordingTrainerContext } from './recordingTrainerContext.js';
 
-let runDir: string;
 let context: RecordingTrainerContext;
 
 beforeEach(async () => {
-  runDir = await mkdtemp(join(tmpdir(), 'cls-lr-monitor-'));
-  context = new RecordingTrainerContext(runDir);
+  context = await createRecordingTrainerContext();
 });
 
-afterEach(async () => {
-  await rm(runDir, { recursive: true, force: true });
-});
+afterEach(() => context.dispose());
 
 /** Two epochs of three steps; a scheduler halves the learning rate at every step. */
-function fit(callback: LearningRateMonitor): void {
-  for (let epoch = 0; epoch < 2; epoch++) {
-    context.epoch = epoch;
-    for (let index = 0; index < 3; index++) {
-      context.lr = 0.1 / 2 ** context.globalStep;
-      context.globalStep += 1;
-      callback.onTrainBatchEnd(context);
-    }
-    callback.onTrainEpochEnd(context);
-  }
+function fit(callback: LearningRateMonitor): Promise<number | undefined> {
+  return runEpochs(callback, context, [{}, {}], { batches: 3, lrAt: (step) => 0.1 / 2 ** step });
 }
 
 describe('LearningRateMonitor', () => {
-  it('logs the last step’s rate once per epoch by default', () => {
-    fit(new LearningRateMonitor());
+  it('logs the last step’s rate once per epoch by default', async () => {
+    await fit(new LearningRateMonitor());
     expect(context.logged).toEqual([
       { epoch: 0, name: 'lr', value: 0.025 },
       { epoch: 1, name: 'lr', value: 0.003125 },
@@ -40,8 +29,8 @@ describe('LearningRateMonitor', () => {
     expect(context.metrics.lr).toBe(0.003125);
   });
 
-  it('logs after every step with logging_interval step; the epoch keeps its last value', () => {
-    fit(new LearningRateMonitor({ logging_interval: 'step' }));
+  it('logs after every step with logging_interval step; the epoch keeps its last value', async () => {
+    await fit(new LearningRateMonitor({ logging_interval: 'step' }));
     expect(context.logged.map((entry) => [entry.epoch, entry.value])).toEqual([
       [0, 0.1],
       [0, 0.05],

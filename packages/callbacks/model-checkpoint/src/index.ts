@@ -11,7 +11,5 @@ export {
 export type { ModelCheckpointOptions, ResolvedModelCheckpointOptions } from './modelCheckpointOptions.js';
 export { parseCheckpointFilename } from './checkpointFilename.js';
 export type { CheckpointFilename } from './checkpointFilename.js';
-export { isBetter } from './monitorMode.js';
-export type { MonitorMode } from './monitorMode.js';
 
 export default modelCheckpointPlugin;

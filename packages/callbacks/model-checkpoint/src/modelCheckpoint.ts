@@ -1,13 +1,19 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ClsError, type Callback, type JsonValue, type TrainerContext } from '@nextplay/cls-core';
+import {
+  ClsError,
+  isBetter,
+  isMonitorMode,
+  type Callback,
+  type JsonValue,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 import { parseCheckpointFilename, type CheckpointFilename } from './checkpointFilename.js';
 import {
   resolveModelCheckpointOptions,
   type ModelCheckpointOptions,
   type ResolvedModelCheckpointOptions,
 } from './modelCheckpointOptions.js';
-import { isBetter } from './monitorMode.js';
 
 /** One of the top-k checkpoints on disk. */
 export interface RankedCheckpoint {
@@ -18,7 +24,6 @@ export interface RankedCheckpoint {
   readonly step: number;
 }
 
-const MONITOR_MODES: readonly string[] = ['max', 'min'];
 const BEST = 'best';
 const LAST = 'last';
 
@@ -184,8 +189,8 @@ export class ModelCheckpoint implements Callback {
 
 function assertOptions(options: ResolvedModelCheckpointOptions): void {
   const problems: string[] = [];
-  if (!MONITOR_MODES.includes(options.mode))
-    problems.push(`mode must be "max" or "min", got "${options.mode}"`);
+  if (!isMonitorMode(options.mode))
+    problems.push(`mode must be "max" or "min", got "${String(options.mode)}"`);
   if (!Number.isInteger(options.save_top_k) || options.save_top_k < -1) {
     problems.push(`save_top_k must be an integer >= -1, got ${options.save_top_k}`);
   }

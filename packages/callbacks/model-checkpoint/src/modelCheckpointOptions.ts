@@ -1,5 +1,4 @@
-import type { JsonSchema } from '@nextplay/cls-core';
-import type { MonitorMode } from './monitorMode.js';
+import { MONITOR_MODES, type JsonSchema, type MonitorMode } from '@nextplay/cls-core';
 
 /** `callbacks.model_checkpoint` options, as in Lightning's ModelCheckpoint. */
 export interface ModelCheckpointOptions {
@@ -41,7 +40,7 @@ export const modelCheckpointOptionsSchema: JsonSchema = {
       description: 'Metric that ranks checkpoints (e.g. val/acc); null keeps only the last one.',
     },
     mode: {
-      enum: ['max', 'min'],
+      enum: [...MONITOR_MODES],
       default: MODEL_CHECKPOINT_DEFAULTS.mode,
       description: 'Whether a larger or a smaller monitored value is better.',
     },

@@ -1,21 +1,23 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  createRecordingTrainerContext,
+  readRecordedCheckpoint,
+  runEpochs,
+  type RecordingTrainerContext,
+} from '@nextplay/cls-testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelCheckpoint, type ModelCheckpointOptions } from '../src/index.js';
-import { RecordingTrainerContext } from './recordingTrainerContext.js';
 
-let runDir: string;
 let context: RecordingTrainerContext;
+let runDir: string;
 
 beforeEach(async () => {
-  runDir = await mkdtemp(join(tmpdir(), 'cls-model-checkpoint-'));
-  context = new RecordingTrainerContext(runDir);
+  context = await createRecordingTrainerContext();
+  runDir = context.runDir;
 });
 
-afterEach(async () => {
-  await rm(runDir, { recursive: true, force: true });
-});
+afterEach(() => context.dispose());
 
 const checkpoints = () => join(runDir, 'checkpoints');
 
@@ -24,29 +26,16 @@ async function listCheckpoints(dir = checkpoints()): Promise<string[]> {
 }
 
 async function savedEpoch(path: string): Promise<number> {
-  return (JSON.parse(await readFile(join(path, 'checkpoint.json'), 'utf8')) as { epoch: number }).epoch;
+  return (await readRecordedCheckpoint(path)).epoch;
 }
 
-/** One training epoch of 100 steps as the engine runs it: train epoch end, then validation (if any). */
-async function epoch(
-  callback: ModelCheckpoint,
-  index: number,
-  metrics?: Record<string, number>,
-): Promise<void> {
-  context.epoch = index;
-  context.globalStep = (index + 1) * 100;
-  await callback.onTrainEpochEnd(context);
-  if (metrics === undefined) return;
-  context.metrics = { ...context.metrics, ...metrics };
-  await callback.onValidationEnd(context);
-}
-
+/** Runs one 100-step epoch per entry (an entry without val/ metrics skips validation), listing the checkpoints after each. */
 async function fit(options: ModelCheckpointOptions, metrics: readonly Record<string, number>[]) {
   const callback = new ModelCheckpoint(options);
   callback.onFitStart();
   const after: string[][] = [];
   for (const [index, values] of metrics.entries()) {
-    await epoch(callback, index, values);
+    await runEpochs(callback, context, [values], { firstEpoch: index });
     after.push(await listCheckpoints(callback.dirpath(context)));
   }
   return { callback, after };
@@ -208,8 +197,7 @@ describe('ModelCheckpoint edge cases', () => {
   });
 
   it('saves last/ for an epoch without validation', async () => {
-    const callback = new ModelCheckpoint();
-    await epoch(callback, 0);
+    await runEpochs(new ModelCheckpoint(), context, [{}]);
     expect(await listCheckpoints()).toEqual(['last']);
   });
 

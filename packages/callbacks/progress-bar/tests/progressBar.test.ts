@@ -1,25 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRecordingTrainerContext, type RecordingTrainerContext } from '@nextplay/cls-testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PlainProgressRenderer, ProgressBar, type ProgressBarOptions } from '../src/index.js';
 import { CapturedStream } from './capturedStream.js';
-import { RecordingTrainerContext } from './recordingTrainerContext.js';
 
-let runDir: string;
 let context: RecordingTrainerContext;
 let clock: number;
 
 beforeEach(async () => {
-  runDir = await mkdtemp(join(tmpdir(), 'cls-progress-bar-'));
-  context = new RecordingTrainerContext(runDir);
-  context.maxEpochs = 2;
+  context = await createRecordingTrainerContext({ maxEpochs: 2 });
   clock = 0;
 });
 
-afterEach(async () => {
-  await rm(runDir, { recursive: true, force: true });
-});
+afterEach(() => context.dispose());
 
 function create(options: ProgressBarOptions, isTTY: boolean) {
   const stream = new CapturedStream(isTTY);

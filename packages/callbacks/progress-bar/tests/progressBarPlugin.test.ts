@@ -1,5 +1,4 @@
-import { Ajv } from 'ajv';
-import { createLogger, PluginRegistry } from '@nextplay/cls-core';
+import { createCallbackFromPlugin, pluginOptionDefaults, validatePluginOptions } from '@nextplay/cls-testing';
 import { assert, describe, expect, it } from 'vitest';
 import defaultExport, {
   PROGRESS_BAR_DEFAULTS,
@@ -12,13 +11,7 @@ describe('progressBarPlugin', () => {
   it('is the default export and registers as callbacks.progress_bar', async () => {
     expect(defaultExport).toBe(progressBarPlugin);
     expect(progressBarPlugins).toEqual([progressBarPlugin]);
-    const registry = new PluginRegistry().register(progressBarPlugin);
-    const callback = await registry.create(
-      'callback',
-      'progress_bar',
-      { refresh_rate: 0, leave: false },
-      { logger: createLogger({ console: false }) },
-    );
+    const callback = await createCallbackFromPlugin(progressBarPlugin, { refresh_rate: 0, leave: false });
     assert(callback instanceof ProgressBar);
     expect(callback.name).toBe('progress_bar');
     expect(callback.options).toEqual({ refresh_rate: 0, leave: false });
@@ -26,20 +19,15 @@ describe('progressBarPlugin', () => {
   });
 
   it('has a strict JSON schema whose defaults fill an empty node', () => {
-    const ajv = new Ajv({ useDefaults: true, strict: true, allErrors: true });
-    expect(ajv.validateSchema(progressBarPlugin.optionsSchema)).toBe(true);
-    const validate = ajv.compile(progressBarPlugin.optionsSchema);
-    const node: Record<string, unknown> = {};
-    expect(validate(node)).toBe(true);
-    expect(node).toEqual(PROGRESS_BAR_DEFAULTS);
-    expect(new ProgressBar(node).options).toEqual(PROGRESS_BAR_DEFAULTS);
+    const defaults = pluginOptionDefaults(progressBarPlugin);
+    expect(defaults).toEqual(PROGRESS_BAR_DEFAULTS);
+    expect(new ProgressBar(defaults).options).toEqual(PROGRESS_BAR_DEFAULTS);
   });
 
   it.each([{ refresh_rate: -1 }, { refresh_rate: 1.5 }, { leave: 'yes' }, { stream: 'stderr' }])(
     'schema rejects %j',
     (node) => {
-      const validate = new Ajv({ useDefaults: true, strict: true }).compile(progressBarPlugin.optionsSchema);
-      expect(validate({ ...node })).toBe(false);
+      expect(validatePluginOptions(progressBarPlugin, node).valid).toBe(false);
     },
   );
 });

@@ -1,0 +1,16 @@
+export {
+  createRecordingTrainerContext,
+  readRecordedCheckpoint,
+  RecordingTrainerContext,
+} from './recordingTrainerContext.js';
+export type {
+  LoggedMessage,
+  LoggedMetric,
+  RecordedCheckpoint,
+  RecordingTrainerContextOptions,
+} from './recordingTrainerContext.js';
+export { runEpochs } from './runEpochs.js';
+export type { EpochMetrics, RunEpochsOptions } from './runEpochs.js';
+export { pluginOptionDefaults, validatePluginOptions } from './pluginOptions.js';
+export type { PluginOptionsValidation, PluginWithOptionsSchema } from './pluginOptions.js';
+export { createCallbackFromPlugin } from './createCallbackFromPlugin.js';
