@@ -7,6 +7,7 @@ import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
 import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
 import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
+import { basicLauncherPlugin } from './launchers/basicLauncher.js';
 
 /** Everything `cls` ships, registered exactly as an outside plugin package would be. */
 export const builtinPlugins: readonly AnyPluginDefinition[] = [
@@ -17,6 +18,7 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   earlyStoppingPlugin,
   lrMonitorPlugin,
   progressBarPlugin,
+  basicLauncherPlugin,
 ];
 
 export function createBuiltinRegistry(): PluginRegistry {

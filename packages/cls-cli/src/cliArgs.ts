@@ -13,6 +13,8 @@ export interface CliArgs {
   readonly help: boolean;
   readonly version: boolean;
   readonly out: string | undefined;
+  /** `-m`/`--multirun`: run one job per combination of the sweeps in the overrides. */
+  readonly multirun: boolean;
 }
 
 const CFG_VALUES = ['job', 'hydra', 'all'] as const;
@@ -44,9 +46,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     });
   }
   const { values, positionals } = parsed;
-  if (values.multirun) {
-    throw new ClsError('USAGE', 'multirun (-m) is not supported yet; run one job per command');
-  }
   const cfg = values.cfg;
   if (cfg !== undefined && !(CFG_VALUES as readonly string[]).includes(cfg)) {
     throw new ClsError('USAGE', `--cfg ${cfg}: expected one of ${CFG_VALUES.join(', ')}`);
@@ -64,5 +63,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     help: values.help,
     version: values.version,
     out: values.out,
+    multirun: values.multirun,
   };
 }

@@ -3,3 +3,4 @@ export { EXIT_INTERRUPTED } from './commands/train.js';
 export { builtinPlugins, createBuiltinRegistry } from './builtinPlugins.js';
 export { builtinConfigDir, configSearchPath } from './configDirs.js';
 export type { CliIo } from './cliIo.js';
+export { BasicLauncher, basicLauncherPlugin } from './launchers/basicLauncher.js';

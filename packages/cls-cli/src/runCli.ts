@@ -5,7 +5,8 @@ import { processIo, type CliIo } from './cliIo.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
-import { USAGE } from './usage.js';
+import { configSearchPath } from './configDirs.js';
+import { usageText } from './usage.js';
 
 export const EXIT_USER_ERROR = 1;
 export const EXIT_USAGE = 2;
@@ -43,7 +44,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (args.info) return infoCommand(args, io);
   const [command, sub] = args.command;
   if (args.help || command === undefined || command === 'help') {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(`${usageText(configSearchPath(io.cwd, args.configDir))}\n`);
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
   if (command === 'train') return trainCommand(args, io);

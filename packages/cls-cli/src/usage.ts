@@ -1,4 +1,7 @@
-export const USAGE = `Usage: cls <command> [options] [overrides...]
+import { listConfigGroups } from '@nextplay/cls-config';
+import { builtinConfigDir } from './configDirs.js';
+
+const HEAD = `Usage: cls <command> [options] [overrides...]
 
 Commands:
   train [overrides...]          compose the config, train, validate each epoch, test at the end
@@ -7,17 +10,32 @@ Commands:
 Options:
   --cfg job|hydra|all   print the composed config as YAML and exit
   --resolve             with --cfg, resolve interpolations
+  -m, --multirun        run one job per combination of the sweeps (a=1,2 range(...) glob(*) ...)
   --config-dir DIR      add DIR to the config search path (after the built-in and ./configs)
   --config-name NAME    primary config (default: train)
-  --info                list the config groups and their options
+  --info                list the config groups and their options, and the plugins
   --verbose             print stack traces and debug logs
   -h, --help            this help
   --version             print the version
 
 Overrides use Hydra's syntax: group=option (model=resnet50), key=value (trainer.max_epochs=3),
-+key=value (add), ++key=value (add or set), ~key (delete).
++key=value (add), ++key=value (add or set), ~key (delete); with -m, sweeps: model=resnet18,resnet50,
+seed=range(1,4), 'experiment=glob(*)', optimizer.lr=choice(1e-3,3e-4).
+Project defaults come from cls.config.{yaml,json,js,ts}, .clsrc* or "cls" in package.json.`;
 
-Examples:
+const EXAMPLES = `Examples:
   cls train experiment=mnist
   cls train data=imagefolder data.root=./jerseys model=resnet18 trainer.max_epochs=5 data.image_size=64
-  cls train --cfg job model=resnet50 trainer.max_epochs=3`;
+  cls train --cfg job model=resnet50 trainer.max_epochs=3
+  cls train -m model=resnet18,resnet50 optimizer.lr=1e-3,3e-4`;
+
+/** The help text, listing the config groups found in `configDirs` and their options. */
+export function usageText(configDirs: readonly string[]): string {
+  const groups = Object.entries(listConfigGroups(configDirs));
+  const width = Math.max(0, ...groups.map(([group]) => group.length));
+  const lines = groups.map(([group, options]) => `  ${group.padEnd(width)}  ${options.join(', ')}`);
+  return `${HEAD}\n\nConfig groups (group=option):\n${lines.join('\n')}\n\n${EXAMPLES}`;
+}
+
+/** The help text with the built-in config groups (`usageText` also sees a project's `configs/`). */
+export const USAGE = usageText([builtinConfigDir()]);

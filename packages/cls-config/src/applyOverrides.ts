@@ -40,7 +40,7 @@ function applyOverride(root: ConfigMap, override: Override): void {
   const found = lookup(root, path);
   switch (override.type) {
     case 'change':
-      if (!found.found) throw fail(`${missingKey(key, path, found)}; use +${key}=... to add it`);
+      if (!found.found) throw fail(`${missingKey(key, path, found)}; use +${input} to add it`);
       setValue(root, path, override, false);
       return;
     case 'add':

@@ -1,10 +1,12 @@
 import { ClsError } from '@nextplay/cls-core';
 import { applyOverrides } from './applyOverrides.js';
 import { ConfigRepository } from './configRepository.js';
-import { mergeInto, wrapInPackage, type ConfigMap } from './configTree.js';
+import { isConfigMap, mergeInto, wrapInPackage, type ConfigMap } from './configTree.js';
 import { buildDefaults } from './defaultsTree.js';
 import { rememberComposition } from './compositionInfo.js';
+import { formatOverrideValue } from './formatOverrideValue.js';
 import { parseOverride, type Override } from './parseOverride.js';
+import type { ProjectConfig } from './projectConfig.js';
 
 export interface ComposeOptions {
   /** Searched in order; a file in a later directory replaces the same file in an earlier one. */
@@ -13,6 +15,13 @@ export interface ComposeOptions {
   readonly configName: string;
   /** Command-line overrides, Hydra syntax. */
   readonly overrides?: readonly string[];
+  /**
+   * Project defaults (see `loadProjectConfig`), merged over the composed config before the command-line
+   * overrides. Its `defaults` list (`- model: resnet50`) chooses group options the command line may still change.
+   */
+  readonly projectConfig?: ProjectConfig;
+  /** The timestamp `${now:...}` uses; a multirun gives all its jobs the same one. Defaults to now. */
+  readonly now?: Date;
 }
 
 export interface ComposeResult {
@@ -32,11 +41,19 @@ export interface ComposeResult {
  * experiments with `override /group: option`), then the command-line overrides, group choices first.
  */
 export function composeConfig(options: ComposeOptions): ComposeResult {
-  const now = new Date();
+  const now = options.now ?? new Date();
   const repository = new ConfigRepository(options.configDirs);
   const inputs = options.overrides ?? [];
   const parsed = inputs.map((input) => parseOverride(input));
-  const groupOverrides: Override[] = [];
+  const sweep = parsed.find((override) => override.sweep !== undefined);
+  if (sweep !== undefined) {
+    throw new ClsError(
+      'OVERRIDE_INVALID',
+      `${sweep.input}: sweeps over several values; add -m (--multirun) to run one job per value`,
+    );
+  }
+  const { choices: projectChoices, values: projectValues } = splitProjectConfig(options.projectConfig);
+  const groupOverrides: Override[] = [...projectChoices];
   const valueOverrides: Override[] = [];
   for (const override of parsed) {
     (repository.groupExists(override.key) ? groupOverrides : valueOverrides).push(override);
@@ -53,6 +70,7 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   const { steps, choices } = buildDefaults(repository, primary, groupOverrides);
   const composed: ConfigMap = {};
   for (const step of steps) mergeInto(composed, wrapInPackage(step.content, step.package));
+  mergeInto(composed, projectValues);
   const config = applyOverrides(composed, valueOverrides);
 
   const isHydra = (override: Override): boolean => /^hydra(?:$|[./])/.test(override.key);
@@ -68,4 +86,30 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   };
   rememberComposition(config, { now, choices, configName: options.configName });
   return result;
+}
+
+/** A project config's `defaults` (group choices, below the command line's) apart from its values. */
+function splitProjectConfig(project: ProjectConfig | undefined): { choices: Override[]; values: ConfigMap } {
+  if (project === undefined) return { choices: [], values: {} };
+  const { defaults, ...values } = project.config;
+  if (defaults === undefined) return { choices: [], values };
+  const entries = Array.isArray(defaults) ? defaults : [defaults];
+  const choices = entries.map((entry) => {
+    const pair = isConfigMap(entry) ? Object.entries(entry) : [];
+    const [first] = pair;
+    const option = first?.[1];
+    if (
+      first === undefined ||
+      pair.length !== 1 ||
+      !(option === null || ['string', 'number', 'boolean'].includes(typeof option))
+    ) {
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `${project.file}: defaults entries must be "group: option" pairs (got ${JSON.stringify(entry)})`,
+      );
+    }
+    const parsed = parseOverride(`${first[0]}=${formatOverrideValue(option)}`);
+    return { ...parsed, input: `${project.file}: ${parsed.input}` };
+  });
+  return { choices, values };
 }

@@ -1,5 +1,7 @@
 import { ClsError } from '@nextplay/cls-core';
 import type { ConfigMap } from './configTree.js';
+import { callOverrideFunction } from './overrideFunctions.js';
+import { ChoiceSweep, isSweep, type Sweep } from './sweep.js';
 
 /** `key=v` changes, `+key=v` adds, `++key=v` adds or changes, `~key` / `~key=v` deletes. */
 export type OverrideType = 'change' | 'add' | 'force_add' | 'delete';
@@ -11,9 +13,11 @@ export interface Override {
   readonly key: string;
   /** The `@package` of a group override (`db@backup=mysql`), if any. */
   readonly package?: string;
-  /** The typed value; `undefined` only for a delete without a value (`~key`). */
+  /** The typed value; `undefined` for a delete without a value (`~key`) and for a sweep. */
   readonly value: unknown;
   readonly hasValue: boolean;
+  /** Set when the value is a multirun sweep (`a=1,2`, `range(1,4)`, `glob(*)`, ...). */
+  readonly sweep?: Sweep;
   /** The override as typed; this is what `.hydra/overrides.yaml` records. */
   readonly input: string;
 }
@@ -24,7 +28,6 @@ const INT = /^[+-]?(?:0|[1-9](?:_?\d)*)$/;
 const FLOAT =
   /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*(?:[eE][+-]?\d+)?|\d(?:_?\d)*\.(?:[eE][+-]?\d+)?|\d(?:_?\d)*[eE][+-]?\d+)$/;
 const SPECIAL_FLOAT = /^([+-]?)(inf|nan)$/i;
-const SWEEP_FUNCTIONS = new Set(['choice', 'range', 'interval', 'glob', 'sort', 'shuffle', 'tag']);
 /** Characters a backslash makes literal inside an unquoted value (`a=x\,y` is the string `x,y`). */
 const ESCAPABLE = new Set(['\\', ',', '[', ']', '{', '}', '(', ')', ':', '=', ' ', "'", '"']);
 
@@ -55,12 +58,16 @@ export function parseOverride(input: string): Override {
   const common = { type, key, input, ...(packageName === undefined ? {} : { package: packageName }) };
   if (equals === -1) return { ...common, value: undefined, hasValue: false };
   const value = new ValueParser(input, body.slice(equals + 1)).parseTop();
-  return { ...common, value, hasValue: true };
+  if (!isSweep(value)) return { ...common, value, hasValue: true };
+  if (type === 'delete') throw invalid(input, 'a delete cannot sweep over several values');
+  return { ...common, value: undefined, hasValue: true, sweep: value };
 }
 
 /** Parses a value with the override grammar (what `${oc.decode:...}` does); errors name `label`. */
 export function parseOverrideValue(text: string, label: string): unknown {
-  return new ValueParser(label, text).parseTop();
+  const value = new ValueParser(label, text).parseTop();
+  if (isSweep(value)) throw invalid(label, 'a sweep (several values) only works as a command-line override');
+  return value;
 }
 
 function invalid(input: string, problem: string): ClsError {
@@ -93,18 +100,23 @@ class ValueParser {
     this.#text = text;
   }
 
+  /** `value`, or the comma-separated `a,b,c` of a simple choice sweep. */
   parseTop(): unknown {
     this.#skipSpace();
     if (this.#atEnd()) return '';
-    const value = this.#parseElement(',');
+    const items = [this.#parseElement(',')];
     this.#skipSpace();
-    if (!this.#atEnd()) {
-      if (this.#peek() === ',') {
-        throw invalid(this.#input, 'multirun sweeps (a=1,2) are not supported yet; run once per value');
-      }
-      throw this.#error(`unexpected "${this.#peek()}"`);
+    while (this.#peek() === ',') {
+      this.#pos++;
+      this.#skipSpace();
+      items.push(this.#parseElement(','));
+      this.#skipSpace();
     }
-    return value;
+    if (!this.#atEnd()) throw this.#error(`unexpected "${this.#peek()}"`);
+    const [first] = items;
+    if (items.length === 1) return first;
+    if (items.some(isSweep)) throw this.#error('a sweep cannot be one item of a comma-separated list');
+    return new ChoiceSweep(items, true);
   }
 
   #parseElement(stops: string): unknown {
@@ -112,19 +124,45 @@ class ValueParser {
     if (char === '[') return this.#parseList();
     if (char === '{') return this.#parseDict();
     if (char === "'" || char === '"') return this.#parseQuoted(char);
+    const call = /^([A-Za-z_]\w*)\(/.exec(this.#text.slice(this.#pos));
+    if (call !== null) return this.#parseCall(call[1] ?? '');
     const { text, escaped } = this.#scanPrimitive(stops);
-    const call = /^([A-Za-z_]\w*)\s*\(/.exec(text);
-    if (call !== null && !escaped) {
-      const name = call[1] ?? '';
-      throw invalid(
-        this.#input,
-        SWEEP_FUNCTIONS.has(name)
-          ? `${name}(...) is a multirun sweep; multirun sweeps are not supported yet`
-          : `override functions such as ${name}(...) are not supported yet; quote the value to pass it as a string`,
-      );
-    }
     if (text === '') throw this.#error('missing value');
     return escaped ? text : typePrimitive(text);
+  }
+
+  /** `name(a, b, key=value)`: Hydra's functions (sweeps, sort, shuffle, casts). */
+  #parseCall(name: string): unknown {
+    this.#pos += name.length + 1;
+    const positional: unknown[] = [];
+    const named = new Map<string, unknown>();
+    this.#skipSpace();
+    if (this.#peek() === ')') {
+      this.#pos++;
+      return callOverrideFunction(name, { positional, named }, this.#input);
+    }
+    for (;;) {
+      this.#skipSpace();
+      const keyword = /^([A-Za-z_]\w*)\s*=/.exec(this.#text.slice(this.#pos));
+      if (keyword !== null) {
+        const key = keyword[1] ?? '';
+        if (named.has(key)) throw this.#error(`${name}(...): ${key} is given twice`);
+        this.#pos += keyword[0].length;
+        this.#skipSpace();
+        named.set(key, this.#parseElement(',)'));
+      } else {
+        if (named.size > 0) throw this.#error(`${name}(...): a positional argument follows a named one`);
+        positional.push(this.#parseElement(',)'));
+      }
+      this.#skipSpace();
+      const char = this.#take();
+      if (char === ')') return callOverrideFunction(name, { positional, named }, this.#input);
+      if (char !== ',') {
+        throw this.#error(
+          char === undefined ? `missing ")" of ${name}(` : `expected "," or ")", got "${char}"`,
+        );
+      }
+    }
   }
 
   #parseList(): unknown[] {
@@ -137,7 +175,7 @@ class ValueParser {
     }
     for (;;) {
       this.#skipSpace();
-      items.push(this.#parseElement(',]'));
+      items.push(this.#nested(this.#parseElement(',]')));
       this.#skipSpace();
       const char = this.#take();
       if (char === ']') return items;
@@ -161,7 +199,7 @@ class ValueParser {
       this.#skipSpace();
       if (key === '' || this.#take() !== ':') throw this.#error('expected "key: value" inside {...}');
       this.#skipSpace();
-      dict[key] = this.#parseElement(',}');
+      dict[key] = this.#nested(this.#parseElement(',}'));
       this.#skipSpace();
       const char = this.#take();
       if (char === '}') return dict;
@@ -212,6 +250,11 @@ class ValueParser {
     }
     if (depth > 0) throw this.#error('unterminated ${...} interpolation');
     return { text: text.trim(), escaped };
+  }
+
+  #nested(value: unknown): unknown {
+    if (isSweep(value)) throw this.#error('a sweep cannot be nested inside a list or a dict');
+    return value;
   }
 
   #skipSpace(): void {

@@ -55,6 +55,19 @@ export function resolveRunDir(config: Readonly<ConfigMap>, options: RunDirOption
 }
 
 /**
+ * Resolves one key (dotted, e.g. `hydra.sweep.dir`) and what it refers to, as `resolveRunDir` does for
+ * `hydra.run.dir`. `${hydra:runtime.output_dir}` is only known when `options.outputDir` is given.
+ */
+export function resolveKey(
+  config: Readonly<ConfigMap>,
+  key: string,
+  options: RunDirOptions & { readonly outputDir?: string } = {},
+): unknown {
+  const resolver = new Resolver(config, contextOf(config, { ...options, cwd: options.cwd ?? process.cwd() }));
+  return resolver.resolvePath(key.split('.'), key);
+}
+
+/**
  * Returns a copy of `config` with every interpolation resolved: `${a.b}` (relative: `${.b}`), `${oc.env:VAR,default}`,
  * `${oc.decode:...}` (types a string as an override value), `${now:%Y-%m-%d}`, `${hydra:runtime.output_dir}`. A value that is exactly one interpolation keeps the referenced
  * value's type. Any `???` left is an error listing every missing key. Nothing is ever evaluated as code.

@@ -90,7 +90,8 @@ function singleProblem(error: ErrorObject, basePath: readonly string[]): ConfigP
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
       const known = knownKeys(error.parentSchema);
-      return { path: joinPath(basePath, [...segments, key]), message: unknownKeyMessage(key, known) };
+      const given: unknown = isConfigMap(error.data) ? error.data[key] : undefined;
+      return { path: joinPath(basePath, [...segments, key]), message: unknownKeyMessage(key, known, given) };
     }
     case 'type': {
       const type = String((error.params as { type: unknown }).type)
@@ -114,13 +115,12 @@ function singleProblem(error: ErrorObject, basePath: readonly string[]): ConfigP
   }
 }
 
-/** `unknown key (did you mean max_epochs?)`, or the known keys when nothing is close. */
-export function unknownKeyMessage(key: string, known: readonly string[]): string {
+/** `unknown key, set to 3 (did you mean max_epochs?)`, or the known keys when nothing is close. */
+export function unknownKeyMessage(key: string, known: readonly string[], given: unknown): string {
   const [close] = suggest(key, known);
-  if (close !== undefined) return `unknown key (did you mean ${close}?)`;
-  return known.length > 0
-    ? `unknown key (expected one of ${known.join(', ')})`
-    : 'unknown key (expected no keys)';
+  const got = `unknown key, set to ${formatValue(given)}`;
+  if (close !== undefined) return `${got} (did you mean ${close}?)`;
+  return known.length > 0 ? `${got} (expected one of ${known.join(', ')})` : `${got} (expected no keys)`;
 }
 
 export function joinPath(basePath: readonly string[], segments: readonly string[]): string {

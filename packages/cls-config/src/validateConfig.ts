@@ -14,6 +14,7 @@ import {
 import { Ajv, type ValidateFunction } from 'ajv';
 import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
 import { deepFreeze } from './deepFreeze.js';
+import { formatValue } from './formatValue.js';
 import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
 
 export interface CheckResult {
@@ -62,6 +63,36 @@ export function validateConfig(resolved: unknown, registry: PluginRegistry): Cls
     throw new ClsError('CONFIG_INVALID', lines.join('; '));
   }
   return config;
+}
+
+/**
+ * Checks a plugin node that lives outside the places `checkConfig` knows (such as `hydra.launcher`) against its
+ * plugin's options schema: `nameKey` names the plugin. Returns a frozen copy with the plugin's defaults filled.
+ */
+export function validatePluginNode(
+  node: unknown,
+  where: { readonly path: string; readonly kind: PluginKind; readonly nameKey: string },
+  registry: PluginRegistry,
+): Readonly<ConfigMap> {
+  const { path, kind, nameKey } = where;
+  const copy: unknown = cloneTree(node);
+  if (!isConfigMap(copy) || typeof copy[nameKey] !== 'string') {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `${path}: must be a map naming a ${kind} plugin in ${nameKey} (got ${formatValue(node)})`,
+    );
+  }
+  const problems = checkPluginNode(
+    { path: path.split('.'), kind, nameKey, name: copy[nameKey], node: copy, baseKeys: [nameKey] },
+    registry,
+  );
+  if (problems.length > 0) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      problems.map((problem) => `${problem.path}: ${problem.message}`).join('; '),
+    );
+  }
+  return deepFreeze(copy);
 }
 
 function pluginNodes(config: ConfigMap): PluginNode[] {
@@ -122,7 +153,7 @@ function checkPluginNode(plugin: PluginNode, registry: PluginRegistry): ConfigPr
     else if (!baseKeys.includes(key)) {
       problems.push({
         path: joinPath(path, [key]),
-        message: unknownKeyMessage(key, [...baseKeys, ...properties]),
+        message: unknownKeyMessage(key, [...baseKeys, ...properties], value),
       });
     }
   }

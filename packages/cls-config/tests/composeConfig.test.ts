@@ -107,6 +107,7 @@ describe('composeConfig: defaults list', () => {
       callbacks: ['default', 'none'],
       data: ['basketball_jersey_numbers', 'imagefolder', 'mnist'],
       experiment: ['mnist'],
+      export: ['default'],
       hydra: ['default'],
       model: ['resnet18', 'resnet50'],
       optimizer: ['adam', 'adamw', 'sgd'],
@@ -238,23 +239,23 @@ describe('composeConfig: overrides', () => {
     expect(errorOf(() => compose('trainer.max_epoch=3'))).toEqual({
       code: 'OVERRIDE_INVALID',
       message:
-        'trainer.max_epoch: no such key (did you mean trainer.max_epochs?); use +trainer.max_epoch=... to add it',
+        'trainer.max_epoch: no such key (did you mean trainer.max_epochs?); use +trainer.max_epoch=3 to add it',
     });
     expect(errorOf(() => compose('trainr.max_epochs=3')).message).toBe(
-      'trainr.max_epochs: no such key (did you mean trainer.max_epochs?); use +trainr.max_epochs=... to add it',
+      'trainr.max_epochs: no such key (did you mean trainer.max_epochs?); use +trainr.max_epochs=3 to add it',
     );
     expect(errorOf(() => compose('zzzzzzzz=1')).message).toBe(
-      'zzzzzzzz: no such key; use +zzzzzzzz=... to add it',
+      'zzzzzzzz: no such key; use +zzzzzzzz=1 to add it',
     );
     expect(errorOf(() => compose('seed.value=1')).message).toBe(
-      'seed.value: no such key (seed is 42, not a map); use +seed.value=... to add it',
+      'seed.value: no such key (seed is 42, not a map); use +seed.value=1 to add it',
     );
     expect(errorOf(() => compose('~trainer.max_epoch')).message).toBe(
       'trainer.max_epoch: no such key (did you mean trainer.max_epochs?); nothing to delete',
     );
     expect(errorOf(() => compose('~seed=41')).message).toBe('~seed=41: seed is 42, not 41; nothing deleted');
     expect(errorOf(() => compose('data.mean.3=1')).message).toBe(
-      'data.mean.3: no such item (data.mean has 3 items); use +data.mean.3=... to add it',
+      'data.mean.3: no such item (data.mean has 3 items); use +data.mean.3=1 to add it',
     );
   });
 
@@ -303,10 +304,11 @@ describe('composeConfig: overrides', () => {
     );
   });
 
-  it('rejects sweeps', () => {
+  it('rejects sweeps without multirun, telling to add -m', () => {
     expect(errorOf(() => compose('model=resnet18,resnet50')).message).toBe(
-      'model=resnet18,resnet50: multirun sweeps (a=1,2) are not supported yet; run once per value',
+      'model=resnet18,resnet50: sweeps over several values; add -m (--multirun) to run one job per value',
     );
+    expect(errorOf(() => compose('seed=range(1,3)')).code).toBe('OVERRIDE_INVALID');
   });
 
   it('applyOverrides applies value overrides to any config', () => {

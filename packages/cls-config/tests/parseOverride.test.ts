@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOverride } from '../src/index.js';
+import { ChoiceSweep, parseOverride } from '../src/index.js';
 import { errorOf } from './helpers.js';
 
 describe('parseOverride', () => {
@@ -57,15 +57,17 @@ describe('parseOverride', () => {
     expect(parseOverride('model=resnet50').package).toBeUndefined();
   });
 
-  it('rejects multirun sweeps with a clear message', () => {
-    expect(errorOf(() => parseOverride('trainer.max_epochs=1,2'))).toEqual({
-      code: 'OVERRIDE_INVALID',
-      message: 'trainer.max_epochs=1,2: multirun sweeps (a=1,2) are not supported yet; run once per value',
+  it('marks sweeps instead of typing them as a value', () => {
+    const override = parseOverride('trainer.max_epochs=1,2');
+    expect(override).toMatchObject({
+      type: 'change',
+      key: 'trainer.max_epochs',
+      hasValue: true,
+      value: undefined,
     });
-    expect(errorOf(() => parseOverride('seed=range(1,5)')).message).toBe(
-      'seed=range(1,5): range(...) is a multirun sweep; multirun sweeps are not supported yet',
-    );
-    expect(errorOf(() => parseOverride('seed=str(1)')).message).toContain('functions such as str(...)');
+    expect(override.sweep).toBeInstanceOf(ChoiceSweep);
+    expect(parseOverride('seed=str(1)')).toMatchObject({ value: '1' });
+    expect(parseOverride('seed=str(1)').sweep).toBeUndefined();
   });
 
   it('rejects malformed overrides', () => {

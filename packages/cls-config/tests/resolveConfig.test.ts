@@ -189,7 +189,13 @@ describe('resolveRunDir then resolveConfig', () => {
       output_dir: '/abs/outputs/2024-03-05/07-08-09',
     });
     expect(resolved.data).toMatchObject({ root: './data/mnist' });
-    expect(resolved.hydra).toEqual({ run: { dir: runDir }, verbose: false });
+    expect(resolved.hydra).toEqual({
+      run: { dir: runDir },
+      sweep: { dir: 'multirun/2024-03-05/07-08-09', subdir: 0 },
+      launcher: { name: 'basic' },
+      job: { num: 0 },
+      verbose: false,
+    });
   });
 
   it('uses the composition timestamp for every ${now} when none is given', () => {

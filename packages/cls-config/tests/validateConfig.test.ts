@@ -90,15 +90,15 @@ describe('validateConfig', () => {
 
   it('reports unknown and missing keys with did-you-mean', () => {
     expect(problemsOf('+trainer.max_epoch=3').message).toBe(
-      'trainer.max_epoch: unknown key (did you mean max_epochs?)',
+      'trainer.max_epoch: unknown key, set to 3 (did you mean max_epochs?)',
     );
-    expect(problemsOf('+seeds=1').message).toBe('seeds: unknown key (did you mean seed?)');
+    expect(problemsOf('+seeds=1').message).toBe('seeds: unknown key, set to 1 (did you mean seed?)');
     expect(problemsOf('~trainer.max_epochs').message).toBe('trainer.max_epochs: missing required key');
     expect(problemsOf('+model.dropuot=0.1').message).toBe(
-      'model.dropuot: unknown key (did you mean dropout?)',
+      'model.dropuot: unknown key, set to 0.1 (did you mean dropout?)',
     );
     expect(problemsOf('+callbacks.lr_monitor.interval=step').message).toBe(
-      'callbacks.lr_monitor.interval: unknown key (expected one of logging_interval)',
+      'callbacks.lr_monitor.interval: unknown key, set to "step" (expected one of logging_interval)',
     );
   });
 
@@ -137,7 +137,7 @@ describe('validateConfig', () => {
       '+model.x=1',
     );
     expect(message.split('; ')).toEqual([
-      'trainer.max_epoch: unknown key (did you mean max_epochs?)',
+      'trainer.max_epoch: unknown key, set to 3 (did you mean max_epochs?)',
       'trainer.max_epochs: must be integer (got "abc")',
       'model.arch: no model plugin named "resnet51" (did you mean resnet50? available: resnet18, resnet50)',
     ]);
@@ -148,7 +148,7 @@ describe('validateConfig', () => {
       {
         path: 'model.widht',
         message:
-          'unknown key (expected one of arch, num_classes, pretrained, dropout, zero_init_residual, seed)',
+          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, dropout, zero_init_residual, seed)',
       },
     ]);
     expect(checkConfig(resolved(), registry)).toMatchObject({ errors: [], config: { seed: 42 } });

@@ -75,9 +75,11 @@ describe('writeRunConfig', () => {
     expect(parse(readFileSync(files.hydra, 'utf8'))).toEqual({
       hydra: {
         run: { dir: runDir },
+        sweep: { dir: 'multirun/2024-03-05/07-08-09', subdir: 0 },
+        launcher: { name: 'basic' },
         verbose: true,
         overrides: { hydra: ['hydra.verbose=true'], task: overrides.slice(0, 3) },
-        job: { name: 'train', config_name: 'train' },
+        job: { num: 0, name: 'train', config_name: 'train' },
         runtime: {
           version: '0.1.0',
           cwd: '/work',

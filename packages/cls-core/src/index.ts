@@ -3,6 +3,7 @@ export type { ClsErrorCode, ClsErrorOptions } from './errors.js';
 export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { createRandom, deriveSeed, shuffleInPlace } from './random.js';
+export { MONITOR_MODES, isBetter, isMonitorMode, worstScore, type MonitorMode } from './monitorMode.js';
 export * from './configSchema.js';
 export { CALLBACK_HOOK_NAMES } from './callback.js';
 export type {
@@ -31,6 +32,7 @@ export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
 export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';
 export type { BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
+export type { JobResult, JobStatus, Launcher, LauncherContext, RunJob, SweepJob } from './launcher.js';
 export { PLUGIN_KINDS, definePlugin } from './plugin.js';
 export type {
   AnyPluginDefinition,

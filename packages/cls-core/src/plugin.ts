@@ -1,6 +1,7 @@
 import type { BackendContext, ComputeBackend } from './backend.js';
 import type { Callback, CallbackContext } from './callback.js';
 import type { DataModule, DatasetContext, ImageTransform, TransformContext } from './data.js';
+import type { Launcher, LauncherContext } from './launcher.js';
 import type { ClassifierModel, ModelContext } from './model.js';
 import type { Optimizer, OptimizerContext } from './optimizer.js';
 import type { LrScheduler, SchedulerContext } from './scheduler.js';
@@ -20,6 +21,7 @@ export interface PluginKinds {
   scheduler: { context: SchedulerContext; product: LrScheduler };
   dataset: { context: DatasetContext; product: DataModule };
   backend: { context: BackendContext; product: ComputeBackend };
+  launcher: { context: LauncherContext; product: Launcher };
 }
 
 export type PluginKind = keyof PluginKinds;
@@ -32,6 +34,7 @@ export const PLUGIN_KINDS = [
   'scheduler',
   'dataset',
   'backend',
+  'launcher',
 ] as const satisfies readonly PluginKind[];
 
 export type PluginProduct<K extends PluginKind> = PluginKinds[K]['product'];

@@ -1,0 +1,61 @@
+import { basename } from 'node:path';
+import { ClsError } from '@nextplay/cls-core';
+import { cosmiconfig } from 'cosmiconfig';
+import { isConfigMap, type ConfigMap } from './configTree.js';
+
+/** A project's own defaults, found next to (or above) the working directory. */
+export interface ProjectConfig {
+  /** The file it came from. */
+  readonly file: string;
+  /** Values merged over the composed config, under the command-line overrides. */
+  readonly config: ConfigMap;
+}
+
+/** Where a project config may live, first match wins, in each directory from the working directory upward. */
+export const PROJECT_CONFIG_FILES = [
+  'package.json',
+  '.clsrc',
+  '.clsrc.json',
+  '.clsrc.yaml',
+  '.clsrc.yml',
+  'cls.config.yaml',
+  'cls.config.yml',
+  'cls.config.json',
+  'cls.config.js',
+  'cls.config.mjs',
+  'cls.config.cjs',
+  'cls.config.ts',
+] as const;
+
+/**
+ * Finds the project config with cosmiconfig: `cls.config.{yaml,yml,json,js,mjs,cjs,ts}`, `.clsrc`,
+ * `.clsrc.{json,yaml,yml}` or a `"cls"` key in package.json, from `cwd` up to the project root (the first
+ * directory with a package.json). A `.ts` config needs the `typescript` package installed.
+ */
+export async function loadProjectConfig(cwd: string): Promise<ProjectConfig | undefined> {
+  const explorer = cosmiconfig('cls', {
+    searchPlaces: [...PROJECT_CONFIG_FILES],
+    searchStrategy: 'project',
+    cache: false,
+  });
+  let found;
+  try {
+    found = await explorer.search(cwd);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ClsError('CONFIG_PARSE', `project config: ${message.split('\n').filter(Boolean).join('; ')}`, {
+      cause: error,
+    });
+  }
+  if (found === null) return undefined;
+  if (found.isEmpty === true || found.config === undefined || found.config === null) {
+    return { file: found.filepath, config: {} };
+  }
+  const config: unknown = found.config;
+  if (!isConfigMap(config)) {
+    const where =
+      basename(found.filepath) === 'package.json' ? `${found.filepath} ("cls" key)` : found.filepath;
+    throw new ClsError('CONFIG_INVALID', `${where}: a project config must be a mapping of keys to values`);
+  }
+  return { file: found.filepath, config };
+}
