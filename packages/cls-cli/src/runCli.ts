@@ -3,6 +3,7 @@ import { ClsError, isClsError } from '@nextplay/cls-core';
 import { parseCliArgs, type CliArgs } from './cliArgs.js';
 import { processIo, type CliIo } from './cliIo.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
+import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { trainCommand } from './commands/train.js';
 import { configSearchPath } from './configDirs.js';
@@ -48,6 +49,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
   if (command === 'train') return trainCommand(args, io);
+  if (command === 'export') return exportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
   throw new ClsError('USAGE', `unknown command "${args.command.join(' ')}"`, { hint: 'see cls --help' });
 }

@@ -5,6 +5,10 @@ const HEAD = `Usage: cls <command> [options] [overrides...]
 
 Commands:
   train [overrides...]          compose the config, train, validate each epoch, test at the end
+  export [overrides...]         write a model as ONNX (checked in onnxruntime) or TensorFlow.js:
+                                model=<arch> model.num_classes=<n> model.pretrained=<file|URL|imagenet>
+                                export.output=<file.onnx> [data.image_size=<px>] [export.format=onnx|tfjs]
+                                [export.opset=13..17] [ckpt_path=<checkpoint dir>]
   data prepare mnist [--out D]  write the embedded MNIST as an ImageFolder (default: ./data/mnist)
 
 Options:
@@ -27,7 +31,8 @@ const EXAMPLES = `Examples:
   cls train experiment=mnist
   cls train data=imagefolder data.root=./jerseys model=resnet18 trainer.max_epochs=5 data.image_size=64
   cls train --cfg job model=resnet50 trainer.max_epochs=3
-  cls train -m model=resnet18,resnet50 optimizer.lr=1e-3,3e-4`;
+  cls train -m model=resnet18,resnet50 optimizer.lr=1e-3,3e-4
+  cls export model=resnet50 model.num_classes=1000 model.pretrained=imagenet export.output=resnet50.onnx`;
 
 /** The help text, listing the config groups found in `configDirs` and their options. */
 export function usageText(configDirs: readonly string[]): string {

@@ -79,6 +79,19 @@ export const TrainerConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** `cls export`'s node (`configs/export/default.yaml`); absent from training runs. */
+export const ExportConfigSchema = Type.Object(
+  {
+    output: Nullable(
+      Type.String({ minLength: 1, description: 'The .onnx file, or the tfjs model directory.' }),
+    ),
+    format: Type.Union([Type.Literal('onnx'), Type.Literal('tfjs')]),
+    opset: Type.Integer({ minimum: 13, maximum: 17 }),
+    class_names: Nullable(Type.Array(Type.String())),
+  },
+  { additionalProperties: false },
+);
+
 export const HydraConfigSchema = Type.Object(
   {
     run: Type.Object({ dir: Type.String({ minLength: 1 }) }, { additionalProperties: true }),
@@ -102,6 +115,7 @@ export const ClsConfigSchema = Type.Object(
     trainer: TrainerConfigSchema,
     callbacks: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown()))),
     ckpt_path: Nullable(Type.String({ minLength: 1 })),
+    export: Type.Optional(ExportConfigSchema),
     paths: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     hydra: HydraConfigSchema,
   },
@@ -113,6 +127,7 @@ export type ModelConfig = Static<typeof ModelConfigSchema>;
 export type OptimizerConfig = Static<typeof OptimizerConfigSchema>;
 export type SchedulerConfig = Static<typeof SchedulerConfigSchema>;
 export type TrainerConfig = Static<typeof TrainerConfigSchema>;
+export type ExportConfig = Static<typeof ExportConfigSchema>;
 export type Accelerator = Static<typeof AcceleratorSchema>;
 export type Precision = Static<typeof PrecisionSchema>;
 export type ClsConfig = Static<typeof ClsConfigSchema>;

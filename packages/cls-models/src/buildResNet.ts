@@ -18,6 +18,10 @@ export interface ResNetSpec extends ResNetArchitecture {
   readonly dropout?: number;
   /** Seed for weight initialization; null or absent draws random seeds. */
   readonly seed?: number | null;
+  /** Widths (`planes`) of layer1…layer4; default torchvision's 64, 128, 256, 512. Smaller ones make test models. */
+  readonly planes?: readonly [number, number, number, number];
+  /** Output channels of the stem conv; default 64. */
+  readonly stemChannels?: number;
   /** Model name; default `resnet`. */
   readonly name?: string;
 }
@@ -40,6 +44,12 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
   requirePositiveInteger(spec.numClasses, 'num_classes');
   requirePositiveInteger(spec.imageSize, 'image_size');
   requirePositiveInteger(channels, 'channels');
+  const stagePlanes = spec.planes ?? STAGE_PLANES;
+  const stemChannels = spec.stemChannels ?? 64;
+  requirePositiveInteger(stemChannels, 'stem channels');
+  stagePlanes.forEach((planes, i) => {
+    requirePositiveInteger(planes, `layer${i + 1} planes`);
+  });
   spec.layers.forEach((count, i) => {
     requirePositiveInteger(count, `layer${i + 1} blocks`);
   });
@@ -53,15 +63,15 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
   const expansion = blockExpansion(spec.block);
 
   const image = input({ name: 'input', shape: [spec.imageSize, spec.imageSize, channels] });
-  let x = nn.conv(image, 'conv1', 64, 7, 2);
+  let x = nn.conv(image, 'conv1', stemChannels, 7, 2);
   x = nn.relu(nn.batchNorm(x, 'bn1'), 'relu');
   // torch pads the max pool with -inf; after the ReLU every value is >= 0, so padding with zeros selects the same
   // maxima. Output sides are floor((n - 1) / 2) + 1 >= 1 for every stride-2 step, so small inputs never reach 0.
   x = nn.zeroPad(x, 'maxpool_pad', 1);
   x = applyLayer(layers.maxPooling2d({ name: 'maxpool', poolSize: 3, strides: 2, padding: 'valid' }), x);
 
-  let inChannels = 64;
-  STAGE_PLANES.forEach((planes, stage) => {
+  let inChannels = stemChannels;
+  stagePlanes.forEach((planes, stage) => {
     const blocks = spec.layers[stage] ?? 0;
     for (let i = 0; i < blocks; i++) {
       x = block(nn, x, {

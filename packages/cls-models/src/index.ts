@@ -17,3 +17,16 @@ export {
 } from './resnetPlugins.js';
 export type { ResNetModelOptions } from './resnetPlugins.js';
 export { torchvisionPermutation, torchvisionStateDictKey } from './torchvisionStateDictKey.js';
+export { IMAGENET_WEIGHT_URLS, hashPrefixOf } from './imagenetWeights.js';
+export { downloadWeights } from './downloadWeights.js';
+export type { DownloadOptions } from './downloadWeights.js';
+export { loadPretrainedWeights, readStateDictFile, resolvePretrainedFile } from './loadPretrainedWeights.js';
+export type { PretrainedOptions } from './loadPretrainedWeights.js';
+export { loadTorchvisionWeights } from './loadTorchvisionWeights.js';
+export type { LoadTorchvisionWeightsOptions } from './loadTorchvisionWeights.js';
+export { readSafetensors } from './readSafetensors.js';
+export { isZip, readTorchCheckpoint } from './readTorchCheckpoint.js';
+export type { ElementType, StateDict, StateTensor } from './stateDict.js';
+export { unpickleTorch } from './torchPickle.js';
+export type { TorchStorageRef, TorchTensorRef } from './torchPickle.js';
+export { weightsCacheDir } from './weightsCacheDir.js';

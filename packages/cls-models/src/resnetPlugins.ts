@@ -1,5 +1,6 @@
-import { ClsError, definePlugin, type ModelOptions, type PluginDefinition } from '@nextplay/cls-core';
+import { definePlugin, type ModelOptions, type PluginDefinition } from '@nextplay/cls-core';
 import { buildResNet } from './buildResNet.js';
+import { loadPretrainedWeights } from './loadPretrainedWeights.js';
 import { RESNET_ARCHITECTURES, type ResNetArchName } from './resnetArchitectures.js';
 
 /** The `model` config node a ResNet plugin receives: the base keys plus its own options. */
@@ -47,15 +48,8 @@ function resnetPlugin(
     package: PACKAGE_NAME,
     description,
     optionsSchema: resnetOptionsSchema,
-    create(options, context) {
-      const pretrained = options.pretrained ?? null;
-      if (pretrained !== null) {
-        throw new ClsError(
-          'CONFIG_INVALID',
-          `model.pretrained=${pretrained}: loading pretrained weights is not supported yet; use model.pretrained=null`,
-        );
-      }
-      return buildResNet({
+    async create(options, context) {
+      const model = buildResNet({
         ...RESNET_ARCHITECTURES[arch],
         name: arch,
         numClasses: context.numClasses,
@@ -65,6 +59,16 @@ function resnetPlugin(
         dropout: options.dropout ?? 0,
         seed: options.seed ?? null,
       });
+      const pretrained = options.pretrained ?? null;
+      if (pretrained !== null) {
+        try {
+          await loadPretrainedWeights(model, pretrained, { arch, logger: context.logger });
+        } catch (error) {
+          model.dispose();
+          throw error;
+        }
+      }
+      return model;
     },
   });
 }

@@ -115,17 +115,12 @@ describe('ResNet model plugins', () => {
     model.dispose();
   });
 
-  it('refuses pretrained weights with a config error instead of training from scratch silently', () => {
-    const create = (): unknown =>
-      resnet18Plugin.create(node('resnet18', { pretrained: 'imagenet' }), context);
-    expect(create).toThrow(ClsError);
-    expect(create).toThrow(
-      'model.pretrained=imagenet: loading pretrained weights is not supported yet; use model.pretrained=null',
-    );
-    try {
-      create();
-    } catch (error) {
-      expect((error as ClsError).code).toBe('CONFIG_INVALID');
-    }
+  it('fails with a user error, instead of training from scratch silently, when pretrained weights are missing', async () => {
+    const error: unknown = await Promise.resolve(
+      resnet18Plugin.create(node('resnet18', { pretrained: 'missing-weights.pth' }), context),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClsError);
+    expect((error as ClsError).code).toBe('CHECKPOINT_NOT_FOUND');
+    expect((error as ClsError).message).toMatch(/model\.pretrained=missing-weights\.pth: no such file/);
   });
 });

@@ -1,0 +1,159 @@
+import { resolve } from 'node:path';
+import {
+  ClsError,
+  createLogger,
+  type ClassifierModel,
+  type ClsConfig,
+  type ExportConfig,
+  type Logger,
+} from '@nextplay/cls-core';
+import { composeConfig, resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
+import {
+  loadCheckpointModel,
+  loadTrainerState,
+  saveCheckpoint,
+  selectBackend,
+  type TrainerState,
+} from '@nextplay/cls-engine';
+import { exportOnnx } from '@nextplay/cls-onnx';
+import { createBuiltinRegistry } from '../builtinPlugins.js';
+import type { CliArgs } from '../cliArgs.js';
+import type { CliIo } from '../cliIo.js';
+import { configSearchPath } from '../configDirs.js';
+import { pluginSpecifiers } from '../pluginSpecifiers.js';
+
+const EXPORT_DEFAULTS: ExportConfig = { output: null, format: 'onnx', opset: 17, class_names: null };
+
+/** A model to export and what its users need to know to feed it. */
+interface ExportSource {
+  readonly model: ClassifierModel;
+  readonly state: TrainerState;
+  readonly from: string;
+}
+
+/**
+ * `cls export`: builds the configured model (with `model.pretrained` weights) or loads `ckpt_path`, then writes it
+ * as ONNX (checked in onnxruntime against TensorFlow.js before it is written) or as a TensorFlow.js layers model.
+ */
+export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
+  const registry = createBuiltinRegistry();
+  const configDirs = configSearchPath(io.cwd, args.configDir);
+  const composed = composeWithExportNode(configDirs, args);
+  for (const specifier of pluginSpecifiers(composed.config)) await registry.load(specifier, io.cwd);
+  const runDir = resolve(io.cwd, resolveRunDir(composed.config));
+  const config: ClsConfig = validateConfig(
+    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
+    registry,
+  );
+  const settings = config.export ?? EXPORT_DEFAULTS;
+  if (settings.output === null) {
+    throw new ClsError('CONFIG_MISSING_VALUE', 'export.output is required', {
+      hint: 'e.g. export.output=model.onnx',
+    });
+  }
+  const output = resolve(io.cwd, settings.output);
+  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
+  const backend = await selectBackend(config.trainer.accelerator, registry, logger);
+  logger.debug(`backend ${backend.name}: ${backend.reason}`);
+
+  const source = await exportSource(config, registry, io.cwd, logger);
+  try {
+    if (settings.format === 'tfjs') {
+      await saveCheckpoint(source.model, output, source.state);
+      io.stdout(`exported ${source.from} as a TensorFlow.js layers model to ${output}\n`);
+      return 0;
+    }
+    const numClasses = source.model.outputs[0]?.shape[1] ?? 0;
+    const classNames = settings.class_names ?? source.state.classes;
+    if (classNames.length !== numClasses) {
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `export.class_names has ${classNames.length} names, the model has ${numClasses} classes`,
+      );
+    }
+    const result = await exportOnnx(source.model, output, {
+      opset: settings.opset,
+      metadata: {
+        classNames,
+        imageSize: source.state.image_size,
+        mean: source.state.mean,
+        std: source.state.std,
+      },
+    });
+    const { maxAbsDiff, maxAbsLogit, tolerance } = result.verification;
+    io.stdout(
+      `exported ${source.from} to ${output} (ONNX opset ${settings.opset}, ${result.bytes} bytes)\n` +
+        `onnxruntime vs TensorFlow.js: max abs diff ${maxAbsDiff.toExponential(2)} ` +
+        `(max |logit| ${maxAbsLogit.toFixed(3)}, allowed ${tolerance.toExponential(2)})\n`,
+    );
+    return 0;
+  } finally {
+    source.model.dispose();
+  }
+}
+
+/** Composes the run config, adding the `export` group unless the primary config or an override already has it. */
+function composeWithExportNode(configDirs: string[], args: CliArgs): ReturnType<typeof composeConfig> {
+  const options = { configDirs, configName: args.configName };
+  const probe = composeConfig({ ...options, overrides: args.overrides.filter(isGroupChoice) });
+  const hasExport = 'export' in probe.config || args.overrides.some((o) => /^\+{0,2}export=/.test(o));
+  return composeConfig({
+    ...options,
+    overrides: hasExport ? args.overrides : ['+export=default', ...args.overrides],
+  });
+}
+
+/** Overrides that pick a config group option (`model=resnet50`), not values (`export.output=x`). */
+function isGroupChoice(override: string): boolean {
+  const key = override.slice(0, override.indexOf('=')).replace(/^[+~]+/, '');
+  return override.includes('=') && !key.includes('.') && !override.startsWith('~');
+}
+
+async function exportSource(
+  config: ClsConfig,
+  registry: ReturnType<typeof createBuiltinRegistry>,
+  cwd: string,
+  logger: Logger,
+): Promise<ExportSource> {
+  if (config.ckpt_path !== null) {
+    const dir = resolve(cwd, config.ckpt_path);
+    if (config.model.pretrained !== null) {
+      logger.warn(`model.pretrained=${config.model.pretrained} is ignored: exporting checkpoint ${dir}`);
+    }
+    const state = await loadTrainerState(dir);
+    return { model: await loadCheckpointModel(dir), state, from: `checkpoint ${dir}` };
+  }
+  const numClasses = config.model.num_classes;
+  if (numClasses === null) {
+    throw new ClsError(
+      'CONFIG_MISSING_VALUE',
+      'model.num_classes is required to export a model without ckpt_path',
+      {
+        hint: 'e.g. model.num_classes=1000, or ckpt_path=<checkpoint dir> of a trained run',
+      },
+    );
+  }
+  const pretrained = config.model.pretrained;
+  const isLocalPath = pretrained !== null && pretrained !== 'imagenet' && !/^https?:\/\//.test(pretrained);
+  const modelNode = isLocalPath ? { ...config.model, pretrained: resolve(cwd, pretrained) } : config.model;
+  const imageSize = config.data.image_size;
+  const model = await registry.create('model', config.model.arch, modelNode, {
+    numClasses,
+    imageSize,
+    channels: 3,
+    logger,
+  });
+  const state: TrainerState = {
+    epoch: 0,
+    global_step: 0,
+    metrics: {},
+    classes: Array.from({ length: numClasses }, (_, i) => String(i)),
+    model: { ...modelNode },
+    image_size: imageSize,
+    mean: config.data.mean,
+    std: config.data.std,
+  };
+  const from = `${config.model.arch}${pretrained === null ? ' (random weights)' : ` (${pretrained})`}`;
+  if (pretrained === null) logger.warn('model.pretrained=null: exporting randomly initialized weights');
+  return { model, state, from };
+}

@@ -1,0 +1,407 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { ClsError } from '@nextplay/cls-core';
+import { OnnxGraph } from './onnxGraph.js';
+import { encodeOnnxModel, type OnnxAttribute } from './onnxProto.js';
+
+export const INPUT_NAME = 'input';
+export const OUTPUT_NAME = 'logits';
+export const DEFAULT_OPSET = 17;
+const MIN_OPSET = 13;
+const MAX_OPSET = 17;
+
+/** What an exported model tells its users, stored as ONNX `metadata_props`. */
+export interface OnnxExportMetadata {
+  readonly classNames?: readonly string[];
+  readonly imageSize?: number;
+  readonly mean?: readonly number[];
+  readonly std?: readonly number[];
+}
+
+export interface OnnxConversionOptions {
+  /** 13–17; default 17. */
+  readonly opset?: number;
+  readonly metadata?: OnnxExportMetadata;
+  readonly producerVersion?: string;
+}
+
+type Layer = LayersModel['layers'][number];
+type Config = Record<string, unknown>;
+
+/**
+ * Converts a tfjs-layers image classifier (NHWC, e.g. a `@nextplay/cls-models` ResNet) to an ONNX model taking
+ * `input` float32 NCHW `[N, C, H, W]` and returning `logits`, with a dynamic batch axis. The graph is NCHW
+ * throughout: conv kernels are transposed HWIO → OIHW, TensorFlow's 'same' padding becomes explicit pads, a zero
+ * padding in front of a conv is folded into its pads, BatchNormalization stays one op.
+ */
+export function layersModelToOnnx(model: LayersModel, options: OnnxConversionOptions = {}): Uint8Array {
+  const opset = options.opset ?? DEFAULT_OPSET;
+  if (!Number.isInteger(opset) || opset < MIN_OPSET || opset > MAX_OPSET) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `export.opset=${opset}: must be an integer from ${MIN_OPSET} to ${MAX_OPSET}`,
+    );
+  }
+  const [input] = model.inputs;
+  const [output] = model.outputs;
+  if (
+    model.inputs.length !== 1 ||
+    model.outputs.length !== 1 ||
+    input === undefined ||
+    output === undefined
+  ) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `cannot export ${model.name}: ONNX export needs one input and one output`,
+    );
+  }
+  const [, height, width, channels] = input.shape;
+  if (input.shape.length !== 4 || height == null || width == null || channels == null) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `cannot export ${model.name}: expected an NHWC image input with fixed size`,
+    );
+  }
+  if (output.shape.length !== 2 || output.shape[1] == null) {
+    throw new ClsError('CONFIG_INVALID', `cannot export ${model.name}: expected [N, num_classes] logits`);
+  }
+
+  const converter = new Converter(model, input, output);
+  converter.convert();
+  return encodeOnnxModel({
+    opset,
+    irVersion: opset <= 14 ? 7 : 8,
+    producerName: '@nextplay/cls-onnx',
+    producerVersion: options.producerVersion ?? '0.1.0',
+    graphName: model.name,
+    nodes: converter.graph.nodes,
+    initializers: converter.graph.initializers,
+    inputs: [{ name: INPUT_NAME, shape: ['batch', channels, height, width] }],
+    outputs: [{ name: OUTPUT_NAME, shape: ['batch', output.shape[1]] }],
+    metadata: metadataProps(options.metadata ?? {}),
+  });
+}
+
+function metadataProps(metadata: OnnxExportMetadata): Record<string, string> {
+  const props: Record<string, string> = { layout: 'NCHW', input: INPUT_NAME, output: OUTPUT_NAME };
+  if (metadata.classNames !== undefined) props.class_names = JSON.stringify(metadata.classNames);
+  if (metadata.imageSize !== undefined) props.image_size = String(metadata.imageSize);
+  if (metadata.mean !== undefined) props.mean = JSON.stringify(metadata.mean);
+  if (metadata.std !== undefined) props.std = JSON.stringify(metadata.std);
+  return props;
+}
+
+class Converter {
+  readonly graph = new OnnxGraph();
+  /** ONNX value name of each symbolic tensor, by its id. */
+  readonly #names = new Map<number, string>();
+  /** Zero paddings folded into the conv that consumes them: pads [top, left, bottom, right] by tensor id. */
+  readonly #pendingPads = new Map<number, { source: SymbolicTensor; pads: number[] }>();
+  readonly #consumers = new Map<number, Layer[]>();
+
+  constructor(
+    private readonly model: LayersModel,
+    private readonly input: SymbolicTensor,
+    private readonly output: SymbolicTensor,
+  ) {
+    this.#names.set(input.id, this.graph.reserve(INPUT_NAME));
+    this.graph.reserve(OUTPUT_NAME);
+    for (const layer of model.layers) {
+      for (const tensor of inputsOf(layer)) {
+        this.#consumers.set(tensor.id, [...(this.#consumers.get(tensor.id) ?? []), layer]);
+      }
+    }
+  }
+
+  convert(): void {
+    for (const layer of this.model.layers) {
+      if (layer.inboundNodes.length > 1) this.#unsupported(layer, 'it is applied more than once');
+      this.#layer(layer);
+    }
+    if (this.#names.get(this.output.id) !== OUTPUT_NAME) {
+      this.graph.node('Identity', 'output', [this.#name(this.output)], OUTPUT_NAME);
+    }
+  }
+
+  #layer(layer: Layer): void {
+    const className = layer.getClassName();
+    const config = layer.getConfig() as Config;
+    const inputs = inputsOf(layer);
+    const x = inputs[0];
+    const out = layer.output as SymbolicTensor;
+    if (className === 'InputLayer') return;
+    if (x === undefined) this.#unsupported(layer, 'it has no input');
+    switch (className) {
+      case 'ZeroPadding2D': {
+        const [[top, bottom], [left, right]] = config.padding as [[number, number], [number, number]];
+        const consumers = this.#consumers.get(out.id) ?? [];
+        if (consumers.length > 0 && consumers.every((c) => c.getClassName() === 'Conv2D')) {
+          this.#pendingPads.set(out.id, { source: x, pads: [top, left, bottom, right] });
+          return;
+        }
+        const pads = this.graph.int64Tensor(`${layer.name}.pads`, [0, 0, top, left, 0, 0, bottom, right]);
+        this.#emit(out, 'Pad', layer.name, [this.#name(x), pads], [{ name: 'mode', value: 'constant' }]);
+        return;
+      }
+      case 'Conv2D':
+        this.#conv(layer, config, x, out);
+        return;
+      case 'BatchNormalization':
+        this.#batchNorm(layer, config, x, out);
+        return;
+      case 'ReLU':
+        if (config.maxValue != null) this.#unsupported(layer, 'maxValue is set');
+        this.#emit(out, 'Relu', layer.name, [this.#name(x)]);
+        return;
+      case 'Activation':
+        this.#activation(layer, String(config.activation), this.#name(x), out);
+        return;
+      case 'Add': {
+        let sum = this.#name(x);
+        inputs.slice(1).forEach((other, i) => {
+          const target = i === inputs.length - 2 ? undefined : this.graph.unique(`${layer.name}:${i}`);
+          const name = target ?? this.#outputName(out, layer.name);
+          sum = this.graph.node('Add', layer.name, [sum, this.#name(other)], name);
+        });
+        this.#names.set(out.id, sum);
+        return;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D':
+        this.#pool(layer, config, x, out, className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool');
+        return;
+      case 'GlobalAveragePooling2D':
+      case 'GlobalMaxPooling2D': {
+        const op = className === 'GlobalAveragePooling2D' ? 'GlobalAveragePool' : 'GlobalMaxPool';
+        const pooled = this.graph.node(
+          op,
+          layer.name,
+          [this.#name(x)],
+          this.graph.unique(`${layer.name}:pooled`),
+        );
+        this.#emit(out, 'Flatten', `${layer.name}.flatten`, [pooled], [{ name: 'axis', value: 1 }]);
+        return;
+      }
+      case 'Flatten': {
+        let source = this.#name(x);
+        if (x.shape.length === 4) {
+          // tfjs flattens NHWC order; the ONNX graph holds NCHW.
+          const nhwc = this.graph.unique(`${layer.name}:nhwc`);
+          source = this.graph.node('Transpose', `${layer.name}.nhwc`, [source], nhwc, [
+            { name: 'perm', value: [0, 2, 3, 1] },
+          ]);
+        }
+        this.#emit(out, 'Flatten', layer.name, [source], [{ name: 'axis', value: 1 }]);
+        return;
+      }
+      case 'Dropout':
+      case 'SpatialDropout2D':
+      case 'GaussianNoise':
+      case 'GaussianDropout':
+        this.#emit(out, 'Identity', layer.name, [this.#name(x)]);
+        return;
+      case 'Dense':
+        this.#dense(layer, config, x, out);
+        return;
+      default:
+        this.#unsupported(layer, `layer class ${className} has no ONNX conversion`);
+    }
+  }
+
+  #conv(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor): void {
+    if (config.dataFormat !== undefined && config.dataFormat !== 'channelsLast')
+      this.#unsupported(layer, 'channelsFirst');
+    const [kernel, bias] = layer.getWeights();
+    if (kernel === undefined) this.#unsupported(layer, 'it has no kernel');
+    const [kh = 1, kw = 1] = kernel.shape;
+    const strides = pair(config.strides);
+    const dilations = pair(config.dilationRate);
+    const pending = this.#pendingPads.get(x.id);
+    const source = pending?.source ?? x;
+    let pads = pending?.pads ?? [0, 0, 0, 0];
+    if (config.padding === 'same') {
+      const [h, w] = spatialSize(source);
+      const same = samePads([h, w], [kh, kw], strides, dilations);
+      pads = pads.map((p, i) => p + (same[i] ?? 0));
+    } else if (config.padding !== 'valid') {
+      this.#unsupported(layer, `padding ${String(config.padding)}`);
+    }
+    const weight = this.#float(`${layer.name}.weight`, tf.transpose(kernel, [3, 2, 0, 1]));
+    const inputs = [this.#name(source), weight];
+    if (bias !== undefined) inputs.push(this.#float(`${layer.name}.bias`, bias));
+    const attributes: OnnxAttribute[] = [
+      { name: 'kernel_shape', value: [kh, kw] },
+      { name: 'strides', value: strides },
+      { name: 'dilations', value: dilations },
+      { name: 'pads', value: pads },
+      { name: 'group', value: 1 },
+    ];
+    this.#withActivation(layer, config, 'Conv', inputs, attributes, out);
+  }
+
+  #batchNorm(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor): void {
+    const axis = config.axis;
+    const rank = x.shape.length;
+    if (!(
+      axis === -1 ||
+      axis === rank - 1 ||
+      (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === rank - 1))
+    )) {
+      this.#unsupported(layer, `axis ${JSON.stringify(axis)} is not the channel axis`);
+    }
+    const weights = [...layer.getWeights()];
+    const channels = weights[weights.length - 1]?.shape[0] ?? 0;
+    const gamma = config.scale === false ? tf.ones([channels]) : weights.shift();
+    const beta = config.center === false ? tf.zeros([channels]) : weights.shift();
+    const [mean, variance] = weights;
+    if (gamma === undefined || beta === undefined || mean === undefined || variance === undefined) {
+      this.#unsupported(layer, 'its weights are incomplete');
+    }
+    const inputs = [
+      this.#name(x),
+      this.#float(`${layer.name}.weight`, gamma),
+      this.#float(`${layer.name}.bias`, beta),
+      this.#float(`${layer.name}.running_mean`, mean),
+      this.#float(`${layer.name}.running_var`, variance),
+    ];
+    this.#emit(out, 'BatchNormalization', layer.name, inputs, [
+      { name: 'epsilon', value: Number(config.epsilon ?? 1e-3), float: true },
+    ]);
+  }
+
+  #pool(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor, op: string): void {
+    const kernel = pair(config.poolSize);
+    const strides = pair(config.strides ?? config.poolSize);
+    let pads = [0, 0, 0, 0];
+    if (config.padding === 'same') {
+      const [h, w] = spatialSize(x);
+      pads = samePads([h, w], kernel, strides, [1, 1]);
+    }
+    this.#emit(
+      out,
+      op,
+      layer.name,
+      [this.#name(x)],
+      [
+        { name: 'kernel_shape', value: kernel },
+        { name: 'strides', value: strides },
+        { name: 'pads', value: pads },
+      ],
+    );
+  }
+
+  #dense(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor): void {
+    if (x.shape.length !== 2) this.#unsupported(layer, 'its input is not [N, features]');
+    const [kernel, bias] = layer.getWeights();
+    if (kernel === undefined) this.#unsupported(layer, 'it has no kernel');
+    const inputs = [this.#name(x), this.#float(`${layer.name}.weight`, kernel)];
+    if (bias !== undefined) inputs.push(this.#float(`${layer.name}.bias`, bias));
+    this.#withActivation(layer, config, 'Gemm', inputs, [], out);
+  }
+
+  /** Emits `op`, then the layer's fused activation (`relu`, `softmax`, …) if it has one. */
+  #withActivation(
+    layer: Layer,
+    config: Config,
+    op: string,
+    inputs: string[],
+    attributes: OnnxAttribute[],
+    out: SymbolicTensor,
+  ): void {
+    const activation = typeof config.activation === 'string' ? config.activation : 'linear';
+    if (activation === 'linear') {
+      this.#emit(out, op, layer.name, inputs, attributes);
+      return;
+    }
+    const pre = this.graph.node(op, layer.name, inputs, this.graph.unique(`${layer.name}:pre`), attributes);
+    this.#activation(layer, activation, pre, out);
+  }
+
+  #activation(layer: Layer, activation: string, x: string, out: SymbolicTensor): void {
+    const ops: Record<string, string> = {
+      relu: 'Relu',
+      sigmoid: 'Sigmoid',
+      tanh: 'Tanh',
+      linear: 'Identity',
+      softmax: 'Softmax',
+    };
+    const op = ops[activation];
+    if (op === undefined) this.#unsupported(layer, `activation ${activation}`);
+    this.#emit(
+      out,
+      op,
+      `${layer.name}.${activation}`,
+      [x],
+      op === 'Softmax' ? [{ name: 'axis', value: -1 }] : [],
+    );
+  }
+
+  #emit(
+    out: SymbolicTensor,
+    op: string,
+    name: string,
+    inputs: readonly string[],
+    attributes: OnnxAttribute[] = [],
+  ): void {
+    this.#names.set(out.id, this.graph.node(op, name, inputs, this.#outputName(out, name), attributes));
+  }
+
+  #outputName(out: SymbolicTensor, base: string): string {
+    return out.id === this.output.id ? OUTPUT_NAME : this.graph.unique(`${base}:out`);
+  }
+
+  #name(tensor: SymbolicTensor): string {
+    const name = this.#names.get(tensor.id);
+    if (name === undefined) {
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `cannot export ${this.model.name}: tensor ${tensor.name} is used before it is computed`,
+      );
+    }
+    return name;
+  }
+
+  #float(name: string, tensor: tf.Tensor): string {
+    return this.graph.floatTensor(name, tensor.shape, tensor.dataSync() as Float32Array);
+  }
+
+  #unsupported(layer: Layer, reason: string): never {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `cannot export layer ${layer.name} of ${this.model.name} to ONNX: ${reason}`,
+    );
+  }
+}
+
+function inputsOf(layer: Layer): SymbolicTensor[] {
+  if (layer.inboundNodes.length === 0) return [];
+  const input = layer.input;
+  return Array.isArray(input) ? input : [input];
+}
+
+function spatialSize(tensor: SymbolicTensor): [number, number] {
+  return [tensor.shape[1] ?? 0, tensor.shape[2] ?? 0];
+}
+
+function pair(value: unknown): [number, number] {
+  if (typeof value === 'number') return [value, value];
+  if (Array.isArray(value) && value.length >= 2) return [Number(value[0]), Number(value[1])];
+  if (Array.isArray(value) && value.length === 1) return [Number(value[0]), Number(value[0])];
+  return [1, 1];
+}
+
+/** TensorFlow's 'same' padding as explicit [top, left, bottom, right] (the extra pixel goes bottom/right). */
+function samePads(
+  size: readonly [number, number],
+  kernel: readonly [number, number],
+  strides: readonly [number, number],
+  dilations: readonly [number, number],
+): number[] {
+  const totals = size.map((n, i) => {
+    const s = strides[i] ?? 1;
+    const k = ((kernel[i] ?? 1) - 1) * (dilations[i] ?? 1) + 1;
+    return Math.max((Math.ceil(n / s) - 1) * s + k - n, 0);
+  });
+  const begin = totals.map((t) => Math.floor(t / 2));
+  return [...begin, ...totals.map((t, i) => t - (begin[i] ?? 0))];
+}
