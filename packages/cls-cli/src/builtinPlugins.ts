@@ -7,6 +7,7 @@ import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
 import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
 import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
+import { vertexLauncherPlugin } from '@nextplay/cls-launcher-vertex';
 import { basicLauncherPlugin } from './launchers/basicLauncher.js';
 
 /** Everything `cls` ships, registered exactly as an outside plugin package would be. */
@@ -19,6 +20,7 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   lrMonitorPlugin,
   progressBarPlugin,
   basicLauncherPlugin,
+  vertexLauncherPlugin,
 ];
 
 export function createBuiltinRegistry(): PluginRegistry {

@@ -29,8 +29,10 @@ export function formatSweepSummary(results: readonly JobResult[], sweepDir: stri
     `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`.trimEnd();
   const failed = results.filter((result) => result.status === 'failed').length;
   const interrupted = results.filter((result) => result.status === 'interrupted').length;
+  const submitted = results.filter((result) => result.status === 'submitted').length;
   const tally = [
-    `${results.length - failed - interrupted} of ${results.length} job${results.length === 1 ? '' : 's'} completed`,
+    `${results.length - failed - interrupted - submitted} of ${results.length} job${results.length === 1 ? '' : 's'} completed`,
+    ...(submitted > 0 ? [`${submitted} submitted`] : []),
     ...(failed > 0 ? [`${failed} failed`] : []),
     ...(interrupted > 0 ? [`${interrupted} not run (interrupted)`] : []),
   ].join(', ');

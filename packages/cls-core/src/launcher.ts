@@ -11,7 +11,8 @@ export interface SweepJob {
   readonly runDir: string;
 }
 
-export type JobStatus = 'completed' | 'failed' | 'interrupted';
+/** `submitted`: handed to a remote runner (e.g. a Vertex AI custom job) whose results land there, not here. */
+export type JobStatus = 'completed' | 'submitted' | 'failed' | 'interrupted';
 
 /** How a job ended: its results (`test/acc`, ...) when it completed, the error message when it failed. */
 export interface JobResult {
