@@ -75,6 +75,26 @@ export const TrainerConfigSchema = Type.Object(
     limit_test_batches: BatchLimit,
     check_val_every_n_epoch: Type.Integer({ minimum: 1 }),
     log_every_n_steps: Type.Integer({ minimum: 1 }),
+    gradient_clip_val: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+      default: null,
+      description: 'Clip gradients before each optimizer step (Lightning); null or 0 = no clipping.',
+    }),
+    gradient_clip_algorithm: Type.Union([Type.Literal('norm'), Type.Literal('value')], {
+      default: 'norm',
+      description:
+        'norm: scale all gradients by their global L2 norm; value: clamp each to ±gradient_clip_val.',
+    }),
+    accumulate_grad_batches: Type.Integer({
+      minimum: 1,
+      default: 1,
+      description: 'Batches whose gradients are averaged into one optimizer step.',
+    }),
+    label_smoothing: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0,
+      description: 'Training targets become (1 - ε)·one_hot + ε/num_classes (torch CrossEntropyLoss).',
+    }),
   },
   { additionalProperties: false },
 );

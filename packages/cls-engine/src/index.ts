@@ -27,3 +27,7 @@ export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
 export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
 export { limitBatches } from './training/batchLimit.js';
 export { ENGINE_PACKAGE } from './enginePackage.js';
+export { ConfusionMatrix } from './metrics/confusionMatrix.js';
+export type { ClassMetrics } from './metrics/confusionMatrix.js';
+export { clipGradientsByNorm, clipGradientsByValue } from './training/gradientClipping.js';
+export type { GradientClipAlgorithm } from './training/gradientClipping.js';

@@ -63,9 +63,21 @@ describe('fit', () => {
     );
     expect(results.recorder_hooks).toBe(recorder.hooks.length);
     expect(JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'))).toEqual(results);
+    const perClass = results['test/per_class'] as Record<
+      string,
+      { f1: number; recall: number; support: number }
+    >;
+    expect(Object.keys(perClass)).toEqual(results.classes);
+    expect(Object.values(perClass).map((m) => m.support)).toEqual([10, 10, 10, 10]);
+    const f1s = Object.values(perClass).map((m) => m.f1);
+    expect(results['test/f1_macro']).toBeCloseTo(f1s.reduce((a, b) => a + b) / 4, 12);
+    const recalled = Object.values(perClass).reduce((sum, m) => sum + m.recall * m.support, 0);
+    expect(results['test/acc']).toBeCloseTo(recalled / 40, 12);
+    expect(results['test/acc_top5']).toBeNull();
+    expect(results['val/f1_macro']).toBeGreaterThan(0.8);
 
     const csv = (await readFile(join(runDir, 'metrics.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('epoch,step,train/loss,train/acc,val/loss,val/acc,recorder/lr');
+    expect(csv[0]).toBe('epoch,step,train/loss,train/acc,val/loss,val/acc,val/f1_macro,recorder/lr');
     expect(csv).toHaveLength(4);
     expect(csv[3]!.split(',').slice(0, 2)).toEqual(['2', '24']);
     const trainLosses = csv.slice(1).map((row) => Number(row.split(',')[2]));
@@ -190,5 +202,21 @@ describe('fit', () => {
     expect(results.interrupted).toBe(true);
     expect(results.global_step).toBe(1);
     expect(results['test/acc']).toBeNull();
+    expect((await loadTrainerState(join(runDir, 'checkpoints', 'last'))).global_step).toBe(1);
+  });
+
+  it('reports top-5 accuracy when the model has five or more classes', async () => {
+    const { logger } = quietLogger();
+    const results = await fit({
+      config: runConfig({ model: { num_classes: 6 }, trainer: { max_epochs: 1, limit_train_batches: 2 } }),
+      registry,
+      runDir,
+      logger,
+    });
+    const top5 = results['test/acc_top5'] as number;
+    expect(top5).toBeGreaterThanOrEqual(results['test/acc'] as number);
+    expect(top5).toBeLessThanOrEqual(1);
+    const csv = (await readFile(join(runDir, 'metrics.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('epoch,step,train/loss,train/acc,val/loss,val/acc,val/acc_top5,val/f1_macro');
   });
 });

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import type * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import {
   ClsError,
@@ -20,10 +21,19 @@ import {
 import { selectBackend } from '../backends/selectBackend.js';
 import { loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
 import { saveCheckpoint, type TrainerState } from '../checkpoint/saveCheckpoint.js';
+import { ConfusionMatrix } from '../metrics/confusionMatrix.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
 import { MetricsCsv } from './metricsCsv.js';
-import { evaluateBatch, trainStep, trainableParameters, type BatchOutcome } from './steps.js';
+import { OptimizerStepper } from './optimizerStepper.js';
+import {
+  computeGradients,
+  evaluateBatch,
+  readTrainOutcome,
+  trainableParameters,
+  type BatchOutcome,
+  type TrainLoss,
+} from './steps.js';
 
 export interface FitOptions {
   readonly config: ClsConfig;
@@ -42,6 +52,16 @@ export interface FitOptions {
 export type RunResults = Record<string, JsonValue>;
 
 const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
+const TOP_K = 5;
+
+/** A split's evaluation: summed loss, and the confusion matrix and top-5 hits of its predictions. */
+interface Evaluation {
+  readonly lossSum: number;
+  readonly size: number;
+  readonly confusion: ConfusionMatrix;
+  /** undefined with fewer than five classes. */
+  readonly top5Correct: number | undefined;
+}
 
 /** Trains, validates and tests a classifier as `config` describes; the engine's counterpart of Lightning's `Trainer.fit` + `test`. */
 export async function fit(options: FitOptions): Promise<RunResults> {
@@ -85,11 +105,13 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     }
     optimizer = await registry.create('optimizer', config.optimizer.name, config.optimizer, {});
     const trainBatches = batchCount(data.train.size, config.data.batch_size);
-    const stepsPerEpoch = limitBatches(
+    const batchesPerEpoch = limitBatches(
       config.trainer.limit_train_batches,
       trainBatches,
       'limit_train_batches',
     );
+    // Optimizer steps: one per accumulation group, the last (partial) group of an epoch included.
+    const stepsPerEpoch = Math.ceil(batchesPerEpoch / accumulateGradBatches(config));
     const scheduler = await registry.create('scheduler', config.scheduler.name, config.scheduler, {
       baseLr: config.optimizer.lr,
       stepsPerEpoch,
@@ -111,6 +133,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       optimizer,
       scheduler,
       callbacks: new CallbackList(callbacks),
+      batchesPerEpoch,
       stepsPerEpoch,
       signal: options.signal,
     });
@@ -138,6 +161,7 @@ interface TrainerSetup {
   readonly optimizer: Optimizer;
   readonly scheduler: LrScheduler;
   readonly callbacks: CallbackList;
+  readonly batchesPerEpoch: number;
   readonly stepsPerEpoch: number;
   readonly signal: AbortSignal | undefined;
 }
@@ -151,6 +175,7 @@ class Trainer implements TrainerContext {
   lr: number;
   stopRequested = false;
   readonly maxEpochs: number;
+  /** Optimizer steps per epoch (batches / accumulate_grad_batches, rounded up). */
   readonly stepsPerEpoch: number;
   readonly runDir: string;
   readonly logger: Logger;
@@ -159,6 +184,9 @@ class Trainer implements TrainerContext {
   readonly #setup: TrainerSetup;
   readonly #metrics: Record<string, number> = {};
   readonly #parameters: readonly TrainableParameter[];
+  readonly #variables: readonly tf.Variable[];
+  readonly #accumulate: number;
+  readonly #trainLoss: TrainLoss;
   readonly #csv: MetricsCsv;
   #row: Record<string, number> = {};
   #stopReason: string | undefined;
@@ -175,6 +203,10 @@ class Trainer implements TrainerContext {
     this.classes = setup.data.classes;
     this.lr = setup.scheduler.lrAt(0);
     this.#parameters = trainableParameters(setup.model);
+    this.#variables = this.#parameters.map((p) => p.variable);
+    this.#accumulate = accumulateGradBatches(setup.config);
+    const labelSmoothing = setup.config.trainer.label_smoothing;
+    this.#trainLoss = { labelSmoothing, scale: 1 / this.#accumulate };
     this.#csv = new MetricsCsv(join(setup.runDir, 'metrics.csv'));
   }
 
@@ -209,13 +241,17 @@ class Trainer implements TrainerContext {
   }
 
   async run(): Promise<RunResults> {
-    const { callbacks } = this.#setup;
+    const { callbacks, config, optimizer } = this.#setup;
+    const stepper = new OptimizerStepper(this.#parameters, optimizer, {
+      gradientClipVal: config.trainer.gradient_clip_val,
+      gradientClipAlgorithm: config.trainer.gradient_clip_algorithm,
+    });
     let interrupted = false;
     let epochsTrained = 0;
     try {
       await callbacks.call('onFitStart', this);
       for (this.epoch = 0; this.epoch < this.maxEpochs; this.epoch++) {
-        interrupted = !(await this.#trainEpoch());
+        interrupted = !(await this.#trainEpoch(stepper));
         epochsTrained += 1;
         if (interrupted) {
           await this.#csv.append(this.#row);
@@ -230,21 +266,31 @@ class Trainer implements TrainerContext {
         if (this.stopRequested) break;
       }
       this.epoch = Math.max(0, epochsTrained - 1);
+      if (interrupted) {
+        // The model-checkpoint callback's default dirpath, where `ckpt_path=last` looks.
+        await this.saveCheckpoint(join(this.runDir, 'checkpoints', 'last'));
+        this.logger.warn(`interrupted at step ${this.globalStep}; wrote checkpoints/last`);
+      }
       await callbacks.call('onFitEnd', this);
     } catch (error) {
       await callbacks.callOnException(this, error);
       throw error;
+    } finally {
+      stepper.dispose();
     }
-    if (interrupted) this.logger.warn(`interrupted at step ${this.globalStep}; skipping validation and test`);
     const test = interrupted ? {} : await this.#testWithBest();
     return this.#results(epochsTrained, interrupted, test);
   }
 
-  /** Trains one epoch; false when interrupted by the abort signal. */
-  async #trainEpoch(): Promise<boolean> {
-    const { config, data, optimizer, scheduler, numClasses, callbacks, signal } = this.#setup;
+  /**
+   * Trains one epoch; false when interrupted by the abort signal. Gradients of `accumulate_grad_batches`
+   * batches make one optimizer step (the epoch's last group steps even when partial); an abort takes effect
+   * once the current optimizer step is done.
+   */
+  async #trainEpoch(stepper: OptimizerStepper): Promise<boolean> {
+    const { config, data, scheduler, numClasses, callbacks, signal, batchesPerEpoch } = this.#setup;
     this.stage = 'fit';
-    this.batchesInLoop = this.stepsPerEpoch;
+    this.batchesInLoop = batchesPerEpoch;
     this.#row = {};
     await callbacks.call('onTrainEpochStart', this);
     const totals = { lossSum: 0, correct: 0, size: 0 };
@@ -256,33 +302,39 @@ class Trainer implements TrainerContext {
       seed: config.seed,
       epoch: this.epoch,
       augment: true,
-      limitBatches: this.stepsPerEpoch,
+      limitBatches: batchesPerEpoch,
       dropLast: false,
     });
-    let completed = true;
     for await (const batch of batches) {
-      if (index >= this.stepsPerEpoch) break;
-      this.lr = scheduler.lrAt(this.globalStep);
-      const outcome = await trainStep(this.model, this.#parameters, optimizer, batch, numClasses, this.lr);
+      if (index >= batchesPerEpoch) break;
+      const computed = computeGradients(this.model, this.#variables, batch, numClasses, this.#trainLoss);
+      stepper.add(computed.gradients);
+      const step = this.globalStep;
+      const stepsNow = stepper.pendingBatches === this.#accumulate || index + 1 === batchesPerEpoch;
+      if (stepsNow) {
+        this.lr = scheduler.lrAt(step);
+        stepper.step(this.lr);
+      }
+      const outcome = await readTrainOutcome(computed);
       const loss = outcome.lossSum / outcome.size;
       if (!Number.isFinite(loss)) {
         throw new ClsError(
           'TRAINING_DIVERGED',
-          `training diverged: loss is ${loss} at step ${this.globalStep} (epoch ${this.epoch}, batch ${index})`,
+          `training diverged: loss is ${loss} at step ${step} (epoch ${this.epoch}, batch ${index})`,
           { hint: 'lower optimizer.lr or add warm-up' },
         );
       }
       accumulate(totals, outcome);
-      this.globalStep += 1;
-      if (this.globalStep % config.trainer.log_every_n_steps === 0) {
-        this.logger.debug(`step ${this.globalStep}: loss ${loss.toFixed(4)} lr ${this.lr.toExponential(3)}`);
-      }
+      if (stepsNow) this.#countStep(loss);
       await callbacks.call('onTrainBatchEnd', this, { index, loss, size: outcome.size });
       index += 1;
-      if (signal?.aborted === true) {
-        completed = false;
-        break;
-      }
+      if (signal?.aborted === true && stepper.pendingBatches === 0) break;
+    }
+    if (stepper.pendingBatches > 0) {
+      // The split yielded fewer batches than announced: the partial group still steps, as at any epoch end.
+      this.lr = scheduler.lrAt(this.globalStep);
+      stepper.step(this.lr);
+      this.#countStep(totals.size > 0 ? totals.lossSum / totals.size : NaN);
     }
     this.#trainSeconds += (performance.now() - started) / 1000;
     this.#trainImages += totals.size;
@@ -292,7 +344,14 @@ class Trainer implements TrainerContext {
       this.log('train/loss', totals.lossSum / totals.size);
       this.log('train/acc', totals.correct / totals.size);
     }
-    return completed;
+    return signal?.aborted !== true;
+  }
+
+  #countStep(loss: number): void {
+    this.globalStep += 1;
+    if (this.globalStep % this.#setup.config.trainer.log_every_n_steps === 0) {
+      this.logger.debug(`step ${this.globalStep}: loss ${loss.toFixed(4)} lr ${this.lr.toExponential(3)}`);
+    }
   }
 
   async #validateIfDue(): Promise<void> {
@@ -303,15 +362,14 @@ class Trainer implements TrainerContext {
         this.logger.info('no val split: skipping validation');
       return;
     }
-    const outcome = await this.#evaluate(
+    const evaluation = await this.#evaluate(
       'val',
       data.val,
       config.trainer.limit_val_batches,
       'limit_val_batches',
     );
-    if (outcome === undefined) return;
-    this.log('val/loss', outcome.lossSum / outcome.size);
-    this.log('val/acc', outcome.correct / outcome.size);
+    if (evaluation === undefined) return;
+    for (const [name, value] of Object.entries(splitMetrics('val', evaluation))) this.log(name, value);
     await this.#setup.callbacks.call('onValidationEnd', this);
   }
 
@@ -321,12 +379,14 @@ class Trainer implements TrainerContext {
     source: DataSplit,
     limit: number | null,
     key: string,
-  ): Promise<BatchOutcome | undefined> {
+  ): Promise<Evaluation | undefined> {
     const { config, numClasses, callbacks } = this.#setup;
     const batchLimit = limitBatches(limit, batchCount(source.size, config.data.batch_size), key);
     this.batchesInLoop = batchLimit;
     await callbacks.call(split === 'val' ? 'onValidationStart' : 'onTestStart', this);
-    const totals = { lossSum: 0, correct: 0, size: 0 };
+    const confusion = new ConfusionMatrix(numClasses);
+    let lossSum = 0;
+    let top5Correct = numClasses >= TOP_K ? 0 : undefined;
     let index = 0;
     const batches = source.batches({
       batchSize: config.data.batch_size,
@@ -339,15 +399,18 @@ class Trainer implements TrainerContext {
     });
     for await (const batch of batches) {
       if (index >= batchLimit) break;
-      accumulate(totals, await evaluateBatch(this.model, batch, numClasses));
+      const evaluated = await evaluateBatch(this.model, batch, numClasses, TOP_K);
+      lossSum += evaluated.lossSum;
+      confusion.add(batch.labels, evaluated.predictions);
+      if (top5Correct !== undefined) top5Correct += evaluated.topKCorrect ?? 0;
       await callbacks.call(split === 'val' ? 'onValidationBatchEnd' : 'onTestBatchEnd', this, index);
       index += 1;
     }
-    if (totals.size === 0) {
+    if (confusion.total === 0) {
       this.logger.warn(`the ${split} split yielded no images`);
       return undefined;
     }
-    return totals;
+    return { lossSum, size: confusion.total, confusion, top5Correct };
   }
 
   async #testWithBest(): Promise<RunResults> {
@@ -364,27 +427,29 @@ class Trainer implements TrainerContext {
       await loadCheckpointWeights(this.model, bestPath);
     }
     this.stage = 'test';
-    const outcome = await this.#evaluate(
+    const evaluation = await this.#evaluate(
       'test',
       data.test,
       config.trainer.limit_test_batches,
       'limit_test_batches',
     );
-    if (outcome === undefined) return {};
-    const testMetrics = {
-      'test/loss': outcome.lossSum / outcome.size,
-      'test/acc': outcome.correct / outcome.size,
-    };
+    if (evaluation === undefined) return {};
+    const testMetrics = splitMetrics('test', evaluation);
     Object.assign(this.#metrics, testMetrics);
     await callbacks.call('onTestEnd', this);
     this.logger.info(
-      `test: loss ${testMetrics['test/loss'].toFixed(4)} acc ${testMetrics['test/acc'].toFixed(4)}`,
+      `test: loss ${(testMetrics['test/loss'] ?? NaN).toFixed(4)} acc ${(testMetrics['test/acc'] ?? NaN).toFixed(4)}` +
+        ` f1_macro ${(testMetrics['test/f1_macro'] ?? NaN).toFixed(4)}`,
     );
-    return testMetrics;
+    const perClass: Record<string, JsonValue> = {};
+    for (const [name, metrics] of Object.entries(evaluation.confusion.perClass(this.classes))) {
+      perClass[name] = { ...metrics };
+    }
+    return { ...testMetrics, 'test/per_class': perClass };
   }
 
   #logEpoch(): void {
-    const parts = ['train/loss', 'train/acc', 'val/loss', 'val/acc']
+    const parts = ['train/loss', 'train/acc', 'val/loss', 'val/acc', 'val/f1_macro']
       .filter((k) => this.#row[k] !== undefined)
       .map((k) => `${k} ${(this.#row[k] ?? NaN).toFixed(4)}`);
     this.logger.info(`epoch ${this.epoch + 1}/${this.maxEpochs}: ${parts.join('  ')}`);
@@ -395,8 +460,12 @@ class Trainer implements TrainerContext {
     const results: RunResults = {
       'test/acc': test['test/acc'] ?? null,
       'test/loss': test['test/loss'] ?? null,
+      'test/acc_top5': test['test/acc_top5'] ?? null,
+      'test/f1_macro': test['test/f1_macro'] ?? null,
+      'test/per_class': test['test/per_class'] ?? null,
       'val/acc': this.#metrics['val/acc'] ?? null,
       'val/loss': this.#metrics['val/loss'] ?? null,
+      'val/f1_macro': this.#metrics['val/f1_macro'] ?? null,
       best_model_path: callbacks.bestModelPath() ?? null,
       best_model_score: null,
       epochs_trained: epochsTrained,
@@ -420,6 +489,28 @@ function accumulate(totals: { lossSum: number; correct: number; size: number }, 
   totals.lossSum += outcome.lossSum;
   totals.correct += outcome.correct;
   totals.size += outcome.size;
+}
+
+/** `<split>/loss`, `/acc`, `/f1_macro` and, with five or more classes, `/acc_top5`. */
+function splitMetrics(split: 'val' | 'test', evaluation: Evaluation): Record<string, number> {
+  const metrics: Record<string, number> = {
+    [`${split}/loss`]: evaluation.lossSum / evaluation.size,
+    [`${split}/acc`]: evaluation.confusion.accuracy,
+  };
+  if (evaluation.top5Correct !== undefined) {
+    metrics[`${split}/acc_top5`] = evaluation.top5Correct / evaluation.size;
+  }
+  metrics[`${split}/f1_macro`] = evaluation.confusion.f1Macro;
+  return metrics;
+}
+
+/** Lightning's `accumulate_grad_batches`: batches per optimizer step. */
+function accumulateGradBatches(config: ClsConfig): number {
+  const k = config.trainer.accumulate_grad_batches;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new ClsError('CONFIG_INVALID', `trainer.accumulate_grad_batches must be an integer ≥ 1; got ${k}`);
+  }
+  return k;
 }
 
 function trainableParameterCount(model: ClassifierModel): number {

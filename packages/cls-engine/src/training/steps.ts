@@ -1,10 +1,34 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, ClassifierModel, Optimizer, TrainableParameter } from '@nextplay/cls-core';
+import type { Batch, ClassifierModel, TrainableParameter } from '@nextplay/cls-core';
 
 /** Summed (not averaged) loss and correct predictions of one batch, read back to the host. */
 export interface BatchOutcome {
   readonly lossSum: number;
   readonly correct: number;
+  readonly size: number;
+}
+
+/** An evaluated batch: its outcome, the predicted class of every sample and, with ≥ `k` classes, top-k hits. */
+export interface EvaluatedBatch extends BatchOutcome {
+  readonly predictions: Int32Array;
+  /** Samples whose label is among the `topK` largest logits; undefined when the model has fewer classes. */
+  readonly topKCorrect: number | undefined;
+}
+
+/** How the training loss is formed. */
+export interface TrainLoss {
+  /** torch CrossEntropyLoss(label_smoothing=ε): targets are (1 − ε)·one_hot + ε/num_classes. */
+  readonly labelSmoothing: number;
+  /** The loss is multiplied by this before differentiation (1 / accumulate_grad_batches, as Lightning). */
+  readonly scale: number;
+}
+
+/** One batch's gradients (of the scaled loss) with its unscaled mean loss and correct count, still on device. */
+export interface BatchGradients {
+  /** In the order of the variables they were taken for; the caller owns (and disposes) them. */
+  readonly gradients: tf.Tensor[];
+  readonly loss: tf.Scalar;
+  readonly correct: tf.Scalar;
   readonly size: number;
 }
 
@@ -33,70 +57,101 @@ function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
   return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'));
 }
 
+/** Samples whose label is among the `k` largest logits (ties broken toward the lower class index). */
+export function countTopK(logits: tf.Tensor2D, labels: tf.Tensor1D, k: number): tf.Scalar {
+  return tf.tidy(() => {
+    const { indices } = tf.topk(logits, k);
+    return tf.sum(tf.cast(tf.equal(indices, tf.expandDims(labels, 1)), 'float32'));
+  });
+}
+
 /**
- * One optimizer step: mean softmax cross-entropy over the batch with the model in training mode (batch-norm
- * uses and updates batch statistics), gradients of every trainable parameter, then `optimizer.step`.
+ * Forward and backward pass of one batch with the model in training mode (batch-norm uses and updates batch
+ * statistics): mean softmax cross-entropy, gradients of every variable in `variables`.
  */
-export async function trainStep(
+export function computeGradients(
   model: ClassifierModel,
-  parameters: readonly TrainableParameter[],
-  optimizer: Optimizer,
+  variables: readonly tf.Variable[],
   batch: Batch,
   numClasses: number,
-  lr: number,
-): Promise<BatchOutcome> {
+  loss: TrainLoss,
+): BatchGradients {
   const { images, targets, labels } = batchTensors(batch, numClasses);
-  const counted: { correct: tf.Scalar | undefined } = { correct: undefined };
-  let loss: tf.Scalar | undefined;
+  const kept: { correct: tf.Scalar | undefined; loss: tf.Scalar | undefined } = {
+    correct: undefined,
+    loss: undefined,
+  };
   try {
-    const variables = parameters.map((p) => p.variable);
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = tf.variableGrads((): tf.Scalar => {
       const logits = model.apply(images, { training: true }) as tf.Tensor;
-      counted.correct = tf.keep(countCorrect(logits, labels));
-      return tf.losses.softmaxCrossEntropy(targets, logits);
-    }, variables);
-    loss = value;
-    try {
-      optimizer.step(
-        parameters,
-        variables.map((v) => {
-          const gradient = grads[v.name];
-          if (gradient === undefined) throw new Error(`no gradient for parameter ${v.name}`);
-          return gradient;
-        }),
-        lr,
-      );
-    } finally {
+      kept.correct = tf.keep(countCorrect(logits, labels));
+      const mean: tf.Scalar = tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing);
+      if (loss.scale === 1) return mean;
+      kept.loss = tf.keep(mean);
+      return tf.mul(mean, loss.scale);
+    }, variables as tf.Variable[]);
+    if (kept.loss === undefined) kept.loss = value;
+    else value.dispose();
+    const gradients = variables.map((v) => grads[v.name]);
+    if (gradients.some((g) => g === undefined)) {
       tf.dispose(grads);
+      throw new Error('a trainable parameter received no gradient');
     }
-    const correct = counted.correct;
+    const correct = kept.correct;
     if (correct === undefined) throw new Error('the model was not applied');
-    const [lossValue, correctValue] = await Promise.all([loss.data(), correct.data()]);
-    const size = batch.labels.length;
-    return { lossSum: (lossValue[0] ?? NaN) * size, correct: correctValue[0] ?? 0, size };
+    return { gradients: gradients as tf.Tensor[], loss: kept.loss, correct, size: batch.labels.length };
+  } catch (error) {
+    kept.loss?.dispose();
+    kept.correct?.dispose();
+    throw error;
   } finally {
     tf.dispose([images, targets, labels]);
-    if (loss !== undefined) loss.dispose();
-    counted.correct?.dispose();
   }
 }
 
-/** Loss and accuracy of one batch in inference mode (batch-norm uses its moving statistics). */
+/** Reads a batch's loss and correct count back to the host and disposes them. */
+export async function readTrainOutcome(
+  batch: Pick<BatchGradients, 'loss' | 'correct' | 'size'>,
+): Promise<BatchOutcome> {
+  try {
+    const [lossValue, correctValue] = await Promise.all([batch.loss.data(), batch.correct.data()]);
+    return { lossSum: (lossValue[0] ?? NaN) * batch.size, correct: correctValue[0] ?? 0, size: batch.size };
+  } finally {
+    batch.loss.dispose();
+    batch.correct.dispose();
+  }
+}
+
+/** Loss, predictions and top-k hits of one batch in inference mode (batch-norm uses its moving statistics). */
 export async function evaluateBatch(
   model: ClassifierModel,
   batch: Batch,
   numClasses: number,
-): Promise<BatchOutcome> {
+  topK: number,
+): Promise<EvaluatedBatch> {
   const { images, targets, labels } = batchTensors(batch, numClasses);
-  const [lossSum, correct] = tf.tidy((): [tf.Scalar, tf.Scalar] => {
-    const logits = model.apply(images, { training: false }) as tf.Tensor;
+  const withTopK = numClasses >= topK;
+  const outputs = tf.tidy((): tf.Tensor[] => {
+    const logits = model.apply(images, { training: false }) as tf.Tensor2D;
     const losses = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE);
-    return [tf.sum(losses), countCorrect(logits, labels)];
+    const predicted = tf.argMax(logits, -1);
+    return [tf.sum(losses), predicted, ...(withTopK ? [countTopK(logits, labels, topK)] : [])];
   });
   try {
-    const [lossValue, correctValue] = await Promise.all([lossSum.data(), correct.data()]);
-    return { lossSum: lossValue[0] ?? NaN, correct: correctValue[0] ?? 0, size: batch.labels.length };
+    const [lossValue, predicted, topKValue] = await Promise.all(outputs.map((t) => t.data()));
+    const predictions = Int32Array.from(predicted ?? []);
+    let correct = 0;
+    predictions.forEach((p, i) => {
+      if (p === batch.labels[i]) correct += 1;
+    });
+    return {
+      lossSum: lossValue?.[0] ?? NaN,
+      correct,
+      size: batch.labels.length,
+      predictions,
+      topKCorrect: topKValue?.[0],
+    };
   } finally {
-    tf.dispose([images, targets, labels, lossSum, correct]);
+    tf.dispose([images, targets, labels, ...outputs]);
   }
 }

@@ -3,6 +3,7 @@ import type { ClsConfig } from '@nextplay/cls-core';
 /** A complete run config for the synthetic dataset and tiny model; override what a test needs. */
 export function runConfig(overrides: {
   readonly data?: Record<string, unknown>;
+  readonly model?: Record<string, unknown>;
   readonly trainer?: Partial<ClsConfig['trainer']>;
   readonly callbacks?: ClsConfig['callbacks'];
   readonly optimizer?: Record<string, unknown>;
@@ -24,7 +25,7 @@ export function runConfig(overrides: {
       augment: {},
       ...overrides.data,
     },
-    model: { arch: 'tiny_cnn', num_classes: null, pretrained: null },
+    model: { arch: 'tiny_cnn', num_classes: null, pretrained: null, ...overrides.model },
     optimizer: { name: 'adamw', lr: 0.01, weight_decay: 0.01, ...overrides.optimizer },
     scheduler: {
       name: 'cosine',
@@ -42,6 +43,10 @@ export function runConfig(overrides: {
       limit_test_batches: null,
       check_val_every_n_epoch: 1,
       log_every_n_steps: 5,
+      gradient_clip_val: null,
+      gradient_clip_algorithm: 'norm',
+      accumulate_grad_batches: 1,
+      label_smoothing: 0,
       ...overrides.trainer,
     },
     callbacks: overrides.callbacks ?? {},
