@@ -7,7 +7,7 @@ import { runOnnxModel } from '@nextplay/cls-onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cliArgs.js';
 import { exportCommand } from '../src/commands/export.js';
-import { findPython, runPython } from './torchPython.js';
+import { findPython, runPython } from '@nextplay/cls-testing';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const python = findPython(['torch', 'torchvision']);

@@ -16,7 +16,7 @@ import {
 } from '@nextplay/cls-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx, layersModelToOnnx, verifyOnnxExport } from '../src/index.js';
-import { findPython, runPython } from './torchPython.js';
+import { findPython, runPython } from '@nextplay/cls-testing';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const FIXTURES = join(REPO, 'packages', 'cls-models', 'tests', 'fixtures');

@@ -14,3 +14,4 @@ export type { EpochMetrics, RunEpochsOptions } from './runEpochs.js';
 export { pluginOptionDefaults, validatePluginOptions } from './pluginOptions.js';
 export type { PluginOptionsValidation, PluginWithOptionsSchema } from './pluginOptions.js';
 export { createCallbackFromPlugin } from './createCallbackFromPlugin.js';
+export { findPython, runPython } from './referencePython.js';

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 
 /**
+ * Reference implementations (PyTorch, torchvision, onnx) are Python; tests that compare against them use these.
+ *
  * A Python interpreter that can import all of `modules` (PyTorch is optional here: Debian's python3-torch lives in
  * /usr/bin/python3, which may not be the `python3` on PATH), or undefined when there is none.
  */
