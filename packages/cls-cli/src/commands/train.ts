@@ -51,8 +51,9 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
     const last = join(runDir, 'checkpoints', 'last');
     logger.warn(
       existsSync(last)
-        ? `interrupted; continue from the last completed epoch with: cls train ${[...composed.overrides.task, `ckpt_path=${last}`].join(' ')}`
-        : 'interrupted before the first epoch completed; no checkpoint was written',
+        ? `interrupted; start again from the saved weights (optimizer state and epoch are not restored yet) with: ` +
+            `cls train ${[...composed.overrides.task, `ckpt_path=${last}`].join(' ')}`
+        : 'interrupted before any checkpoint was written',
     );
     return EXIT_INTERRUPTED;
   } finally {
