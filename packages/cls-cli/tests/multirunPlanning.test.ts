@@ -76,7 +76,7 @@ describe('multirun planning (no training)', () => {
     ],
     [
       ['-m', 'seed=1,2', 'hydra.launcher.name=basik'],
-      'cls: hydra.launcher.name: no launcher plugin named "basik" (did you mean basic? available: basic)',
+      'cls: hydra.launcher.name: no launcher plugin named "basik" (did you mean basic? available: basic, vertex)',
     ],
     [
       ['-m', 'seed=1,2', '+hydra.launcher.n_jobs=2'],
