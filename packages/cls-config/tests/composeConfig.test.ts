@@ -112,7 +112,7 @@ describe('composeConfig: defaults list', () => {
       model: ['resnet18', 'resnet50'],
       optimizer: ['adam', 'adamw', 'sgd'],
       paths: ['default'],
-      scheduler: ['constant', 'cosine'],
+      scheduler: ['constant', 'cosine', 'multistep', 'step'],
       trainer: ['default'],
     });
     expect(listConfigGroups([fixture('nested'), join(fixture('nested'), 'no-such-dir')])).toEqual({

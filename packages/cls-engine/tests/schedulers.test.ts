@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { LrScheduler, SchedulerContext } from '@nextplay/cls-core';
-import { ConstantScheduler, CosineScheduler, multistepPlugin, stepPlugin } from '../src/index.js';
+import {
+  ConstantScheduler,
+  CosineScheduler,
+  constantPlugin,
+  multistepPlugin,
+  stepPlugin,
+} from '../src/index.js';
 
 const context: SchedulerContext = { baseLr: 0.1, stepsPerEpoch: 10, maxEpochs: 10, totalSteps: 100 };
 
@@ -42,5 +48,36 @@ describe('schedulers', () => {
     expect(multistep.lrAt(19)).toBeCloseTo(0.1, 12);
     expect(multistep.lrAt(20)).toBeCloseTo(0.01, 12);
     expect(multistep.lrAt(50)).toBeCloseTo(0.001, 12);
+  });
+});
+
+describe('linear warm-up on every built-in schedule', () => {
+  const warmupContext: SchedulerContext = { baseLr: 1, stepsPerEpoch: 10, maxEpochs: 4, totalSteps: 40 };
+  const expectLrs = (scheduler: LrScheduler, steps: number[], lrs: number[]) => {
+    steps.forEach((step, i) => {
+      expect(scheduler.lrAt(step)).toBeCloseTo(lrs[i]!, 12);
+    });
+  };
+
+  it('ramps constant, step and multistep from warmup_start_factor to their own value', async () => {
+    const warmup = { warmup_epochs: 0.5, warmup_start_factor: 0.2 };
+    const constant = await constantPlugin.create({ name: 'constant', ...warmup }, warmupContext);
+    expectLrs(constant, [0, 1, 4, 5, 30], [0.2, 0.36, 0.84, 1, 1]);
+    const step = await stepPlugin.create(
+      { name: 'step', step_size: 1, gamma: 0.5, ...warmup },
+      warmupContext,
+    );
+    expectLrs(step, [0, 5, 10, 20], [0.2, 1, 0.5, 0.25]);
+    const multistep = await multistepPlugin.create(
+      { name: 'multistep', milestones: [2], gamma: 0.1, ...warmup },
+      warmupContext,
+    );
+    expect(multistep.lrAt(0)).toBeCloseTo(0.2);
+    expect(multistep.lrAt(25)).toBeCloseTo(0.1);
+  });
+
+  it('leaves a schedule untouched without warm-up', async () => {
+    const step = await stepPlugin.create({ name: 'step', step_size: 1, gamma: 0.5 }, warmupContext);
+    expectLrs(step, [0, 10], [1, 0.5]);
   });
 });

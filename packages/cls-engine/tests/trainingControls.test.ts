@@ -83,7 +83,7 @@ describe('gradient clipping, accumulation, label smoothing and interruption in f
       },
       model: { arch: 'zero_linear' },
       optimizer: { name: 'sgd', lr: options.lr ?? 1, weight_decay: 0, momentum: 0 },
-      scheduler: options.scheduler ?? { name: 'constant' },
+      scheduler: options.scheduler ?? { name: 'constant', warmup_epochs: 0 },
       trainer: { max_epochs: 1, ...options.trainer },
       callbacks: { probe: { ...options.probe } },
     });
@@ -152,7 +152,7 @@ describe('gradient clipping, accumulation, label smoothing and interruption in f
       train: [S1, S2, S3],
       batchSize: 1,
       lr: 0.1,
-      scheduler: { name: 'step', step_size: 1, gamma: 0.5 },
+      scheduler: { name: 'step', step_size: 1, gamma: 0.5, warmup_epochs: 0 },
       trainer: { accumulate_grad_batches: 2, max_epochs: 2 },
     });
     expect(probe.globalSteps).toEqual([0, 1, 2, 2, 3, 4]);

@@ -1,5 +1,6 @@
 import { definePlugin, type LrScheduler, type SchedulerOptions } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
+import { WarmupScheduler, linearWarmupOf, linearWarmupSchemaProperties } from './linearWarmup.js';
 
 export class ConstantScheduler implements LrScheduler {
   readonly name = 'constant';
@@ -18,7 +19,12 @@ export const constantPlugin = definePlugin<'scheduler', SchedulerOptions & Recor
   kind: 'scheduler',
   name: 'constant',
   package: ENGINE_PACKAGE,
-  description: 'Keeps the optimizer learning rate for the whole run.',
-  optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
-  create: (_options, context) => new ConstantScheduler(context.baseLr),
+  description: 'Keeps the optimizer learning rate for the whole run (after an optional linear warm-up).',
+  optionsSchema: {
+    type: 'object',
+    properties: { ...linearWarmupSchemaProperties },
+    additionalProperties: false,
+  },
+  create: (options, context) =>
+    new WarmupScheduler(new ConstantScheduler(context.baseLr), linearWarmupOf(options, context)),
 });

@@ -6,6 +6,7 @@ import {
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
 import { optionalNumber } from '../optimizers/optimizerState.js';
+import { linearWarmupFactor, linearWarmupSchemaProperties, type LinearWarmup } from './linearWarmup.js';
 
 export interface CosineOptions {
   /** Warm-up length in epochs; may be fractional. */
@@ -23,25 +24,23 @@ export class CosineScheduler implements LrScheduler {
   readonly name = 'cosine';
   readonly #baseLr: number;
   readonly #minLr: number;
-  readonly #startFactor: number;
-  readonly #warmupSteps: number;
+  readonly #warmup: LinearWarmup;
   readonly #totalSteps: number;
 
   constructor(options: CosineOptions, context: SchedulerContext) {
     this.#baseLr = context.baseLr;
     this.#minLr = options.min_lr;
-    this.#startFactor = options.warmup_start_factor;
     this.#totalSteps = Math.max(1, context.totalSteps);
-    this.#warmupSteps = Math.min(this.#totalSteps, Math.round(options.warmup_epochs * context.stepsPerEpoch));
+    this.#warmup = {
+      steps: Math.min(this.#totalSteps, Math.round(options.warmup_epochs * context.stepsPerEpoch)),
+      startFactor: options.warmup_start_factor,
+    };
   }
 
   lrAt(step: number): number {
-    if (step < this.#warmupSteps) {
-      const fraction = step / this.#warmupSteps;
-      return this.#baseLr * (this.#startFactor + (1 - this.#startFactor) * fraction);
-    }
-    const annealSteps = Math.max(1, this.#totalSteps - this.#warmupSteps);
-    const progress = Math.min(1, (step - this.#warmupSteps) / annealSteps);
+    if (step < this.#warmup.steps) return this.#baseLr * linearWarmupFactor(step, this.#warmup);
+    const annealSteps = Math.max(1, this.#totalSteps - this.#warmup.steps);
+    const progress = Math.min(1, (step - this.#warmup.steps) / annealSteps);
     return this.#minLr + (this.#baseLr - this.#minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
   }
 }
@@ -54,8 +53,7 @@ export const cosinePlugin = definePlugin<'scheduler', SchedulerOptions & Record<
   optionsSchema: {
     type: 'object',
     properties: {
-      warmup_epochs: { type: 'number', minimum: 0, default: 0 },
-      warmup_start_factor: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
+      ...linearWarmupSchemaProperties,
       min_lr: { type: 'number', minimum: 0, default: 0 },
     },
     additionalProperties: false,

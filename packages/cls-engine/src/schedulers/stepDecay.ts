@@ -6,6 +6,7 @@ import {
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
 import { optionalNumber } from '../optimizers/optimizerState.js';
+import { WarmupScheduler, linearWarmupOf, linearWarmupSchemaProperties } from './linearWarmup.js';
 
 /** lr · gamma^(number of milestones reached), milestones in epochs (torch StepLR / MultiStepLR, per epoch). */
 export class StepDecayScheduler implements LrScheduler {
@@ -44,17 +45,19 @@ export const stepPlugin = definePlugin<'scheduler', SchedulerOptions & Record<st
     properties: {
       step_size: { type: 'integer', minimum: 1, default: 30 },
       gamma: { type: 'number', exclusiveMinimum: 0, default: 0.1 },
+      ...linearWarmupSchemaProperties,
     },
     additionalProperties: false,
   },
   create: (options, context) => {
     const stepSize = Math.max(1, optionalNumber(options, 'step_size', 30));
-    return new StepDecayScheduler(
+    const schedule = new StepDecayScheduler(
       'step',
       optionalNumber(options, 'gamma', 0.1),
       (e) => Math.floor(e / stepSize),
       context,
     );
+    return new WarmupScheduler(schedule, linearWarmupOf(options, context));
   },
 });
 
@@ -68,6 +71,7 @@ export const multistepPlugin = definePlugin<'scheduler', SchedulerOptions & Reco
     properties: {
       milestones: { type: 'array', items: { type: 'integer', minimum: 1 }, default: [30, 60, 90] },
       gamma: { type: 'number', exclusiveMinimum: 0, default: 0.1 },
+      ...linearWarmupSchemaProperties,
     },
     additionalProperties: false,
   },
@@ -76,11 +80,12 @@ export const multistepPlugin = definePlugin<'scheduler', SchedulerOptions & Reco
       ? (options.milestones as unknown[]).filter((m): m is number => typeof m === 'number')
       : [30, 60, 90];
     const gamma = optionalNumber(options, 'gamma', 0.1);
-    return new StepDecayScheduler(
+    const schedule = new StepDecayScheduler(
       'multistep',
       gamma,
       (e) => milestones.filter((m) => m <= e).length,
       context,
     );
+    return new WarmupScheduler(schedule, linearWarmupOf(options, context));
   },
 });
