@@ -96,7 +96,8 @@ function resnet18(imageSize, numClasses) {
   return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: numClasses }).apply(x) });
 }
 
-function trainImagesPerSecond(steps = 4) {
+/** A ResNet-18 at 32 px with one fixed batch, for timing and profiling training steps. */
+function trainingSetup() {
   const model = resnet18(32, 10);
   const variables = model.trainableWeights.map((w) => w.read());
   const x = tf.randomNormal([batch, 32, 32, 3]);
@@ -107,6 +108,11 @@ function trainImagesPerSecond(steps = 4) {
     ),
     10,
   );
+  return { model, variables, x, labels };
+}
+
+function trainImagesPerSecond(steps = 4) {
+  const { model, variables, x, labels } = trainingSetup();
   const step = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
@@ -126,16 +132,7 @@ function trainImagesPerSecond(steps = 4) {
 }
 
 function profileStep() {
-  const model = resnet18(32, 10);
-  const variables = model.trainableWeights.map((w) => w.read());
-  const x = tf.randomNormal([batch, 32, 32, 3]);
-  const labels = tf.oneHot(
-    tf.tensor1d(
-      Array.from({ length: batch }, (_, i) => i % 10),
-      'int32',
-    ),
-    10,
-  );
+  const { model, variables, x, labels } = trainingSetup();
   const run = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
