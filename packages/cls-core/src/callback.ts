@@ -1,5 +1,7 @@
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { Logger } from './logger.js';
+import type { ModuleState } from './state.js';
 
 export type Stage = 'fit' | 'validate' | 'test';
 
@@ -33,6 +35,12 @@ export interface TrainerContext {
   readonly stopRequested: boolean;
   /** Writes a checkpoint (weights and trainer state) to `path`, atomically. */
   saveCheckpoint(path: string): Promise<void>;
+  /**
+   * Evaluates the model's current weights on the val split and logs `<prefix>/loss`, `<prefix>/acc`, … (as
+   * validation logs `val/...`), without firing the validation hooks. Resolves with those metrics, or undefined
+   * when there is no val split. For callbacks that validate other weights, e.g. an EMA of them (`val_ema`).
+   */
+  validate(prefix: string): Promise<Readonly<Record<string, number>> | undefined>;
 }
 
 export interface TrainBatchInfo {
@@ -87,6 +95,15 @@ export interface Callback extends Partial<CallbackHooks> {
   bestModelPath?(): string | undefined;
   /** Entries merged into `results.json` at the end of the run. */
   summary?(): Readonly<Record<string, JsonValue>>;
+  /** Saved in every checkpoint under the callback's name (Lightning's `state_dict`). */
+  stateDict?(): ModuleState;
+  /** On resume, before `onFitStart`: the state `stateDict` returned when the checkpoint was written. */
+  loadStateDict?(state: ModuleState): void;
+  /**
+   * Weights that checkpoints store as the model's, in `model.weights` order, instead of the live ones (weight
+   * averaging such as EMA); undefined to store the live weights. The live weights are kept too, for resuming.
+   */
+  checkpointWeights?(): readonly Tensor[] | undefined;
 }
 
 export interface CallbackContext {

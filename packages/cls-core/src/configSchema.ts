@@ -74,6 +74,12 @@ export const TrainerConfigSchema = Type.Object(
     limit_val_batches: BatchLimit,
     limit_test_batches: BatchLimit,
     check_val_every_n_epoch: Type.Integer({ minimum: 1 }),
+    val_check_interval: Type.Number({
+      exclusiveMinimum: 0,
+      default: 1,
+      description:
+        'Validate this often within a training epoch: a fraction in (0, 1] of the epoch, or an integer > 1 of batches.',
+    }),
     log_every_n_steps: Type.Integer({ minimum: 1 }),
     gradient_clip_val: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
       default: null,
@@ -134,7 +140,13 @@ export const ClsConfigSchema = Type.Object(
     scheduler: SchedulerConfigSchema,
     trainer: TrainerConfigSchema,
     callbacks: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown()))),
-    ckpt_path: Nullable(Type.String({ minLength: 1 })),
+    ckpt_path: Nullable(
+      Type.String({
+        minLength: 1,
+        description:
+          'Resume from a checkpoint: last | best (of this run directory) | a checkpoint directory.',
+      }),
+    ),
     export: Type.Optional(ExportConfigSchema),
     paths: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     hydra: HydraConfigSchema,

@@ -28,6 +28,11 @@ export interface BatchOptions {
   readonly augment: boolean;
   /** Stop after this many batches. */
   readonly limitBatches?: number;
+  /**
+   * Skip the first `startBatch` batches of the (shuffled) order without loading them: resuming mid-epoch yields
+   * exactly the batches, augmentations included, that the uninterrupted epoch would have. Default 0.
+   */
+  readonly startBatch?: number;
   readonly dropLast?: boolean;
 }
 

@@ -30,6 +30,7 @@ export type {
 } from './data.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
+export type { ModuleState } from './state.js';
 export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';
 export type { BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
 export type { JobResult, JobStatus, Launcher, LauncherContext, RunJob, SweepJob } from './launcher.js';

@@ -1,5 +1,6 @@
 import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from './configSchema.js';
+import type { ModuleState } from './state.js';
 
 export interface TrainableParameter {
   readonly variable: Variable;
@@ -14,6 +15,13 @@ export interface TrainableParameter {
 export interface Optimizer {
   readonly name: string;
   step(parameters: readonly TrainableParameter[], gradients: readonly Tensor[], lr: number): void;
+  /**
+   * Step count and per-parameter buffers (momentum, moments), the tensors named `<parameter index>/<buffer>`
+   * by the parameter's position in `parameters`, so a rebuilt model can take them back.
+   */
+  stateDict(parameters: readonly TrainableParameter[]): ModuleState;
+  /** Restores `stateDict`'s output for the same parameter list; throws a ClsError when it does not fit. */
+  loadStateDict(parameters: readonly TrainableParameter[], state: ModuleState): void;
   dispose(): void;
 }
 

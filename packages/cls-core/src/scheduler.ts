@@ -1,3 +1,4 @@
+import type { JsonValue } from './callback.js';
 import type { SchedulerConfig } from './configSchema.js';
 
 export interface SchedulerContext {
@@ -11,6 +12,14 @@ export interface SchedulerContext {
 export interface LrScheduler {
   readonly name: string;
   lrAt(step: number): number;
+  /**
+   * Called once per epoch after validation (and before `onTrainEpochEnd` callbacks) with the latest metrics:
+   * metric-driven schedules (reduce-on-plateau) update here; later `lrAt` calls see the change.
+   */
+  onEpochEnd?(epoch: number, metrics: Readonly<Record<string, number>>): void;
+  /** Whatever `lrAt` depends on besides the step; saved in checkpoints. */
+  stateDict?(): JsonValue;
+  loadStateDict?(state: JsonValue): void;
 }
 
 export type SchedulerOptions = SchedulerConfig;

@@ -104,9 +104,14 @@ export class ImageFolderSplit implements DataSplit {
     const count = this.batchCount(options);
     const order = Array.from({ length: this.size }, (_, i) => i);
     if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
-    return Array.from({ length: count }, (_, b) =>
-      order.slice(b * options.batchSize, (b + 1) * options.batchSize),
-    );
+    const start = options.startBatch ?? 0;
+    if (!Number.isInteger(start) || start < 0) {
+      throw new RangeError(`startBatch must be an integer ≥ 0; got ${start}`);
+    }
+    return Array.from({ length: Math.max(0, count - start) }, (_, i) => {
+      const b = start + i;
+      return order.slice(b * options.batchSize, (b + 1) * options.batchSize);
+    });
   }
 
   async *#iterate(plan: readonly number[][], options: BatchOptions): AsyncGenerator<Batch> {

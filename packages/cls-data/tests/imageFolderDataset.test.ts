@@ -137,6 +137,17 @@ describe('imagefolder dataset', () => {
     expect(batches.flatMap((b) => [...b.labels])).toEqual(first.map((k) => (k < 6 ? 0 : 1)));
   });
 
+  it('resumes mid-epoch with startBatch: the remaining batches, augmentations included', async () => {
+    const data = await create({ augment: { random_rotation: { degrees: 30 } } });
+    const options = { shuffle: true, seed: 7, epoch: 3, augment: true };
+    const whole = await collect(data.train, options);
+    expect(whole).toHaveLength(3);
+    expect(await collect(data.train, { ...options, startBatch: 1 })).toEqual(whole.slice(1));
+    expect(await collect(data.train, { ...options, startBatch: 3 })).toEqual([]);
+    expect((await collect(data.train, { ...options, startBatch: 1, limitBatches: 2 })).length).toBe(1);
+    await expect(collect(data.train, { startBatch: -1 })).rejects.toThrow('startBatch must be an integer');
+  });
+
   it('gives the same batches with and without the cache, and without prefetch', async () => {
     const options = { shuffle: true, seed: 3, epoch: 2 };
     const cached = await create({ cache: true });

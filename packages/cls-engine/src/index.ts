@@ -19,9 +19,23 @@ export type { CosineOptions } from './schedulers/cosine.js';
 export { ConstantScheduler, constantPlugin } from './schedulers/constant.js';
 export { StepDecayScheduler, multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
 export { saveCheckpoint } from './checkpoint/saveCheckpoint.js';
-export type { TrainerState } from './checkpoint/saveCheckpoint.js';
-export { loadCheckpointModel, loadCheckpointWeights, loadTrainerState } from './checkpoint/loadCheckpoint.js';
-export { MODEL_JSON, TRAINER_STATE_JSON, WEIGHTS_BIN } from './checkpoint/checkpointFiles.js';
+export type { CheckpointExtras, TrainerState } from './checkpoint/saveCheckpoint.js';
+export type { ResumeState } from './checkpoint/resumeState.js';
+export {
+  loadCheckpointModel,
+  loadCheckpointWeights,
+  loadResumeState,
+  loadTrainerState,
+} from './checkpoint/loadCheckpoint.js';
+export type { LoadedResumeState } from './checkpoint/loadCheckpoint.js';
+export { resolveCheckpointDir } from './checkpoint/checkpointSiblings.js';
+export {
+  MODEL_JSON,
+  TRAINER_STATE_JSON,
+  TRAINING_STATE_BIN,
+  WEIGHTS_BIN,
+} from './checkpoint/checkpointFileNames.js';
+export { resolveCkptPath } from './training/resumeRun.js';
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/registerWasmTrainingKernels.js';
 export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
 export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
@@ -31,3 +45,5 @@ export { ConfusionMatrix } from './metrics/confusionMatrix.js';
 export type { ClassMetrics } from './metrics/confusionMatrix.js';
 export { clipGradientsByNorm, clipGradientsByValue } from './training/gradientClipping.js';
 export type { GradientClipAlgorithm } from './training/gradientClipping.js';
+export { evaluateSplit, splitMetrics } from './evaluation/evaluateSplit.js';
+export type { EvaluateSplitOptions, SplitEvaluation } from './evaluation/evaluateSplit.js';

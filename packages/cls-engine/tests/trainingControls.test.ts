@@ -203,8 +203,10 @@ describe('gradient clipping, accumulation, label smoothing and interruption in f
     expect(results.global_step).toBe(1);
     expect(results['test/acc']).toBeNull();
     expect(probe.hooks).toEqual(['onFitEnd']);
-    expect(messages).toContain('warn: interrupted at step 1; wrote checkpoints/last');
     const last = join(runDir, 'checkpoints', 'last');
+    expect(messages).toContain(
+      `warn: interrupted at step 1 (epoch 0, batch 2); wrote ${last}. Resume with the same command plus ckpt_path=last (and the same hydra.run.dir)`,
+    );
     const state = await loadTrainerState(last);
     expect(state.global_step).toBe(1);
     expect(state.epoch).toBe(0);

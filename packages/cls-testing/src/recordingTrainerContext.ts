@@ -38,6 +38,14 @@ export interface RecordingTrainerContextOptions {
   readonly stepsPerEpoch?: number;
   /** Default 1e-3. */
   readonly lr?: number;
+  /**
+   * What `validate(prefix)` resolves with: the engine's metric names (`<prefix>/loss`, `<prefix>/acc`, …) for
+   * the current weights. Default: no val split (undefined).
+   */
+  readonly validation?: (
+    prefix: string,
+    context: RecordingTrainerContext,
+  ) => Record<string, number> | undefined;
 }
 
 /**
@@ -63,16 +71,20 @@ export class RecordingTrainerContext implements TrainerContext {
   readonly logged: LoggedMetric[] = [];
   /** Paths passed to `saveCheckpoint`, in order. */
   readonly saved: string[] = [];
+  /** Prefixes passed to `validate`, in order. */
+  readonly validations: string[] = [];
   /** Reasons passed to `requestStop`, in order; clear it to let a run go on. */
   stopReasons: string[] = [];
   readonly #model: TrainerContext['model'] | undefined;
   readonly #ownsRunDir: boolean;
+  readonly #validation: RecordingTrainerContextOptions['validation'];
   #saves = 0;
 
   constructor(options: RecordingTrainerContextOptions) {
     this.runDir = options.runDir;
     this.#ownsRunDir = options.ownsRunDir ?? false;
     this.#model = options.model;
+    this.#validation = options.validation;
     this.classes = options.classes ?? ['cat', 'dog'];
     this.maxEpochs = options.maxEpochs ?? 10;
     this.stepsPerEpoch = options.stepsPerEpoch ?? 100;
@@ -120,6 +132,14 @@ export class RecordingTrainerContext implements TrainerContext {
     await rm(path, { recursive: true, force: true });
     await rename(staging, path);
     this.saved.push(path);
+  }
+
+  /** Logs and resolves with the metrics the `validation` option gives for `prefix`, as the engine does. */
+  validate(prefix: string): Promise<Readonly<Record<string, number>> | undefined> {
+    this.validations.push(prefix);
+    const metrics = this.#validation?.(prefix, this);
+    for (const [name, value] of Object.entries(metrics ?? {})) this.log(name, value);
+    return Promise.resolve(metrics);
   }
 
   /** Texts of the `warn` messages, in order. */

@@ -3,8 +3,10 @@ import {
   isMonitorMode,
   type Callback,
   type JsonValue,
+  type ModuleState,
   type TrainerContext,
 } from '@nextplay/cls-core';
+import { earlyStoppingStateFromJson, earlyStoppingStateToJson } from './earlyStoppingState.js';
 import {
   resolveEarlyStoppingOptions,
   type EarlyStoppingOptions,
@@ -22,6 +24,8 @@ export class EarlyStopping implements Callback {
   readonly options: ResolvedEarlyStoppingOptions;
   #state: StoppingState;
   #stoppedEpoch: number | undefined;
+  /** Set by `loadStateDict` so that the next `onFitStart` keeps the loaded state. */
+  #resumed = false;
   #warnedMissing = false;
 
   constructor(options: Readonly<EarlyStoppingOptions> = {}) {
@@ -45,7 +49,12 @@ export class EarlyStopping implements Callback {
     return this.#stoppedEpoch;
   }
 
+  /** A fresh fit starts over; a resumed one (`loadStateDict` before) goes on from the loaded state. */
   onFitStart(): void {
+    if (this.#resumed) {
+      this.#resumed = false;
+      return;
+    }
     this.#state = initialStoppingState(this.options.mode);
     this.#stoppedEpoch = undefined;
   }
@@ -64,6 +73,21 @@ export class EarlyStopping implements Callback {
     this.#stoppedEpoch = context.epoch;
     context.logger.info(`early_stopping: ${decision.stopReason}; stopping after epoch ${context.epoch}`);
     context.requestStop(decision.stopReason);
+  }
+
+  /** Best score, checks since it and the stopped epoch (Lightning's state_dict). */
+  stateDict(): ModuleState {
+    return {
+      json: earlyStoppingStateToJson({ ...this.#state, stoppedEpoch: this.#stoppedEpoch }, this.options.mode),
+    };
+  }
+
+  /** Takes `stateDict`'s state back, before `onFitStart`; throws CHECKPOINT_INVALID when it is malformed. */
+  loadStateDict(state: ModuleState): void {
+    const { bestScore, wait, stoppedEpoch } = earlyStoppingStateFromJson(state.json, this.options.mode);
+    this.#state = { bestScore, wait };
+    this.#stoppedEpoch = stoppedEpoch;
+    this.#resumed = true;
   }
 
   summary(): Readonly<Record<string, JsonValue>> {

@@ -8,6 +8,8 @@ export {
   resolveEarlyStoppingOptions,
 } from './earlyStoppingOptions.js';
 export type { EarlyStoppingOptions, ResolvedEarlyStoppingOptions } from './earlyStoppingOptions.js';
+export { earlyStoppingStateFromJson, earlyStoppingStateToJson } from './earlyStoppingState.js';
+export type { EarlyStoppingState } from './earlyStoppingState.js';
 export { evaluateStopping, formatScore, initialStoppingState } from './stoppingCriteria.js';
 export type { StoppingDecision, StoppingState } from './stoppingCriteria.js';
 

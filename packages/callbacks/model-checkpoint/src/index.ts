@@ -2,7 +2,8 @@ import { modelCheckpointPlugin } from './modelCheckpointPlugin.js';
 
 export { modelCheckpointPlugin, modelCheckpointPlugins } from './modelCheckpointPlugin.js';
 export { ModelCheckpoint } from './modelCheckpoint.js';
-export type { RankedCheckpoint } from './modelCheckpoint.js';
+export { modelCheckpointStateFromJson, modelCheckpointStateToJson } from './modelCheckpointState.js';
+export type { ModelCheckpointState, RankedCheckpoint } from './modelCheckpointState.js';
 export {
   MODEL_CHECKPOINT_DEFAULTS,
   modelCheckpointOptionsSchema,

@@ -6,23 +6,21 @@ import {
   isMonitorMode,
   type Callback,
   type JsonValue,
+  type ModuleState,
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { parseCheckpointFilename, type CheckpointFilename } from './checkpointFilename.js';
+import {
+  modelCheckpointStateFromJson,
+  modelCheckpointStateToJson,
+  type ModelCheckpointState,
+  type RankedCheckpoint,
+} from './modelCheckpointState.js';
 import {
   resolveModelCheckpointOptions,
   type ModelCheckpointOptions,
   type ResolvedModelCheckpointOptions,
 } from './modelCheckpointOptions.js';
-
-/** One of the top-k checkpoints on disk. */
-export interface RankedCheckpoint {
-  readonly path: string;
-  readonly score: number;
-  /** 0-based epoch it was saved after. */
-  readonly epoch: number;
-  readonly step: number;
-}
 
 const BEST = 'best';
 const LAST = 'last';
@@ -30,9 +28,12 @@ const LAST = 'last';
 /**
  * Lightning's ModelCheckpoint. After each validation of `fit` it ranks the monitored metric, keeps the top-k
  * checkpoints under their formatted names (deleting those that drop out) and mirrors the best one at
- * `<dirpath>/best`. With `save_last` it writes `<dirpath>/last` once per training epoch, at whichever of
- * `onValidationEnd` / `onTrainEpochEnd` comes first: the weights are the same at both, and an epoch without
- * validation still gets its last checkpoint.
+ * `<dirpath>/best`. With `save_last` it writes `<dirpath>/last` after every validation and at the end of every
+ * training epoch, once per optimizer step: validation at an epoch's end and `onTrainEpochEnd` share one save
+ * (the weights are the same), and an epoch without validation still gets its last checkpoint.
+ *
+ * Every checkpoint it writes carries its state (ranking, best, last) as of that checkpoint, so a run resumed from
+ * one keeps ranking the checkpoints kept before the interruption.
  */
 export class ModelCheckpoint implements Callback {
   readonly name = 'model_checkpoint';
@@ -44,7 +45,11 @@ export class ModelCheckpoint implements Callback {
   #best: RankedCheckpoint | undefined;
   #bestPath: string | undefined;
   #lastPath: string | undefined;
-  #lastSavedEpoch: number | undefined;
+  #lastSavedStep: number | undefined;
+  /** Where the checkpoints above are: set by `loadStateDict`, `onFitStart` and every save. */
+  #dirpathInUse: string | undefined;
+  /** Set by `loadStateDict`, checked and cleared by the next `onFitStart`. */
+  #resumedFrom: ModelCheckpointState | undefined;
   readonly #warned = new Set<string>();
 
   constructor(options: Readonly<ModelCheckpointOptions> = {}) {
@@ -60,12 +65,26 @@ export class ModelCheckpoint implements Callback {
       : resolve(this.options.dirpath);
   }
 
-  onFitStart(): void {
+  /**
+   * A fresh fit starts with no checkpoints; a resumed one (`loadStateDict` before) keeps the loaded ranking, unless
+   * it writes to another directory: then it starts over rather than delete another run's checkpoints later.
+   */
+  onFitStart(context: TrainerContext): void {
+    const resumed = this.#resumedFrom;
+    this.#resumedFrom = undefined;
+    const dirpath = this.dirpath(context);
+    if (resumed !== undefined) {
+      if (resumed.dirpath === undefined || resumed.dirpath === dirpath) return;
+      context.logger.warn(
+        `model_checkpoint: the checkpoint comes from a run saving to ${resumed.dirpath}, this one saves to ${dirpath}; the ranking starts over`,
+      );
+    }
+    this.#dirpathInUse = dirpath;
     this.#ranked = [];
     this.#best = undefined;
     this.#bestPath = undefined;
     this.#lastPath = undefined;
-    this.#lastSavedEpoch = undefined;
+    this.#lastSavedStep = undefined;
   }
 
   async onValidationEnd(context: TrainerContext): Promise<void> {
@@ -95,6 +114,35 @@ export class ModelCheckpoint implements Callback {
   /** The kept top-k checkpoints, best first (ties: earlier first). */
   rankedCheckpoints(): readonly RankedCheckpoint[] {
     return this.#ranked;
+  }
+
+  /**
+   * The ranking, best and last checkpoints and their directory (Lightning's state_dict). Checkpoints written by
+   * this callback carry it as it is once they are written: they are in the ranking, best and last they report.
+   */
+  stateDict(): ModuleState {
+    return {
+      json: modelCheckpointStateToJson({
+        dirpath: this.#dirpathInUse,
+        ranked: this.#ranked,
+        best: this.#best,
+        bestPath: this.#bestPath,
+        lastPath: this.#lastPath,
+        lastSavedStep: this.#lastSavedStep,
+      }),
+    };
+  }
+
+  /** Takes `stateDict`'s state back, before `onFitStart`; throws CHECKPOINT_INVALID when it is malformed. */
+  loadStateDict(state: ModuleState): void {
+    const loaded = modelCheckpointStateFromJson(state.json);
+    this.#dirpathInUse = loaded.dirpath;
+    this.#ranked = [...loaded.ranked];
+    this.#best = loaded.best;
+    this.#bestPath = loaded.bestPath;
+    this.#lastPath = loaded.lastPath;
+    this.#lastSavedStep = loaded.lastSavedStep;
+    this.#resumedFrom = loaded;
   }
 
   summary(): Readonly<Record<string, JsonValue>> {
@@ -135,29 +183,32 @@ export class ModelCheckpoint implements Callback {
       epoch: context.epoch,
       step: context.globalStep,
     };
-    await context.saveCheckpoint(candidate.path);
+    // State first, as in Lightning: the checkpoints written below carry a state that includes them.
+    this.#dirpathInUse = dirpath;
     const position = this.#ranked.findIndex((kept) => isBetter(score, kept.score, mode));
     this.#ranked.splice(position === -1 ? this.#ranked.length : position, 0, candidate);
-    if (topK !== -1) {
-      for (const dropped of this.#ranked.splice(topK)) {
-        await rm(dropped.path, { recursive: true, force: true });
-      }
-    }
-    if (this.#best === undefined || isBetter(score, this.#best.score, mode)) {
-      const bestPath = join(dirpath, BEST);
-      await context.saveCheckpoint(bestPath);
+    const dropped = topK === -1 ? [] : this.#ranked.splice(topK);
+    const newBest = this.#best === undefined || isBetter(score, this.#best.score, mode);
+    if (newBest) {
       this.#best = candidate;
-      this.#bestPath = bestPath;
+      this.#bestPath = join(dirpath, BEST);
+    }
+    await context.saveCheckpoint(candidate.path);
+    if (newBest) {
+      await context.saveCheckpoint(join(dirpath, BEST));
       context.logger.info(`model_checkpoint: new best ${monitor} = ${score} at epoch ${context.epoch}`);
     }
+    for (const checkpoint of dropped) await rm(checkpoint.path, { recursive: true, force: true });
   }
 
   async #saveLast(context: TrainerContext): Promise<void> {
-    if (!this.options.save_last || this.#lastSavedEpoch === context.epoch) return;
-    const path = join(this.dirpath(context), LAST);
-    await context.saveCheckpoint(path);
-    this.#lastPath = path;
-    this.#lastSavedEpoch = context.epoch;
+    // Once per optimizer step: validation and the epoch's end share one save; a mid-epoch validation
+    // (val_check_interval) gets its own.
+    if (!this.options.save_last || this.#lastSavedStep === context.globalStep) return;
+    this.#dirpathInUse = this.dirpath(context);
+    this.#lastPath = join(this.#dirpathInUse, LAST);
+    this.#lastSavedStep = context.globalStep;
+    await context.saveCheckpoint(this.#lastPath);
   }
 
   /** Lightning appends `-v1`, `-v2`… when a formatted name is taken; `best` and `last` are reserved. */

@@ -32,7 +32,7 @@ async function savedEpoch(path: string): Promise<number> {
 /** Runs one 100-step epoch per entry (an entry without val/ metrics skips validation), listing the checkpoints after each. */
 async function fit(options: ModelCheckpointOptions, metrics: readonly Record<string, number>[]) {
   const callback = new ModelCheckpoint(options);
-  callback.onFitStart();
+  callback.onFitStart(context);
   const after: string[][] = [];
   for (const [index, values] of metrics.entries()) {
     await runEpochs(callback, context, [values], { firstEpoch: index });
@@ -184,16 +184,24 @@ describe('ModelCheckpoint edge cases', () => {
     expect(context.warnings()[0]).toContain('val/acc = NaN');
   });
 
-  it('saves last/ once per epoch whether validation ends before or after the training epoch', async () => {
+  it('saves last/ once per step whether validation ends before or after the training epoch', async () => {
     const callback = new ModelCheckpoint();
     context.metrics = { 'val/acc': 0.5 };
+    context.globalStep = 10;
     await callback.onValidationEnd(context);
     await callback.onTrainEpochEnd(context);
     context.epoch = 1;
+    context.globalStep = 20;
     await callback.onTrainEpochEnd(context);
     await callback.onValidationEnd(context);
-    const lastSaves = context.saved.filter((path) => path.endsWith('last'));
-    expect(lastSaves).toHaveLength(2);
+    expect(context.saved.filter((path) => path.endsWith('last'))).toHaveLength(2);
+    // A validation within the epoch (val_check_interval) saves last/ at its own step.
+    context.globalStep = 25;
+    await callback.onValidationEnd(context);
+    context.globalStep = 30;
+    await callback.onValidationEnd(context);
+    await callback.onTrainEpochEnd(context);
+    expect(context.saved.filter((path) => path.endsWith('last'))).toHaveLength(4);
   });
 
   it('saves last/ for an epoch without validation', async () => {
@@ -211,7 +219,7 @@ describe('ModelCheckpoint edge cases', () => {
 
   it('onFitStart forgets an earlier fit', async () => {
     const { callback } = await fit({}, [{ 'val/acc': 0.9 }]);
-    callback.onFitStart();
+    callback.onFitStart(context);
     expect(callback.summary()).toEqual({
       best_model_path: null,
       best_model_score: null,

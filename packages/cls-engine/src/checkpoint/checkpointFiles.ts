@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ClsError } from '@nextplay/cls-core';
+import { MODEL_JSON, WEIGHTS_BIN } from './checkpointFileNames.js';
+import { resolveCheckpointDir } from './checkpointSiblings.js';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-export const TRAINER_STATE_JSON = 'trainer_state.json';
+export { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN, WEIGHTS_BIN } from './checkpointFileNames.js';
 
 /** The two files of a tfjs-layers model in the standard `model.json` + weights layout. */
 export interface ModelFiles {
@@ -15,23 +15,35 @@ export interface ModelFiles {
 
 /**
  * An IOHandler that hands `LayersModel.save` output back as the bytes of `model.json` and `weights.bin` (there is
- * no `file://` handler without tfjs-node).
+ * no `file://` handler without tfjs-node). With `weights` (in `model.weights` order, which is the order the model
+ * saves them in), those values are stored under the model's weight names instead of the live ones.
  */
-export function captureModelFiles(): { handler: tf.io.IOHandler; files: () => ModelFiles } {
+export function captureModelFiles(weights?: readonly tf.Tensor[]): {
+  handler: tf.io.IOHandler;
+  files: () => ModelFiles;
+} {
   let captured: ModelFiles | undefined;
   const handler: tf.io.IOHandler = {
-    save: (artifacts) => {
-      const weightData = artifacts.weightData ?? new ArrayBuffer(0);
-      const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData));
+    save: async (artifacts) => {
+      let weightData = artifacts.weightData ?? new ArrayBuffer(0);
+      let weightSpecs = artifacts.weightSpecs ?? [];
+      if (weights !== undefined) {
+        const replaced = await encodeReplacementWeights(weightSpecs, weights);
+        weightData = replaced.data;
+        weightSpecs = replaced.specs;
+      }
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology ?? {},
         format: artifacts.format ?? 'layers-model',
         generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_core}`,
         convertedBy: artifacts.convertedBy ?? null,
-        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [`./${WEIGHTS_BIN}`], weights: weightSpecs }],
       };
-      captured = { modelJson: JSON.stringify(modelJson), weights };
-      return Promise.resolve({ modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) });
+      captured = {
+        modelJson: JSON.stringify(modelJson),
+        weights: new Uint8Array(tf.io.CompositeArrayBuffer.join(weightData)),
+      };
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON({ ...artifacts, weightSpecs }) };
     },
   };
   return {
@@ -43,8 +55,29 @@ export function captureModelFiles(): { handler: tf.io.IOHandler; files: () => Mo
   };
 }
 
+async function encodeReplacementWeights(
+  specs: readonly tf.io.WeightsManifestEntry[],
+  weights: readonly tf.Tensor[],
+): Promise<{ data: ArrayBuffer; specs: tf.io.WeightsManifestEntry[] }> {
+  if (specs.length !== weights.length) {
+    throw new Error(`${weights.length} replacement weights for a model with ${specs.length}`);
+  }
+  const named = specs.map((spec, i) => {
+    const tensor = weights[i];
+    if (tensor === undefined) throw new Error(`replacement weight ${i} is missing`);
+    if (spec.shape.length !== tensor.shape.length || spec.shape.some((d, k) => d !== tensor.shape[k])) {
+      throw new Error(
+        `replacement weight ${spec.name} has shape [${tensor.shape.join(',')}], expected [${spec.shape.join(',')}]`,
+      );
+    }
+    return { name: spec.name, tensor };
+  });
+  return tf.io.encodeWeights(named);
+}
+
 /** Reads `model.json` + `weights.bin` of a checkpoint directory as tfjs model artifacts. */
-export async function readModelArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+export async function readModelArtifacts(checkpoint: string): Promise<tf.io.ModelArtifacts> {
+  const dir = await resolveCheckpointDir(checkpoint);
   let text: string;
   try {
     text = await readFile(join(dir, MODEL_JSON), 'utf8');

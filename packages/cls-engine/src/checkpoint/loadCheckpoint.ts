@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ClsError, type ClassifierModel } from '@nextplay/cls-core';
-import { TRAINER_STATE_JSON, readModelArtifacts } from './checkpointFiles.js';
+import { readModelArtifacts } from './checkpointFiles.js';
+import { TRAINER_STATE_JSON, TRAINING_STATE_BIN } from './checkpointFileNames.js';
+import { resolveCheckpointDir } from './checkpointSiblings.js';
+import type { ResumeState } from './resumeState.js';
 import type { TrainerState } from './saveCheckpoint.js';
 
 /**
@@ -46,7 +49,8 @@ export async function loadCheckpointModel(dir: string): Promise<tfl.LayersModel>
   }
 }
 
-export async function loadTrainerState(dir: string): Promise<TrainerState> {
+export async function loadTrainerState(checkpoint: string): Promise<TrainerState> {
+  const dir = await resolveCheckpointDir(checkpoint);
   let text: string;
   try {
     text = await readFile(join(dir, TRAINER_STATE_JSON), 'utf8');
@@ -59,6 +63,44 @@ export async function loadTrainerState(dir: string): Promise<TrainerState> {
     return JSON.parse(text) as TrainerState;
   } catch (error) {
     throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir}: ${TRAINER_STATE_JSON} is not valid JSON`, {
+      cause: error,
+    });
+  }
+}
+
+/** A checkpoint's resume state with its tensors (the caller disposes them). */
+export interface LoadedResumeState {
+  readonly trainerState: TrainerState;
+  readonly resume: ResumeState;
+  readonly tensors: Record<string, tf.Tensor>;
+}
+
+/** Reads what resuming from a checkpoint written by `fit` needs besides the model weights. */
+export async function loadResumeState(checkpoint: string): Promise<LoadedResumeState> {
+  const dir = await resolveCheckpointDir(checkpoint);
+  const trainerState = await loadTrainerState(dir);
+  const resume = trainerState.resume;
+  if (resume?.format !== 1) {
+    throw new ClsError(
+      'CHECKPOINT_INVALID',
+      `checkpoint ${checkpoint} has no resume state (written by an export or an older version); it can initialise weights but not resume`,
+    );
+  }
+  if (resume.tensors.length === 0) return { trainerState, resume, tensors: {} };
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(join(dir, TRAINING_STATE_BIN));
+  } catch (error) {
+    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${checkpoint}: ${TRAINING_STATE_BIN} is missing`, {
+      cause: error,
+    });
+  }
+  const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  try {
+    return { trainerState, resume, tensors: tf.io.decodeWeights(data, [...resume.tensors]) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${checkpoint}: ${TRAINING_STATE_BIN}: ${message}`, {
       cause: error,
     });
   }

@@ -1,7 +1,11 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierModel, JsonValue } from '@nextplay/cls-core';
-import { MODEL_JSON, TRAINER_STATE_JSON, WEIGHTS_BIN, captureModelFiles } from './checkpointFiles.js';
+import { captureModelFiles } from './checkpointFiles.js';
+import { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN, WEIGHTS_BIN } from './checkpointFileNames.js';
+import { isCheckpointSibling, stagingName, trashName } from './checkpointSiblings.js';
+import type { ResumeState } from './resumeState.js';
 
 /** `trainer_state.json`: where training was and what a later run needs to use the weights. */
 export interface TrainerState {
@@ -13,35 +17,64 @@ export interface TrainerState {
   readonly image_size: number;
   readonly mean: readonly number[];
   readonly std: readonly number[];
+  /** `data.resize` of the training data (ImageFolder datasets), so inference resizes the same way. */
+  readonly resize?: string;
+  /** Present in checkpoints written by `fit`: what resuming needs besides the weights. */
+  readonly resume?: ResumeState;
+}
+
+/** Optional parts of a checkpoint beyond the model's live weights and the trainer state. */
+export interface CheckpointExtras {
+  /** Stored as the model's weights instead of the live ones, in `model.weights` order (EMA weights). */
+  readonly modelWeights?: readonly tf.Tensor[];
+  /** Resume state and its named tensors (optimizer moments, live weights, callback buffers). */
+  readonly resume?: {
+    readonly state: Omit<ResumeState, 'tensors'>;
+    readonly tensors: Readonly<Record<string, tf.Tensor>>;
+  };
 }
 
 let sequence = 0;
 
 /**
- * Writes `model.json`, `weights.bin` and `trainer_state.json` to `dir` atomically: into a sibling temporary
- * directory first (files fsynced), which then replaces `dir`. A crash leaves either the old or the new checkpoint.
+ * Writes `model.json`, `weights.bin`, `trainer_state.json` (and `training_state.bin` for resuming) to `dir`
+ * atomically: into a sibling temporary directory first (files fsynced), which then replaces `dir`. A crash
+ * leaves either the old or the new checkpoint: between the two renames both complete copies exist as siblings,
+ * and the loaders fall back to them (see `resolveCheckpointDir`).
  */
 export async function saveCheckpoint(
   model: ClassifierModel,
   dir: string,
   state: TrainerState,
+  extras: CheckpointExtras = {},
 ): Promise<void> {
-  const { handler, files } = captureModelFiles();
+  const { handler, files } = captureModelFiles(extras.modelWeights);
   await model.save(handler);
   const { modelJson, weights } = files();
+  let trainingState: Uint8Array | undefined;
+  // A resume state only ever describes the training_state.bin written with it.
+  const { resume: _stale, ...weightsOnly } = state;
+  let fullState: TrainerState = weightsOnly;
+  if (extras.resume !== undefined) {
+    const encoded = await tf.io.encodeWeights(extras.resume.tensors);
+    trainingState = new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data));
+    fullState = { ...state, resume: { ...extras.resume.state, tensors: encoded.specs } };
+  }
 
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   sequence += 1;
   const tag = `${process.pid}-${sequence}`;
-  const staging = join(parent, `${basename(dir)}.tmp-${tag}`);
-  const trash = join(parent, `${basename(dir)}.old-${tag}`);
+  const staging = join(parent, stagingName(basename(dir), tag));
+  const trash = join(parent, trashName(basename(dir), tag));
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging);
   try {
     await writeDurably(join(staging, MODEL_JSON), modelJson);
     await writeDurably(join(staging, WEIGHTS_BIN), weights);
-    await writeDurably(join(staging, TRAINER_STATE_JSON), `${JSON.stringify(state, null, 2)}\n`);
+    if (trainingState !== undefined) await writeDurably(join(staging, TRAINING_STATE_BIN), trainingState);
+    // Written last: a staging directory with trainer_state.json is complete.
+    await writeDurably(join(staging, TRAINER_STATE_JSON), `${JSON.stringify(fullState, null, 2)}\n`);
     await syncDirectory(staging);
     // rename() cannot replace a non-empty directory, so the old one is moved aside first.
     let replaced = false;
@@ -57,6 +90,14 @@ export async function saveCheckpoint(
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  }
+  await removeStaleSiblings(parent, basename(dir));
+}
+
+/** Leftovers of saves killed mid-way (by this or an earlier process), now superseded by `dir`. */
+async function removeStaleSiblings(parent: string, name: string): Promise<void> {
+  for (const entry of await readdir(parent)) {
+    if (isCheckpointSibling(name, entry)) await rm(join(parent, entry), { recursive: true, force: true });
   }
 }
 

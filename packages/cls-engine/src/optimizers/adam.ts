@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   definePlugin,
+  type ModuleState,
   type Optimizer,
   type OptimizerOptions,
   type TrainableParameter,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { ParameterBuffers, assertSameLength, optionalNumber } from './optimizerState.js';
+import {
+  ParameterBuffers,
+  assertParameterCount,
+  assertSameLength,
+  optionalNumber,
+  readStateCounts,
+} from './optimizerState.js';
 
 export interface AdamOptions {
   readonly weight_decay: number;
@@ -55,6 +62,21 @@ export class Adam implements Optimizer {
         variable.assign(tf.sub(p, tf.mul(tf.div(nextM, denominator), lr / correction1)));
       });
     });
+  }
+
+  /** The step count (for bias correction) and the first and second moments, buffers 0 and 1. */
+  stateDict(parameters: readonly TrainableParameter[]): ModuleState {
+    return {
+      json: { parameters: parameters.length, step: this.#step },
+      tensors: this.#moments.tensors(parameters),
+    };
+  }
+
+  loadStateDict(parameters: readonly TrainableParameter[], state: ModuleState): void {
+    const { parameters: count, step } = readStateCounts(state.json, ['parameters', 'step'], this.name);
+    assertParameterCount(count, parameters, this.name);
+    this.#moments.load(parameters, state.tensors ?? {}, this.name);
+    this.#step = step;
   }
 
   dispose(): void {

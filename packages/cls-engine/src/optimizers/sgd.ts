@@ -1,12 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   definePlugin,
+  type ModuleState,
   type Optimizer,
   type OptimizerOptions,
   type TrainableParameter,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { ParameterBuffers, assertSameLength, optionalNumber } from './optimizerState.js';
+import {
+  ParameterBuffers,
+  assertParameterCount,
+  assertSameLength,
+  optionalNumber,
+  readStateCounts,
+} from './optimizerState.js';
 
 export interface SgdOptions {
   readonly lr: number;
@@ -23,13 +30,15 @@ export interface SgdOptions {
 export class Sgd implements Optimizer {
   readonly name = 'sgd';
   readonly #options: SgdOptions;
-  readonly #momentum = new ParameterBuffers(1);
+  /** One momentum buffer per stepped parameter; none without momentum. */
+  readonly #momentum: ParameterBuffers;
 
   constructor(options: SgdOptions) {
     if (options.nesterov && (options.momentum <= 0 || options.dampening !== 0)) {
       throw new Error('nesterov momentum requires momentum > 0 and dampening = 0');
     }
     this.#options = options;
+    this.#momentum = new ParameterBuffers(options.momentum === 0 ? 0 : 1);
   }
 
   step(parameters: readonly TrainableParameter[], gradients: readonly tf.Tensor[], lr: number): void {
@@ -51,6 +60,17 @@ export class Sgd implements Optimizer {
         variable.assign(tf.sub(variable, tf.mul(g, lr)));
       });
     });
+  }
+
+  /** The momentum buffers; a parameter without one takes its next step as its first (buf = g). */
+  stateDict(parameters: readonly TrainableParameter[]): ModuleState {
+    return { json: { parameters: parameters.length }, tensors: this.#momentum.tensors(parameters) };
+  }
+
+  loadStateDict(parameters: readonly TrainableParameter[], state: ModuleState): void {
+    const { parameters: count } = readStateCounts(state.json, ['parameters'], this.name);
+    assertParameterCount(count, parameters, this.name);
+    this.#momentum.load(parameters, state.tensors ?? {}, this.name);
   }
 
   dispose(): void {

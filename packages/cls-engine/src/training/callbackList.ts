@@ -1,4 +1,5 @@
-import { pluginError, type Callback, type CallbackHooks } from '@nextplay/cls-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { pluginError, type Callback, type CallbackHooks, type ModuleState } from '@nextplay/cls-core';
 
 type HookArgs<H extends keyof CallbackHooks> = Parameters<CallbackHooks[H]>;
 
@@ -42,5 +43,41 @@ export class CallbackList {
       if (path !== undefined) return path;
     }
     return undefined;
+  }
+
+  /** The first averaged weights a callback offers for checkpoints (EMA), or undefined. */
+  checkpointWeights(): readonly tf.Tensor[] | undefined {
+    for (const callback of this.callbacks) {
+      const weights = callback.checkpointWeights?.();
+      if (weights !== undefined) return weights;
+    }
+    return undefined;
+  }
+
+  /** Each stateful callback's state, by name. */
+  stateDicts(): Map<string, ModuleState> {
+    const states = new Map<string, ModuleState>();
+    for (const callback of this.callbacks) {
+      if (callback.stateDict === undefined) continue;
+      try {
+        states.set(callback.name, callback.stateDict());
+      } catch (error) {
+        throw pluginError(callback.name, 'stateDict', error);
+      }
+    }
+    return states;
+  }
+
+  /** Hands each callback the state saved under its name; callbacks absent from the checkpoint start fresh. */
+  loadStateDicts(states: ReadonlyMap<string, ModuleState>): void {
+    for (const callback of this.callbacks) {
+      const state = states.get(callback.name);
+      if (state === undefined || callback.loadStateDict === undefined) continue;
+      try {
+        callback.loadStateDict(state);
+      } catch (error) {
+        throw pluginError(callback.name, 'loadStateDict', error);
+      }
+    }
   }
 }

@@ -12,13 +12,14 @@ export class MetricsCsv {
   readonly #columns: string[] = [...LEADING_COLUMNS];
   readonly #rows: Readonly<Record<string, number>>[] = [];
 
-  constructor(path: string) {
+  /** `rows`: those of a resumed run's finished epochs; the file is rewritten from them on the next append. */
+  constructor(path: string, rows: readonly Readonly<Record<string, number>>[] = []) {
     this.#path = path;
+    for (const row of rows) this.#addRow(row);
   }
 
   async append(row: Readonly<Record<string, number>>): Promise<void> {
-    for (const column of Object.keys(row)) if (!this.#columns.includes(column)) this.#columns.push(column);
-    this.#rows.push({ ...row });
+    this.#addRow(row);
     const lines = [this.#columns.map(escapeCell).join(',')];
     for (const r of this.#rows) lines.push(this.#columns.map((c) => formatCell(r[c])).join(','));
     const temporary = `${this.#path}.tmp-${process.pid}`;
@@ -28,6 +29,11 @@ export class MetricsCsv {
 
   get rows(): readonly Readonly<Record<string, number>>[] {
     return this.#rows;
+  }
+
+  #addRow(row: Readonly<Record<string, number>>): void {
+    for (const column of Object.keys(row)) if (!this.#columns.includes(column)) this.#columns.push(column);
+    this.#rows.push({ ...row });
   }
 }
 

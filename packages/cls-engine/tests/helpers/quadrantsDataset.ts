@@ -47,8 +47,8 @@ function split(name: SplitName, count: number, size: number, seed: number): Data
     async *batches(options: BatchOptions): AsyncIterable<Batch> {
       const order = Array.from({ length: count }, (_, i) => i);
       if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
-      let emitted = 0;
-      for (let start = 0; start < count; start += options.batchSize) {
+      let emitted = options.startBatch ?? 0;
+      for (let start = emitted * options.batchSize; start < count; start += options.batchSize) {
         if (options.limitBatches !== undefined && emitted >= options.limitBatches) return;
         const indices = order.slice(start, start + options.batchSize);
         if (options.dropLast === true && indices.length < options.batchSize) return;

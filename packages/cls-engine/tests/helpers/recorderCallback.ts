@@ -1,11 +1,20 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { definePlugin, type Callback, type CallbackHookName, type TrainerContext } from '@nextplay/cls-core';
+import {
+  definePlugin,
+  type Callback,
+  type CallbackHookName,
+  type ModuleState,
+  type TrainBatchInfo,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 
 export interface RecorderOptions {
   readonly stop_after_epoch?: number;
   readonly fail_in?: CallbackHookName;
   readonly on_batch_end?: () => void;
+  /** Record `onTrainBatchEnd` calls as `onTrainBatchEnd:<epoch>:<index>:<loss>` too. */
+  readonly record_batches?: boolean;
 }
 
 /** Records every hook it sees, logs a metric, checkpoints the best val/acc, and can stop or fail on request. */
@@ -13,6 +22,7 @@ export class Recorder implements Callback {
   readonly name = 'recorder';
   readonly hooks: string[] = [];
   readonly tensorsAtEpochEnd: number[] = [];
+  readonly batches: string[] = [];
   readonly #options: RecorderOptions;
   #best = -Infinity;
   #bestPath: string | undefined;
@@ -32,8 +42,11 @@ export class Recorder implements Callback {
   onTrainEpochStart(): void {
     this.#record('onTrainEpochStart');
   }
-  onTrainBatchEnd(): void {
+  onTrainBatchEnd(context: TrainerContext, batch: TrainBatchInfo): void {
     this.#record('onTrainBatchEnd');
+    if (this.#options.record_batches === true) {
+      this.batches.push(`${context.epoch}:${batch.index}:${batch.loss}:${context.lr}`);
+    }
     this.#options.on_batch_end?.();
   }
   onTrainEpochEnd(context: TrainerContext): void {
@@ -74,6 +87,16 @@ export class Recorder implements Callback {
   }
   bestModelPath(): string | undefined {
     return this.#bestPath;
+  }
+  stateDict(): ModuleState {
+    return {
+      json: { best: this.#best === -Infinity ? null : this.#best, best_path: this.#bestPath ?? null },
+    };
+  }
+  loadStateDict(state: ModuleState): void {
+    const json = state.json as { best: number | null; best_path: string | null };
+    this.#best = json.best ?? -Infinity;
+    this.#bestPath = json.best_path ?? undefined;
   }
   summary() {
     return { best_model_score: this.#best, recorder_hooks: this.hooks.length };

@@ -42,6 +42,7 @@ export function runConfig(overrides: {
       limit_val_batches: null,
       limit_test_batches: null,
       check_val_every_n_epoch: 1,
+      val_check_interval: 1,
       log_every_n_steps: 5,
       gradient_clip_val: null,
       gradient_clip_algorithm: 'norm',

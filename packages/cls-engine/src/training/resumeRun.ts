@@ -1,0 +1,91 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  ClsError,
+  type ClassifierModel,
+  type ClsConfig,
+  type DataModule,
+  type LrScheduler,
+  type ModuleState,
+  type Optimizer,
+  type TrainableParameter,
+} from '@nextplay/cls-core';
+import { loadCheckpointWeights, loadResumeState } from '../checkpoint/loadCheckpoint.js';
+import { RESUME_TENSOR_PREFIX, tensorsUnder, type ResumeState } from '../checkpoint/resumeState.js';
+import type { CallbackList } from './callbackList.js';
+
+/** Where the model-checkpoint callback writes by default, and where `ckpt_path=last|best` look. */
+export function defaultCheckpointDir(runDir: string): string {
+  return join(runDir, 'checkpoints');
+}
+
+/** `ckpt_path`: `last` and `best` name the run directory's checkpoints; anything else is a checkpoint directory. */
+export function resolveCkptPath(ckptPath: string, runDir: string): string {
+  if (ckptPath === 'last' || ckptPath === 'best') return join(defaultCheckpointDir(runDir), ckptPath);
+  return isAbsolute(ckptPath) ? ckptPath : resolve(ckptPath);
+}
+
+/** Where training continues from, and what the trainer needs to pick up there. */
+export interface ResumePoint {
+  readonly path: string;
+  readonly state: ResumeState;
+  readonly globalStep: number;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface RestoreTargets {
+  readonly config: ClsConfig;
+  readonly data: DataModule;
+  readonly model: ClassifierModel;
+  readonly parameters: readonly TrainableParameter[];
+  readonly optimizer: Optimizer;
+  readonly scheduler: LrScheduler;
+  readonly callbacks: CallbackList;
+}
+
+/**
+ * Restores everything a checkpoint written by `fit` holds: model weights (the live ones when the checkpoint's
+ * model weights are averaged), optimizer moments, scheduler and callback states. The position (epoch, batch)
+ * and metrics come back in the returned `ResumePoint` for the trainer.
+ */
+export async function restoreFromCheckpoint(path: string, targets: RestoreTargets): Promise<ResumePoint> {
+  const { config, data, model } = targets;
+  const loaded = await loadResumeState(path);
+  const { trainerState, resume, tensors } = loaded;
+  try {
+    if (resume.seed !== config.seed) {
+      throw new ClsError(
+        'CHECKPOINT_INVALID',
+        `checkpoint ${path} was trained with seed=${resume.seed}, this run has seed=${config.seed}; resume with seed=${resume.seed}`,
+      );
+    }
+    if (trainerState.classes.join('\n') !== data.classes.join('\n')) {
+      throw new ClsError(
+        'CHECKPOINT_INVALID',
+        `checkpoint ${path} was trained on classes [${trainerState.classes.join(', ')}], dataset ${config.data.name} has [${data.classes.join(', ')}]`,
+      );
+    }
+    await loadCheckpointWeights(model, path);
+    const live = tensorsUnder(tensors, RESUME_TENSOR_PREFIX.liveWeights);
+    if (Object.keys(live).length > 0) {
+      const values = model.weights.map((_, i) => live[String(i)]);
+      if (values.some((t) => t === undefined)) {
+        throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${path}: the live model weights are incomplete`);
+      }
+      model.setWeights(values as tf.Tensor[]);
+    }
+    targets.optimizer.loadStateDict(targets.parameters, {
+      json: resume.optimizer,
+      tensors: tensorsUnder(tensors, RESUME_TENSOR_PREFIX.optimizer),
+    });
+    targets.scheduler.loadStateDict?.(resume.scheduler);
+    const callbackStates = new Map<string, ModuleState>();
+    for (const [name, json] of Object.entries(resume.callbacks)) {
+      callbackStates.set(name, { json, tensors: tensorsUnder(tensors, RESUME_TENSOR_PREFIX.callback(name)) });
+    }
+    targets.callbacks.loadStateDicts(callbackStates);
+    return { path, state: resume, globalStep: trainerState.global_step, metrics: trainerState.metrics };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
