@@ -112,7 +112,7 @@ describe('composeConfig: defaults list', () => {
       model: ['resnet18', 'resnet50'],
       optimizer: ['adam', 'adamw', 'sgd'],
       paths: ['default'],
-      scheduler: ['constant', 'cosine', 'multistep', 'step'],
+      scheduler: ['constant', 'cosine', 'multistep', 'onecycle', 'reduce_on_plateau', 'step'],
       trainer: ['default'],
     });
     expect(listConfigGroups([fixture('nested'), join(fixture('nested'), 'no-such-dir')])).toEqual({

@@ -4,6 +4,8 @@ import { adamPlugin, adamwPlugin } from './optimizers/adam.js';
 import { sgdPlugin } from './optimizers/sgd.js';
 import { constantPlugin } from './schedulers/constant.js';
 import { cosinePlugin } from './schedulers/cosine.js';
+import { oneCyclePlugin } from './schedulers/oneCycle.js';
+import { reduceOnPlateauPlugin } from './schedulers/reduceOnPlateau.js';
 import { multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
 
 /** Every plugin the engine provides: optimizers, LR schedulers and compute backends. */
@@ -15,5 +17,7 @@ export const enginePlugins: AnyPluginDefinition[] = [
   constantPlugin,
   stepPlugin,
   multistepPlugin,
+  oneCyclePlugin,
+  reduceOnPlateauPlugin,
   ...backendPlugins,
 ] as AnyPluginDefinition[];
