@@ -4,6 +4,7 @@ import { dataPlugins } from '@nextplay/cls-data';
 import { enginePlugins } from '@nextplay/cls-engine';
 import { modelPlugins } from '@nextplay/cls-models';
 import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
+import { emaPlugin } from '@nextplay/cls-callback-ema';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
 import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
 import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
@@ -19,6 +20,7 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   earlyStoppingPlugin,
   lrMonitorPlugin,
   progressBarPlugin,
+  emaPlugin,
   basicLauncherPlugin,
   vertexLauncherPlugin,
 ];

@@ -24,6 +24,8 @@ describe('cls argument handling', () => {
     expect(info.code).toBe(0);
     expect(info.stdout).toMatch(/model: .*resnet18.*resnet50/);
     expect(info.stdout).toMatch(/experiment: .*mnist/);
-    expect(info.stdout).toMatch(/callback: .*early_stopping.*lr_monitor.*model_checkpoint.*progress_bar/);
+    expect(info.stdout).toMatch(
+      /callback: .*early_stopping.*ema.*lr_monitor.*model_checkpoint.*progress_bar/,
+    );
   });
 });

@@ -104,7 +104,7 @@ describe('composeConfig: defaults list', () => {
 
   it('lists the config groups and their options', () => {
     expect(listConfigGroups([CONFIGS])).toEqual({
-      callbacks: ['default', 'none'],
+      callbacks: ['default', 'ema', 'none'],
       data: ['basketball_jersey_numbers', 'imagefolder', 'mnist'],
       experiment: ['mnist'],
       export: ['default'],

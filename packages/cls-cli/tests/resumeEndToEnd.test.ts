@@ -1,0 +1,95 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeImageFolder } from './makeImageFolder.js';
+
+const bin = fileURLToPath(new URL('../bin/cls.js', import.meta.url));
+const env = { ...process.env, CI: 'true' };
+
+/** Runs `cls train`, sending SIGINT once `interruptAfter` appears in its output; resolves with exit code and output. */
+function train(
+  args: readonly string[],
+  interruptAfter?: string,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'train', ...args], { env });
+    let output = '';
+    let interrupted = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (interruptAfter !== undefined && !interrupted && output.includes(interruptAfter)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ code, output });
+    });
+  });
+}
+
+function testMetrics(runDir: string): Record<string, unknown> {
+  const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(results).filter(([key]) => key.startsWith('test/')));
+}
+
+/** The issue's contract: SIGINT during epoch 2 of 3, then the same command with ckpt_path=last (here with EMA). */
+describe('cls train interrupted and resumed with ckpt_path=last', () => {
+  let args: (runDir: string) => string[];
+  let reference: string;
+  let resumedDir: string;
+  let interruptedRun: { code: number | null; output: string };
+  let resumedRun: { code: number | null; output: string };
+
+  beforeAll(async () => {
+    const root = await makeImageFolder({ classes: ['7', '23', '00'], perClass: { train: 16 } });
+    const base = mkdtempSync(join(tmpdir(), 'cls-resume-e2e-'));
+    args = (runDir) => [
+      'data=imagefolder',
+      `data.root=${root}`,
+      'model=resnet18',
+      'trainer.max_epochs=3',
+      'data.image_size=32',
+      'data.batch_size=8',
+      // EMA weights, their checkpoints and the best-by-val_ema/acc choice must survive the interruption too.
+      'callbacks=ema',
+      'callbacks.ema.decay=0.9',
+      `hydra.run.dir=${runDir}`,
+    ];
+    reference = join(base, 'reference');
+    await promisify(execFile)(process.execPath, [bin, 'train', ...args(reference)], {
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    resumedDir = join(base, 'resumed');
+    interruptedRun = await train(args(resumedDir), 'epoch 1/3:');
+    resumedRun = await train([...args(resumedDir), 'ckpt_path=last']);
+  }, 600_000);
+
+  it('stops on SIGINT with exit code 130 after writing checkpoints/last and saying how to resume', () => {
+    expect(interruptedRun.code).toBe(130);
+    expect(interruptedRun.output).toContain(`wrote ${join(resumedDir, 'checkpoints', 'last')}`);
+    expect(interruptedRun.output).toContain('Resume with the same command plus ckpt_path=last');
+  });
+
+  it('resumes and ends with the same test metrics as the uninterrupted run, to the last digit', () => {
+    expect(resumedRun.code).toBe(0);
+    expect(resumedRun.output).toContain(
+      `resuming from ${join(resumedDir, 'checkpoints', 'last')}: epoch 1, batch `,
+    );
+    const expected = testMetrics(reference);
+    expect(expected['test/acc']).toBeTypeOf('number');
+    expect(readFileSync(join(reference, 'metrics.csv'), 'utf8')).toContain('val_ema/acc');
+    expect(testMetrics(resumedDir)).toEqual(expected);
+    expect(readFileSync(join(resumedDir, 'metrics.csv'), 'utf8')).toBe(
+      readFileSync(join(reference, 'metrics.csv'), 'utf8'),
+    );
+  });
+});
