@@ -5,6 +5,8 @@ import { processIo, type CliIo } from './cliIo.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
+import { predictCommand } from './commands/predict.js';
+import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { configSearchPath } from './configDirs.js';
 import { usageText } from './usage.js';
@@ -49,6 +51,8 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
   if (command === 'train') return trainCommand(args, io);
+  if (command === 'test') return testCommand(args, io);
+  if (command === 'predict') return predictCommand(args, io);
   if (command === 'export') return exportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
   throw new ClsError('USAGE', `unknown command "${args.command.join(' ')}"`, { hint: 'see cls --help' });

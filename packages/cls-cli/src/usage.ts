@@ -5,6 +5,13 @@ const HEAD = `Usage: cls <command> [options] [overrides...]
 
 Commands:
   train [overrides...]          compose the config, train, validate each epoch, test at the end
+  test [overrides...]           evaluate a checkpoint on the test split (Lightning's trainer.test), config as
+                                train's: ckpt_path=<checkpoint dir>|best|last [hydra.run.dir=<training run>]
+                                [data.root=<dataset>]; prints the metrics, writes <run dir>/test_results.json
+  predict [overrides...]        classify images with a checkpoint: ckpt_path=<checkpoint dir>|best|last
+                                input=<image file|folder> [output=<file.csv>] [top_k=<k>] (short for
+                                predict.input/output/top_k); writes path,class,confidence CSV (default
+                                <run dir>/predictions.csv)
   export [overrides...]         write a model as ONNX (checked in onnxruntime) or TensorFlow.js:
                                 model=<arch> model.num_classes=<n> model.pretrained=<file|URL|imagenet>
                                 export.output=<file.onnx> [data.image_size=<px>] [export.format=onnx|tfjs]
@@ -32,6 +39,8 @@ const EXAMPLES = `Examples:
   cls train data=imagefolder data.root=./jerseys model=resnet18 trainer.max_epochs=5 data.image_size=64
   cls train --cfg job model=resnet50 trainer.max_epochs=3
   cls train -m model=resnet18,resnet50 optimizer.lr=1e-3,3e-4
+  cls test ckpt_path=best hydra.run.dir=outputs/2026-11-29/10-00-00 data.root=./jerseys
+  cls predict ckpt_path=outputs/2026-11-29/10-00-00/checkpoints/best input=./crops top_k=3
   cls export model=resnet50 model.num_classes=1000 model.pretrained=imagenet export.output=resnet50.onnx`;
 
 /** The help text, listing the config groups found in `configDirs` and their options. */

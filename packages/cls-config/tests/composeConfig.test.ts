@@ -112,6 +112,7 @@ describe('composeConfig: defaults list', () => {
       model: ['resnet18', 'resnet50'],
       optimizer: ['adam', 'adamw', 'sgd'],
       paths: ['default'],
+      predict: ['default'],
       scheduler: ['constant', 'cosine', 'multistep', 'onecycle', 'reduce_on_plateau', 'step'],
       trainer: ['default'],
     });

@@ -118,6 +118,26 @@ export const ExportConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** `cls predict`'s node (`configs/predict/default.yaml`); absent from training runs. */
+export const PredictConfigSchema = Type.Object(
+  {
+    input: Nullable(
+      Type.String({
+        minLength: 1,
+        description: 'An image file, or a folder searched recursively for images.',
+      }),
+    ),
+    output: Nullable(
+      Type.String({
+        minLength: 1,
+        description: 'The predictions CSV; null = predictions.csv in the run directory.',
+      }),
+    ),
+    top_k: Type.Integer({ minimum: 1, description: 'Classes written per image, most confident first.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const HydraConfigSchema = Type.Object(
   {
     run: Type.Object({ dir: Type.String({ minLength: 1 }) }, { additionalProperties: true }),
@@ -148,6 +168,7 @@ export const ClsConfigSchema = Type.Object(
       }),
     ),
     export: Type.Optional(ExportConfigSchema),
+    predict: Type.Optional(PredictConfigSchema),
     paths: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     hydra: HydraConfigSchema,
   },
@@ -160,6 +181,7 @@ export type OptimizerConfig = Static<typeof OptimizerConfigSchema>;
 export type SchedulerConfig = Static<typeof SchedulerConfigSchema>;
 export type TrainerConfig = Static<typeof TrainerConfigSchema>;
 export type ExportConfig = Static<typeof ExportConfigSchema>;
+export type PredictConfig = Static<typeof PredictConfigSchema>;
 export type Accelerator = Static<typeof AcceleratorSchema>;
 export type Precision = Static<typeof PrecisionSchema>;
 export type ClsConfig = Static<typeof ClsConfigSchema>;

@@ -51,3 +51,7 @@ export { clipGradientsByNorm, clipGradientsByValue } from './training/gradientCl
 export type { GradientClipAlgorithm } from './training/gradientClipping.js';
 export { evaluateSplit, splitMetrics } from './evaluation/evaluateSplit.js';
 export type { EvaluateSplitOptions, SplitEvaluation } from './evaluation/evaluateSplit.js';
+export { testCheckpoint } from './evaluation/testCheckpoint.js';
+export type { CheckpointTestResults, TestCheckpointOptions } from './evaluation/testCheckpoint.js';
+export { predictImages } from './inference/predictImages.js';
+export type { ClassScore, ImageBatch, PredictImagesOptions } from './inference/predictImages.js';

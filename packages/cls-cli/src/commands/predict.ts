@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ClsError, createLogger, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
+import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
+import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
+import {
+  loadCheckpointModel,
+  loadTrainerState,
+  predictImages,
+  selectBackend,
+  type TrainerState,
+} from '@nextplay/cls-engine';
+import { createBuiltinRegistry } from '../builtinPlugins.js';
+import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
+import type { CliArgs } from '../cliArgs.js';
+import type { CliIo } from '../cliIo.js';
+import { composeCommandConfig } from '../composeCommandConfig.js';
+import { findImageFiles } from '../findImageFiles.js';
+import { formatPredictions } from '../formatPredictions.js';
+import { imageFileBatches } from '../imageFileBatches.js';
+import { loadConfigPlugins } from '../pluginSpecifiers.js';
+import { predictionsCsv, type ImagePrediction } from '../predictionsCsv.js';
+import { printableConfig } from '../printConfig.js';
+
+const PREDICT_DEFAULTS: PredictConfig = { input: null, output: null, top_k: 1 };
+export const PREDICTIONS_CSV = 'predictions.csv';
+
+/** `input=`, `output=` and `top_k=` are short for `predict.input=`, … on the `cls predict` command line. */
+const SHORT_KEYS = ['input', 'output', 'top_k'];
+
+export function expandPredictShortForms(overrides: readonly string[]): string[] {
+  return overrides.map((override) => {
+    const match = /^(\+{0,2})([a-z_]+)=/.exec(override);
+    const key = match?.[2];
+    if (match === null || key === undefined || !SHORT_KEYS.includes(key)) return override;
+    return `${match[1] ?? ''}predict.${override.slice(match[1]?.length ?? 0)}`;
+  });
+}
+
+/**
+ * `cls predict`: Lightning's `trainer.predict`. Loads the checkpoint `ckpt_path`, prepares every image of
+ * `predict.input` as the data pipeline does for evaluation, and writes each image's top-k classes with their
+ * softmax confidences to a CSV (and the first rows to the terminal).
+ */
+export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> {
+  if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
+  const registry = createBuiltinRegistry();
+  const { composed } = await composeCommandConfig(
+    args,
+    io,
+    expandPredictShortForms(args.overrides),
+    'predict',
+  );
+  if (args.cfg !== undefined) {
+    io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
+    return 0;
+  }
+  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
+  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
+  const config: ClsConfig = validateConfig(
+    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
+    registry,
+  );
+  const settings = config.predict ?? PREDICT_DEFAULTS;
+  const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, 'predict'), runDir, io.cwd);
+  if (settings.input === null) {
+    throw new ClsError('CONFIG_MISSING_VALUE', 'predict.input is required for cls predict', {
+      hint: 'input=<image file or folder>',
+    });
+  }
+  const images = await findImageFiles(resolve(io.cwd, settings.input), settings.input);
+  const state = await loadTrainerState(checkpoint);
+  if (settings.top_k > state.classes.length) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `predict.top_k=${settings.top_k} is more than the ${state.classes.length} classes of checkpoint ${checkpoint}`,
+    );
+  }
+  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
+  await selectBackend(config.trainer.accelerator, registry, logger);
+
+  const model = await loadCheckpointModel(checkpoint);
+  let predictions: ImagePrediction[];
+  try {
+    logger.info(`predicting ${images.length} image${images.length === 1 ? '' : 's'} with ${checkpoint}`);
+    const batches = imageFileBatches(
+      images.map((image) => image.path),
+      config.data.batch_size,
+      { imageSize: state.image_size, resize: resizeMode(state, config), mean: state.mean, std: state.std },
+    );
+    const scores = await predictImages(model, batches, { classes: state.classes, topK: settings.top_k });
+    predictions = images.map((image, i) => ({ name: image.name, scores: scores[i] ?? [] }));
+  } finally {
+    model.dispose();
+  }
+  const output = settings.output === null ? join(runDir, PREDICTIONS_CSV) : resolve(io.cwd, settings.output);
+  await mkdir(dirname(output), { recursive: true });
+  await writeFile(output, predictionsCsv(predictions, settings.top_k));
+  io.stdout(formatPredictions(predictions, settings.top_k, output));
+  return 0;
+}
+
+/**
+ * How the checkpoint's training images were resized: recorded in its trainer state, else `data.resize` of the
+ * config (checkpoints from before it was recorded), else `fill`.
+ */
+function resizeMode(state: TrainerState, config: ClsConfig): ResizeMode {
+  const resize = state.resize ?? (config.data as Record<string, unknown>).resize;
+  return RESIZE_MODES.find((mode) => mode === resize) ?? 'fill';
+}

@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  ClsError,
+  createLogger,
+  type ClsConfig,
+  type DataConfig,
+  type JsonValue,
+  type Logger,
+} from '@nextplay/cls-core';
+import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
+import {
+  loadCheckpointModel,
+  loadTrainerState,
+  selectBackend,
+  testCheckpoint,
+  type TrainerState,
+} from '@nextplay/cls-engine';
+import { createBuiltinRegistry } from '../builtinPlugins.js';
+import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
+import type { CliArgs } from '../cliArgs.js';
+import type { CliIo } from '../cliIo.js';
+import { composeCommandConfig } from '../composeCommandConfig.js';
+import { formatTestResults } from '../formatTestResults.js';
+import { loadConfigPlugins } from '../pluginSpecifiers.js';
+import { printableConfig } from '../printConfig.js';
+
+export const TEST_RESULTS_JSON = 'test_results.json';
+
+/**
+ * `cls test`: Lightning's `trainer.test`. Composes the config as `cls train` does, builds the dataset, evaluates
+ * the checkpoint `ckpt_path` on its test split, prints the metrics and writes `test_results.json` to the run
+ * directory.
+ */
+export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
+  if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
+  const registry = createBuiltinRegistry();
+  const { composed } = await composeCommandConfig(args, io, args.overrides);
+  if (args.cfg !== undefined) {
+    io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
+    return 0;
+  }
+  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
+  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
+  const config: ClsConfig = validateConfig(
+    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
+    registry,
+  );
+  const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, 'test'), runDir, io.cwd);
+  const state = await loadTrainerState(checkpoint);
+  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
+  const backend = await selectBackend(config.trainer.accelerator, registry, logger);
+
+  const data = await registry.create(
+    'dataset',
+    config.data.name,
+    checkpointDataNode(config.data, state, logger),
+    {
+      logger,
+      seed: config.seed,
+      createTransform: (name, options) => registry.create('transform', name, options, {}),
+    },
+  );
+  if (!sameClasses(state.classes, data.classes)) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `checkpoint ${checkpoint} was trained on classes ${classList(state.classes)}, but dataset ` +
+        `${config.data.name}${config.data.root === null ? '' : ` at ${config.data.root}`} has ${classList(data.classes)}`,
+    );
+  }
+  if (data.test === undefined) {
+    throw new ClsError(
+      'DATA_SPLIT_MISSING',
+      `dataset ${config.data.name}${config.data.root === null ? '' : ` at ${config.data.root}`} has no test split`,
+    );
+  }
+  logger.info(`testing checkpoint ${checkpoint} on ${data.test.size} images`);
+  const model = await loadCheckpointModel(checkpoint);
+  let tested;
+  try {
+    tested = await testCheckpoint(model, data.test, {
+      classes: data.classes,
+      batchSize: config.data.batch_size,
+      limitBatches: config.trainer.limit_test_batches,
+      seed: config.seed,
+    });
+  } finally {
+    model.dispose();
+  }
+  const perClass: Record<string, JsonValue> = {};
+  for (const [name, metrics] of Object.entries(tested.perClass)) perClass[name] = { ...metrics };
+  const results: Record<string, JsonValue> = {
+    'test/acc': tested.metrics['test/acc'] ?? null,
+    'test/loss': tested.metrics['test/loss'] ?? null,
+    'test/acc_top5': tested.metrics['test/acc_top5'] ?? null,
+    'test/f1_macro': tested.metrics['test/f1_macro'] ?? null,
+    'test/per_class': perClass,
+    ckpt_path: checkpoint,
+    backend: backend.name,
+    num_images: tested.numImages,
+  };
+  await mkdir(runDir, { recursive: true });
+  const resultsPath = join(runDir, TEST_RESULTS_JSON);
+  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  io.stdout(
+    formatTestResults(tested.metrics, tested.perClass, data.classes) +
+      `Tested ${checkpoint} on ${tested.numImages} images (backend ${backend.name}); results in ${resultsPath}\n`,
+  );
+  return 0;
+}
+
+/** The data node with the checkpoint's preprocessing: the model only fits images prepared as in training. */
+function checkpointDataNode(data: DataConfig, state: TrainerState, logger: Logger): DataConfig {
+  const node: DataConfig = {
+    ...data,
+    image_size: state.image_size,
+    mean: [...state.mean],
+    std: [...state.std],
+  };
+  const differs =
+    data.image_size !== node.image_size ||
+    data.mean.some((v, i) => v !== node.mean[i]) ||
+    data.std.some((v, i) => v !== node.std[i]);
+  if (differs) {
+    logger.info(
+      `using the checkpoint's preprocessing: image_size ${node.image_size}, mean [${node.mean.join(', ')}], ` +
+        `std [${node.std.join(', ')}]`,
+    );
+  }
+  return node;
+}
+
+function sameClasses(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
+/** `[a, b, c]`, cut after ten names. */
+function classList(classes: readonly string[]): string {
+  const shown = classes.slice(0, 10).join(', ');
+  return classes.length > 10 ? `[${shown}, … (${classes.length} classes)]` : `[${shown}]`;
+}

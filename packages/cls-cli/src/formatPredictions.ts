@@ -1,0 +1,29 @@
+import { predictionCells, predictionColumns, type ImagePrediction } from './predictionsCsv.js';
+
+/** Rows shown on the terminal; the CSV has them all. */
+export const SHOWN_PREDICTIONS = 20;
+
+/** The first predictions as an aligned table, a count of the rest, and where the CSV went. */
+export function formatPredictions(
+  predictions: readonly ImagePrediction[],
+  topK: number,
+  csvPath: string,
+): string {
+  const rows = [
+    predictionColumns(topK),
+    ...predictions.slice(0, SHOWN_PREDICTIONS).map((p) => predictionCells(p, 4)),
+  ];
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  const hidden = predictions.length - SHOWN_PREDICTIONS;
+  if (hidden > 0) lines.push(`… ${hidden} more row${hidden === 1 ? '' : 's'} in the CSV`);
+  const count = `${predictions.length} image${predictions.length === 1 ? '' : 's'}`;
+  lines.push(`Predictions for ${count} written to ${csvPath}`);
+  return `${lines.join('\n')}\n`;
+}
