@@ -44,6 +44,10 @@ export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/regi
 export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
 export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
 export { limitBatches } from './training/batchLimit.js';
+export { computeGradients, evaluateBatch, readTrainOutcome, trainableParameters } from './training/steps.js';
+export type { BatchGradients, BatchOutcome, EvaluatedBatch, TrainLoss } from './training/steps.js';
+export { OptimizerStepper } from './training/optimizerStepper.js';
+export type { OptimizerStepperSettings } from './training/optimizerStepper.js';
 export { ENGINE_PACKAGE } from './enginePackage.js';
 export { ConfusionMatrix } from './metrics/confusionMatrix.js';
 export type { ClassMetrics } from './metrics/confusionMatrix.js';

@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// Throughput and memory of ResNet-18 (10 classes) training and inference on the engine's wasm backend, one JSON
+// line per case; with PyTorch available at /usr/bin/python3 (or $BENCH_PYTHON), the same cases through
+// tools/bench_torch.py and a line of ratios per case (tfjs-wasm value ÷ PyTorch value: < 1 means slower
+// training/inference, > 1 more memory).
+//
+// Usage: npm run bench -- [--sizes=32,64] [--batch=32] [--warmup=3] [--steps=N] [--seconds=6]
+//                         [--infer-steps=N] [--no-torch]
+// Without --steps (--infer-steps), timed steps run until --seconds have passed. Build the packages first.
+// Each case runs in its own child process so that its peak RSS is its own.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLogger, PluginRegistry } from '@nextplay/cls-core';
+import {
+  OptimizerStepper,
+  adamwPlugin,
+  computeGradients,
+  readTrainOutcome,
+  selectBackend,
+  trainableParameters,
+  wasmBackendPlugin,
+} from '@nextplay/cls-engine';
+import { resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
+import * as tf from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+
+const NUM_CLASSES = 10;
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+function parseArgs(argv) {
+  const options = {
+    sizes: [32, 64],
+    batch: 32,
+    warmup: 3,
+    steps: null,
+    inferSteps: null,
+    seconds: 6,
+    torch: true,
+    child: false,
+  };
+  for (const arg of argv) {
+    const [key, value = ''] = arg.replace(/^--/, '').split('=');
+    const count = () => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`--${key} must be a positive integer, got "${value}"`);
+      return n;
+    };
+    if (key === 'sizes') options.sizes = value.split(',').map((s) => Number(s));
+    else if (key === 'size') options.sizes = [count()];
+    else if (key === 'batch') options.batch = count();
+    else if (key === 'warmup') options.warmup = count();
+    else if (key === 'steps') options.steps = count();
+    else if (key === 'infer-steps') options.inferSteps = count();
+    else if (key === 'seconds') options.seconds = Number(value);
+    else if (key === 'no-torch') options.torch = false;
+    else if (key === 'child') options.child = true;
+    else throw new Error(`unknown option ${arg}`);
+  }
+  if (options.sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('--sizes: positive integers');
+  return options;
+}
+
+/**
+ * Runs `step` `warmup` times untimed, then `steps` times (or until `seconds` have passed, at least twice) timed;
+ * returns steps per second.
+ */
+async function stepsPerSecond(step, { warmup, steps, seconds }) {
+  for (let i = 0; i < warmup; i++) await step();
+  let done = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (steps === null ? elapsed < seconds * 1000 || done < 2 : done < steps) {
+    await step();
+    done += 1;
+    elapsed = performance.now() - started;
+  }
+  return done / (elapsed / 1000);
+}
+
+/** One case, in this process: prints its JSON line. */
+async function runCase(imageSize, options) {
+  const logger = createLogger({ level: 1 });
+  const registry = new PluginRegistry().register(wasmBackendPlugin, resnet18Plugin, adamwPlugin);
+  // Activates the wasm backend and registers the engine's wasm training kernels, as `fit` does.
+  await selectBackend('cpu', registry, logger);
+  const model = await registry.create(
+    'model',
+    'resnet18',
+    { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
+    { numClasses: NUM_CLASSES, imageSize, channels: 3, logger },
+  );
+  const optimizer = await registry.create(
+    'optimizer',
+    'adamw',
+    { name: 'adamw', lr: 1e-3, weight_decay: 0.05, betas: [0.9, 0.999], eps: 1e-8 },
+    {},
+  );
+  const parameters = trainableParameters(model);
+  const variables = parameters.map((p) => p.variable);
+  const stepper = new OptimizerStepper(parameters, optimizer, {
+    gradientClipVal: null,
+    gradientClipAlgorithm: 'norm',
+  });
+
+  const { batch } = options;
+  const shape = [batch, imageSize, imageSize, 3];
+  const pixels = Float32Array.from(
+    { length: batch * imageSize * imageSize * 3 },
+    (_, i) => Math.sin(i) * 1.5,
+  );
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
+
+  // The engine's training step, as in fit: forward in training mode, cross-entropy, backward (computeGradients),
+  // AdamW step (OptimizerStepper), loss and correct count read back.
+  const hostBatch = { images: pixels, labels, shape };
+  const trainStep = async () => {
+    const computed = computeGradients(model, variables, hostBatch, NUM_CLASSES, {
+      labelSmoothing: 0,
+      scale: 1,
+    });
+    stepper.add(computed.gradients);
+    stepper.step(1e-3);
+    await readTrainOutcome(computed);
+  };
+  const inferStep = () => {
+    tf.tidy(() => {
+      const images = tf.tensor4d(pixels, shape);
+      model.apply(images, { training: false }).dataSync();
+    });
+  };
+
+  const train = (await stepsPerSecond(trainStep, { ...options, steps: options.steps })) * batch;
+  const infer = (await stepsPerSecond(inferStep, { ...options, steps: options.inferSteps })) * batch;
+  const { flops } = resnetComplexity('resnet18', imageSize, NUM_CLASSES);
+  stepper.dispose();
+  optimizer.dispose();
+  model.dispose();
+  console.log(
+    JSON.stringify({
+      case: caseName(imageSize, batch),
+      framework: 'tfjs-wasm',
+      train_img_s: round(train),
+      infer_img_s: round(infer),
+      // Achieved GFLOP/s of training: backward ≈ 2 × forward, so 3 × forward FLOPs per image × img/s. The forward
+      // count is resnetComplexity's, i.e. multiply-accumulates (torchvision's GFLOPS convention).
+      train_gflops: round((3 * flops * train) / 1e9),
+      peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+      threads: getThreadsCount(),
+    }),
+  );
+}
+
+const caseName = (imageSize, batch) => `resnet18-${imageSize}px-b${batch}`;
+const round = (x) => Math.round(x * 100) / 100;
+
+function caseArgs(imageSize, options) {
+  return [
+    `--size=${imageSize}`,
+    `--batch=${options.batch}`,
+    `--warmup=${options.warmup}`,
+    `--seconds=${options.seconds}`,
+    ...(options.steps === null ? [] : [`--steps=${options.steps}`]),
+    ...(options.inferSteps === null ? [] : [`--infer-steps=${options.inferSteps}`]),
+  ];
+}
+
+/** Runs one case in a child process and returns its parsed JSON line (also printed). */
+function runChild(command, args) {
+  const result = spawnSync(command, args, {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  const line = result.stdout.trim().split('\n').at(-1) ?? '';
+  console.log(line);
+  return JSON.parse(line);
+}
+
+function torchPython() {
+  const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import torch, torchvision'], { stdio: 'ignore' });
+  return probe.status === 0 ? python : null;
+}
+
+const options = parseArgs(process.argv.slice(2));
+if (options.child) {
+  for (const size of options.sizes) await runCase(size, options);
+} else {
+  const rows = options.sizes.map((size) => ({
+    size,
+    tfjs: runChild(process.execPath, [fileURLToPath(import.meta.url), '--child', ...caseArgs(size, options)]),
+  }));
+  const python = options.torch ? torchPython() : null;
+  if (options.torch && python === null) {
+    console.error(
+      'bench: PyTorch/torchvision not importable by /usr/bin/python3; skipping the PyTorch comparison',
+    );
+  }
+  if (python !== null) {
+    for (const row of rows)
+      row.torch = runChild(python, ['tools/bench_torch.py', ...caseArgs(row.size, options)]);
+    for (const { tfjs, torch } of rows) {
+      console.log(
+        JSON.stringify({
+          case: tfjs.case,
+          train_ratio_vs_pytorch: round(tfjs.train_img_s / torch.train_img_s),
+          infer_ratio_vs_pytorch: round(tfjs.infer_img_s / torch.infer_img_s),
+          rss_ratio_vs_pytorch: round(tfjs.peak_rss_mb / torch.peak_rss_mb),
+        }),
+      );
+    }
+  }
+}
