@@ -17,8 +17,12 @@ export interface ComputeBackend {
   probe(): Promise<BackendAvailability>;
   /** Loads and activates the backend (registering any kernels it needs). */
   activate(): Promise<void>;
+  /** CPU threads it computes with once active, where it controls them (the wasm backend). */
+  readonly threads?: number | undefined;
 }
 
 export interface BackendContext {
   readonly logger: Logger;
+  /** CPU threads a CPU backend may use (`trainer.num_threads`, all cores by default). */
+  readonly threads: number;
 }

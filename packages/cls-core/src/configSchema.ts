@@ -69,6 +69,10 @@ export const TrainerConfigSchema = Type.Object(
   {
     max_epochs: Type.Integer({ minimum: 1 }),
     accelerator: AcceleratorSchema,
+    num_threads: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      default: null,
+      description: 'CPU threads for the wasm backend (torch.set_num_threads); null = every core.',
+    }),
     precision: PrecisionSchema,
     limit_train_batches: BatchLimit,
     limit_val_batches: BatchLimit,

@@ -48,9 +48,9 @@ describe('fit', () => {
     const recorder = recorders[0]!;
 
     expect(results.backend).toBe('wasm');
-    expect(messages.some((m) => m.includes('backend: wasm (@tensorflow/tfjs-node is not installed)'))).toBe(
-      true,
-    );
+    expect(
+      messages.some((m) => m.includes('backend: wasm, 1 thread (@tensorflow/tfjs-node is not installed)')),
+    ).toBe(true);
     expect(results['test/acc']).toBeGreaterThanOrEqual(0.9);
     expect(results['val/acc']).toBeGreaterThanOrEqual(0.9);
     expect(results.epochs_trained).toBe(3);

@@ -14,12 +14,13 @@ describe('selectBackend without tfjs-node', () => {
   it('auto picks wasm, explains why, and registers the training kernels', async () => {
     const { logger, messages } = quietLogger();
     const registry = new PluginRegistry().register(...enginePlugins);
-    const selected = await selectBackend('auto', registry, logger);
+    const selected = await selectBackend('auto', registry, logger, { threads: 1 });
     expect(selected.name).toBe('wasm');
+    expect(selected.threads).toBe(1);
     expect(selected.reason).toBe(
       '@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed',
     );
-    expect(messages).toContain(`backend: wasm (${selected.reason})`);
+    expect(messages).toContain(`backend: wasm, 1 thread (${selected.reason})`);
     expect(tf.getBackend()).toBe('wasm');
     for (const kernel of wasmTrainingKernels) {
       expect(tf.getKernel(kernel.kernelName, 'wasm').kernelFunc).toBe(kernel.kernelFunc);

@@ -53,7 +53,9 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   }
   const output = resolve(io.cwd, settings.output);
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
-  const backend = await selectBackend(config.trainer.accelerator, registry, logger);
+  const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
+    threads: config.trainer.num_threads,
+  });
   logger.debug(`backend ${backend.name}: ${backend.reason}`);
 
   const source = await exportSource(config, registry, io.cwd, logger);

@@ -77,7 +77,9 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
     );
   }
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
-  await selectBackend(config.trainer.accelerator, registry, logger);
+  await selectBackend(config.trainer.accelerator, registry, logger, {
+    threads: config.trainer.num_threads,
+  });
 
   const model = await loadCheckpointModel(checkpoint);
   let predictions: ImagePrediction[];

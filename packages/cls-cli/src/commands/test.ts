@@ -49,7 +49,9 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, 'test'), runDir, io.cwd);
   const state = await loadTrainerState(checkpoint);
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
-  const backend = await selectBackend(config.trainer.accelerator, registry, logger);
+  const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
+    threads: config.trainer.num_threads,
+  });
 
   const data = await registry.create(
     'dataset',

@@ -6,8 +6,8 @@ import {
   type PluginDefinition,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
 import { importOptional } from './importOptional.js';
+import { WasmBackend } from './wasmBackend.js';
 
 interface TfjsBackendSpec {
   readonly name: string;
@@ -80,15 +80,14 @@ export const tfjsNodeBackendPlugin = tfjsBackendPlugin({
   description: 'libtensorflow on the CPU (optional peer dependency @tensorflow/tfjs-node).',
 });
 
-export const wasmBackendPlugin = tfjsBackendPlugin({
+export const wasmBackendPlugin = definePlugin<'backend', Record<string, unknown>>({
+  kind: 'backend',
   name: 'wasm',
-  packageName: '@tensorflow/tfjs-backend-wasm',
-  tfBackendName: 'wasm',
-  device: 'cpu',
-  priority: 10,
+  package: ENGINE_PACKAGE,
   description:
-    'WebAssembly + XNNPACK (SIMD) on the CPU, with the convolution gradient kernels training needs.',
-  afterActivate: registerWasmTrainingKernels,
+    'WebAssembly + XNNPACK (SIMD) on the CPU, multi-threaded (trainer.num_threads), with the convolution gradient kernels training needs.',
+  optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
+  create: (_options, context) => new WasmBackend(context.threads, context.logger),
 });
 
 export const cpuBackendPlugin = tfjsBackendPlugin({

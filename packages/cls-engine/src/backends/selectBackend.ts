@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   ClsError,
   type Accelerator,
@@ -9,6 +10,13 @@ import {
 export interface SelectedBackend {
   readonly name: string;
   readonly reason: string;
+  /** CPU threads, for backends that control them (wasm). */
+  readonly threads: number | undefined;
+}
+
+export interface BackendSettings {
+  /** `trainer.num_threads`: CPU threads for the wasm backend; null or absent = every core. */
+  readonly threads?: number | null;
 }
 
 const GPU_HINT =
@@ -22,10 +30,12 @@ export async function selectBackend(
   accelerator: Accelerator,
   registry: PluginRegistry,
   logger: Logger,
+  settings: BackendSettings = {},
 ): Promise<SelectedBackend> {
+  const threads = settings.threads ?? availableParallelism();
   const candidates: { name: string; backend: ComputeBackend }[] = [];
   for (const definition of registry.list('backend')) {
-    const backend = await registry.create('backend', definition.name, {}, { logger });
+    const backend = await registry.create('backend', definition.name, {}, { logger, threads });
     if (accelerator === 'auto' || backend.device === accelerator)
       candidates.push({ name: definition.name, backend });
   }
@@ -50,8 +60,10 @@ export async function selectBackend(
         : accelerator === 'auto'
           ? 'highest-priority backend available'
           : `highest-priority ${accelerator} backend available`;
-    logger.info(`backend: ${name} (${reason})`);
-    return { name, reason };
+    const threadCount =
+      backend.threads === undefined ? '' : `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
+    logger.info(`backend: ${name}${threadCount} (${reason})`);
+    return { name, reason, threads: backend.threads };
   }
 
   if (accelerator === 'gpu') {

@@ -41,7 +41,9 @@ const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
  */
 export async function fit(options: FitOptions): Promise<RunResults> {
   const { config, registry, runDir, logger } = options;
-  const backend = await selectBackend(config.trainer.accelerator, registry, logger);
+  const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
+    threads: config.trainer.num_threads,
+  });
   const requestedPrecision = config.trainer.precision;
   if (!FLOAT32_PRECISIONS.has(requestedPrecision)) {
     logger.warn(`precision ${requestedPrecision} is not supported by TensorFlow.js; training in 32-true`);
@@ -127,6 +129,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     });
     const results: RunResults = {
       backend: backend.name,
+      threads: backend.threads ?? null,
       precision: '32-true',
       requested_precision: requestedPrecision,
       ...(await trainer.run()),

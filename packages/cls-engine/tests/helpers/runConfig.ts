@@ -37,6 +37,7 @@ export function runConfig(overrides: {
     trainer: {
       max_epochs: 3,
       accelerator: 'cpu',
+      num_threads: 1,
       precision: '32-true',
       limit_train_batches: null,
       limit_val_batches: null,
