@@ -1,5 +1,6 @@
 import { SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
 import type { TorchInitializers } from './torchInitializers.js';
+import { TrainingBatchNormalization } from './trainingBatchNormalization.js';
 
 /** Any tfjs layer (tfjs-layers does not export its `Layer` class from the package root). */
 type Layer = Pick<ReturnType<typeof layers.conv2d>, 'apply' | 'name'>;
@@ -47,7 +48,7 @@ export class ResNetLayers {
   batchNorm(x: SymbolicTensor, name: string, zeroGamma = false): SymbolicTensor {
     // tfjs updates the moving variance with the biased batch variance; torch uses the unbiased one. The two
     // differ by a factor n/(n-1) of the per-channel element count, negligible for image batches.
-    const bn = layers.batchNormalization({
+    const bn = new TrainingBatchNormalization({
       name,
       axis: -1,
       momentum: 0.9,

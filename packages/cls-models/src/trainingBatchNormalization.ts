@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+
+type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
+type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
+type CallArgs = Parameters<BatchNormalizationLayer['call']>;
+
+/** tfjs-layers exports the factory, not the class; its constructor is the class to extend. */
+const BatchNormalization = layers.batchNormalization({}).constructor as new (
+  args: BatchNormalizationArgs,
+) => BatchNormalizationLayer;
+
+/** The base layer's private state this subclass reads. */
+interface BatchNormalizationState {
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly gamma: LayerVariable | undefined;
+  readonly beta: LayerVariable | undefined;
+  readonly movingMean: LayerVariable;
+  readonly movingVariance: LayerVariable;
+}
+
+/**
+ * tfjs-layers' BatchNormalization with a fused training step. The stock layer differentiates its training
+ * forward op by op (moments, subtraction, square, mean, FusedBatchNorm), so backpropagation keeps about five
+ * activation-sized tensors per layer and runs a dozen elementwise kernels. Here the forward is one custom-gradient
+ * node that keeps only its input, and the backward is the closed form
+ * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
+ * Inference, weights and config are the stock layer's, and it saves under the stock class name, so saved models
+ * load anywhere tfjs-layers does (as the stock layer).
+ */
+export class TrainingBatchNormalization extends BatchNormalization {
+  static readonly className = 'BatchNormalization';
+
+  override call(...[inputs, kwargs]: CallArgs): tf.Tensor | tf.Tensor[] {
+    const state = this as unknown as BatchNormalizationState;
+    const input = Array.isArray(inputs) ? inputs[0] : inputs;
+    const channelsLast = state.axis === -1 || state.axis === (input?.rank ?? 0) - 1;
+    if (
+      kwargs.training !== true ||
+      input === undefined ||
+      !channelsLast ||
+      state.gamma === undefined ||
+      state.beta === undefined
+    ) {
+      return super.call(inputs, kwargs);
+    }
+    const reductionAxes = Array.from({ length: input.rank - 1 }, (_, i) => i);
+    const count = input.size / (input.shape[input.rank - 1] ?? 1);
+    const { epsilon, momentum } = state;
+    const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      const { mean, variance } = tf.moments(x, reductionAxes);
+      updateMovingAverage(state.movingMean, mean, momentum);
+      updateMovingAverage(state.movingVariance, variance, momentum);
+      const invStd = tf.rsqrt(tf.add(variance, epsilon));
+      save([x, mean, invStd, gamma]);
+      return {
+        value: tf.batchNorm(x, mean, variance, beta, gamma, epsilon),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [savedX, savedMean, savedInvStd, savedGamma] = saved as [
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+          ];
+          const normalized = tf.mul(tf.sub(savedX, savedMean), savedInvStd);
+          const dBeta = tf.sum(dy, reductionAxes);
+          const dGamma = tf.sum(tf.mul(dy, normalized), reductionAxes);
+          const centered = tf.sub(
+            tf.sub(dy, tf.div(dBeta, count)),
+            tf.mul(normalized, tf.div(dGamma, count)),
+          );
+          const dx = tf.mul(centered, tf.mul(savedGamma, savedInvStd));
+          return [dx, dGamma, dBeta];
+        },
+      };
+    });
+    return normalize(input, state.gamma.read(), state.beta.read());
+  }
+}
+
+/** moving ← moving − (moving − value)·(1 − momentum), as the stock layer updates it. */
+function updateMovingAverage(variable: LayerVariable, value: tf.Tensor, momentum: number): void {
+  tf.tidy(() => {
+    const current = variable.read();
+    variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
+  });
+}

@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { layers } from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TrainingBatchNormalization } from '../src/trainingBatchNormalization.js';
+
+const ARGS = { axis: -1, momentum: 0.9, epsilon: 1e-5 } as const;
+
+function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Infinity);
+}
+
+/** Output and gradients (input, γ, β) of `layer` in training mode for a loss that weights every output. */
+function trainStep(layer: ReturnType<typeof layers.batchNormalization>, x: tf.Tensor, weights: tf.Tensor) {
+  // LayerVariable.read() returns the tf.Variable holding the weight (typed as a plain Tensor).
+  const [gamma, beta] = layer.weights.slice(0, 2).map((w) => w.read()) as unknown as [
+    tf.Variable,
+    tf.Variable,
+  ];
+  let output: tf.Tensor | undefined;
+  const { grads } = tf.variableGrads(() => {
+    const y = layer.apply(x, { training: true }) as tf.Tensor;
+    output = tf.keep(y);
+    return tf.sum(tf.mul(y, weights));
+  }, [gamma, beta]);
+  const dx = tf.grad((input: tf.Tensor) =>
+    tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, weights)),
+  )(x);
+  return { output: output!, dGamma: grads[gamma.name]!, dBeta: grads[beta.name]!, dx };
+}
+
+describe('TrainingBatchNormalization', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('trains like the stock layer: same output, gradients and moving statistics', () => {
+    const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 7), 3), 2));
+    const weights = tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 8);
+    const stock = layers.batchNormalization(ARGS);
+    const fused = new TrainingBatchNormalization(ARGS);
+    for (const layer of [stock, fused]) {
+      layer.build([4, 5, 5, 6]);
+      layer.setWeights([
+        tf.tensor1d([1, 2, 0.5, -1, 0.1, 3]),
+        tf.tensor1d([0, 1, -1, 0.5, 2, -2]),
+        tf.zeros([6]),
+        tf.ones([6]),
+      ]);
+    }
+    const reference = trainStep(stock, x, weights);
+    const result = trainStep(fused, x, weights);
+    expect(maxAbsDiff(result.output, reference.output)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(result.dGamma, reference.dGamma)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(result.dBeta, reference.dBeta)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(result.dx, reference.dx)).toBeLessThan(1e-5);
+    // The moving statistics moved (twice: variableGrads and grad each ran a training forward), identically.
+    for (const index of [2, 3]) {
+      expect(maxAbsDiff(fused.getWeights()[index]!, stock.getWeights()[index]!)).toBeLessThan(1e-5);
+    }
+    expect(Math.abs(fused.getWeights()[2]!.dataSync()[0]!)).toBeGreaterThan(0.1);
+    // Inference uses the moving statistics, as the stock layer does.
+    expect(
+      maxAbsDiff(
+        fused.apply(x, { training: false }) as tf.Tensor,
+        stock.apply(x, { training: false }) as tf.Tensor,
+      ),
+    ).toBeLessThan(1e-5);
+  });
+
+  it('keeps fewer tensors for backpropagation, and saves under the stock class name', () => {
+    const x = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 1);
+    const retained = (layer: ReturnType<typeof layers.batchNormalization>) => {
+      layer.build([2, 8, 8, 4]);
+      const before = tf.memory().numTensors;
+      let during = 0;
+      tf.grad((input: tf.Tensor) => {
+        const y = tf.sum(layer.apply(input, { training: true }) as tf.Tensor);
+        during = tf.memory().numTensors - before;
+        return y;
+      })(x).dispose();
+      expect(tf.memory().numTensors).toBe(before);
+      return during;
+    };
+    expect(retained(new TrainingBatchNormalization(ARGS))).toBeLessThan(
+      retained(layers.batchNormalization(ARGS)),
+    );
+    expect(new TrainingBatchNormalization(ARGS).getClassName()).toBe('BatchNormalization');
+  });
+});
