@@ -2,7 +2,8 @@
 // Throughput and memory of ResNet-18 (10 classes) training and inference on the engine's wasm backend, one JSON
 // line per case; with PyTorch available at /usr/bin/python3 (or $BENCH_PYTHON), the same cases through
 // tools/bench_torch.py and a line of ratios per case (tfjs-wasm value ÷ PyTorch value: < 1 means slower
-// training/inference, > 1 more memory).
+// training/inference, > 1 more memory). `infer_folded_img_s` is inference with each BatchNormalization folded into
+// its conv (foldBatchNorm), as `cls test` and `cls predict` run it.
 //
 // Usage: npm run bench -- [--sizes=32,64] [--batch=32] [--warmup=3] [--steps=N] [--seconds=6]
 //                         [--infer-steps=N] [--no-torch]
@@ -20,7 +21,7 @@ import {
   trainableParameters,
   wasmBackendPlugin,
 } from '@nextplay/cls-engine';
-import { resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
+import { foldBatchNorm, resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
@@ -123,15 +124,20 @@ async function runCase(imageSize, options) {
     stepper.step(1e-3);
     await readTrainOutcome(computed);
   };
-  const inferStep = () => {
+  const inferStep = (inferenceModel) => () => {
     tf.tidy(() => {
       const images = tf.tensor4d(pixels, shape);
-      model.apply(images, { training: false }).dataSync();
+      inferenceModel.apply(images, { training: false }).dataSync();
     });
   };
 
   const train = (await stepsPerSecond(trainStep, { ...options, steps: options.steps })) * batch;
-  const infer = (await stepsPerSecond(inferStep, { ...options, steps: options.inferSteps })) * batch;
+  const infer = (await stepsPerSecond(inferStep(model), { ...options, steps: options.inferSteps })) * batch;
+  // As cls test / cls predict evaluate: each BatchNormalization folded into its conv.
+  const folded = foldBatchNorm(model);
+  const inferFolded =
+    (await stepsPerSecond(inferStep(folded), { ...options, steps: options.inferSteps })) * batch;
+  folded.dispose();
   const { flops } = resnetComplexity('resnet18', imageSize, NUM_CLASSES);
   stepper.dispose();
   optimizer.dispose();
@@ -142,6 +148,7 @@ async function runCase(imageSize, options) {
       framework: 'tfjs-wasm',
       train_img_s: round(train),
       infer_img_s: round(infer),
+      infer_folded_img_s: round(inferFolded),
       // Achieved GFLOP/s of training: backward ≈ 2 × forward, so 3 × forward FLOPs per image × img/s. The forward
       // count is resnetComplexity's, i.e. multiply-accumulates (torchvision's GFLOPS convention).
       train_gflops: round((3 * flops * train) / 1e9),

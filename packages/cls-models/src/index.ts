@@ -30,3 +30,4 @@ export type { ElementType, StateDict, StateTensor } from './stateDict.js';
 export { unpickleTorch } from './torchPickle.js';
 export type { TorchStorageRef, TorchTensorRef } from './torchPickle.js';
 export { weightsCacheDir } from './weightsCacheDir.js';
+export { foldBatchNorm } from './foldBatchNorm.js';

@@ -1,6 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ClsError, createLogger, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
+import {
+  ClsError,
+  createLogger,
+  type ClassifierModel,
+  type ClsConfig,
+  type PredictConfig,
+} from '@nextplay/cls-core';
 import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
 import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
 import {
@@ -10,6 +16,7 @@ import {
   selectBackend,
   type TrainerState,
 } from '@nextplay/cls-engine';
+import { foldBatchNorm } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
 import type { CliArgs } from '../cliArgs.js';
@@ -81,7 +88,14 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
     threads: config.trainer.num_threads,
   });
 
-  const model = await loadCheckpointModel(checkpoint);
+  const loaded = await loadCheckpointModel(checkpoint);
+  // Evaluation only: folding each BatchNormalization into its conv saves a pass over every activation.
+  let model: ClassifierModel;
+  try {
+    model = foldBatchNorm(loaded);
+  } finally {
+    loaded.dispose();
+  }
   let predictions: ImagePrediction[];
   try {
     logger.info(`predicting ${images.length} image${images.length === 1 ? '' : 's'} with ${checkpoint}`);

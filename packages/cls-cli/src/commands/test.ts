@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import {
   ClsError,
   createLogger,
+  type ClassifierModel,
   type ClsConfig,
   type DataConfig,
   type JsonValue,
@@ -16,6 +17,7 @@ import {
   testCheckpoint,
   type TrainerState,
 } from '@nextplay/cls-engine';
+import { foldBatchNorm } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
 import type { CliArgs } from '../cliArgs.js';
@@ -77,7 +79,14 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     );
   }
   logger.info(`testing checkpoint ${checkpoint} on ${data.test.size} images`);
-  const model = await loadCheckpointModel(checkpoint);
+  const loaded = await loadCheckpointModel(checkpoint);
+  // Evaluation only: folding each BatchNormalization into its conv saves a pass over every activation.
+  let model: ClassifierModel;
+  try {
+    model = foldBatchNorm(loaded);
+  } finally {
+    loaded.dispose();
+  }
   let tested;
   try {
     tested = await testCheckpoint(model, data.test, {
