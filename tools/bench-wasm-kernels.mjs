@@ -65,10 +65,19 @@ function kernelTimings() {
 
 function resnet18(imageSize, numClasses) {
   const input = tfl.input({ shape: [imageSize, imageSize, 3] });
+  // Like @nextplay/cls-models: torch's symmetric padding is tfjs 'same' at stride 1; at stride 2 the input is
+  // zero-padded explicitly and the conv is 'valid'.
   const convBn = (x, filters, kernel, stride) => {
-    const padded = kernel > 1 ? tfl.layers.zeroPadding2d({ padding: Math.floor(kernel / 2) }).apply(x) : x;
+    const explicit = stride > 1 && kernel > 1;
+    const padded = explicit ? tfl.layers.zeroPadding2d({ padding: Math.floor(kernel / 2) }).apply(x) : x;
     const conv = tfl.layers
-      .conv2d({ filters, kernelSize: kernel, strides: stride, padding: 'valid', useBias: false })
+      .conv2d({
+        filters,
+        kernelSize: kernel,
+        strides: stride,
+        padding: explicit ? 'valid' : 'same',
+        useBias: false,
+      })
       .apply(padded);
     return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(conv);
   };
@@ -124,14 +133,21 @@ function trainImagesPerSecond(steps = 4) {
     });
   for (let i = 0; i < 3; i++) step();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let i = 0; i < steps; i++) step();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   tf.dispose([x, labels]);
   model.dispose();
-  return (steps * batch) / seconds;
+  // On a busy machine the CPU-time rate is the steadier one (single-threaded it is the wall rate of an idle
+  // machine; with threads it counts every thread's time).
+  return { wall: (steps * batch) / seconds, cpu: (steps * batch * 1e6) / (cpu.user + cpu.system) };
 }
 
-function profileStep() {
+/** Kernel names tf.profile reports that are op scopes (e.g. customGrad ops): their time includes nested kernels. */
+const isOpScope = (name) => name.endsWith('__op') || tf.getKernel(name, 'wasm') === undefined;
+
+function profileStep(top, byShape) {
   const { model, variables, x, labels } = trainingSetup();
   const run = () =>
     tf.tidy(() => {
@@ -141,37 +157,69 @@ function profileStep() {
       );
       return tf.addN([value, ...Object.values(grads).map((g) => tf.sum(g))]);
     });
-  tf.tidy(() => run().dataSync());
+  for (let i = 0; i < 3; i++) tf.tidy(() => run().dataSync());
   return tf
     .profile(() => tf.tidy(() => run().dataSync()))
     .then((info) => {
-      const byKernel = {};
-      for (const k of info.kernels) byKernel[k.name] = (byKernel[k.name] ?? 0) + k.kernelTimeMs;
+      const byKernel = new Map();
+      let kernelMs = 0;
+      for (const k of info.kernels) {
+        const key = byShape ? `${k.name} ${k.inputShapes.map((s) => `[${s}]`).join(' ')}` : k.name;
+        const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
+        entry.ms += k.kernelTimeMs;
+        entry.calls += 1;
+        byKernel.set(key, entry);
+        if (!isOpScope(k.name)) kernelMs += k.kernelTimeMs;
+      }
       tf.dispose([x, labels]);
       model.dispose();
-      return Object.entries(byKernel)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 12)
-        .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
-        .join(', ');
+      const lines = [...byKernel.entries()]
+        .sort((a, b) => b[1].ms - a[1].ms)
+        .slice(0, top)
+        .map(
+          ([name, { ms, calls }]) =>
+            `  ${name.padEnd(byShape ? 60 : 28)} ${ms.toFixed(1).padStart(7)} ms ${String(calls).padStart(5)} calls` +
+            (isOpScope(name.split(' ')[0]) ? '  (op scope: includes the kernels it runs)' : ''),
+        );
+      return [`kernels of one step (excluding op scopes): ${kernelMs.toFixed(1)} ms`, ...lines].join('\n');
     });
 }
 
+const args = new Set(process.argv.slice(2));
+if (args.has('--help')) {
+  console.log(`usage: node tools/bench-wasm-kernels.mjs [--profile] [--no-kernels] [--steps N]
+  (default)     per-convolution timings of the stock and our gradient kernels, then ResNet18 train img/s
+  --profile     also profile one ResNet18 training step and list kernels by total time (or BENCH_PROFILE=1)
+  --by-shape    with --profile: one row per kernel and input shapes
+  --no-kernels  skip the per-convolution timings
+  --steps N     timed training steps (default 4)
+environment: BENCH_BATCH (default 32)`);
+  process.exit(0);
+}
+const stepsArg = process.argv.indexOf('--steps');
+const steps = stepsArg > 0 ? Number(process.argv[stepsArg + 1]) : 4;
+
 await tf.setBackend('wasm');
 const format = (v) => (Number.isNaN(v) ? '   -  ' : v.toFixed(2).padStart(6));
-const stock = kernelTimings();
-registerWasmTrainingKernels();
-const ours = kernelTimings();
-console.log(`wasm conv kernels, batch ${batch}, ms per call (median of 10)`);
-console.log('conv              forward | backpropInput stock  ours | backpropFilter ours');
-for (const name of Object.keys(ours)) {
-  const s = stock[name];
-  const o = ours[name];
-  console.log(
-    `${name.padEnd(16)} ${format(o.forward)}  |   ${format(s.backpropInput)}   ${format(o.backpropInput)} |   ${format(o.backpropFilter)}`,
-  );
+if (args.has('--no-kernels')) {
+  registerWasmTrainingKernels();
+} else {
+  const stock = kernelTimings();
+  registerWasmTrainingKernels();
+  const ours = kernelTimings();
+  console.log(`wasm conv kernels, batch ${batch}, ms per call (median of 10)`);
+  console.log('conv              forward | backpropInput stock  ours | backpropFilter ours');
+  for (const name of Object.keys(ours)) {
+    const s = stock[name];
+    const o = ours[name];
+    console.log(
+      `${name.padEnd(16)} ${format(o.forward)}  |   ${format(s.backpropInput)}   ${format(o.backpropInput)} |   ${format(o.backpropFilter)}`,
+    );
+  }
 }
+const rate = trainImagesPerSecond(steps);
 console.log(
-  `ResNet18 train step, 32 px, batch ${batch}: ${trainImagesPerSecond().toFixed(1)} img/s (our kernels)`,
+  `ResNet18 train step, 32 px, batch ${batch}: ${rate.wall.toFixed(1)} img/s, ${rate.cpu.toFixed(1)} img/s of CPU time (our kernels)`,
 );
-if (process.env.BENCH_PROFILE) console.log(`slowest kernels in one step: ${await profileStep()}`);
+if (args.has('--profile') || process.env.BENCH_PROFILE)
+  console.log(await profileStep(args.has('--by-shape') ? 40 : 25, args.has('--by-shape')));

@@ -83,6 +83,21 @@ const cases: ConvCase[] = [
   { input: [4, 4, 4, 16], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
   { input: [2, 2, 2, 8], kernel: 3, outChannels: 8, stride: 2, pad: 'same' },
   { input: [2, 1, 1, 8], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
+  // Maps so small that some filter rows or columns only ever meet padding.
+  { input: [2, 1, 3, 6], kernel: 5, outChannels: 4, stride: 1, pad: 'same' },
+  { input: [3, 2, 1, 5], kernel: 3, outChannels: 7, stride: 1, pad: 'same' },
+  {
+    input: [2, 2, 1, 5],
+    kernel: 3,
+    outChannels: 7,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 // The gradient ops are not exported by tfjs-core, so the kernels are called the way its conv2d gradient calls them.
@@ -205,7 +220,61 @@ describe('wasm training kernels', () => {
     },
   );
 
-  it('replaces the stock Conv2DBackpropInput and adds Conv2DBackpropFilter', () => {
+  it.each([
+    { shape: [1, 1, 1, 64], reps: [4, 5, 6, 1], dtype: 'float32' },
+    { shape: [1, 1, 1, 3], reps: [2, 3, 1, 1], dtype: 'float32' },
+    { shape: [2, 3, 1, 4], reps: [3, 1, 5, 2], dtype: 'float32' },
+    { shape: [3, 2], reps: [1, 40], dtype: 'float32' },
+    { shape: [5], reps: [7], dtype: 'int32' },
+    { shape: [2, 1, 3], reps: [2, 33, 1], dtype: 'int32' },
+    { shape: [2, 2], reps: [3, 2], dtype: 'bool' },
+    { shape: [2, 3], reps: [1, 1], dtype: 'float32' },
+    { shape: [2, 3], reps: [0, 2], dtype: 'float32' },
+    { shape: [], reps: [], dtype: 'float32' },
+  ] as const)('Tile matches cpu: $shape × $reps $dtype', async (c) => {
+    const size = c.shape.reduce((a: number, b: number) => a * b, 1);
+    const values = Array.from(randomValues(size, 5), (v) =>
+      c.dtype === 'float32' ? v : c.dtype === 'int32' ? Math.round(v * 100) : v > 0 ? 1 : 0,
+    );
+    const compute = () => tf.tile(tf.tensor(values, [...c.shape], c.dtype), [...c.reps]);
+    await tf.setBackend('cpu');
+    const expected = tf.tidy(compute);
+    const expectedValues = await expected.data();
+    const expectedShape = expected.shape;
+    expected.dispose();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(compute);
+    expect(actual.shape).toEqual(expectedShape);
+    expect(actual.dtype).toBe(c.dtype);
+    expect(Array.from(await actual.data())).toEqual(Array.from(expectedValues));
+    actual.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
+    { input: [2, 9, 9, 5], size: 3, stride: 2, pad: 'valid', ties: false },
+    { input: [2, 8, 8, 4], size: 3, stride: 2, pad: 'same', ties: true },
+    { input: [1, 7, 6, 3], size: 2, stride: 2, pad: 'valid', ties: true },
+    { input: [2, 6, 7, 6], size: 3, stride: 1, pad: 'same', ties: false },
+    { input: [1, 5, 5, 2], size: 3, stride: 2, pad: 1, ties: true },
+  ] as const)('MaxPoolGrad matches cpu: $input k$size s$stride $pad ties=$ties', async (c) => {
+    const size = c.input.reduce((a: number, b: number) => a * b, 1);
+    // With ties, many equal values (as after ReLU and zero padding) test which window position gets the gradient.
+    const x = Array.from(randomValues(size, 7), (v) => (c.ties ? Math.max(0, Math.round(v * 2) / 2) : v));
+    const grad = (): tf.Tensor =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as Tensor4D, c.size, c.stride, c.pad), 1.5)))(
+        tf.tensor4d(x, [...c.input]),
+      );
+    const expected = await onBackend('cpu', grad);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = await onBackend('wasm', grad);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-6);
+  });
+
+  it('replaces the stock Conv2DBackpropInput, Tile and MaxPoolGrad and adds Conv2DBackpropFilter', () => {
     for (const kernel of wasmTrainingKernels) {
       expect(tf.getKernel(kernel.kernelName, 'wasm').kernelFunc).toBe(kernel.kernelFunc);
     }

@@ -1,5 +1,6 @@
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { transposeBlock } from './heapLayout.js';
+import { usedTaps } from './tapRange.js';
 import { nhwc, type WasmKernelCalls } from './wasmKernelCalls.js';
 
 /**
@@ -7,7 +8,8 @@ import { nhwc, type WasmKernelCalls } from './wasmKernelCalls.js';
  *   colsᵀ[(kh, kw, ci), (n, i, j)] = W[(kh, kw, ci), co] · dyᵀ[co, (n, i, j)],
  *   dx[n, i·sh + kh − top, j·sw + kw − left, ci] += colsᵀ[(kh, kw, ci), (n, i, j)].
  * It multiplies only real dy values (no padding, no inserted zeros) and XNNPACK packs only dyᵀ, not the filter,
- * so it wins when dy is small next to dx, e.g. a 'valid' convolution of a zero-padded input down to 1×1 or 2×2.
+ * so it wins when dy is small next to dx, e.g. a convolution of a zero-padded input down to 1×1 or 2×2. Filter taps
+ * that only ever meet padding are left out of the product.
  */
 export function backpropInputByGemm(
   calls: WasmKernelCalls,
@@ -19,21 +21,45 @@ export function backpropInputByGemm(
     info;
   const { top, left } = info.padInfo;
   const [, outHeight, outWidth, outChannels] = nhwc(dy);
+  const dx = calls.allocate([batchSize, inHeight, inWidth, inChannels]);
+  // Only taps that meet real pixels contribute (a 3×3 'same' conv of a 1×1 map uses its centre tap alone).
+  const rows = usedTaps(filterHeight, inHeight, outHeight, strideHeight, top);
+  const cols = usedTaps(filterWidth, inWidth, outWidth, strideWidth, left);
+  if (rows.last < rows.first || cols.last < cols.first) {
+    calls.view(dx).fill(0);
+    return dx;
+  }
+  const tapRows = rows.last - rows.first + 1;
+  const tapCols = cols.last - cols.first + 1;
   const positions = batchSize * outHeight * outWidth;
-  const taps = filterHeight * filterWidth * inChannels;
+  const taps = tapRows * tapCols * inChannels;
 
   const dyT = calls.allocate([1, outChannels, positions]);
+  let weights: TensorInfo;
+  if (tapRows === filterHeight && tapCols === filterWidth) {
+    weights = calls.reshape(filter, [1, taps, outChannels]);
+  } else {
+    // W[rows, cols, ci, co]: each filter row's used taps are one contiguous run.
+    weights = calls.allocate([1, taps, outChannels]);
+    const source = calls.view(filter);
+    const target = calls.view(weights);
+    const run = tapCols * inChannels * outChannels;
+    for (let u = 0; u < tapRows; u++) {
+      const from = ((u + rows.first) * filterWidth + cols.first) * inChannels * outChannels;
+      target.set(source.subarray(from, from + run), u * run);
+    }
+  }
   transposeBlock(calls.view(dy), 0, positions, outChannels, calls.view(dyT), 0);
-  const weights = calls.reshape(filter, [1, taps, outChannels]);
   const colsT = calls.run('BatchMatMul', { a: weights, b: dyT }, { transposeA: false, transposeB: false });
-  const dx = calls.allocate([batchSize, inHeight, inWidth, inChannels]);
 
-  const cols = calls.view(colsT);
+  const columns = calls.view(colsT);
   const out = calls.view(dx);
   out.fill(0);
-  for (let kh = 0; kh < filterHeight; kh++) {
-    for (let kw = 0; kw < filterWidth; kw++) {
-      const tapRow = (kh * filterWidth + kw) * inChannels * positions;
+  for (let u = 0; u < tapRows; u++) {
+    const kh = u + rows.first;
+    for (let v = 0; v < tapCols; v++) {
+      const kw = v + cols.first;
+      const tapRow = (u * tapCols + v) * inChannels * positions;
       for (let n = 0; n < batchSize; n++) {
         for (let i = 0; i < outHeight; i++) {
           const h = i * strideHeight + kh - top;
@@ -44,7 +70,7 @@ export function backpropInputByGemm(
             const target = ((n * inHeight + h) * inWidth + w) * inChannels;
             let source = tapRow + (n * outHeight + i) * outWidth + j;
             for (let c = 0; c < inChannels; c++, source += positions)
-              out[target + c] = (out[target + c] ?? 0) + (cols[source] ?? 0);
+              out[target + c] = (out[target + c] ?? 0) + (columns[source] ?? 0);
           }
         }
       }

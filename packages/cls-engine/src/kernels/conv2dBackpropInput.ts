@@ -11,6 +11,7 @@ import { backpropInputByGemm } from './backpropInputByGemm.js';
 import { forwardConvInfo } from './convGeometry.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
 import { transposeBlock } from './heapLayout.js';
+import { usedTaps } from './tapRange.js';
 import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 
 /** The output rows (or columns) of one stride phase and the filter taps that reach them. */
@@ -165,7 +166,10 @@ function preferGemm(info: backend_util.Conv2DInfo, dyHeight: number, dyWidth: nu
   const { backpropInput } = wasmTrainingKernelSettings;
   if (backpropInput !== 'auto') return backpropInput === 'gemm';
   const { batchSize, filterHeight, filterWidth, inChannels, outChannels, inHeight, inWidth } = info;
-  const taps = filterHeight * filterWidth * inChannels;
+  // Both formulations skip the filter taps that only meet padding.
+  const rows = usedTaps(filterHeight, inHeight, dyHeight, info.strideHeight, info.padInfo.top);
+  const cols = usedTaps(filterWidth, inWidth, dyWidth, info.strideWidth, info.padInfo.left);
+  const taps = Math.max(0, rows.last - rows.first + 1) * Math.max(0, cols.last - cols.first + 1) * inChannels;
   const positions = batchSize * dyHeight * dyWidth;
   const gemm = positions * taps * outChannels + 60 * (taps * positions + outChannels * positions);
   const convMacs =

@@ -1,15 +1,20 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { wasmConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
+import { wasmMaxPoolGradConfig } from './maxPoolGrad.js';
+import { wasmTileConfig } from './tile.js';
 
 export const wasmTrainingKernels: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
   wasmConv2dBackpropInputConfig,
+  wasmTileConfig,
+  wasmMaxPoolGradConfig,
 ];
 
 /**
  * Registers the convolution gradients the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput), replacing the stock kernel. Idempotent. The wasm backend package must be imported
+ * (Conv2DBackpropInput), and a Tile that is far faster than the stock one on the batch-norm gradient's shapes,
+ * replacing the stock kernels. Idempotent. The wasm backend package must be imported
  * first, since these kernels are built from its own Conv2D, Transpose, PadV2, Slice and Reverse kernels.
  */
 export function registerWasmTrainingKernels(): void {

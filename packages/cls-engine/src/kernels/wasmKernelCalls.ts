@@ -1,5 +1,6 @@
 import {
   getKernel,
+  type DataId,
   type DataType,
   type KernelBackend,
   type NamedAttrMap,
@@ -18,8 +19,16 @@ export interface SpatialPadding {
 /** The parts of tfjs-backend-wasm's BackendWasm used to lay out data directly in the wasm heap. */
 export interface WasmHeapBackend extends KernelBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(tensor: TensorInfo): Float32Array;
+  readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
+  readonly wasm: {
+    /** The module's memory; its `buffer` is current even after the (possibly shared) memory has grown. */
+    readonly wasmMemory?: { readonly buffer: ArrayBufferLike };
+    readonly HEAPU8: Uint8Array;
+  };
 }
+
+/** The typed array tfjs-backend-wasm keeps each dtype in. */
+export type HeapArray = Float32Array | Int32Array | Uint8Array;
 
 /**
  * Runs other kernels registered for the wasm backend from inside a kernel, tracking every intermediate so one
@@ -33,19 +42,42 @@ export class WasmKernelCalls {
     this.#backend = backend as WasmHeapBackend;
   }
 
-  /** A new float32 tensor with uninitialized contents. */
-  allocate(shape: readonly number[]): TensorInfo {
-    const tensor = this.#backend.makeOutput([...shape], 'float32');
+  /** A new tensor with uninitialized contents. */
+  allocate(shape: readonly number[], dtype: DataType = 'float32'): TensorInfo {
+    const tensor = this.#backend.makeOutput([...shape], dtype);
     this.#intermediates.push(tensor);
     return tensor;
   }
 
   /**
-   * The tensor's values in the wasm heap. Any allocation may grow (and so move) the heap: take views only after
-   * the last allocation that precedes their use.
+   * The float32 tensor's values in the wasm heap. Any allocation or kernel call may grow (and so move or replace)
+   * the heap: take views only after the last allocation that precedes their use, never keep one across a call.
    */
   view(tensor: TensorInfo): Float32Array {
-    return this.#backend.typedArrayFromHeap(tensor);
+    if (tensor.dtype !== 'float32') throw new Error(`expected a float32 tensor, got ${tensor.dtype}`);
+    return this.heapView(tensor) as Float32Array;
+  }
+
+  /**
+   * The tensor's values in the wasm heap, as the typed array of its dtype. Built from the memory's current buffer
+   * (with threads it is a SharedArrayBuffer that grows in place; `HEAPU8` may lag behind it).
+   */
+  heapView(tensor: TensorInfo): HeapArray {
+    const data = this.#backend.dataIdMap.get(tensor.dataId);
+    if (data === undefined) throw new Error('the tensor is not stored in the wasm backend');
+    const { wasm } = this.#backend;
+    const buffer = wasm.wasmMemory?.buffer ?? wasm.HEAPU8.buffer;
+    const size = tensor.shape.reduce((a, b) => a * b, 1);
+    switch (tensor.dtype) {
+      case 'float32':
+        return new Float32Array(buffer, data.memoryOffset, size);
+      case 'int32':
+        return new Int32Array(buffer, data.memoryOffset, size);
+      case 'bool':
+        return new Uint8Array(buffer, data.memoryOffset, size);
+      default:
+        throw new Error(`the wasm backend keeps no ${tensor.dtype} tensors in its heap`);
+    }
   }
 
   run(kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap = {}): TensorInfo {
