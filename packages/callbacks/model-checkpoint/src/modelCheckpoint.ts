@@ -10,6 +10,7 @@ import {
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { parseCheckpointFilename, type CheckpointFilename } from './checkpointFilename.js';
+import { linkCheckpoint } from './linkCheckpoint.js';
 import {
   modelCheckpointStateFromJson,
   modelCheckpointStateToJson,
@@ -89,13 +90,19 @@ export class ModelCheckpoint implements Callback {
 
   async onValidationEnd(context: TrainerContext): Promise<void> {
     if (context.stage !== 'fit') return;
-    if ((context.epoch + 1) % this.options.every_n_epochs === 0) await this.#rank(context);
-    await this.#saveLast(context);
+    // State first, as in Lightning: every checkpoint written now carries a state that includes all of them.
+    const last = this.#markLastIfDue(context);
+    const ranked =
+      (context.epoch + 1) % this.options.every_n_epochs === 0 ? await this.#rank(context) : undefined;
+    if (last === undefined) return;
+    if (ranked === undefined) await context.saveCheckpoint(last);
+    else await linkCheckpoint(ranked, last);
   }
 
   async onTrainEpochEnd(context: TrainerContext): Promise<void> {
     if (context.stage !== 'fit') return;
-    await this.#saveLast(context);
+    const last = this.#markLastIfDue(context);
+    if (last !== undefined) await context.saveCheckpoint(last);
   }
 
   /** `<dirpath>/best` once a monitored checkpoint was saved; the checkpoint to test with. */
@@ -153,9 +160,10 @@ export class ModelCheckpoint implements Callback {
     };
   }
 
-  async #rank(context: TrainerContext): Promise<void> {
+  /** Ranks this validation; the path of the checkpoint it saved, if the score made the top k. */
+  async #rank(context: TrainerContext): Promise<string | undefined> {
     const { monitor, mode, save_top_k: topK } = this.options;
-    if (monitor === null || topK === 0) return;
+    if (monitor === null || topK === 0) return undefined;
     const score = context.metrics[monitor];
     if (score === undefined) {
       const available = Object.keys(context.metrics).sort().join(', ') || '(none)';
@@ -164,15 +172,15 @@ export class ModelCheckpoint implements Callback {
         `missing:${monitor}`,
         `model_checkpoint: monitored metric "${monitor}" was not logged (available: ${available}); only the last checkpoint is saved`,
       );
-      return;
+      return undefined;
     }
     if (!Number.isFinite(score)) {
       context.logger.warn(`model_checkpoint: ${monitor} = ${score} at epoch ${context.epoch} is not ranked`);
-      return;
+      return undefined;
     }
     const worst = this.#ranked.at(-1);
     const full = topK !== -1 && this.#ranked.length >= topK;
-    if (full && worst !== undefined && !isBetter(score, worst.score, mode)) return;
+    if (full && worst !== undefined && !isBetter(score, worst.score, mode)) return undefined;
 
     const dirpath = this.dirpath(context);
     const values = { ...context.metrics, epoch: context.epoch, step: context.globalStep };
@@ -195,20 +203,24 @@ export class ModelCheckpoint implements Callback {
     }
     await context.saveCheckpoint(candidate.path);
     if (newBest) {
-      await context.saveCheckpoint(join(dirpath, BEST));
+      await linkCheckpoint(candidate.path, join(dirpath, BEST));
       context.logger.info(`model_checkpoint: new best ${monitor} = ${score} at epoch ${context.epoch}`);
     }
     for (const checkpoint of dropped) await rm(checkpoint.path, { recursive: true, force: true });
+    return candidate.path;
   }
 
-  async #saveLast(context: TrainerContext): Promise<void> {
-    // Once per optimizer step: validation and the epoch's end share one save; a mid-epoch validation
-    // (val_check_interval) gets its own.
-    if (!this.options.save_last || this.#lastSavedStep === context.globalStep) return;
+  /**
+   * Records that `last` is written at this step and returns its path, when due: once per optimizer step, so
+   * validation at an epoch's end and `onTrainEpochEnd` share one save, and a mid-epoch validation
+   * (val_check_interval) gets its own.
+   */
+  #markLastIfDue(context: TrainerContext): string | undefined {
+    if (!this.options.save_last || this.#lastSavedStep === context.globalStep) return undefined;
     this.#dirpathInUse = this.dirpath(context);
     this.#lastPath = join(this.#dirpathInUse, LAST);
     this.#lastSavedStep = context.globalStep;
-    await context.saveCheckpoint(this.#lastPath);
+    return this.#lastPath;
   }
 
   /** Lightning appends `-v1`, `-v2`… when a formatted name is taken; `best` and `last` are reserved. */

@@ -184,24 +184,33 @@ describe('ModelCheckpoint edge cases', () => {
     expect(context.warnings()[0]).toContain('val/acc = NaN');
   });
 
-  it('saves last/ once per step whether validation ends before or after the training epoch', async () => {
+  it('writes last/ once per step whether validation ends before or after the training epoch', async () => {
     const callback = new ModelCheckpoint();
+    const lastStep = async () => (await readRecordedCheckpoint(join(checkpoints(), 'last'))).global_step;
+    const saves = () => context.saved.length;
     context.metrics = { 'val/acc': 0.5 };
     context.globalStep = 10;
     await callback.onValidationEnd(context);
+    // The ranked checkpoint was saved once; best/ and last/ are links to it.
+    expect(saves()).toBe(1);
     await callback.onTrainEpochEnd(context);
+    expect(saves()).toBe(1);
+    expect(await lastStep()).toBe(10);
     context.epoch = 1;
     context.globalStep = 20;
     await callback.onTrainEpochEnd(context);
     await callback.onValidationEnd(context);
-    expect(context.saved.filter((path) => path.endsWith('last'))).toHaveLength(2);
-    // A validation within the epoch (val_check_interval) saves last/ at its own step.
+    expect(saves()).toBe(2);
+    expect(await lastStep()).toBe(20);
+    // A validation within the epoch (val_check_interval) writes last/ at its own step.
     context.globalStep = 25;
     await callback.onValidationEnd(context);
+    expect(await lastStep()).toBe(25);
     context.globalStep = 30;
     await callback.onValidationEnd(context);
     await callback.onTrainEpochEnd(context);
-    expect(context.saved.filter((path) => path.endsWith('last'))).toHaveLength(4);
+    expect(saves()).toBe(4);
+    expect(await lastStep()).toBe(30);
   });
 
   it('saves last/ for an epoch without validation', async () => {

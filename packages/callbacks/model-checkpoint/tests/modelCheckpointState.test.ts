@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isClsError, type JsonValue } from '@nextplay/cls-core';
 import {
@@ -16,21 +17,32 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.dispose()));
 });
 
+const STATE_FILE = 'callback_state.json';
+
 /**
- * A run whose checkpoints also hold the callback's state as JSON text, as the engine stores it: `stateDict()`
- * taken when the checkpoint is written.
+ * A run whose checkpoints also hold the callback's state as JSON, as the engine stores it: `stateDict()` taken
+ * when the checkpoint is written. Checkpoints linked from another (best, last) carry that one's file.
  */
 async function createRun() {
   const context = await createRecordingTrainerContext();
   contexts.push(context);
-  const states = new Map<string, string>();
-  const run = { context, states, callback: undefined as ModelCheckpoint | undefined };
+  const run = { context, callback: undefined as ModelCheckpoint | undefined };
   const save = context.saveCheckpoint.bind(context);
   context.saveCheckpoint = async (path: string) => {
-    states.set(path, JSON.stringify(run.callback?.stateDict().json));
+    const state = JSON.stringify(run.callback?.stateDict().json);
     await save(path);
+    await writeFile(join(path, STATE_FILE), state);
   };
   return run;
+}
+
+/** The callback state stored in checkpoint `path`, or undefined without one. */
+function stateAt(path: string): string | undefined {
+  try {
+    return readFileSync(join(path, STATE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 type Run = Awaited<ReturnType<typeof createRun>>;
@@ -64,7 +76,7 @@ async function outcome(run: Run) {
 }
 
 function lastState(run: Run): JsonValue {
-  const text = run.states.get(join(run.context.runDir, 'checkpoints', 'last'));
+  const text = stateAt(join(run.context.runDir, 'checkpoints', 'last'));
   if (text === undefined) throw new Error('no last checkpoint');
   return JSON.parse(text) as JsonValue;
 }
@@ -131,16 +143,13 @@ describe('ModelCheckpoint resumed from its last checkpoint', () => {
     expect(await outcome(restarted)).not.toEqual(await outcome(whole));
   });
 
-  it('every checkpoint carries a state that includes it', async () => {
+  it('every checkpoint written at a step carries a state that includes all of them', async () => {
     const run = await createRun();
     run.callback = new ModelCheckpoint({ monitor: 'val/loss', mode: 'min', save_top_k: 2 });
     run.callback.onFitStart(run.context);
     await train(run, 'val/loss', [0.9, 0.5], 0);
     const dir = run.callback.dirpath(run.context);
-    const state = JSON.parse(run.states.get(join(dir, 'epoch=1-step=200')) ?? 'null') as Record<
-      string,
-      unknown
-    >;
+    const state = JSON.parse(stateAt(join(dir, 'epoch=1-step=200')) ?? 'null') as Record<string, unknown>;
     expect(state).toEqual({
       dirpath: dir,
       ranked: [
@@ -150,12 +159,11 @@ describe('ModelCheckpoint resumed from its last checkpoint', () => {
       best: { path: join(dir, 'epoch=1-step=200'), score: 0.5, epoch: 1, step: 200 },
       best_model_path: join(dir, 'best'),
       last_model_path: join(dir, 'last'),
-      last_saved_step: 100,
-    });
-    expect(JSON.parse(run.states.get(join(dir, 'last')) ?? 'null')).toEqual({
-      ...state,
       last_saved_step: 200,
     });
+    // best and last are that same checkpoint, linked, not saved again.
+    expect(JSON.parse(stateAt(join(dir, 'last')) ?? 'null')).toEqual(state);
+    expect(JSON.parse(stateAt(join(dir, 'best')) ?? 'null')).toEqual(state);
   });
 
   it('a fit after the resumed one starts over', async () => {
