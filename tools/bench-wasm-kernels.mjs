@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
+import { RESNET_ARCHITECTURES, buildResNet } from '@nextplay/cls-models';
 
 const batch = Number(process.env.BENCH_BATCH ?? 32);
 
@@ -63,51 +64,10 @@ function kernelTimings() {
   return rows;
 }
 
-function resnet18(imageSize, numClasses) {
-  const input = tfl.input({ shape: [imageSize, imageSize, 3] });
-  // Like @nextplay/cls-models: torch's symmetric padding is tfjs 'same' at stride 1; at stride 2 the input is
-  // zero-padded explicitly and the conv is 'valid'.
-  const convBn = (x, filters, kernel, stride) => {
-    const explicit = stride > 1 && kernel > 1;
-    const padded = explicit ? tfl.layers.zeroPadding2d({ padding: Math.floor(kernel / 2) }).apply(x) : x;
-    const conv = tfl.layers
-      .conv2d({
-        filters,
-        kernelSize: kernel,
-        strides: stride,
-        padding: explicit ? 'valid' : 'same',
-        useBias: false,
-      })
-      .apply(padded);
-    return tfl.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5 }).apply(conv);
-  };
-  let x = tfl.layers.activation({ activation: 'relu' }).apply(convBn(input, 64, 7, 2));
-  x = tfl.layers.zeroPadding2d({ padding: 1 }).apply(x);
-  x = tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(x);
-  let channels = 64;
-  for (const [filters, stride] of [
-    [64, 1],
-    [64, 1],
-    [128, 2],
-    [128, 1],
-    [256, 2],
-    [256, 1],
-    [512, 2],
-    [512, 1],
-  ]) {
-    let out = tfl.layers.activation({ activation: 'relu' }).apply(convBn(x, filters, 3, stride));
-    out = convBn(out, filters, 3, 1);
-    const shortcut = stride !== 1 || channels !== filters ? convBn(x, filters, 1, stride) : x;
-    x = tfl.layers.activation({ activation: 'relu' }).apply(tfl.layers.add().apply([out, shortcut]));
-    channels = filters;
-  }
-  x = tfl.layers.globalAveragePooling2d({}).apply(x);
-  return tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: numClasses }).apply(x) });
-}
-
 /** A ResNet-18 at 32 px with one fixed batch, for timing and profiling training steps. */
 function trainingSetup() {
-  const model = resnet18(32, 10);
+  // The model cls trains: @nextplay/cls-models' ResNet-18 (torch padding, fused batch-norm training step).
+  const model = buildResNet({ ...RESNET_ARCHITECTURES.resnet18, numClasses: 10, imageSize: 32, seed: 0 });
   const variables = model.trainableWeights.map((w) => w.read());
   const x = tf.randomNormal([batch, 32, 32, 3]);
   const labels = tf.oneHot(
