@@ -122,20 +122,25 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
 
 /** The data node with the checkpoint's preprocessing: the model only fits images prepared as in training. */
 function checkpointDataNode(data: DataConfig, state: TrainerState, logger: Logger): DataConfig {
+  const configured = data as DataConfig & { readonly resize?: unknown };
+  // Datasets with a resize mode (ImageFolder) resize as the checkpoint's training data was.
+  const resize = state.resize !== undefined && 'resize' in configured ? state.resize : undefined;
   const node: DataConfig = {
     ...data,
     image_size: state.image_size,
     mean: [...state.mean],
     std: [...state.std],
+    ...(resize === undefined ? {} : { resize }),
   };
   const differs =
+    (resize !== undefined && configured.resize !== resize) ||
     data.image_size !== node.image_size ||
     data.mean.some((v, i) => v !== node.mean[i]) ||
     data.std.some((v, i) => v !== node.std[i]);
   if (differs) {
     logger.info(
       `using the checkpoint's preprocessing: image_size ${node.image_size}, mean [${node.mean.join(', ')}], ` +
-        `std [${node.std.join(', ')}]`,
+        `std [${node.std.join(', ')}], resize ${resize ?? 'as configured'}`,
     );
   }
   return node;
