@@ -13,9 +13,9 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
 
 /**
  * Registers the convolution gradients the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput), and a Tile that is far faster than the stock one on the batch-norm gradient's shapes,
- * replacing the stock kernels. Idempotent. The wasm backend package must be imported
- * first, since these kernels are built from its own Conv2D, Transpose, PadV2, Slice and Reverse kernels.
+ * (Conv2DBackpropInput), and a Tile and MaxPoolGrad far faster than the stock ones on a ResNet's shapes, replacing
+ * the stock kernels. Idempotent. The wasm backend package must be imported first, since these kernels are built
+ * from its own Conv2D, Transpose, PadV2, Slice and Reverse kernels.
  */
 export function registerWasmTrainingKernels(): void {
   if ((getKernel('Conv2D', 'wasm') as KernelConfig | undefined) === undefined) {
