@@ -188,7 +188,11 @@ describe('resuming with ckpt_path', () => {
   it('names the problem when a checkpoint cannot be resumed from', async () => {
     await expect(run(join(root, 'none'), config({ ckpt_path: 'last' }))).rejects.toMatchObject({
       code: 'CHECKPOINT_NOT_FOUND',
-      message: `checkpoint ${join(root, 'none', 'checkpoints', 'last')} has no trainer_state.json`,
+      message: `ckpt_path=last: ${join(root, 'none', 'checkpoints', 'last')} does not exist (resume in the interrupted run's directory: the same hydra.run.dir=<run dir> as that run)`,
+    });
+    await expect(run(root, config({ ckpt_path: join(root, 'elsewhere') }))).rejects.toMatchObject({
+      code: 'CHECKPOINT_NOT_FOUND',
+      message: `checkpoint ${join(root, 'elsewhere')} has no trainer_state.json`,
     });
     const runDir = join(root, 'run');
     await run(runDir, config({ trainer: { ...config().trainer, max_epochs: 1 } }));
