@@ -40,6 +40,7 @@ export {
   WEIGHTS_BIN,
 } from './checkpoint/checkpointFileNames.js';
 export { resolveCkptPath } from './training/resumeRun.js';
+export type { CkptPathOptions } from './training/resumeRun.js';
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/registerWasmTrainingKernels.js';
 export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
 export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';

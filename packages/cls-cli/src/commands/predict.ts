@@ -1,33 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import {
-  ClsError,
-  createLogger,
-  type ClassifierModel,
-  type ClsConfig,
-  type PredictConfig,
-} from '@nextplay/cls-core';
-import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
+import { ClsError, createLogger, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
-import {
-  loadCheckpointModel,
-  loadTrainerState,
-  predictImages,
-  selectBackend,
-  type TrainerState,
-} from '@nextplay/cls-engine';
-import { foldBatchNorm } from '@nextplay/cls-models';
-import { createBuiltinRegistry } from '../builtinPlugins.js';
-import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
+import { loadTrainerState, predictImages, selectBackend, type TrainerState } from '@nextplay/cls-engine';
+import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
-import { composeCommandConfig } from '../composeCommandConfig.js';
 import { findImageFiles } from '../findImageFiles.js';
 import { formatPredictions } from '../formatPredictions.js';
 import { imageFileBatches } from '../imageFileBatches.js';
-import { loadConfigPlugins } from '../pluginSpecifiers.js';
 import { predictionsCsv, type ImagePrediction } from '../predictionsCsv.js';
-import { printableConfig } from '../printConfig.js';
 
 const PREDICT_DEFAULTS: PredictConfig = { input: null, output: null, top_k: 1 };
 export const PREDICTIONS_CSV = 'predictions.csv';
@@ -50,26 +32,16 @@ export function expandPredictShortForms(overrides: readonly string[]): string[] 
  * softmax confidences to a CSV (and the first rows to the terminal).
  */
 export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
-  const registry = createBuiltinRegistry();
-  const { composed } = await composeCommandConfig(
+  const setup = await prepareCheckpointCommand(
     args,
     io,
+    'predict',
     expandPredictShortForms(args.overrides),
     'predict',
   );
-  if (args.cfg !== undefined) {
-    io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
-    return 0;
-  }
-  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
-  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
-  const config: ClsConfig = validateConfig(
-    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
-    registry,
-  );
+  if (setup === undefined) return 0;
+  const { registry, config, runDir, checkpoint } = setup;
   const settings = config.predict ?? PREDICT_DEFAULTS;
-  const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, 'predict'), runDir, io.cwd);
   if (settings.input === null) {
     throw new ClsError('CONFIG_MISSING_VALUE', 'predict.input is required for cls predict', {
       hint: 'input=<image file or folder>',
@@ -88,14 +60,7 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
     threads: config.trainer.num_threads,
   });
 
-  const loaded = await loadCheckpointModel(checkpoint);
-  // Evaluation only: folding each BatchNormalization into its conv saves a pass over every activation.
-  let model: ClassifierModel;
-  try {
-    model = foldBatchNorm(loaded);
-  } finally {
-    loaded.dispose();
-  }
+  const model = await loadInferenceModel(checkpoint);
   let predictions: ImagePrediction[];
   try {
     logger.info(`predicting ${images.length} image${images.length === 1 ? '' : 's'} with ${checkpoint}`);

@@ -1,31 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import {
-  ClsError,
-  createLogger,
-  type ClassifierModel,
-  type ClsConfig,
-  type DataConfig,
-  type JsonValue,
-  type Logger,
-} from '@nextplay/cls-core';
-import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
-import {
-  loadCheckpointModel,
-  loadTrainerState,
-  selectBackend,
-  testCheckpoint,
-  type TrainerState,
-} from '@nextplay/cls-engine';
-import { foldBatchNorm } from '@nextplay/cls-models';
-import { createBuiltinRegistry } from '../builtinPlugins.js';
-import { checkpointDir, requireCkptPath } from '../checkpointDir.js';
+import { join } from 'node:path';
+import { ClsError, createLogger, type DataConfig, type JsonValue, type Logger } from '@nextplay/cls-core';
+import { loadTrainerState, selectBackend, testCheckpoint, type TrainerState } from '@nextplay/cls-engine';
+import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
-import { composeCommandConfig } from '../composeCommandConfig.js';
 import { formatTestResults } from '../formatTestResults.js';
-import { loadConfigPlugins } from '../pluginSpecifiers.js';
-import { printableConfig } from '../printConfig.js';
 
 export const TEST_RESULTS_JSON = 'test_results.json';
 
@@ -35,20 +15,9 @@ export const TEST_RESULTS_JSON = 'test_results.json';
  * directory.
  */
 export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
-  const registry = createBuiltinRegistry();
-  const { composed } = await composeCommandConfig(args, io, args.overrides);
-  if (args.cfg !== undefined) {
-    io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
-    return 0;
-  }
-  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
-  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
-  const config: ClsConfig = validateConfig(
-    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
-    registry,
-  );
-  const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, 'test'), runDir, io.cwd);
+  const setup = await prepareCheckpointCommand(args, io, 'test', args.overrides);
+  if (setup === undefined) return 0;
+  const { registry, config, runDir, checkpoint } = setup;
   const state = await loadTrainerState(checkpoint);
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
@@ -79,14 +48,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     );
   }
   logger.info(`testing checkpoint ${checkpoint} on ${data.test.size} images`);
-  const loaded = await loadCheckpointModel(checkpoint);
-  // Evaluation only: folding each BatchNormalization into its conv saves a pass over every activation.
-  let model: ClassifierModel;
-  try {
-    model = foldBatchNorm(loaded);
-  } finally {
-    loaded.dispose();
-  }
+  const model = await loadInferenceModel(checkpoint);
   let tested;
   try {
     tested = await testCheckpoint(model, data.test, {

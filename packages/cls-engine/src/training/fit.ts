@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -11,7 +10,6 @@ import {
   type PluginRegistry,
 } from '@nextplay/cls-core';
 import { selectBackend } from '../backends/selectBackend.js';
-import { resolveCheckpointDir } from '../checkpoint/checkpointSiblings.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
 import { resolveCkptPath, restoreFromCheckpoint, type ResumePoint } from './resumeRun.js';
@@ -102,7 +100,11 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     const parameters = trainableParameters(model);
     let resume: ResumePoint | undefined;
     if (config.ckpt_path !== null) {
-      resume = await restoreFromCheckpoint(await existingCheckpoint(config.ckpt_path, runDir), {
+      const checkpoint = await resolveCkptPath(config.ckpt_path, runDir, {
+        missingHint:
+          "resume in the interrupted run's directory: the same hydra.run.dir=<run dir> as that run",
+      });
+      resume = await restoreFromCheckpoint(checkpoint, {
         config,
         data,
         model,
@@ -142,17 +144,6 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     optimizer?.dispose();
     model.dispose();
   }
-}
-
-/** The checkpoint `ckpt_path` names; `last`/`best` that do not exist get a hint about the run directory. */
-async function existingCheckpoint(ckptPath: string, runDir: string): Promise<string> {
-  const path = resolveCkptPath(ckptPath, runDir);
-  if ((ckptPath === 'last' || ckptPath === 'best') && !existsSync(await resolveCheckpointDir(path))) {
-    throw new ClsError('CHECKPOINT_NOT_FOUND', `ckpt_path=${ckptPath}: ${path} does not exist`, {
-      hint: "resume in the interrupted run's directory: the same hydra.run.dir=<run dir> as that run",
-    });
-  }
-  return path;
 }
 
 /** Lightning's `accumulate_grad_batches`: batches per optimizer step. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -10,6 +11,7 @@ import {
   type Optimizer,
   type TrainableParameter,
 } from '@nextplay/cls-core';
+import { resolveCheckpointDir } from '../checkpoint/checkpointSiblings.js';
 import { loadCheckpointWeights, loadResumeState } from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, tensorsUnder, type ResumeState } from '../checkpoint/resumeState.js';
 import type { CallbackList } from './callbackList.js';
@@ -19,10 +21,32 @@ export function defaultCheckpointDir(runDir: string): string {
   return join(runDir, 'checkpoints');
 }
 
-/** `ckpt_path`: `last` and `best` name the run directory's checkpoints; anything else is a checkpoint directory. */
-export function resolveCkptPath(ckptPath: string, runDir: string): string {
-  if (ckptPath === 'last' || ckptPath === 'best') return join(defaultCheckpointDir(runDir), ckptPath);
-  return isAbsolute(ckptPath) ? ckptPath : resolve(ckptPath);
+export interface CkptPathOptions {
+  /** What relative checkpoint directories are relative to; default the process's working directory. */
+  readonly cwd?: string;
+  /** Said when `last`/`best` do not exist: how to point at the right run directory. */
+  readonly missingHint: string;
+}
+
+/**
+ * `ckpt_path`: `last` and `best` name the run directory's checkpoints, and must exist (a CHECKPOINT_NOT_FOUND error
+ * with `missingHint` otherwise); anything else is a checkpoint directory, checked when it is read.
+ */
+export async function resolveCkptPath(
+  ckptPath: string,
+  runDir: string,
+  options: CkptPathOptions,
+): Promise<string> {
+  if (ckptPath !== 'last' && ckptPath !== 'best') {
+    return isAbsolute(ckptPath) ? ckptPath : resolve(options.cwd ?? process.cwd(), ckptPath);
+  }
+  const path = join(defaultCheckpointDir(runDir), ckptPath);
+  if (!existsSync(await resolveCheckpointDir(path))) {
+    throw new ClsError('CHECKPOINT_NOT_FOUND', `ckpt_path=${ckptPath}: ${path} does not exist`, {
+      hint: options.missingHint,
+    });
+  }
+  return path;
 }
 
 /** Where training continues from, and what the trainer needs to pick up there. */
