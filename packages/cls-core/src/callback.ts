@@ -36,6 +36,11 @@ export interface TrainerContext {
   /** Writes a checkpoint (weights and trainer state) to `path`, atomically. */
   saveCheckpoint(path: string): Promise<void>;
   /**
+   * Makes `target` the same checkpoint as `source` (one saved this run) without writing it again, atomically;
+   * it stays intact when `source` is deleted. For `best`/`last` copies of the checkpoint just saved.
+   */
+  linkCheckpoint(source: string, target: string): Promise<void>;
+  /**
    * Evaluates the model's current weights on the val split and logs `<prefix>/loss`, `<prefix>/acc`, … (as
    * validation logs `val/...`), without firing the validation hooks. Resolves with those metrics, or undefined
    * when there is no val split. For callbacks that validate other weights, e.g. an EMA of them (`val_ema`).

@@ -23,6 +23,7 @@ export type { AnnealStrategy, OneCycleOptions } from './schedulers/oneCycle.js';
 export { ReduceOnPlateauScheduler, reduceOnPlateauPlugin } from './schedulers/reduceOnPlateau.js';
 export type { PlateauMode, ReduceOnPlateauOptions, ThresholdMode } from './schedulers/reduceOnPlateau.js';
 export { saveCheckpoint } from './checkpoint/saveCheckpoint.js';
+export { linkCheckpoint } from './checkpoint/linkCheckpoint.js';
 export type { CheckpointExtras, TrainerState } from './checkpoint/saveCheckpoint.js';
 export type { ResumeState } from './checkpoint/resumeState.js';
 export {

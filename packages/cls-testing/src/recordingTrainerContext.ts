@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type Logger, type Stage, type TrainerContext } from '@nextplay/cls-core';
@@ -71,6 +71,8 @@ export class RecordingTrainerContext implements TrainerContext {
   readonly logged: LoggedMetric[] = [];
   /** Paths passed to `saveCheckpoint`, in order. */
   readonly saved: string[] = [];
+  /** `[source, target]` of each `linkCheckpoint`, in order. */
+  readonly linked: [string, string][] = [];
   /** Prefixes passed to `validate`, in order. */
   readonly validations: string[] = [];
   /** Reasons passed to `requestStop`, in order; clear it to let a run go on. */
@@ -140,6 +142,15 @@ export class RecordingTrainerContext implements TrainerContext {
     const metrics = this.#validation?.(prefix, this);
     for (const [name, value] of Object.entries(metrics ?? {})) this.log(name, value);
     return Promise.resolve(metrics);
+  }
+
+  /** Copies checkpoint `source` to `target` (replacing it) and records the pair in `linked`, as the engine links. */
+  async linkCheckpoint(source: string, target: string): Promise<void> {
+    const staging = `${target}.linking-${++this.#saves}`;
+    await cp(source, staging, { recursive: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(staging, target);
+    this.linked.push([source, target]);
   }
 
   /** Texts of the `warn` messages, in order. */

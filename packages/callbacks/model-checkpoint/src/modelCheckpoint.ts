@@ -10,7 +10,6 @@ import {
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { parseCheckpointFilename, type CheckpointFilename } from './checkpointFilename.js';
-import { linkCheckpoint } from './linkCheckpoint.js';
 import {
   modelCheckpointStateFromJson,
   modelCheckpointStateToJson,
@@ -96,7 +95,7 @@ export class ModelCheckpoint implements Callback {
       (context.epoch + 1) % this.options.every_n_epochs === 0 ? await this.#rank(context) : undefined;
     if (last === undefined) return;
     if (ranked === undefined) await context.saveCheckpoint(last);
-    else await linkCheckpoint(ranked, last);
+    else await context.linkCheckpoint(ranked, last);
   }
 
   async onTrainEpochEnd(context: TrainerContext): Promise<void> {
@@ -203,7 +202,7 @@ export class ModelCheckpoint implements Callback {
     }
     await context.saveCheckpoint(candidate.path);
     if (newBest) {
-      await linkCheckpoint(candidate.path, join(dirpath, BEST));
+      await context.linkCheckpoint(candidate.path, join(dirpath, BEST));
       context.logger.info(`model_checkpoint: new best ${monitor} = ${score} at epoch ${context.epoch}`);
     }
     for (const checkpoint of dropped) await rm(checkpoint.path, { recursive: true, force: true });

@@ -1,10 +1,10 @@
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierModel, JsonValue } from '@nextplay/cls-core';
 import { captureModelFiles } from './checkpointFiles.js';
 import { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN, WEIGHTS_BIN } from './checkpointFileNames.js';
-import { isCheckpointSibling, stagingName, trashName } from './checkpointSiblings.js';
+import { replaceCheckpointDir } from './replaceCheckpointDir.js';
 import type { ResumeState } from './resumeState.js';
 
 /** `trainer_state.json`: where training was and what a later run needs to use the weights. */
@@ -34,13 +34,9 @@ export interface CheckpointExtras {
   };
 }
 
-let sequence = 0;
-
 /**
  * Writes `model.json`, `weights.bin`, `trainer_state.json` (and `training_state.bin` for resuming) to `dir`
- * atomically: into a sibling temporary directory first (files fsynced), which then replaces `dir`. A crash
- * leaves either the old or the new checkpoint: between the two renames both complete copies exist as siblings,
- * and the loaders fall back to them (see `resolveCheckpointDir`).
+ * atomically (see `replaceCheckpointDir`), every file fsynced.
  */
 export async function saveCheckpoint(
   model: ClassifierModel,
@@ -61,44 +57,13 @@ export async function saveCheckpoint(
     fullState = { ...state, resume: { ...extras.resume.state, tensors: encoded.specs } };
   }
 
-  const parent = dirname(dir);
-  await mkdir(parent, { recursive: true });
-  sequence += 1;
-  const tag = `${process.pid}-${sequence}`;
-  const staging = join(parent, stagingName(basename(dir), tag));
-  const trash = join(parent, trashName(basename(dir), tag));
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging);
-  try {
+  await replaceCheckpointDir(dir, async (staging) => {
     await writeDurably(join(staging, MODEL_JSON), modelJson);
     await writeDurably(join(staging, WEIGHTS_BIN), weights);
     if (trainingState !== undefined) await writeDurably(join(staging, TRAINING_STATE_BIN), trainingState);
     // Written last: a staging directory with trainer_state.json is complete.
     await writeDurably(join(staging, TRAINER_STATE_JSON), `${JSON.stringify(fullState, null, 2)}\n`);
-    await syncDirectory(staging);
-    // rename() cannot replace a non-empty directory, so the old one is moved aside first.
-    let replaced = false;
-    try {
-      await rename(dir, trash);
-      replaced = true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    await rename(staging, dir);
-    await syncDirectory(parent);
-    if (replaced) await rm(trash, { recursive: true, force: true });
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-  await removeStaleSiblings(parent, basename(dir));
-}
-
-/** Leftovers of saves killed mid-way (by this or an earlier process), now superseded by `dir`. */
-async function removeStaleSiblings(parent: string, name: string): Promise<void> {
-  for (const entry of await readdir(parent)) {
-    if (isCheckpointSibling(name, entry)) await rm(join(parent, entry), { recursive: true, force: true });
-  }
+  });
 }
 
 async function writeDurably(path: string, contents: string | Uint8Array): Promise<void> {
@@ -108,16 +73,5 @@ async function writeDurably(path: string, contents: string | Uint8Array): Promis
     await file.sync();
   } finally {
     await file.close();
-  }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } catch {
-    // Some filesystems cannot fsync a directory; the renames are still atomic.
-  } finally {
-    await directory.close();
   }
 }

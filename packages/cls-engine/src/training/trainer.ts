@@ -15,6 +15,7 @@ import {
   type TrainableParameter,
   type TrainerContext,
 } from '@nextplay/cls-core';
+import { linkCheckpoint } from '../checkpoint/linkCheckpoint.js';
 import { loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, type ResumeState } from '../checkpoint/resumeState.js';
 import { saveCheckpoint, type TrainerState } from '../checkpoint/saveCheckpoint.js';
@@ -195,6 +196,11 @@ export class Trainer implements TrainerContext {
       resume: { state: resume, tensors },
     });
     this.#lastCheckpoint = path;
+  }
+
+  async linkCheckpoint(source: string, target: string): Promise<void> {
+    await linkCheckpoint(source, target);
+    this.#lastCheckpoint = target;
   }
 
   async validate(prefix: string): Promise<Readonly<Record<string, number>> | undefined> {

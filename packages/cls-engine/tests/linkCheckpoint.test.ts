@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { linkCheckpoint } from '../src/linkCheckpoint.js';
+import { linkCheckpoint } from '../src/index.js';
 
 describe('linkCheckpoint', () => {
   let root: string;
