@@ -3,6 +3,7 @@ export type { ClsErrorCode, ClsErrorOptions } from './errors.js';
 export { createLogger } from './logger.js';
 export type { Logger, LoggerOptions } from './logger.js';
 export { createRandom, deriveSeed, shuffleInPlace } from './random.js';
+export { numberFromJson, numberToJson } from './jsonNumber.js';
 export { MONITOR_MODES, isBetter, isMonitorMode, worstScore, type MonitorMode } from './monitorMode.js';
 export * from './configSchema.js';
 export { CALLBACK_HOOK_NAMES } from './callback.js';

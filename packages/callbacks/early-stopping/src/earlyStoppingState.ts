@@ -1,4 +1,11 @@
-import { ClsError, worstScore, type JsonValue, type MonitorMode } from '@nextplay/cls-core';
+import {
+  ClsError,
+  numberFromJson,
+  numberToJson,
+  worstScore,
+  type JsonValue,
+  type MonitorMode,
+} from '@nextplay/cls-core';
 import type { StoppingState } from './stoppingCriteria.js';
 
 /** What EarlyStopping keeps across a resume (Lightning's EarlyStopping.state_dict). */
@@ -16,8 +23,7 @@ const KEYS = ['best_score', 'wait', 'stopped_epoch'];
 export function earlyStoppingStateToJson(state: EarlyStoppingState, mode: MonitorMode): JsonValue {
   const { bestScore } = state;
   return {
-    best_score:
-      bestScore === worstScore(mode) ? null : Number.isFinite(bestScore) ? bestScore : String(bestScore),
+    best_score: bestScore === worstScore(mode) ? null : numberToJson(bestScore),
     wait: state.wait,
     stopped_epoch: state.stoppedEpoch ?? null,
   };
@@ -46,9 +52,8 @@ export function earlyStoppingStateFromJson(
 
 function readScore(value: JsonValue | undefined, mode: MonitorMode): number {
   if (value === null) return worstScore(mode);
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (value === 'Infinity') return Infinity;
-  if (value === '-Infinity') return -Infinity;
+  const score = numberFromJson(value);
+  if (score !== undefined && !Number.isNaN(score)) return score;
   throw invalid(`best_score must be null, a number, "Infinity" or "-Infinity", got ${describe(value)}`);
 }
 

@@ -1,6 +1,8 @@
 import {
   ClsError,
   definePlugin,
+  numberFromJson,
+  numberToJson,
   type JsonValue,
   type LrScheduler,
   type SchedulerContext,
@@ -113,7 +115,7 @@ export class ReduceOnPlateauScheduler implements LrScheduler {
   stateDict(): JsonValue {
     const { best, numBadEpochs, cooldownCounter, lr, lastEpoch } = this.#state;
     return {
-      best: Number.isFinite(best) ? best : String(best),
+      best: numberToJson(best),
       num_bad_epochs: numBadEpochs,
       cooldown_counter: cooldownCounter,
       lr,
@@ -134,12 +136,6 @@ export class ReduceOnPlateauScheduler implements LrScheduler {
   }
 }
 
-const NON_FINITE: ReadonlyMap<string, number> = new Map([
-  ['Infinity', Infinity],
-  ['-Infinity', -Infinity],
-  ['NaN', NaN],
-]);
-
 function parsePlateauState(state: JsonValue): PlateauState {
   const invalid = (what: string) =>
     new ClsError('CHECKPOINT_INVALID', `reduce_on_plateau scheduler state: ${what}`);
@@ -153,8 +149,7 @@ function parsePlateauState(state: JsonValue): PlateauState {
     return value;
   };
   const best = record.best;
-  const bestValue =
-    typeof best === 'number' ? best : typeof best === 'string' ? NON_FINITE.get(best) : undefined;
+  const bestValue = numberFromJson(best);
   if (bestValue === undefined)
     throw invalid(
       `best must be a number, "Infinity", "-Infinity" or "NaN", got ${JSON.stringify(best ?? null)}`,
