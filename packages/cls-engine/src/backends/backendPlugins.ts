@@ -6,7 +6,7 @@ import {
   type PluginDefinition,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { importOptional } from './importOptional.js';
+import { importOptional, probePackage } from './importOptional.js';
 import { WasmBackend } from './wasmBackend.js';
 
 interface TfjsBackendSpec {
@@ -32,11 +32,8 @@ class TfjsBackend implements ComputeBackend {
     this.priority = spec.priority;
   }
 
-  async probe(): Promise<BackendAvailability> {
-    const imported = await importOptional(this.#spec.packageName);
-    return imported.ok
-      ? { available: true, reason: `${this.#spec.packageName} is installed` }
-      : { available: false, reason: imported.reason };
+  probe(): Promise<BackendAvailability> {
+    return probePackage(this.#spec.packageName);
   }
 
   async activate(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { BackendAvailability } from '@nextplay/cls-core';
 
 const require = createRequire(import.meta.url);
 
@@ -19,4 +20,12 @@ export async function importOptional(
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
     return { ok: false, reason: `${specifier} failed to load: ${message}` };
   }
+}
+
+/** A backend's availability: whether its package imports. */
+export async function probePackage(specifier: string): Promise<BackendAvailability> {
+  const imported = await importOptional(specifier);
+  return imported.ok
+    ? { available: true, reason: `${specifier} is installed` }
+    : { available: false, reason: imported.reason };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAvailability, ComputeBackend, Logger } from '@nextplay/cls-core';
 import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
-import { importOptional } from './importOptional.js';
+import { probePackage } from './importOptional.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 
 const PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -28,11 +28,8 @@ export class WasmBackend implements ComputeBackend {
     this.#logger = logger;
   }
 
-  async probe(): Promise<BackendAvailability> {
-    const imported = await importOptional(PACKAGE);
-    return imported.ok
-      ? { available: true, reason: `${PACKAGE} is installed` }
-      : { available: false, reason: imported.reason };
+  probe(): Promise<BackendAvailability> {
+    return probePackage(PACKAGE);
   }
 
   async activate(): Promise<void> {
