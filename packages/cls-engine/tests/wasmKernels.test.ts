@@ -220,6 +220,84 @@ describe('wasm training kernels', () => {
     },
   );
 
+  const forwardCases = [
+    ...cases.map((c) => ({ ...c, dilation: 1 })),
+    { input: [2, 9, 8, 3], kernel: 3, outChannels: 4, stride: 1, pad: 'same', dilation: 2 },
+    { input: [1, 11, 10, 2], kernel: 3, outChannels: 3, stride: 1, pad: 'valid', dilation: 3 },
+  ] as (ConvCase & { dilation: number })[];
+
+  it.each(
+    (['gemm', 'stock', 'auto'] as const).flatMap((strategy) => forwardCases.map((c) => ({ ...c, strategy }))),
+  )(
+    'Conv2D ($strategy) matches cpu on a new and a reused filter: $input k$kernel s$stride d$dilation $pad',
+    async (c) => {
+      const [, , , ci] = c.input;
+      const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
+      const x = randomValues(
+        c.input.reduce((a, b) => a * b),
+        8,
+      );
+      const w = randomValues(
+        filterShape.reduce((a, b) => a * b),
+        9,
+      );
+      const conv = (image: Tensor4D, filter: Tensor4D): Tensor4D =>
+        tf.conv2d(image, filter, c.stride, c.pad, 'NHWC', c.dilation);
+      const expected = await onBackend('cpu', () =>
+        conv(tf.tensor4d(x, c.input), tf.tensor4d(w, filterShape)),
+      );
+      await tf.setBackend('wasm');
+      configureWasmTrainingKernels({ forward: c.strategy });
+      const outShape = tf.backend_util.computeConv2DInfo(
+        [...c.input],
+        filterShape,
+        c.stride,
+        c.dilation,
+        c.pad,
+      ).outShape;
+      const before = tf.backend().numDataIds();
+      const image = tf.tensor4d(x, c.input);
+      const filter = tf.tensor4d(w, filterShape);
+      // A reused filter is served from the kernels' caches of packed filters.
+      for (const use of ['new', 'reused']) {
+        const y = conv(image, filter);
+        expect(y.shape, use).toEqual(outShape);
+        expect(maxRelativeDiff(await y.data<'float32'>(), expected), use).toBeLessThan(1e-5);
+        y.dispose();
+      }
+      configureWasmTrainingKernels({ forward: 'auto' });
+      tf.dispose([image, filter]);
+      expect(tf.backend().numDataIds()).toBe(before);
+    },
+  );
+
+  it.each([
+    { activation: 'linear', bias: false },
+    { activation: 'relu', bias: true },
+    { activation: 'leakyrelu', bias: true },
+    { activation: 'prelu', bias: false },
+  ] as const)(
+    'FusedConv2D by matrix product with $activation (bias $bias) matches cpu',
+    async ({ activation, bias }) => {
+      const run = (): tf.Tensor =>
+        tf.fused.conv2d({
+          x: tf.tensor4d(randomValues(2 * 6 * 5 * 3, 12), [2, 6, 5, 3]),
+          filter: tf.tensor4d(randomValues(3 * 3 * 3 * 4, 13), [3, 3, 3, 4]),
+          strides: 2,
+          pad: 'same',
+          ...(bias ? { bias: tf.tensor1d(randomValues(4, 14)) } : {}),
+          activation,
+          ...(activation === 'prelu' ? { preluActivationWeights: tf.tensor1d(randomValues(4, 15)) } : {}),
+          ...(activation === 'leakyrelu' ? { leakyreluAlpha: 0.3 } : {}),
+        });
+      const expected = await onBackend('cpu', run);
+      configureWasmTrainingKernels({ forward: 'gemm' });
+      const actual = await onBackend('wasm', run);
+      configureWasmTrainingKernels({ forward: 'auto' });
+      expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-5);
+    },
+  );
+
   it.each([
     { shape: [1, 1, 1, 64], reps: [4, 5, 6, 1], dtype: 'float32' },
     { shape: [1, 1, 1, 3], reps: [2, 3, 1, 1], dtype: 'float32' },
@@ -274,7 +352,7 @@ describe('wasm training kernels', () => {
     expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-6);
   });
 
-  it('replaces the stock Conv2DBackpropInput, Tile and MaxPoolGrad and adds Conv2DBackpropFilter', () => {
+  it('replaces the stock Conv2D, FusedConv2D, Conv2DBackpropInput, Tile and MaxPoolGrad and adds Conv2DBackpropFilter', () => {
     for (const kernel of wasmTrainingKernels) {
       expect(tf.getKernel(kernel.kernelName, 'wasm').kernelFunc).toBe(kernel.kernelFunc);
     }

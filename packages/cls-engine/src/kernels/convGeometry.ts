@@ -2,7 +2,7 @@ import { backend_util, type Conv2DBackpropInputAttrs } from '@tensorflow/tfjs-co
 
 type PadAttr = Conv2DBackpropInputAttrs['pad'];
 
-/** Forward-convolution geometry shared by both gradient kernels; NHWC only, like the wasm Conv2D kernel. */
+/** Forward-convolution geometry shared by the convolution kernels; NHWC only, like the wasm Conv2D kernel. */
 export function forwardConvInfo(
   kernelName: string,
   inputShape: readonly [number, number, number, number],
@@ -11,6 +11,7 @@ export function forwardConvInfo(
   pad: PadAttr,
   dimRoundingMode: 'floor' | 'round' | 'ceil' | undefined,
   dataFormat: 'NHWC' | 'NCHW' | undefined,
+  dilations: number | [number, number] = 1,
 ): backend_util.Conv2DInfo {
   if (dataFormat === 'NCHW') {
     throw new Error(
@@ -21,7 +22,7 @@ export function forwardConvInfo(
     [...inputShape],
     [...filterShape],
     strides,
-    1,
+    dilations,
     pad,
     dimRoundingMode,
     false,

@@ -1,0 +1,139 @@
+import type { NamedAttrMap, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
+import { usedTaps } from './tapRange.js';
+import type { WasmKernelCalls } from './wasmKernelCalls.js';
+
+/** What `conv2dByGemm` applies after the product: `_FusedMatMul`'s bias and activation inputs and attributes. */
+export interface GemmEpilogue {
+  readonly bias?: TensorInfo;
+  readonly preluActivationWeights?: TensorInfo;
+  readonly attrs?: NamedAttrMap;
+}
+
+interface TapAxis {
+  readonly first: number;
+  readonly count: number;
+}
+
+/**
+ * The filter taps along one axis that meet a real input pixel. With dilation every tap is kept: skipping is only
+ * worth it for the small maps of undilated convolutions.
+ */
+function tapAxis(
+  filterLength: number,
+  inLength: number,
+  outLength: number,
+  stride: number,
+  dilation: number,
+  padBefore: number,
+): TapAxis {
+  if (dilation !== 1) return { first: 0, count: filterLength };
+  const { first, last } = usedTaps(filterLength, inLength, outLength, stride, padBefore);
+  return { first, count: Math.max(0, last - first + 1) };
+}
+
+function patchTaps(info: backend_util.Conv2DInfo): { rows: TapAxis; cols: TapAxis } {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
+  return {
+    rows: tapAxis(filterHeight, inHeight, outHeight, info.strideHeight, info.dilationHeight, padInfo.top),
+    cols: tapAxis(filterWidth, inWidth, outWidth, info.strideWidth, info.dilationWidth, padInfo.left),
+  };
+}
+
+/** Values of the patch matrix `conv2dByGemm` builds; 0 when no filter tap meets the input. */
+export function gemmPatchValues(info: backend_util.Conv2DInfo): number {
+  const { rows, cols } = patchTaps(info);
+  return info.batchSize * info.outHeight * info.outWidth * rows.count * cols.count * info.inChannels;
+}
+
+/**
+ * A forward convolution as one matrix product of the patches ("im2col") with the filter:
+ *   y[(n, i, j), co] = Σ_{kh, kw, ci} xpad[n, i·sh + kh·dh − top, j·sw + kw·dw − left, ci] · W[kh, kw, ci, co].
+ * Filter taps that only ever meet padding are left out of both operands (a 3×3 'same' convolution of a 1×1 map
+ * multiplies by its centre tap alone). XNNPACK's matrix product packs the filter from its stored layout, where the
+ * wasm Conv2D kernel first transposes a new filter element by element, which dominates on large filters.
+ */
+export function conv2dByGemm(
+  calls: WasmKernelCalls,
+  x: TensorInfo,
+  filter: TensorInfo,
+  info: backend_util.Conv2DInfo,
+  epilogue: GemmEpilogue = {},
+): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { top, left } = info.padInfo;
+  const { rows, cols } = patchTaps(info);
+  if (rows.count === 0 || cols.count === 0) throw new Error('conv2dByGemm: no filter tap meets the input');
+  const depth = rows.count * cols.count * inChannels;
+  const positions = batchSize * outHeight * outWidth;
+
+  let weights: TensorInfo;
+  if (depth === info.filterHeight * filterWidth * inChannels) {
+    weights = calls.reshape(filter, [1, depth, outChannels]);
+  } else {
+    // W[rows, cols, ci, co]: each filter row's used taps are one contiguous run.
+    weights = calls.allocate([1, depth, outChannels]);
+    const source = calls.view(filter);
+    const target = calls.view(weights);
+    const run = cols.count * inChannels * outChannels;
+    for (let u = 0; u < rows.count; u++) {
+      const from = ((u + rows.first) * filterWidth + cols.first) * inChannels * outChannels;
+      target.set(source.subarray(from, from + run), u * run);
+    }
+  }
+
+  const patches = calls.allocate([1, positions, depth]);
+  const source = calls.view(x);
+  const target = calls.view(patches);
+  target.fill(0);
+  const rowRun = cols.count * inChannels;
+  let p = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let i = 0; i < outHeight; i++) {
+      for (let j = 0; j < outWidth; j++, p++) {
+        const w0 = j * strideWidth + cols.first * dilationWidth - left;
+        // Taps v in [vFirst, vEnd) fall inside the input's width.
+        const vFirst = Math.max(0, Math.ceil(-w0 / dilationWidth));
+        const vEnd = Math.min(cols.count, Math.ceil((inWidth - w0) / dilationWidth));
+        if (vEnd <= vFirst) continue;
+        for (let u = 0; u < rows.count; u++) {
+          const h = i * strideHeight + (u + rows.first) * dilationHeight - top;
+          if (h < 0 || h >= inHeight) continue;
+          const rowStart = (n * inHeight + h) * inWidth;
+          const to = p * depth + u * rowRun;
+          if (dilationWidth === 1) {
+            // Undilated, a patch row is one contiguous run of x.
+            const from = (rowStart + w0 + vFirst) * inChannels;
+            target.set(source.subarray(from, from + (vEnd - vFirst) * inChannels), to + vFirst * inChannels);
+          } else {
+            for (let v = vFirst; v < vEnd; v++) {
+              const from = (rowStart + w0 + v * dilationWidth) * inChannels;
+              target.set(source.subarray(from, from + inChannels), to + v * inChannels);
+            }
+          }
+        }
+      }
+    }
+  }
+  return calls.reshape(product(calls, patches, weights, epilogue), [
+    batchSize,
+    outHeight,
+    outWidth,
+    outChannels,
+  ]);
+}
+
+function product(
+  calls: WasmKernelCalls,
+  a: TensorInfo,
+  b: TensorInfo,
+  { bias, preluActivationWeights, attrs }: GemmEpilogue,
+): TensorInfo {
+  if (bias === undefined && preluActivationWeights === undefined && attrs === undefined) {
+    return calls.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+  }
+  const inputs: Record<string, TensorInfo> = { a, b };
+  if (bias !== undefined) inputs.bias = bias;
+  if (preluActivationWeights !== undefined) inputs.preluActivationWeights = preluActivationWeights;
+  return calls.run('_FusedMatMul', inputs, { ...attrs, transposeA: false, transposeB: false });
+}
