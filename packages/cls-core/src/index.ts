@@ -47,3 +47,5 @@ export type {
   PluginProduct,
 } from './plugin.js';
 export { PluginRegistry } from './registry.js';
+export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels.js';
+export type { BatchNormTrainingAttrs } from './kernels.js';

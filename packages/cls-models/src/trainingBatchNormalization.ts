@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import {
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  type BatchNormTrainingAttrs,
+} from '@nextplay/cls-core';
 
 type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
@@ -27,7 +32,8 @@ interface BatchNormalizationState {
  * activation-sized tensors per layer and runs a dozen elementwise kernels. Here the forward is one custom-gradient
  * node that keeps only its input, and the backward is the closed form
  * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
- * Inference, weights and config are the stock layer's, and it saves under the stock class name, so saved models
+ * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the engine's wasm backend), both steps
+ * run as one kernel each. Inference, weights and config are the stock layer's, and it saves under the stock class name, so saved models
  * load anywhere tfjs-layers does (as the stock layer).
  */
 export class TrainingBatchNormalization extends BatchNormalization {
@@ -49,8 +55,36 @@ export class TrainingBatchNormalization extends BatchNormalization {
     const reductionAxes = Array.from({ length: input.rank - 1 }, (_, i) => i);
     const count = input.size / (input.shape[input.rank - 1] ?? 1);
     const { epsilon, momentum } = state;
+    const fused = hasKernel(BATCH_NORM_TRAINING) && hasKernel(BATCH_NORM_TRAINING_GRAD);
+    const attrs: BatchNormTrainingAttrs = { epsilon };
     const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+      if (fused) {
+        const [y, mean, variance] = runKernel(BATCH_NORM_TRAINING, { x, gamma, beta }, attrs) as [
+          tf.Tensor,
+          tf.Tensor1D,
+          tf.Tensor1D,
+        ];
+        updateMovingAverage(state.movingMean, mean, momentum);
+        updateMovingAverage(state.movingVariance, variance, momentum);
+        save([x, mean, variance, gamma]);
+        return {
+          value: y,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const [savedX, savedMean, savedVariance, savedGamma] = saved as [
+              tf.Tensor,
+              tf.Tensor,
+              tf.Tensor,
+              tf.Tensor,
+            ];
+            return runKernel(
+              BATCH_NORM_TRAINING_GRAD,
+              { dy, x: savedX, mean: savedMean, variance: savedVariance, gamma: savedGamma },
+              attrs,
+            );
+          },
+        };
+      }
       const { mean, variance } = tf.moments(x, reductionAxes);
       updateMovingAverage(state.movingMean, mean, momentum);
       updateMovingAverage(state.movingVariance, variance, momentum);
@@ -87,4 +121,18 @@ function updateMovingAverage(variable: LayerVariable, value: tf.Tensor, momentum
     const current = variable.read();
     variable.write(tf.sub(current, tf.mul(tf.sub(current, value), 1 - momentum)));
   });
+}
+
+function hasKernel(kernelName: string): boolean {
+  return (
+    (tf.getKernel(kernelName, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined) !== undefined
+  );
+}
+
+function runKernel(
+  kernelName: string,
+  inputs: tf.NamedTensorMap,
+  attrs: BatchNormTrainingAttrs,
+): tf.Tensor[] {
+  return tf.engine().runKernel<tf.Tensor[]>(kernelName, inputs, { ...attrs });
 }

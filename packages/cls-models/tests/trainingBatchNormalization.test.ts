@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import { layers } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '@nextplay/cls-core';
+import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
 import { TrainingBatchNormalization } from '../src/trainingBatchNormalization.js';
 
 const ARGS = { axis: -1, momentum: 0.9, epsilon: 1e-5 } as const;
@@ -34,41 +37,53 @@ describe('TrainingBatchNormalization', () => {
     await tf.setBackend('cpu');
   });
 
-  it('trains like the stock layer: same output, gradients and moving statistics', () => {
-    const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 7), 3), 2));
-    const weights = tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 8);
-    const stock = layers.batchNormalization(ARGS);
-    const fused = new TrainingBatchNormalization(ARGS);
-    for (const layer of [stock, fused]) {
-      layer.build([4, 5, 5, 6]);
-      layer.setWeights([
-        tf.tensor1d([1, 2, 0.5, -1, 0.1, 3]),
-        tf.tensor1d([0, 1, -1, 0.5, 2, -2]),
-        tf.zeros([6]),
-        tf.ones([6]),
-      ]);
-    }
-    const reference = trainStep(stock, x, weights);
-    const result = trainStep(fused, x, weights);
-    expect(maxAbsDiff(result.output, reference.output)).toBeLessThan(1e-5);
-    expect(maxAbsDiff(result.dGamma, reference.dGamma)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(result.dBeta, reference.dBeta)).toBeLessThan(1e-4);
-    expect(maxAbsDiff(result.dx, reference.dx)).toBeLessThan(1e-5);
-    // The moving statistics moved (twice: variableGrads and grad each ran a training forward), identically.
-    for (const index of [2, 3]) {
-      expect(maxAbsDiff(fused.getWeights()[index]!, stock.getWeights()[index]!)).toBeLessThan(1e-5);
-    }
-    expect(Math.abs(fused.getWeights()[2]!.dataSync()[0]!)).toBeGreaterThan(0.1);
-    // Inference uses the moving statistics, as the stock layer does.
-    expect(
-      maxAbsDiff(
-        fused.apply(x, { training: false }) as tf.Tensor,
-        stock.apply(x, { training: false }) as tf.Tensor,
-      ),
-    ).toBeLessThan(1e-5);
-  });
+  // On cpu the layer differentiates tfjs ops; on wasm with the engine's kernels it runs BATCH_NORM_TRAINING(_GRAD).
+  it.each(['cpu', 'wasm'])(
+    'trains like the stock layer on %s: same output, gradients, moving statistics',
+    async (backend) => {
+      await tf.setBackend(backend);
+      if (backend === 'wasm') registerWasmTrainingKernels();
+      const x = tf.tidy(() => tf.add(tf.mul(tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 7), 3), 2));
+      const weights = tf.randomNormal([4, 5, 5, 6], 0, 1, 'float32', 8);
+      const stock = layers.batchNormalization(ARGS);
+      const fused = new TrainingBatchNormalization(ARGS);
+      for (const layer of [stock, fused]) {
+        layer.build([4, 5, 5, 6]);
+        layer.setWeights([
+          tf.tensor1d([1, 2, 0.5, -1, 0.1, 3]),
+          tf.tensor1d([0, 1, -1, 0.5, 2, -2]),
+          tf.zeros([6]),
+          tf.ones([6]),
+        ]);
+      }
+      const reference = trainStep(stock, x, weights);
+      const result = trainStep(fused, x, weights);
+      expect(maxAbsDiff(result.output, reference.output)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(result.dGamma, reference.dGamma)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(result.dBeta, reference.dBeta)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(result.dx, reference.dx)).toBeLessThan(1e-5);
+      // The moving statistics moved (twice: variableGrads and grad each ran a training forward), identically.
+      for (const index of [2, 3]) {
+        expect(maxAbsDiff(fused.getWeights()[index]!, stock.getWeights()[index]!)).toBeLessThan(1e-5);
+      }
+      expect(Math.abs(fused.getWeights()[2]!.dataSync()[0]!)).toBeGreaterThan(0.1);
+      // Inference uses the moving statistics, as the stock layer does.
+      expect(
+        maxAbsDiff(
+          fused.apply(x, { training: false }) as tf.Tensor,
+          stock.apply(x, { training: false }) as tf.Tensor,
+        ),
+      ).toBeLessThan(1e-5);
+      const { kernelNames } = await tf.profile(() =>
+        tf.grad((input: tf.Tensor) => tf.sum(fused.apply(input, { training: true }) as tf.Tensor))(x),
+      );
+      const fusedKernels = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD];
+      expect(fusedKernels.every((name) => kernelNames.includes(name))).toBe(backend === 'wasm');
+    },
+  );
 
-  it('keeps fewer tensors for backpropagation, and saves under the stock class name', () => {
+  it('keeps fewer tensors for backpropagation, and saves under the stock class name', async () => {
+    await tf.setBackend('cpu');
     const x = tf.randomNormal([2, 8, 8, 4], 0, 1, 'float32', 1);
     const retained = (layer: ReturnType<typeof layers.batchNormalization>) => {
       layer.build([2, 8, 8, 4]);

@@ -1,0 +1,23 @@
+/**
+ * Kernels a backend plugin may add for the models' training steps, as tfjs-core names its kernels. A model runs
+ * one where the active backend registers it (`getKernel(name, backendName)`) and the equivalent tfjs ops elsewhere,
+ * so results agree across backends to rounding.
+ */
+
+/**
+ * Batch normalization in training mode over every axis but the last (channels):
+ * inputs `{ x, gamma, beta }`, attrs `{ epsilon }` → `[y, mean, variance]`, with the biased batch variance and
+ * y = γ·(x − mean)/√(variance + ε) + β.
+ */
+export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
+
+/**
+ * The gradient of `BATCH_NORM_TRAINING`: inputs `{ dy, x, mean, variance, gamma }`, attrs `{ epsilon }` →
+ * `[dx, dGamma, dBeta]` with x̂ = (x − mean)/σ, dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ·(dy − dβ/m − x̂·dγ/m) over the m
+ * values of each channel.
+ */
+export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
+
+export interface BatchNormTrainingAttrs {
+  readonly epsilon: number;
+}

@@ -1,0 +1,143 @@
+import {
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  type BatchNormTrainingAttrs,
+} from '@nextplay/cls-core';
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { WasmKernelCalls } from './wasmKernelCalls.js';
+
+function channelCount(x: TensorInfo): number {
+  const channels = x.shape[x.shape.length - 1];
+  if (channels === undefined || channels === 0) throw new Error('batch normalization needs a channel axis');
+  return channels;
+}
+
+/**
+ * Training-mode batch normalization on the wasm heap, channels last: two passes over x forward (per-channel sums,
+ * then y = x·scale + shift) and two over dy and x backward. Done with tfjs ops it takes about thirty kernels per
+ * layer, whose reductions over the leading axes each transpose the activation first in the wasm backend.
+ * Sums accumulate in float64.
+ */
+function batchNormTraining(args: {
+  inputs: { x?: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+  backend: KernelBackend;
+  attrs: BatchNormTrainingAttrs;
+}): TensorInfo[] {
+  const { x, gamma, beta } = args.inputs;
+  if (x === undefined || gamma === undefined || beta === undefined) {
+    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma and beta`);
+  }
+  const channels = channelCount(x);
+  const calls = new WasmKernelCalls(args.backend);
+  const y = calls.allocate(x.shape);
+  const mean = calls.allocate([channels]);
+  const variance = calls.allocate([channels]);
+  const xs = calls.view(x);
+  const rows = xs.length / channels;
+  const sum = new Float64Array(channels);
+  const sumOfSquares = new Float64Array(channels);
+  for (let offset = 0; offset < xs.length; offset += channels) {
+    for (let c = 0; c < channels; c++) {
+      const value = xs[offset + c] ?? 0;
+      sum[c] = (sum[c] ?? 0) + value;
+      sumOfSquares[c] = (sumOfSquares[c] ?? 0) + value * value;
+    }
+  }
+  const means = calls.view(mean);
+  const variances = calls.view(variance);
+  const gammas = calls.view(gamma);
+  const betas = calls.view(beta);
+  const scale = new Float64Array(channels);
+  const shift = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const m = (sum[c] ?? 0) / rows;
+    const v = Math.max(0, (sumOfSquares[c] ?? 0) / rows - m * m);
+    means[c] = m;
+    variances[c] = v;
+    const s = (gammas[c] ?? 0) / Math.sqrt(v + args.attrs.epsilon);
+    scale[c] = s;
+    shift[c] = (betas[c] ?? 0) - m * s;
+  }
+  const ys = calls.view(y);
+  for (let offset = 0; offset < xs.length; offset += channels) {
+    for (let c = 0; c < channels; c++)
+      ys[offset + c] = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
+  }
+  return [y, mean, variance];
+}
+
+function batchNormTrainingGrad(args: {
+  inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
+  backend: KernelBackend;
+  attrs: BatchNormTrainingAttrs;
+}): TensorInfo[] {
+  const { dy, x, mean, variance, gamma } = args.inputs;
+  if (
+    dy === undefined ||
+    x === undefined ||
+    mean === undefined ||
+    variance === undefined ||
+    gamma === undefined
+  ) {
+    throw new Error(`${BATCH_NORM_TRAINING_GRAD} needs inputs dy, x, mean, variance and gamma`);
+  }
+  const channels = channelCount(x);
+  const calls = new WasmKernelCalls(args.backend);
+  const dx = calls.allocate(x.shape);
+  const dGamma = calls.allocate([channels]);
+  const dBeta = calls.allocate([channels]);
+  const xs = calls.view(x);
+  const dys = calls.view(dy);
+  const rows = xs.length / channels;
+  const sumDy = new Float64Array(channels);
+  const sumDyX = new Float64Array(channels);
+  for (let offset = 0; offset < xs.length; offset += channels) {
+    for (let c = 0; c < channels; c++) {
+      const g = dys[offset + c] ?? 0;
+      sumDy[c] = (sumDy[c] ?? 0) + g;
+      sumDyX[c] = (sumDyX[c] ?? 0) + g * (xs[offset + c] ?? 0);
+    }
+  }
+  const means = calls.view(mean);
+  const variances = calls.view(variance);
+  const gammas = calls.view(gamma);
+  const dGammas = calls.view(dGamma);
+  const dBetas = calls.view(dBeta);
+  // dx = dy·a + x·b + c per channel, expanding γ/σ·(dy − Σdy/m − x̂·dγ/m) with x̂ = (x − mean)/σ.
+  const a = new Float64Array(channels);
+  const b = new Float64Array(channels);
+  const k = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const m = means[c] ?? 0;
+    const invStd = 1 / Math.sqrt((variances[c] ?? 0) + args.attrs.epsilon);
+    const betaGradient = sumDy[c] ?? 0;
+    const gammaGradient = ((sumDyX[c] ?? 0) - m * betaGradient) * invStd;
+    dBetas[c] = betaGradient;
+    dGammas[c] = gammaGradient;
+    const gainOverStd = (gammas[c] ?? 0) * invStd;
+    const xCoefficient = (-gainOverStd * invStd * gammaGradient) / rows;
+    a[c] = gainOverStd;
+    b[c] = xCoefficient;
+    k[c] = (-gainOverStd * betaGradient) / rows - xCoefficient * m;
+  }
+  const dxs = calls.view(dx);
+  for (let offset = 0; offset < xs.length; offset += channels) {
+    for (let c = 0; c < channels; c++) {
+      dxs[offset + c] =
+        (dys[offset + c] ?? 0) * (a[c] ?? 0) + (xs[offset + c] ?? 0) * (b[c] ?? 0) + (k[c] ?? 0);
+    }
+  }
+  return [dx, dGamma, dBeta];
+}
+
+export const wasmBatchNormTrainingConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING,
+  backendName: 'wasm',
+  kernelFunc: batchNormTraining as unknown as KernelFunc,
+};
+
+export const wasmBatchNormTrainingGradConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING_GRAD,
+  backendName: 'wasm',
+  kernelFunc: batchNormTrainingGrad as unknown as KernelFunc,
+};

@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, createRandom } from '@nextplay/cls-core';
+import { registerWasmTrainingKernels } from '../src/index.js';
+
+const EPSILON = 1e-5;
+
+function randomValues(size: number, seed: number, offset = 0): Float32Array {
+  const random = createRandom(seed);
+  return Float32Array.from({ length: size }, () => offset + (random() * 2 - 1) * 3);
+}
+
+/** Batch norm in training mode and its gradients by tfjs ops, differentiated by tfjs. */
+function byOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, dy: tf.Tensor): tf.Tensor[] {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const forward = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
+    const { mean, variance } = tf.moments(input, axes);
+    return tf.add(tf.mul(tf.div(tf.sub(input, mean), tf.sqrt(tf.add(variance, EPSILON))), g), b);
+  };
+  const { mean, variance } = tf.moments(x, axes);
+  const gradients = tf.grads((input, g, b) => tf.sum(tf.mul(forward(input, g, b), dy)))([x, gamma, beta]);
+  return [forward(x, gamma, beta), mean, variance, ...gradients];
+}
+
+/** Largest difference relative to the largest expected magnitude, or to 1 where all are below 1 (cancellations). */
+function maxRelativeDiff(actual: Float32Array, expected: Float32Array): number {
+  expect(actual.length).toBe(expected.length);
+  let scale = 1;
+  for (const v of expected) scale = Math.max(scale, Math.abs(v));
+  let diff = 0;
+  for (let i = 0; i < actual.length; i++)
+    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
+  return diff / scale;
+}
+
+describe('wasm training batch-norm kernels', () => {
+  beforeAll(async () => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+  });
+
+  it.each([
+    { shape: [4, 5, 3, 6], offset: 0 },
+    { shape: [2, 1, 1, 9], offset: 0 },
+    { shape: [7, 3], offset: 0 },
+    // Mean far from zero, where a float32 sum of squares would lose the variance.
+    { shape: [8, 4, 4, 5], offset: 200 },
+  ])('match the tfjs ops on cpu: $shape, values around $offset', async ({ shape, offset }) => {
+    const size = shape.reduce((a, b) => a * b);
+    const channels = shape[shape.length - 1]!;
+    const x = randomValues(size, 1, offset);
+    const dy = randomValues(size, 2);
+    const gamma = randomValues(channels, 3, 1);
+    const beta = randomValues(channels, 4);
+
+    await tf.setBackend('cpu');
+    const expected = tf.tidy(() =>
+      byOps(tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta), tf.tensor(dy, shape)),
+    );
+    const expectedValues = await Promise.all(expected.map((t) => t.data<'float32'>()));
+    tf.dispose(expected);
+
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(() => {
+      const input = tf.tensor(x, shape);
+      const g = tf.tensor1d(gamma);
+      const [y, mean, variance] = tf.engine().runKernel<tf.Tensor[]>(
+        BATCH_NORM_TRAINING,
+        { x: input, gamma: g, beta: tf.tensor1d(beta) },
+        {
+          epsilon: EPSILON,
+        },
+      ) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const gradients = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(
+          BATCH_NORM_TRAINING_GRAD,
+          { dy: tf.tensor(dy, shape), x: input, mean, variance, gamma: g },
+          { epsilon: EPSILON },
+        );
+      return [y, mean, variance, ...gradients];
+    });
+    const actualValues = await Promise.all(actual.map((t) => t.data<'float32'>()));
+    tf.dispose(actual);
+    expect(tf.memory().numTensors).toBe(before);
+    const names = ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta'];
+    actualValues.forEach((values, i) => {
+      expect(maxRelativeDiff(values, expectedValues[i]!), names[i]).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
+    });
+  });
+});
