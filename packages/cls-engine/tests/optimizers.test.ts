@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Optimizer, TrainableParameter } from '@nextplay/cls-core';
-import { Adam, Sgd } from '../src/index.js';
+import { createRandom, type Optimizer, type TrainableParameter } from '@nextplay/cls-core';
+import { Adam, Sgd, registerWasmTrainingKernels } from '../src/index.js';
 
 const initialWeight = [0.5, -1.5, 2];
 const initialBias = [0.25, -0.75];
@@ -132,6 +133,40 @@ describe('optimizers match the torch update rules', () => {
     const [weight, bias] = await runSteps(new Adam({ weight_decay: wd, betas, eps, decoupled }));
     expectClose(weight, torchAdam(initialWeight, weightGrads, wd, decoupled, betas[0], betas[1], eps));
     expectClose(bias, torchAdam(initialBias, biasGrads, 0, decoupled, betas[0], betas[1], eps));
+  });
+
+  // On wasm the engine's ADAM_STEP kernel updates each parameter in one SIMD pass (4 values at a time, the rest
+  // in JavaScript): 4·k + 3 values exercise both.
+  it.each([
+    { decoupled: false, wd: 0.1 },
+    { decoupled: true, wd: 0.1 },
+  ])('adam decoupled=$decoupled wd=$wd on wasm (one kernel per parameter)', async ({ decoupled, wd }) => {
+    await tf.setBackend('wasm');
+    registerWasmTrainingKernels();
+    const random = createRandom(3);
+    const values = (n: number): number[] => Array.from({ length: n }, () => random() * 4 - 2);
+    const initial = values(23);
+    const grads = lrs.map(() => values(23));
+    const betas: [number, number] = [0.8, 0.95];
+    const eps = 1e-6;
+    const optimizer = new Adam({ weight_decay: wd, betas, eps, decoupled });
+    const weight = tf.variable(tf.tensor2d(initial, [23, 1]));
+    const parameters: TrainableParameter[] = [{ variable: weight, decay: true }];
+    const { kernels } = await tf.profile(() => {
+      grads.forEach((g, step) => {
+        const gradient = tf.tensor2d(g, [23, 1]);
+        optimizer.step(parameters, [gradient], lrs[step]!);
+        gradient.dispose();
+      });
+    });
+    expect(kernels.filter((k) => k.name === 'ClsAdamStep')).toHaveLength(3);
+    expectClose(
+      Array.from(await weight.data()),
+      torchAdam(initial, grads, wd, decoupled, betas[0], betas[1], eps),
+    );
+    optimizer.dispose();
+    weight.dispose();
+    await tf.setBackend('cpu');
   });
 
   it('rejects nesterov without momentum', () => {

@@ -16,13 +16,20 @@ export interface SpatialPadding {
   readonly right: number;
 }
 
+/** A WebAssembly.Memory (this package compiles without the DOM/WebAssembly type library). */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
 /** The parts of tfjs-backend-wasm's BackendWasm used to lay out data directly in the wasm heap. */
 export interface WasmHeapBackend extends KernelBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
   readonly wasm: {
-    /** The module's memory; its `buffer` is current even after the (possibly shared) memory has grown. */
-    readonly wasmMemory?: { readonly buffer: ArrayBufferLike };
+    /** The threaded build's memory; its `buffer` is current even after the shared memory has grown. */
+    readonly wasmMemory?: WasmMemory;
+    /** The single-threaded build's exports, its memory among them. */
+    readonly asm?: { readonly memory?: WasmMemory };
     readonly HEAPU8: Uint8Array;
   };
 }
@@ -58,23 +65,29 @@ export class WasmKernelCalls {
     return this.heapView(tensor) as Float32Array;
   }
 
+  /** Where the tensor's values start in the wasm heap, in bytes. */
+  byteOffset(tensor: TensorInfo): number {
+    const data = this.#backend.dataIdMap.get(tensor.dataId);
+    if (data === undefined) throw new Error('the tensor is not stored in the wasm backend');
+    return data.memoryOffset;
+  }
+
   /**
    * The tensor's values in the wasm heap, as the typed array of its dtype. Built from the memory's current buffer
    * (with threads it is a SharedArrayBuffer that grows in place; `HEAPU8` may lag behind it).
    */
   heapView(tensor: TensorInfo): HeapArray {
-    const data = this.#backend.dataIdMap.get(tensor.dataId);
-    if (data === undefined) throw new Error('the tensor is not stored in the wasm backend');
+    const offset = this.byteOffset(tensor);
     const { wasm } = this.#backend;
     const buffer = wasm.wasmMemory?.buffer ?? wasm.HEAPU8.buffer;
     const size = tensor.shape.reduce((a, b) => a * b, 1);
     switch (tensor.dtype) {
       case 'float32':
-        return new Float32Array(buffer, data.memoryOffset, size);
+        return new Float32Array(buffer, offset, size);
       case 'int32':
-        return new Int32Array(buffer, data.memoryOffset, size);
+        return new Int32Array(buffer, offset, size);
       case 'bool':
-        return new Uint8Array(buffer, data.memoryOffset, size);
+        return new Uint8Array(buffer, offset, size);
       default:
         throw new Error(`the wasm backend keeps no ${tensor.dtype} tensors in its heap`);
     }

@@ -7,6 +7,7 @@ import {
   type TrainableParameter,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
+import { ADAM_STEP, type AdamStepAttrs } from '../kernels/adamStep.js';
 import {
   ParameterBuffers,
   assertParameterCount,
@@ -26,7 +27,8 @@ export interface AdamOptions {
 /**
  * torch.optim.Adam / AdamW with bias correction:
  * m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; p −= lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + eps).
- * Weight decay applies to decayed parameters only (not biases or batch-norm parameters).
+ * Weight decay applies to decayed parameters only (not biases or batch-norm parameters). Where the backend has the
+ * engine's `ADAM_STEP` kernel (wasm), each parameter is updated in one pass.
  */
 export class Adam implements Optimizer {
   readonly name: string;
@@ -46,12 +48,30 @@ export class Adam implements Optimizer {
     this.#step += 1;
     const correction1 = 1 - beta1 ** this.#step;
     const correction2 = 1 - beta2 ** this.#step;
+    const fused = tf.getKernel(ADAM_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
     parameters.forEach(({ variable, decay }, i) => {
       const gradient = gradients[i];
       if (gradient === undefined) return;
       const [m, v] = this.#moments.of(variable).buffers as [tf.Variable, tf.Variable];
+      const applyDecay = decay && weightDecay !== 0;
+      if (fused !== undefined) {
+        const attrs: AdamStepAttrs = {
+          beta1,
+          beta2,
+          eps,
+          lr,
+          decoupledDecay: applyDecay && decoupled ? weightDecay : 0,
+          l2Decay: applyDecay && !decoupled ? weightDecay : 0,
+          correction1,
+          correction2,
+        };
+        const [p, nextM, nextV] = tf
+          .engine()
+          .runKernel<tf.Tensor[]>(ADAM_STEP, { parameter: variable, gradient, m, v }, attrs);
+        assignAndDispose([variable, m, v], [p, nextM, nextV]);
+        return;
+      }
       tf.tidy(() => {
-        const applyDecay = decay && weightDecay !== 0;
         const g = applyDecay && !decoupled ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
         const nextM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
         const nextV = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
@@ -133,3 +153,15 @@ export const adamwPlugin = definePlugin<'optimizer', OptimizerOptions & Record<s
   optionsSchema: adamSchema,
   create: (options) => new Adam(adamOptions(options, true)),
 });
+
+function assignAndDispose(
+  variables: readonly tf.Variable[],
+  values: readonly (tf.Tensor | undefined)[],
+): void {
+  variables.forEach((variable, i) => {
+    const value = values[i];
+    if (value === undefined) throw new Error(`${ADAM_STEP} returned too few tensors`);
+    variable.assign(value);
+    value.dispose();
+  });
+}
