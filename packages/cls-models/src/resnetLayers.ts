@@ -1,6 +1,7 @@
 import { SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
 import type { TorchInitializers } from './torchInitializers.js';
 import { TrainingBatchNormalization } from './trainingBatchNormalization.js';
+import { UnfusedConv2D } from './unfusedConv2D.js';
 
 /** Any tfjs layer (tfjs-layers does not export its `Layer` class from the package root). */
 type Layer = Pick<ReturnType<typeof layers.conv2d>, 'apply' | 'name'>;
@@ -32,7 +33,7 @@ export class ResNetLayers {
     const padding = (kernelSize - 1) / 2;
     const explicitPadding = stride > 1 && padding > 0;
     const input = explicitPadding ? this.zeroPad(x, `${name}_pad`, padding) : x;
-    const conv = layers.conv2d({
+    const conv = new UnfusedConv2D({
       name,
       filters,
       kernelSize,
