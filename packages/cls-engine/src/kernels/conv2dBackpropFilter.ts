@@ -14,8 +14,10 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
  * dW[kh, kw, ci, co] = Σ_{n, i, j} xpad[n, i·sh + kh, j·sw + kw, ci] · dy[n, i, j, co].
  *
  * Read with ci as the batch, n as the input channel and dy as a filter of size oh×ow dilated by the forward
- * stride, this is one stride-1 forward convolution, which XNNPACK runs far faster than im2col + matmul here:
- *   conv2d(X[ci, r, c, n], D[i, j, n, co], dilation = stride) → [ci, kh, kw, co].
+ * stride, this is one stride-1 forward convolution:
+ *   conv2d(X[ci, r, c, n], D[i, j, n, co], dilation = stride) → [ci, kh, kw, co],
+ * computed for stride 1 and large dy as matrix products over chunks of D (`chunkedProduct`), otherwise by the
+ * Conv2D kernel.
  * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run in
  * JavaScript on the wasm heap, which is far faster here than the wasm Transpose kernel.
  */
@@ -94,10 +96,15 @@ function conv2dBackpropFilter(args: {
         }
       }
     }
-    const gradient = calls.conv2d(xByChannel, dyAsFilter, { top: 0, bottom: 0, left: 0, right: 0 }, [
-      strideHeight,
-      strideWidth,
-    ]);
+    // Chunks pay off once the shared dimension spans several of them; below that the convolution is as fast.
+    const longProduct = outHeight * outWidth * batchSize > 2 * CHUNK_DEPTH;
+    const gradient =
+      strideHeight === 1 && strideWidth === 1 && longProduct
+        ? chunkedProduct(calls, xByChannel, dyAsFilter, tapRows, tapCols)
+        : calls.conv2d(xByChannel, dyAsFilter, { top: 0, bottom: 0, left: 0, right: 0 }, [
+            strideHeight,
+            strideWidth,
+          ]);
     // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
     const g = calls.view(gradient);
     const result = calls.view(dW);
@@ -117,6 +124,66 @@ function conv2dBackpropFilter(args: {
     calls.disposeIntermediates();
     throw error;
   }
+}
+
+/** Rows of the product's shared dimension per chunk: 1024 keeps XNNPACK's packed panel of dy in the L1 cache. */
+const CHUNK_DEPTH = 1024;
+
+/**
+ * The stride-1 convolution X ⊛ D → [ci, tapRows, tapCols, co] as a sum of matrix products, one per chunk of D's rows:
+ *   G[(c, u, v), co] = Σ_{i, j, n} X[c, u + i, v + j, n] · D[i, j, n, co].
+ * Its shared dimension (every output pixel of the forward pass) is far longer than a forward convolution's, and
+ * XNNPACK neither splits it nor handles such long rows well as a convolution; in chunks each product runs at
+ * forward-convolution speed. A chunk's patch rows are runs of X[c, u + i, v .. v + ow, :].
+ */
+function chunkedProduct(
+  calls: WasmKernelCalls,
+  xByChannel: TensorInfo,
+  dyAsFilter: TensorInfo,
+  tapRows: number,
+  tapCols: number,
+): TensorInfo {
+  const [channels, xRows, xCols, batch] = nhwc(xByChannel);
+  const [outHeight, outWidth, , outChannels] = nhwc(dyAsFilter);
+  const rowDepth = outWidth * batch;
+  const chunkRows = Math.max(1, Math.min(outHeight, Math.floor(CHUNK_DEPTH / rowDepth)));
+  const patchRows = channels * tapRows * tapCols;
+  const sum = calls.allocate([channels, tapRows, tapCols, outChannels]);
+  for (let i0 = 0; i0 < outHeight; i0 += chunkRows) {
+    const rows = Math.min(chunkRows, outHeight - i0);
+    const depth = rows * rowDepth;
+    const patches = calls.allocate([1, patchRows, depth]);
+    const dyRows = calls.allocate([1, depth, outChannels]);
+    {
+      const x = calls.view(xByChannel);
+      const target = calls.view(patches);
+      let to = 0;
+      for (let c = 0; c < channels; c++) {
+        for (let u = 0; u < tapRows; u++) {
+          for (let v = 0; v < tapCols; v++) {
+            for (let i = i0; i < i0 + rows; i++, to += rowDepth) {
+              const from = ((c * xRows + u + i) * xCols + v) * batch;
+              target.set(x.subarray(from, from + rowDepth), to);
+            }
+          }
+        }
+      }
+      const d = calls.view(dyAsFilter);
+      const start = i0 * rowDepth * outChannels;
+      calls.view(dyRows).set(d.subarray(start, start + depth * outChannels));
+    }
+    const partial = calls.run(
+      'BatchMatMul',
+      { a: patches, b: dyRows },
+      { transposeA: false, transposeB: false },
+    );
+    const values = calls.view(partial);
+    const total = calls.view(sum);
+    if (i0 === 0) total.set(values);
+    else for (let k = 0; k < total.length; k++) total[k] = (total[k] ?? 0) + (values[k] ?? 0);
+    calls.dispose(patches, dyRows, partial);
+  }
+  return sum;
 }
 
 export const wasmConv2dBackpropFilterConfig: KernelConfig = {

@@ -173,6 +173,15 @@ export class WasmKernelCalls {
     );
   }
 
+  /** Frees these intermediates now (to bound the memory of a loop); the rest stay tracked. */
+  dispose(...tensors: TensorInfo[]): void {
+    for (const tensor of tensors) {
+      const index = this.#intermediates.indexOf(tensor);
+      if (index >= 0) this.#intermediates.splice(index, 1);
+      this.#backend.disposeData(tensor.dataId);
+    }
+  }
+
   /** Frees every intermediate except `result` (which the caller returns to the engine). */
   disposeIntermediates(result?: TensorInfo): void {
     for (const tensor of this.#intermediates) {
