@@ -41,7 +41,11 @@ describe('wasm training batch-norm kernels', () => {
     registerWasmTrainingKernels();
   });
 
+  // Channels in multiples of 4 run the SIMD passes, others JavaScript.
   it.each([
+    { shape: [4, 5, 3, 8], offset: 0 },
+    { shape: [3, 3, 3, 4], offset: 200 },
+    { shape: [2, 2, 2, 64], offset: 0 },
     { shape: [4, 5, 3, 6], offset: 0 },
     { shape: [2, 1, 1, 9], offset: 0 },
     { shape: [7, 3], offset: 0 },
@@ -64,6 +68,7 @@ describe('wasm training batch-norm kernels', () => {
 
     await tf.setBackend('wasm');
     const before = tf.memory().numTensors;
+    const dataIdsBefore = tf.backend().numDataIds();
     const actual = tf.tidy(() => {
       const input = tf.tensor(x, shape);
       const g = tf.tensor1d(gamma);
@@ -86,6 +91,7 @@ describe('wasm training batch-norm kernels', () => {
     const actualValues = await Promise.all(actual.map((t) => t.data<'float32'>()));
     tf.dispose(actual);
     expect(tf.memory().numTensors).toBe(before);
+    expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
     const names = ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta'];
     actualValues.forEach((values, i) => {
       expect(maxRelativeDiff(values, expectedValues[i]!), names[i]).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);

@@ -5,8 +5,9 @@ import type {
   NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { adamSimdModuleBytes } from './adamSimdModule.js';
-import { WasmKernelCalls, type WasmHeapBackend, type WasmMemory } from './wasmKernelCalls.js';
+import { adamFunction } from './adamSimdModule.js';
+import { simdExports } from './simdInstance.js';
+import { WasmKernelCalls, type WasmHeapBackend } from './wasmKernelCalls.js';
 
 /** The engine's own kernel: one Adam/AdamW update of one parameter, outputs `[parameter, m, v]`. */
 export const ADAM_STEP = 'ClsAdamStep';
@@ -25,37 +26,12 @@ export interface AdamStepAttrs extends NamedAttrMap {
   correction2: number;
 }
 
-type AdamFunction = (...args: number[]) => void;
-
-/** The parts of the WebAssembly global used here. */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
-const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
-
-/** The SIMD update compiled against each wasm memory it has met (one per backend instance). */
-const instances = new WeakMap<WasmMemory, AdamFunction>();
-
-function adamFunction(backend: WasmHeapBackend): AdamFunction {
-  const { wasm } = backend;
-  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
-  if (memory === undefined) throw new Error('the wasm backend does not expose its memory');
-  let adam = instances.get(memory);
-  if (adam === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new webAssembly.Module(adamSimdModuleBytes(shared));
-    const instance = new webAssembly.Instance(module, { env: { memory } });
-    adam = instance.exports.adam as AdamFunction;
-    instances.set(memory, adam);
-  }
-  return adam;
-}
+const adamModule = [adamFunction];
 
 /**
  * The whole update in one SIMD pass over the wasm heap (`adamSimdModule`) instead of about fourteen element-wise
- * kernels, each of which reads and writes every value again; the last (size mod 4) values in JavaScript.
+ * kernels, each of which reads and writes every value again; the last (size mod 4) values in JavaScript (all of
+ * them where the backend does not expose its memory).
  */
 function adamStep(args: {
   inputs: { parameter?: TensorInfo; gradient?: TensorInfo; m?: TensorInfo; v?: TensorInfo };
@@ -72,14 +48,15 @@ function adamStep(args: {
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));
   const inputs = [parameter, gradient, m, v];
   const size = parameter.shape.reduce((a, b) => a * b, 1);
-  const vectorized = size - (size % 4);
+  const adam = simdExports(backend, adamModule)?.adam;
+  const vectorized = adam === undefined ? 0 : size - (size % 4);
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
   const decay = 1 - lr * decoupledDecay;
   const stepSize = lr / correction1;
   const invRootCorrection2 = 1 / Math.sqrt(correction2);
   const addresses = [...inputs, ...outputs].map((t) => calls.byteOffset(t));
-  adamFunction(backend)(
+  adam?.(
     ...addresses,
     vectorized * 4,
     beta1,

@@ -4,7 +4,14 @@ import {
   type BatchNormTrainingAttrs,
 } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { WasmKernelCalls } from './wasmKernelCalls.js';
+import { batchNormFunctions } from './batchNormSimdModule.js';
+import { simdExports, type SimdExport } from './simdInstance.js';
+import { WasmKernelCalls, type WasmHeapBackend } from './wasmKernelCalls.js';
+
+/** The SIMD passes, where the backend exposes its memory and whole 4-channel vectors fit. */
+function channelSimd(backend: KernelBackend, channels: number): Record<string, SimdExport> | undefined {
+  return channels % 4 === 0 ? simdExports(backend as WasmHeapBackend, batchNormFunctions) : undefined;
+}
 
 function channelCount(x: TensorInfo): number {
   const channels = x.shape[x.shape.length - 1];
@@ -13,10 +20,11 @@ function channelCount(x: TensorInfo): number {
 }
 
 /**
- * Training-mode batch normalization on the wasm heap, channels last: two passes over x forward (per-channel sums,
- * then y = x·scale + shift) and two over dy and x backward. Done with tfjs ops it takes about thirty kernels per
- * layer, whose reductions over the leading axes each transpose the activation first in the wasm backend.
- * Sums accumulate in float64.
+ * Training-mode batch normalization on the wasm heap, channels last: per-channel sums, then y = x·scale + shift
+ * forward; Σ dy and Σ dy·(x − mean), then dx = dy·a + x·b + k backward. Done with tfjs ops it takes about thirty
+ * kernels per layer, whose reductions over the leading axes each transpose the activation first in the wasm
+ * backend. With a multiple of 4 channels the passes are SIMD (`batchNormSimdModule`, float32 sums; the variance
+ * sums squared deviations from the mean, so no cancellation); otherwise JavaScript with float64 sums.
  */
 function batchNormTraining(args: {
   inputs: { x?: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
@@ -32,8 +40,36 @@ function batchNormTraining(args: {
   const y = calls.allocate(x.shape);
   const mean = calls.allocate([channels]);
   const variance = calls.allocate([channels]);
+  const rows = x.shape.reduce((a, b) => a * b, 1) / channels;
+  const simd = channelSimd(args.backend, channels);
+  if (simd !== undefined) {
+    // Two passes for the statistics (mean, then squared deviations: no cancellation in float32), one for y.
+    const scale = calls.allocate([channels]);
+    const shift = calls.allocate([channels]);
+    calls.view(mean).fill(0);
+    calls.view(variance).fill(0);
+    const at = (t: TensorInfo): number => calls.byteOffset(t);
+    simd.sums?.(at(x), rows, channels * 4, at(mean));
+    const means = calls.view(mean);
+    for (let c = 0; c < channels; c++) means[c] = (means[c] ?? 0) / rows;
+    simd.squaredDeviations?.(at(x), at(mean), rows, channels * 4, at(variance));
+    const variances = calls.view(variance);
+    const scales = calls.view(scale);
+    const shifts = calls.view(shift);
+    const gammas = calls.view(gamma);
+    const betas = calls.view(beta);
+    for (let c = 0; c < channels; c++) {
+      const v = (variances[c] ?? 0) / rows;
+      variances[c] = v;
+      const s = (gammas[c] ?? 0) / Math.sqrt(v + args.attrs.epsilon);
+      scales[c] = s;
+      shifts[c] = (betas[c] ?? 0) - (means[c] ?? 0) * s;
+    }
+    simd.affine?.(at(x), at(scale), at(shift), rows, channels * 4, at(y));
+    calls.dispose(scale, shift);
+    return [y, mean, variance];
+  }
   const xs = calls.view(x);
-  const rows = xs.length / channels;
   const sum = new Float64Array(channels);
   const sumOfSquares = new Float64Array(channels);
   for (let offset = 0; offset < xs.length; offset += channels) {
@@ -86,16 +122,30 @@ function batchNormTrainingGrad(args: {
   const dx = calls.allocate(x.shape);
   const dGamma = calls.allocate([channels]);
   const dBeta = calls.allocate([channels]);
-  const xs = calls.view(x);
-  const dys = calls.view(dy);
-  const rows = xs.length / channels;
+  const rows = x.shape.reduce((p, q) => p * q, 1) / channels;
+  const simd = channelSimd(args.backend, channels);
+  // Per channel: Σ dy and Σ dy·(x − mean).
   const sumDy = new Float64Array(channels);
-  const sumDyX = new Float64Array(channels);
-  for (let offset = 0; offset < xs.length; offset += channels) {
-    for (let c = 0; c < channels; c++) {
-      const g = dys[offset + c] ?? 0;
-      sumDy[c] = (sumDy[c] ?? 0) + g;
-      sumDyX[c] = (sumDyX[c] ?? 0) + g * (xs[offset + c] ?? 0);
+  const sumDyCentered = new Float64Array(channels);
+  let coefficients: [TensorInfo, TensorInfo, TensorInfo] | undefined;
+  if (simd !== undefined) {
+    coefficients = [calls.allocate([channels]), calls.allocate([channels]), calls.allocate([channels])];
+    const at = (t: TensorInfo): number => calls.byteOffset(t);
+    calls.view(dBeta).fill(0);
+    calls.view(dGamma).fill(0);
+    simd.gradientSums?.(at(dy), at(x), at(mean), rows, channels * 4, at(dBeta), at(dGamma));
+    sumDy.set(calls.view(dBeta));
+    sumDyCentered.set(calls.view(dGamma));
+  } else {
+    const xs = calls.view(x);
+    const dys = calls.view(dy);
+    const means = calls.view(mean);
+    for (let offset = 0; offset < xs.length; offset += channels) {
+      for (let c = 0; c < channels; c++) {
+        const g = dys[offset + c] ?? 0;
+        sumDy[c] = (sumDy[c] ?? 0) + g;
+        sumDyCentered[c] = (sumDyCentered[c] ?? 0) + g * ((xs[offset + c] ?? 0) - (means[c] ?? 0));
+      }
     }
   }
   const means = calls.view(mean);
@@ -103,7 +153,7 @@ function batchNormTrainingGrad(args: {
   const gammas = calls.view(gamma);
   const dGammas = calls.view(dGamma);
   const dBetas = calls.view(dBeta);
-  // dx = dy·a + x·b + c per channel, expanding γ/σ·(dy − Σdy/m − x̂·dγ/m) with x̂ = (x − mean)/σ.
+  // dx = dy·a + x·b + k per channel, expanding γ/σ·(dy − Σdy/m − x̂·dγ/m) with x̂ = (x − mean)/σ.
   const a = new Float64Array(channels);
   const b = new Float64Array(channels);
   const k = new Float64Array(channels);
@@ -111,7 +161,7 @@ function batchNormTrainingGrad(args: {
     const m = means[c] ?? 0;
     const invStd = 1 / Math.sqrt((variances[c] ?? 0) + args.attrs.epsilon);
     const betaGradient = sumDy[c] ?? 0;
-    const gammaGradient = ((sumDyX[c] ?? 0) - m * betaGradient) * invStd;
+    const gammaGradient = (sumDyCentered[c] ?? 0) * invStd;
     dBetas[c] = betaGradient;
     dGammas[c] = gammaGradient;
     const gainOverStd = (gammas[c] ?? 0) * invStd;
@@ -120,11 +170,23 @@ function batchNormTrainingGrad(args: {
     b[c] = xCoefficient;
     k[c] = (-gainOverStd * betaGradient) / rows - xCoefficient * m;
   }
-  const dxs = calls.view(dx);
-  for (let offset = 0; offset < xs.length; offset += channels) {
-    for (let c = 0; c < channels; c++) {
-      dxs[offset + c] =
-        (dys[offset + c] ?? 0) * (a[c] ?? 0) + (xs[offset + c] ?? 0) * (b[c] ?? 0) + (k[c] ?? 0);
+  if (simd !== undefined && coefficients !== undefined) {
+    const [aT, bT, kT] = coefficients;
+    calls.view(aT).set(a);
+    calls.view(bT).set(b);
+    calls.view(kT).set(k);
+    const at = (t: TensorInfo): number => calls.byteOffset(t);
+    simd.inputGradient?.(at(dy), at(x), at(aT), at(bT), at(kT), rows, channels * 4, at(dx));
+    calls.dispose(aT, bT, kT);
+  } else {
+    const xs = calls.view(x);
+    const dys = calls.view(dy);
+    const dxs = calls.view(dx);
+    for (let offset = 0; offset < xs.length; offset += channels) {
+      for (let c = 0; c < channels; c++) {
+        dxs[offset + c] =
+          (dys[offset + c] ?? 0) * (a[c] ?? 0) + (xs[offset + c] ?? 0) * (b[c] ?? 0) + (k[c] ?? 0);
+      }
     }
   }
   return [dx, dGamma, dBeta];

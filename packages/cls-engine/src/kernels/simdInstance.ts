@@ -1,0 +1,41 @@
+import { simdModuleBytes, type SimdFunction } from './simdModule.js';
+import type { WasmHeapBackend, WasmMemory } from './wasmKernelCalls.js';
+
+export type SimdExport = (...args: number[]) => void;
+
+/** The parts of the WebAssembly global used here (this package compiles without the WebAssembly type library). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+}
+
+const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
+/** Each module compiled against each wasm memory it has met (one memory per backend instance). */
+const instances = new WeakMap<WasmMemory, Map<readonly SimdFunction[], Record<string, SimdExport>>>();
+
+/**
+ * The functions of a SIMD module working on the backend's heap, compiled on first use; undefined where the backend
+ * does not expose its memory (then callers compute in JavaScript).
+ */
+export function simdExports(
+  backend: WasmHeapBackend,
+  functions: readonly SimdFunction[],
+): Record<string, SimdExport> | undefined {
+  const { wasm } = backend;
+  const memory = wasm.wasmMemory ?? wasm.asm?.memory;
+  if (memory === undefined) return undefined;
+  let modules = instances.get(memory);
+  if (modules === undefined) {
+    modules = new Map();
+    instances.set(memory, modules);
+  }
+  let exports = modules.get(functions);
+  if (exports === undefined) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const module = new webAssembly.Module(simdModuleBytes(functions, shared));
+    exports = new webAssembly.Instance(module, { env: { memory } }).exports as Record<string, SimdExport>;
+    modules.set(functions, exports);
+  }
+  return exports;
+}

@@ -1,0 +1,127 @@
+/**
+ * Writes small WebAssembly modules of SIMD functions that import the tfjs wasm backend's memory ("env"."memory"),
+ * so they read and write tensors where they lie in its heap. tfjs's build has no such kernels, and these are small
+ * and fixed enough to emit directly rather than ship a toolchain: each function is a list of instructions.
+ */
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export type Code = readonly number[];
+
+export function leb128(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value;
+  do {
+    let byte = rest & 0x7f;
+    rest = Math.floor(rest / 128);
+    if (rest !== 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (rest !== 0);
+  return bytes;
+}
+
+export const get = (local: number): Code => [0x20, ...leb128(local)];
+export const set = (local: number): Code => [0x21, ...leb128(local)];
+export const i32Const = (value: number): Code => [0x41, ...leb128(value)];
+export const i32Add: Code = [0x6a];
+export const i32GeU: Code = [0x4f];
+
+/** SIMD instructions: the 0xfd prefix and the LEB128 opcode. */
+export const f32x4 = {
+  splat: [0xfd, 0x13],
+  sqrt: [0xfd, 0xe3, 0x01],
+  add: [0xfd, 0xe4, 0x01],
+  sub: [0xfd, 0xe5, 0x01],
+  mul: [0xfd, 0xe6, 0x01],
+  div: [0xfd, 0xe7, 0x01],
+} as const satisfies Record<string, Code>;
+
+/** v128.load of the 16 bytes at `base + offset` (alignment hint 1, since tensors need not be 16-byte aligned). */
+export const loadAt = (base: number, offset: number): Code => [
+  ...get(base),
+  ...get(offset),
+  ...i32Add,
+  0xfd,
+  0x00,
+  0,
+  0,
+];
+
+/** v128.store of `value` to `base + offset`. */
+export const storeAt = (base: number, offset: number, value: Code): Code => [
+  ...get(base),
+  ...get(offset),
+  ...i32Add,
+  ...value,
+  0xfd,
+  0x0b,
+  0,
+  0,
+];
+
+/** `while (counter < limit) { body; counter += step }`, the counter being an i32 local. */
+export function loop(counter: number, limit: number, step: number, body: Code): Code {
+  return [
+    ...[0x02, 0x40, 0x03, 0x40],
+    ...get(counter),
+    ...get(limit),
+    ...i32GeU,
+    ...[0x0d, 1],
+    ...body,
+    ...get(counter),
+    ...i32Const(step),
+    ...i32Add,
+    ...set(counter),
+    ...[0x0c, 0],
+    ...[0x0b, 0x0b],
+  ];
+}
+
+export interface SimdFunction {
+  readonly name: string;
+  readonly params: readonly number[];
+  /** Local types after the parameters, one entry per local. */
+  readonly locals: readonly number[];
+  readonly code: Code;
+}
+
+function section(id: number, contents: Code): number[] {
+  return [id, ...leb128(contents.length), ...contents];
+}
+
+function name(text: string): number[] {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...leb128(bytes.length), ...bytes];
+}
+
+function body({ locals, code }: SimdFunction): number[] {
+  const groups: number[] = [];
+  for (let i = 0; i < locals.length;) {
+    let count = 1;
+    while (locals[i + count] === locals[i]) count += 1;
+    groups.push(...leb128(count), locals[i] ?? I32);
+    i += count;
+  }
+  const bytes = [...leb128(groups.length / 2), ...groups, ...code, 0x0b];
+  return [...leb128(bytes.length), ...bytes];
+}
+
+/** The module's bytes; `shared` must match the memory it will import (the threaded build's memory is shared). */
+export function simdModuleBytes(functions: readonly SimdFunction[], shared: boolean): Uint8Array {
+  const types = functions.map((f) => [0x60, ...leb128(f.params.length), ...f.params, 0]);
+  // Shared memories must declare a maximum: the wasm32 limit of 65536 pages admits any memory.
+  const limits = shared ? [0x03, 1, ...leb128(65536)] : [0x00, 1];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [...leb128(functions.length), ...types.flat()]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...limits]),
+    ...section(3, [...leb128(functions.length), ...functions.map((_, i) => leb128(i)).flat()]),
+    ...section(7, [
+      ...leb128(functions.length),
+      ...functions.map((f, i) => [...name(f.name), 0x00, ...leb128(i)]).flat(),
+    ]),
+    ...section(10, [...leb128(functions.length), ...functions.map(body).flat()]),
+  ]);
+}
