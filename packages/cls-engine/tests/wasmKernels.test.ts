@@ -418,6 +418,23 @@ describe('wasm training kernels', () => {
     });
   });
 
+  it('clones by sharing data: values survive disposing either tensor, nothing leaks', async () => {
+    await tf.setBackend('wasm');
+    const dataIdsBefore = tf.backend().numDataIds();
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const copy = tf.clone(x);
+    expect(tf.backend().numDataIds()).toBe(dataIdsBefore + 1);
+    x.dispose();
+    expect(Array.from(await copy.data())).toEqual([1, 2, 3, 4]);
+    const again = tf.clone(copy);
+    copy.dispose();
+    expect(Array.from(await again.data())).toEqual([1, 2, 3, 4]);
+    again.dispose();
+    expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
+    const strings = tf.tensor1d(['a', 'b'], 'string');
+    expect(await tf.clone(strings).data()).toEqual(['a', 'b']);
+  });
+
   it('rejects NCHW with a clear error', async () => {
     await tf.setBackend('wasm');
     const x = tf.zeros<tf.Rank.R4>([1, 2, 4, 4]);

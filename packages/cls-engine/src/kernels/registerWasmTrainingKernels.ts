@@ -4,6 +4,7 @@ import { wasmBatchNormTrainingConfig, wasmBatchNormTrainingGradConfig } from './
 import { wasmConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { wasmConv2dConfig, wasmFusedConv2dConfig } from './conv2dForward.js';
+import { wasmIdentityConfig } from './identity.js';
 import { wasmMaxPoolGradConfig } from './maxPoolGrad.js';
 import { keepStockKernel } from './stockKernels.js';
 import { wasmTileConfig } from './tile.js';
@@ -15,18 +16,19 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   wasmConv2dBackpropInputConfig,
   wasmTileConfig,
   wasmMaxPoolGradConfig,
+  wasmIdentityConfig,
   wasmBatchNormTrainingConfig,
   wasmBatchNormTrainingGradConfig,
   wasmAdamStepConfig,
 ];
 
 /**
- * Registers the convolution gradients the stock wasm backend lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput), forward convolutions that avoid the stock kernel's costly packing of new filters, and a
- * Tile and MaxPoolGrad far faster than the stock ones on a ResNet's shapes, replacing the stock kernels (which
- * the replacements fall back to where they do not apply), cls-core's training batch-norm kernels and
- * the engine's one-pass Adam update (`ADAM_STEP`). Idempotent. The wasm backend package must be imported first, since these kernels are built
- * from its own Conv2D, Transpose, PadV2, Slice and Reverse kernels.
+ * Registers, for the wasm backend: the convolution gradients it lacks (Conv2DBackpropFilter) or runs slowly
+ * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile and MaxPoolGrad
+ * far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock kernels,
+ * which they fall back to where they do not apply); cls-core's training batch-norm kernels; and the engine's
+ * one-pass Adam update (`ADAM_STEP`). Idempotent. The wasm backend package must be imported first, since these
+ * kernels are built from its own kernels.
  */
 export function registerWasmTrainingKernels(): void {
   if ((getKernel('Conv2D', 'wasm') as KernelConfig | undefined) === undefined) {

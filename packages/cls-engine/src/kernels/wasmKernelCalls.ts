@@ -24,6 +24,8 @@ export interface WasmMemory {
 /** The parts of tfjs-backend-wasm's BackendWasm used to lay out data directly in the wasm heap. */
 export interface WasmHeapBackend extends KernelBackend {
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  /** Adds a reference to the data, which is then freed only after one more `disposeData`. */
+  incRef(dataId: DataId): void;
   readonly dataIdMap: { get(dataId: DataId): { memoryOffset: number } | undefined };
   readonly wasm: {
     /** The threaded build's memory; its `buffer` is current even after the shared memory has grown. */
