@@ -338,6 +338,10 @@ describe('wasm training kernels', () => {
     { input: [1, 7, 6, 3], size: 2, stride: 2, pad: 'valid', ties: true },
     { input: [2, 6, 7, 6], size: 3, stride: 1, pad: 'same', ties: false },
     { input: [1, 5, 5, 2], size: 3, stride: 2, pad: 1, ties: true },
+    // Multiples of 4 channels take the SIMD path.
+    { input: [2, 9, 9, 8], size: 3, stride: 2, pad: 'valid', ties: false },
+    { input: [1, 7, 7, 12], size: 3, stride: 2, pad: 1, ties: true },
+    { input: [2, 6, 5, 4], size: 3, stride: 1, pad: 'same', ties: false },
   ] as const)('MaxPoolGrad matches cpu: $input k$size s$stride $pad ties=$ties', async (c) => {
     const size = c.input.reduce((a: number, b: number) => a * b, 1);
     // With ties, many equal values (as after ReLU and zero padding) test which window position gets the gradient.

@@ -10,7 +10,9 @@ export const V128 = 0x7b;
 
 export type Code = readonly number[];
 
+/** Unsigned LEB128 (counts, indices, sizes). */
 export function leb128(value: number): number[] {
+  if (value < 0) throw new Error(`leb128 encodes non-negative numbers, got ${value}`);
   const bytes: number[] = [];
   let rest = value;
   do {
@@ -22,11 +24,47 @@ export function leb128(value: number): number[] {
   return bytes;
 }
 
+/** Signed LEB128, as i32.const takes its immediate. */
+export function sleb128(value: number): number[] {
+  const bytes: number[] = [];
+  let rest = value | 0;
+  for (;;) {
+    const byte = rest & 0x7f;
+    rest >>= 7;
+    const done = (rest === 0 && (byte & 0x40) === 0) || (rest === -1 && (byte & 0x40) !== 0);
+    bytes.push(done ? byte : byte | 0x80);
+    if (done) return bytes;
+  }
+}
+
 export const get = (local: number): Code => [0x20, ...leb128(local)];
 export const set = (local: number): Code => [0x21, ...leb128(local)];
-export const i32Const = (value: number): Code => [0x41, ...leb128(value)];
+export const i32Const = (value: number): Code => [0x41, ...sleb128(value)];
 export const i32Add: Code = [0x6a];
+export const i32Sub: Code = [0x6b];
+export const i32Mul: Code = [0x6c];
 export const i32GeU: Code = [0x4f];
+export const i32GeS: Code = [0x4e];
+/** f32.load / f32.store with alignment hint 4 and offset 0. */
+export const f32Load: Code = [0x2a, 2, 0];
+export const f32Store: Code = [0x38, 2, 0];
+export const f32Add: Code = [0x92];
+
+/** `if (condition on the stack) { body }`. */
+export const when = (body: Code): Code => [0x04, 0x40, ...body, 0x0b];
+
+/** A v128 of four equal float32 lanes. */
+export function f32x4Const(value: number): Code {
+  const bytes = new Uint8Array(new Float32Array([value]).buffer);
+  return [0x43, ...bytes, 0xfd, 0x13];
+}
+
+export const i32x4 = {
+  splat: [0xfd, 0x11],
+  extractLane: (lane: number): Code => [0xfd, 0x1b, lane],
+} as const;
+
+export const v128Bitselect: Code = [0xfd, 0x52];
 
 /** SIMD instructions: the 0xfd prefix and the LEB128 opcode. */
 export const f32x4 = {
@@ -36,6 +74,7 @@ export const f32x4 = {
   sub: [0xfd, 0xe5, 0x01],
   mul: [0xfd, 0xe6, 0x01],
   div: [0xfd, 0xe7, 0x01],
+  gt: [0xfd, 0x44],
 } as const satisfies Record<string, Code>;
 
 /** v128.load of the 16 bytes at `base + offset` (alignment hint 1, since tensors need not be 16-byte aligned). */
