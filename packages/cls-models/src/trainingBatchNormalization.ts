@@ -33,8 +33,8 @@ interface BatchNormalizationState {
  * node that keeps only its input, and the backward is the closed form
  * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
  * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the engine's wasm backend), both steps
- * run as one kernel each. Inference, weights and config are the stock layer's, and it saves under the stock class name, so saved models
- * load anywhere tfjs-layers does (as the stock layer).
+ * run as one kernel each. Inference, weights and config are the stock layer's, and it saves under the stock class
+ * name, so saved models load anywhere tfjs-layers does (as the stock layer).
  */
 export class TrainingBatchNormalization extends BatchNormalization {
   static readonly className = 'BatchNormalization';
