@@ -83,6 +83,9 @@ const cases: ConvCase[] = [
   { input: [4, 4, 4, 16], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
   // dy with more than 2048 values per channel: Conv2DBackpropFilter sums products over chunks of its rows.
   { input: [5, 23, 21, 2], kernel: 3, outChannels: 3, stride: 1, pad: 'same' },
+  // Strided too: products over the stride phases of x.
+  { input: [4, 50, 47, 2], kernel: 3, outChannels: 3, stride: 2, pad: 'same' },
+  { input: [4, 57, 55, 3], kernel: 7, outChannels: 4, stride: 2, pad: 'valid' },
   { input: [2, 2, 2, 8], kernel: 3, outChannels: 8, stride: 2, pad: 'same' },
   { input: [2, 1, 1, 8], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
   // Maps so small that some filter rows or columns only ever meet padding.

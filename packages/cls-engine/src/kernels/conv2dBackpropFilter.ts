@@ -16,8 +16,8 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
  * Read with ci as the batch, n as the input channel and dy as a filter of size oh×ow dilated by the forward
  * stride, this is one stride-1 forward convolution:
  *   conv2d(X[ci, r, c, n], D[i, j, n, co], dilation = stride) → [ci, kh, kw, co],
- * computed for stride 1 and large dy as matrix products over chunks of D (`chunkedProduct`), otherwise by the
- * Conv2D kernel.
+ * computed for large dy as matrix products over chunks of D (`chunkedProduct`, through stride phases when
+ * strided: `patchRowSources`), otherwise by the Conv2D kernel.
  * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run in
  * JavaScript on the wasm heap, which is far faster here than the wasm Transpose kernel.
  */
@@ -98,13 +98,24 @@ function conv2dBackpropFilter(args: {
     }
     // Chunks pay off once the shared dimension spans several of them; below that the convolution is as fast.
     const longProduct = outHeight * outWidth * batchSize > 2 * CHUNK_DEPTH;
-    const gradient =
-      strideHeight === 1 && strideWidth === 1 && longProduct
-        ? chunkedProduct(calls, xByChannel, dyAsFilter, tapRows, tapCols)
-        : calls.conv2d(xByChannel, dyAsFilter, { top: 0, bottom: 0, left: 0, right: 0 }, [
-            strideHeight,
-            strideWidth,
-          ]);
+    const gradient = longProduct
+      ? chunkedProduct(
+          calls,
+          patchRowSources(
+            calls,
+            xByChannel,
+            tapRows,
+            tapCols,
+            [strideHeight, strideWidth],
+            outHeight,
+            outWidth,
+          ),
+          dyAsFilter,
+        )
+      : calls.conv2d(xByChannel, dyAsFilter, { top: 0, bottom: 0, left: 0, right: 0 }, [
+          strideHeight,
+          strideWidth,
+        ]);
     // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
     const g = calls.view(gradient);
     const result = calls.view(dW);
@@ -130,42 +141,120 @@ function conv2dBackpropFilter(args: {
 const CHUNK_DEPTH = 1024;
 
 /**
- * The stride-1 convolution X ⊛ D → [ci, tapRows, tapCols, co] as a sum of matrix products, one per chunk of D's rows:
- *   G[(c, u, v), co] = Σ_{i, j, n} X[c, u + i, v + j, n] · D[i, j, n, co].
- * Its shared dimension (every output pixel of the forward pass) is far longer than a forward convolution's, and
- * XNNPACK neither splits it nor handles such long rows well as a convolution; in chunks each product runs at
- * forward-convolution speed. A chunk's patch rows are runs of X[c, u + i, v .. v + ow, :].
+ * Where the patch rows of `chunkedProduct` come from: row k (in the order c, kh', kw') is, for each dy row i, the
+ * run of `outWidth·n` values at `offsets[k] + i·rowStrides[k]` of `sources[sourceOf[k]]`.
+ */
+interface PatchRowSources {
+  readonly sources: readonly TensorInfo[];
+  readonly sourceOf: Int32Array;
+  readonly offsets: Int32Array;
+  readonly rowStrides: Int32Array;
+  /** [ci, tapRows, tapCols]: the rows' order, and the product's shape without co. */
+  readonly shape: readonly [number, number, number];
+}
+
+/**
+ * Patch rows for G[c, kh', kw', co] = Σ_{i, j, n} X[c, kh' + s·i, kw' + s·j, n] · D[i, j, n, co]. With stride 1
+ * they are runs of X itself. A stride s splits X into s×s phases X_p[c, r, q, n] = X[c, s·r + ph, s·q + pw, n], in
+ * which tap kh' = s·a + ph reads rows a + i: runs again, so every tap's row reads contiguous memory and the
+ * product multiplies no zeros (as the convolution of dy dilated by the stride, or of a phase-padded filter, would).
+ */
+function patchRowSources(
+  calls: WasmKernelCalls,
+  xByChannel: TensorInfo,
+  tapRows: number,
+  tapCols: number,
+  [strideHeight, strideWidth]: [number, number],
+  outHeight: number,
+  outWidth: number,
+): PatchRowSources {
+  const [channels, xRows, xCols, batch] = nhwc(xByChannel);
+  const phaseShapes: [number, number][] = [];
+  const sources: TensorInfo[] = [];
+  if (strideHeight === 1 && strideWidth === 1) {
+    sources.push(xByChannel);
+    phaseShapes.push([xRows, xCols]);
+  } else {
+    for (let ph = 0; ph < strideHeight; ph++) {
+      for (let pw = 0; pw < strideWidth; pw++) {
+        const rows = Math.ceil((tapRows - ph) / strideHeight) + outHeight - 1;
+        const cols = Math.ceil((tapCols - pw) / strideWidth) + outWidth - 1;
+        const phase = calls.allocate([channels, Math.max(0, rows), Math.max(0, cols), batch]);
+        sources.push(phase);
+        phaseShapes.push([Math.max(0, rows), Math.max(0, cols)]);
+      }
+    }
+    const x = calls.view(xByChannel);
+    sources.forEach((phase, index) => {
+      const ph = Math.floor(index / strideWidth);
+      const pw = index % strideWidth;
+      const [rows, cols] = phaseShapes[index] ?? [0, 0];
+      const target = calls.view(phase);
+      let to = 0;
+      for (let c = 0; c < channels; c++) {
+        for (let r = 0; r < rows; r++) {
+          for (let q = 0; q < cols; q++, to += batch) {
+            const from = ((c * xRows + strideHeight * r + ph) * xCols + strideWidth * q + pw) * batch;
+            target.set(x.subarray(from, from + batch), to);
+          }
+        }
+      }
+    });
+  }
+  const count = channels * tapRows * tapCols;
+  const sourceOf = new Int32Array(count);
+  const offsets = new Int32Array(count);
+  const rowStrides = new Int32Array(count);
+  let k = 0;
+  for (let c = 0; c < channels; c++) {
+    for (let u = 0; u < tapRows; u++) {
+      for (let v = 0; v < tapCols; v++, k++) {
+        const index = (u % strideHeight) * strideWidth + (v % strideWidth);
+        const [rows, cols] = phaseShapes[index] ?? [0, 0];
+        const a = Math.floor(u / strideHeight);
+        const b = Math.floor(v / strideWidth);
+        sourceOf[k] = index;
+        offsets[k] = ((c * rows + a) * cols + b) * batch;
+        rowStrides[k] = cols * batch;
+      }
+    }
+  }
+  return { sources, sourceOf, offsets, rowStrides, shape: [channels, tapRows, tapCols] };
+}
+
+/**
+ * G = patches · D over the shared dimension (i, j, n), as a sum of matrix products, one per chunk of D's rows i.
+ * That dimension (every output pixel of the forward pass) is far longer than a forward convolution's, and XNNPACK
+ * neither splits it nor handles such long rows well as a convolution; in chunks each product runs at
+ * forward-convolution speed. Returns [ci, tapRows, tapCols, co].
  */
 function chunkedProduct(
   calls: WasmKernelCalls,
-  xByChannel: TensorInfo,
+  rowSources: PatchRowSources,
   dyAsFilter: TensorInfo,
-  tapRows: number,
-  tapCols: number,
 ): TensorInfo {
-  const [channels, xRows, xCols, batch] = nhwc(xByChannel);
-  const [outHeight, outWidth, , outChannels] = nhwc(dyAsFilter);
+  const { sources, sourceOf, offsets, rowStrides, shape } = rowSources;
+  const [outHeight, outWidth, batch, outChannels] = nhwc(dyAsFilter);
   const rowDepth = outWidth * batch;
   const chunkRows = Math.max(1, Math.min(outHeight, Math.floor(CHUNK_DEPTH / rowDepth)));
-  const patchRows = channels * tapRows * tapCols;
-  const sum = calls.allocate([channels, tapRows, tapCols, outChannels]);
+  const patchRows = offsets.length;
+  const sum = calls.allocate([...shape, outChannels]);
   for (let i0 = 0; i0 < outHeight; i0 += chunkRows) {
     const rows = Math.min(chunkRows, outHeight - i0);
     const depth = rows * rowDepth;
     const patches = calls.allocate([1, patchRows, depth]);
     const dyRows = calls.allocate([1, depth, outChannels]);
     {
-      const x = calls.view(xByChannel);
+      const views = sources.map((source) => calls.view(source));
       const target = calls.view(patches);
       let to = 0;
-      for (let c = 0; c < channels; c++) {
-        for (let u = 0; u < tapRows; u++) {
-          for (let v = 0; v < tapCols; v++) {
-            for (let i = i0; i < i0 + rows; i++, to += rowDepth) {
-              const from = ((c * xRows + u + i) * xCols + v) * batch;
-              target.set(x.subarray(from, from + rowDepth), to);
-            }
-          }
+      for (let k = 0; k < patchRows; k++) {
+        const source = views[sourceOf[k] ?? 0];
+        const stride = rowStrides[k] ?? 0;
+        if (source === undefined) throw new Error('chunkedProduct: a patch row has no source');
+        for (let i = i0, from = (offsets[k] ?? 0) + i0 * stride; i < i0 + rows; i++, from += stride) {
+          target.set(source.subarray(from, from + rowDepth), to);
+          to += rowDepth;
         }
       }
       const d = calls.view(dyAsFilter);
