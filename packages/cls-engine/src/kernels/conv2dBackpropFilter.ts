@@ -13,11 +13,10 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 /**
  * dW[kh, kw, ci, co] = Σ_{n, i, j} xpad[n, i·sh + kh, j·sw + kw, ci] · dy[n, i, j, co].
  *
- * Read with ci as the batch, n as the input channel and dy as a filter of size oh×ow dilated by the forward
- * stride, this is one stride-1 forward convolution:
- *   conv2d(X[ci, r, c, n], D[i, j, n, co], dilation = stride) → [ci, kh, kw, co],
- * computed for large dy as matrix products over chunks of D (`chunkedProduct`, through stride phases when
- * strided: `patchRowSources`), otherwise by the Conv2D kernel.
+ * With X[ci, r, c, n] (x by channel, batch innermost) and D[i, j, n, co] (dy), this is one product of patch rows
+ * of X with D over the shared dimension (i, j, n), computed in chunks of D's rows (`chunkedProduct`); strided
+ * convolutions read their patch rows from the stride phases of X (`patchRowSources`). This runs faster here than
+ * XNNPACK's convolution of X with dy dilated by the stride, whose filter (dy) is new at every call.
  * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run in
  * JavaScript on the wasm heap, which is far faster here than the wasm Transpose kernel.
  */
@@ -96,26 +95,11 @@ function conv2dBackpropFilter(args: {
         }
       }
     }
-    // Chunks pay off once the shared dimension spans several of them; below that the convolution is as fast.
-    const longProduct = outHeight * outWidth * batchSize > 2 * CHUNK_DEPTH;
-    const gradient = longProduct
-      ? chunkedProduct(
-          calls,
-          patchRowSources(
-            calls,
-            xByChannel,
-            tapRows,
-            tapCols,
-            [strideHeight, strideWidth],
-            outHeight,
-            outWidth,
-          ),
-          dyAsFilter,
-        )
-      : calls.conv2d(xByChannel, dyAsFilter, { top: 0, bottom: 0, left: 0, right: 0 }, [
-          strideHeight,
-          strideWidth,
-        ]);
+    const gradient = chunkedProduct(
+      calls,
+      patchRowSources(calls, xByChannel, tapRows, tapCols, [strideHeight, strideWidth], outHeight, outWidth),
+      dyAsFilter,
+    );
     // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
     const g = calls.view(gradient);
     const result = calls.view(dW);
