@@ -129,7 +129,7 @@ const CHUNK_DEPTH = 1024;
  * run of `outWidth·n` values at `offsets[k] + i·rowStrides[k]` of `sources[sourceOf[k]]`.
  */
 interface PatchRowSources {
-  readonly sources: readonly TensorInfo[];
+  readonly sources: readonly (TensorInfo | undefined)[];
   readonly sourceOf: Int32Array;
   readonly offsets: Int32Array;
   readonly rowStrides: Int32Array;
@@ -154,22 +154,27 @@ function patchRowSources(
 ): PatchRowSources {
   const [channels, xRows, xCols, batch] = nhwc(xByChannel);
   const phaseShapes: [number, number][] = [];
-  const sources: TensorInfo[] = [];
+  // A phase no tap reads (those of a 1×1 strided convolution beyond the first) stays undefined.
+  const sources: (TensorInfo | undefined)[] = [];
   if (strideHeight === 1 && strideWidth === 1) {
     sources.push(xByChannel);
     phaseShapes.push([xRows, xCols]);
   } else {
     for (let ph = 0; ph < strideHeight; ph++) {
       for (let pw = 0; pw < strideWidth; pw++) {
-        const rows = Math.ceil((tapRows - ph) / strideHeight) + outHeight - 1;
-        const cols = Math.ceil((tapCols - pw) / strideWidth) + outWidth - 1;
-        const phase = calls.allocate([channels, Math.max(0, rows), Math.max(0, cols), batch]);
-        sources.push(phase);
-        phaseShapes.push([Math.max(0, rows), Math.max(0, cols)]);
+        const phaseTapRows = Math.ceil((tapRows - ph) / strideHeight);
+        const phaseTapCols = Math.ceil((tapCols - pw) / strideWidth);
+        const used = phaseTapRows > 0 && phaseTapCols > 0;
+        const shape: [number, number] = used
+          ? [phaseTapRows + outHeight - 1, phaseTapCols + outWidth - 1]
+          : [0, 0];
+        sources.push(used ? calls.allocate([channels, ...shape, batch]) : undefined);
+        phaseShapes.push(shape);
       }
     }
     const x = calls.view(xByChannel);
     sources.forEach((phase, index) => {
+      if (phase === undefined) return;
       const ph = Math.floor(index / strideWidth);
       const pw = index % strideWidth;
       const [rows, cols] = phaseShapes[index] ?? [0, 0];
@@ -229,7 +234,7 @@ function chunkedProduct(
     const patches = calls.allocate([1, patchRows, depth]);
     const dyRows = calls.allocate([1, depth, outChannels]);
     {
-      const views = sources.map((source) => calls.view(source));
+      const views = sources.map((source) => (source === undefined ? undefined : calls.view(source)));
       const target = calls.view(patches);
       let to = 0;
       for (let k = 0; k < patchRows; k++) {
