@@ -52,62 +52,27 @@ export class TrainingBatchNormalization extends BatchNormalization {
     ) {
       return super.call(inputs, kwargs);
     }
-    const reductionAxes = Array.from({ length: input.rank - 1 }, (_, i) => i);
-    const count = input.size / (input.shape[input.rank - 1] ?? 1);
     const { epsilon, momentum } = state;
-    const fused = hasKernel(BATCH_NORM_TRAINING) && hasKernel(BATCH_NORM_TRAINING_GRAD);
-    const attrs: BatchNormTrainingAttrs = { epsilon };
+    const step =
+      hasKernel(BATCH_NORM_TRAINING) && hasKernel(BATCH_NORM_TRAINING_GRAD)
+        ? kernelStep({ epsilon })
+        : opsStep(input, epsilon);
     const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-      if (fused) {
-        const [y, mean, variance] = runKernel(BATCH_NORM_TRAINING, { x, gamma, beta }, attrs) as [
-          tf.Tensor,
-          tf.Tensor1D,
-          tf.Tensor1D,
-        ];
-        updateMovingAverage(state.movingMean, mean, momentum);
-        updateMovingAverage(state.movingVariance, variance, momentum);
-        save([x, mean, variance, gamma]);
-        return {
-          value: y,
-          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-            const [savedX, savedMean, savedVariance, savedGamma] = saved as [
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-              tf.Tensor,
-            ];
-            return runKernel(
-              BATCH_NORM_TRAINING_GRAD,
-              { dy, x: savedX, mean: savedMean, variance: savedVariance, gamma: savedGamma },
-              attrs,
-            );
-          },
-        };
-      }
-      const { mean, variance } = tf.moments(x, reductionAxes);
+      const [y, mean, variance] = step.forward(x, gamma, beta);
       updateMovingAverage(state.movingMean, mean, momentum);
       updateMovingAverage(state.movingVariance, variance, momentum);
-      const invStd = tf.rsqrt(tf.add(variance, epsilon));
-      save([x, mean, invStd, gamma]);
+      save([x, mean, variance, gamma]);
       return {
-        value: tf.batchNorm(x, mean, variance, beta, gamma, epsilon),
+        value: y,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [savedX, savedMean, savedInvStd, savedGamma] = saved as [
+          const [savedX, savedMean, savedVariance, savedGamma] = saved as [
             tf.Tensor,
             tf.Tensor,
             tf.Tensor,
             tf.Tensor,
           ];
-          const normalized = tf.mul(tf.sub(savedX, savedMean), savedInvStd);
-          const dBeta = tf.sum(dy, reductionAxes);
-          const dGamma = tf.sum(tf.mul(dy, normalized), reductionAxes);
-          const centered = tf.sub(
-            tf.sub(dy, tf.div(dBeta, count)),
-            tf.mul(normalized, tf.div(dGamma, count)),
-          );
-          const dx = tf.mul(centered, tf.mul(savedGamma, savedInvStd));
-          return [dx, dGamma, dBeta];
+          return step.backward(dy, savedX, savedMean, savedVariance, savedGamma);
         },
       };
     });
@@ -123,6 +88,44 @@ function updateMovingAverage(variable: LayerVariable, value: tf.Tensor, momentum
   });
 }
 
+/** The training step's two halves: [y, mean, variance] forward, [dx, dγ, dβ] backward (biased batch variance). */
+interface TrainingStep {
+  forward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): TensorTriple;
+  backward(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor): TensorTriple;
+}
+
+type TensorTriple = [tf.Tensor, tf.Tensor, tf.Tensor];
+
+/** cls-core's batch-norm kernels, where the active backend registers them. */
+function kernelStep(attrs: BatchNormTrainingAttrs): TrainingStep {
+  return {
+    forward: (x, gamma, beta) => runKernel(BATCH_NORM_TRAINING, { x, gamma, beta }, attrs),
+    backward: (dy, x, mean, variance, gamma) =>
+      runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x, mean, variance, gamma }, attrs),
+  };
+}
+
+/** tfjs ops: moments and batchNorm forward, the closed-form gradient backward. */
+function opsStep(input: tf.Tensor, epsilon: number): TrainingStep {
+  const reductionAxes = Array.from({ length: input.rank - 1 }, (_, i) => i);
+  const count = input.size / (input.shape[input.rank - 1] ?? 1);
+  return {
+    forward: (x, gamma, beta) => {
+      const { mean, variance } = tf.moments(x, reductionAxes);
+      return [tf.batchNorm(x, mean, variance, beta, gamma, epsilon), mean, variance];
+    },
+    backward: (dy, x, mean, variance, gamma) => {
+      const invStd = tf.rsqrt(tf.add(variance, epsilon));
+      const normalized = tf.mul(tf.sub(x, mean), invStd);
+      const dBeta = tf.sum(dy, reductionAxes);
+      const dGamma = tf.sum(tf.mul(dy, normalized), reductionAxes);
+      const centered = tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(normalized, tf.div(dGamma, count)));
+      const dx = tf.mul(centered, tf.mul(gamma, invStd));
+      return [dx, dGamma, dBeta];
+    },
+  };
+}
+
 function hasKernel(kernelName: string): boolean {
   return (
     (tf.getKernel(kernelName, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined) !== undefined
@@ -133,6 +136,8 @@ function runKernel(
   kernelName: string,
   inputs: tf.NamedTensorMap,
   attrs: BatchNormTrainingAttrs,
-): tf.Tensor[] {
-  return tf.engine().runKernel<tf.Tensor[]>(kernelName, inputs, { ...attrs });
+): TensorTriple {
+  const outputs = tf.engine().runKernel<tf.Tensor[]>(kernelName, inputs, { ...attrs });
+  if (outputs.length !== 3) throw new Error(`${kernelName} returned ${outputs.length} tensors, expected 3`);
+  return outputs as TensorTriple;
 }
