@@ -3,12 +3,12 @@ import type { Tensor4D } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '@nextplay/cls-core';
 import {
   configureWasmTrainingKernels,
   registerWasmTrainingKernels,
   wasmTrainingKernels,
 } from '../src/index.js';
+import { maxRelativeDiff, randomValues } from './helpers/kernelValues.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -129,11 +129,6 @@ function backpropInput(
     .runKernel('Conv2DBackpropInput', { dy, filter }, { strides, pad, dataFormat: 'NHWC', inputShape });
 }
 
-function randomValues(size: number, seed: number): Float32Array {
-  const random = createRandom(seed);
-  return Float32Array.from({ length: size }, () => random() * 2 - 1);
-}
-
 function outputShape(c: ConvCase): [number, number, number, number] {
   const [n, h, w, ci] = c.input;
   const info = tf.backend_util.computeConv2DInfo(
@@ -153,16 +148,6 @@ async function onBackend(backend: string, compute: () => tf.Tensor): Promise<Flo
   const values = (await result.data()) as Float32Array;
   result.dispose();
   return values;
-}
-
-function maxRelativeDiff(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1e-6;
-  for (const v of expected) scale = Math.max(scale, Math.abs(v));
-  let diff = 0;
-  for (let i = 0; i < actual.length; i++)
-    diff = Math.max(diff, Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN)));
-  return diff / scale;
 }
 
 describe('wasm training kernels', () => {

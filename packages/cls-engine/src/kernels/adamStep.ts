@@ -7,7 +7,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
 import { simdExports } from './simdInstance.js';
-import { WasmKernelCalls, type WasmHeapBackend } from './wasmKernelCalls.js';
+import { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** The engine's own kernel: one Adam/AdamW update of one parameter, outputs `[parameter, m, v]`. */
 export const ADAM_STEP = 'ClsAdamStep';
@@ -42,13 +42,12 @@ function adamStep(args: {
   if (parameter === undefined || gradient === undefined || m === undefined || v === undefined) {
     throw new Error(`${ADAM_STEP} needs inputs parameter, gradient, m and v`);
   }
-  const backend = args.backend as WasmHeapBackend;
   const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
-  const calls = new WasmKernelCalls(backend);
+  const calls = new WasmKernelCalls(args.backend);
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));
   const inputs = [parameter, gradient, m, v];
   const size = parameter.shape.reduce((a, b) => a * b, 1);
-  const adam = simdExports(backend, adamModule)?.adam;
+  const adam = simdExports(calls.backend, adamModule)?.adam;
   const vectorized = adam === undefined ? 0 : size - (size % 4);
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;

@@ -1,6 +1,7 @@
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { transposeBlock } from './heapLayout.js';
 import { usedTaps } from './tapRange.js';
+import { usedTapWeights } from './usedTapWeights.js';
 import { nhwc, type WasmKernelCalls } from './wasmKernelCalls.js';
 
 /**
@@ -32,23 +33,14 @@ export function backpropInputByGemm(
   const tapRows = rows.last - rows.first + 1;
   const tapCols = cols.last - cols.first + 1;
   const positions = batchSize * outHeight * outWidth;
-  const taps = tapRows * tapCols * inChannels;
 
   const dyT = calls.allocate([1, outChannels, positions]);
-  let weights: TensorInfo;
-  if (tapRows === filterHeight && tapCols === filterWidth) {
-    weights = calls.reshape(filter, [1, taps, outChannels]);
-  } else {
-    // W[rows, cols, ci, co]: each filter row's used taps are one contiguous run.
-    weights = calls.allocate([1, taps, outChannels]);
-    const source = calls.view(filter);
-    const target = calls.view(weights);
-    const run = tapCols * inChannels * outChannels;
-    for (let u = 0; u < tapRows; u++) {
-      const from = ((u + rows.first) * filterWidth + cols.first) * inChannels * outChannels;
-      target.set(source.subarray(from, from + run), u * run);
-    }
-  }
+  const weights = usedTapWeights(
+    calls,
+    filter,
+    { first: rows.first, count: tapRows },
+    { first: cols.first, count: tapCols },
+  );
   transposeBlock(calls.view(dy), 0, positions, outChannels, calls.view(dyT), 0);
   const colsT = calls.run('BatchMatMul', { a: weights, b: dyT }, { transposeA: false, transposeB: false });
 

@@ -6,11 +6,11 @@ import {
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
 import { simdExports, type SimdExport } from './simdInstance.js';
-import { WasmKernelCalls, type WasmHeapBackend } from './wasmKernelCalls.js';
+import { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** The SIMD passes, where the backend exposes its memory and whole 4-channel vectors fit. */
-function channelSimd(backend: KernelBackend, channels: number): Record<string, SimdExport> | undefined {
-  return channels % 4 === 0 ? simdExports(backend as WasmHeapBackend, batchNormFunctions) : undefined;
+function channelSimd(calls: WasmKernelCalls, channels: number): Record<string, SimdExport> | undefined {
+  return channels % 4 === 0 ? simdExports(calls.backend, batchNormFunctions) : undefined;
 }
 
 function channelCount(x: TensorInfo): number {
@@ -41,63 +41,64 @@ function batchNormTraining(args: {
   const mean = calls.allocate([channels]);
   const variance = calls.allocate([channels]);
   const rows = x.shape.reduce((a, b) => a * b, 1) / channels;
-  const simd = channelSimd(args.backend, channels);
+  const simd = channelSimd(calls, channels);
+  const at = (t: TensorInfo): number => calls.byteOffset(t);
+  // Per channel: the mean (as the y pass uses it) and the biased variance.
+  const channelMean = new Float64Array(channels);
+  const channelVariance = new Float64Array(channels);
   if (simd !== undefined) {
-    // Two passes for the statistics (mean, then squared deviations: no cancellation in float32), one for y.
-    const scale = calls.allocate([channels]);
-    const shift = calls.allocate([channels]);
+    // Two passes (mean, then squared deviations: no cancellation in float32).
     calls.view(mean).fill(0);
     calls.view(variance).fill(0);
-    const at = (t: TensorInfo): number => calls.byteOffset(t);
     simd.sums?.(at(x), rows, channels * 4, at(mean));
     const means = calls.view(mean);
     for (let c = 0; c < channels; c++) means[c] = (means[c] ?? 0) / rows;
+    channelMean.set(means);
     simd.squaredDeviations?.(at(x), at(mean), rows, channels * 4, at(variance));
     const variances = calls.view(variance);
-    const scales = calls.view(scale);
-    const shifts = calls.view(shift);
-    const gammas = calls.view(gamma);
-    const betas = calls.view(beta);
-    for (let c = 0; c < channels; c++) {
-      const v = (variances[c] ?? 0) / rows;
-      variances[c] = v;
-      const s = (gammas[c] ?? 0) / Math.sqrt(v + args.attrs.epsilon);
-      scales[c] = s;
-      shifts[c] = (betas[c] ?? 0) - (means[c] ?? 0) * s;
+    for (let c = 0; c < channels; c++) channelVariance[c] = (variances[c] ?? 0) / rows;
+  } else {
+    const xs = calls.view(x);
+    const sumOfSquares = new Float64Array(channels);
+    for (let offset = 0; offset < xs.length; offset += channels) {
+      for (let c = 0; c < channels; c++) {
+        const value = xs[offset + c] ?? 0;
+        channelMean[c] = (channelMean[c] ?? 0) + value;
+        sumOfSquares[c] = (sumOfSquares[c] ?? 0) + value * value;
+      }
     }
-    simd.affine?.(at(x), at(scale), at(shift), rows, channels * 4, at(y));
-    calls.dispose(scale, shift);
-    return [y, mean, variance];
-  }
-  const xs = calls.view(x);
-  const sum = new Float64Array(channels);
-  const sumOfSquares = new Float64Array(channels);
-  for (let offset = 0; offset < xs.length; offset += channels) {
     for (let c = 0; c < channels; c++) {
-      const value = xs[offset + c] ?? 0;
-      sum[c] = (sum[c] ?? 0) + value;
-      sumOfSquares[c] = (sumOfSquares[c] ?? 0) + value * value;
+      const m = (channelMean[c] ?? 0) / rows;
+      channelMean[c] = m;
+      channelVariance[c] = Math.max(0, (sumOfSquares[c] ?? 0) / rows - m * m);
     }
   }
-  const means = calls.view(mean);
-  const variances = calls.view(variance);
+  calls.view(mean).set(channelMean);
+  calls.view(variance).set(channelVariance);
+  // y = x·scale + shift per channel.
   const gammas = calls.view(gamma);
   const betas = calls.view(beta);
   const scale = new Float64Array(channels);
   const shift = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
-    const m = (sum[c] ?? 0) / rows;
-    const v = Math.max(0, (sumOfSquares[c] ?? 0) / rows - m * m);
-    means[c] = m;
-    variances[c] = v;
-    const s = (gammas[c] ?? 0) / Math.sqrt(v + args.attrs.epsilon);
+    const s = (gammas[c] ?? 0) / Math.sqrt((channelVariance[c] ?? 0) + args.attrs.epsilon);
     scale[c] = s;
-    shift[c] = (betas[c] ?? 0) - m * s;
+    shift[c] = (betas[c] ?? 0) - (channelMean[c] ?? 0) * s;
   }
-  const ys = calls.view(y);
-  for (let offset = 0; offset < xs.length; offset += channels) {
-    for (let c = 0; c < channels; c++)
-      ys[offset + c] = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
+  if (simd !== undefined) {
+    const scaleT = calls.allocate([channels]);
+    const shiftT = calls.allocate([channels]);
+    calls.view(scaleT).set(scale);
+    calls.view(shiftT).set(shift);
+    simd.affine?.(at(x), at(scaleT), at(shiftT), rows, channels * 4, at(y));
+    calls.dispose(scaleT, shiftT);
+  } else {
+    const xs = calls.view(x);
+    const ys = calls.view(y);
+    for (let offset = 0; offset < xs.length; offset += channels) {
+      for (let c = 0; c < channels; c++)
+        ys[offset + c] = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
+    }
   }
   return [y, mean, variance];
 }
@@ -123,7 +124,7 @@ function batchNormTrainingGrad(args: {
   const dGamma = calls.allocate([channels]);
   const dBeta = calls.allocate([channels]);
   const rows = x.shape.reduce((p, q) => p * q, 1) / channels;
-  const simd = channelSimd(args.backend, channels);
+  const simd = channelSimd(calls, channels);
   // Per channel: Σ dy and Σ dy·(x − mean).
   const sumDy = new Float64Array(channels);
   const sumDyCentered = new Float64Array(channels);

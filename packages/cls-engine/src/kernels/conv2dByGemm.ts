@@ -1,5 +1,6 @@
 import type { NamedAttrMap, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { usedTaps } from './tapRange.js';
+import { usedTapWeights, type TapSpan } from './usedTapWeights.js';
 import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** What `conv2dByGemm` applies after the product: `_FusedMatMul`'s bias and activation inputs and attributes. */
@@ -9,33 +10,15 @@ export interface GemmEpilogue {
   readonly attrs?: NamedAttrMap;
 }
 
-interface TapAxis {
-  readonly first: number;
-  readonly count: number;
-}
-
-/**
- * The filter taps along one axis that meet a real input pixel. With dilation every tap is kept: skipping is only
- * worth it for the small maps of undilated convolutions.
- */
-function tapAxis(
-  filterLength: number,
-  inLength: number,
-  outLength: number,
-  stride: number,
-  dilation: number,
-  padBefore: number,
-): TapAxis {
-  if (dilation !== 1) return { first: 0, count: filterLength };
-  const { first, last } = usedTaps(filterLength, inLength, outLength, stride, padBefore);
-  return { first, count: Math.max(0, last - first + 1) };
-}
-
-function patchTaps(info: backend_util.Conv2DInfo): { rows: TapAxis; cols: TapAxis } {
+function patchTaps(info: backend_util.Conv2DInfo): { rows: TapSpan; cols: TapSpan } {
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
+  const span = ({ first, last }: { first: number; last: number }): TapSpan => ({
+    first,
+    count: Math.max(0, last - first + 1),
+  });
   return {
-    rows: tapAxis(filterHeight, inHeight, outHeight, info.strideHeight, info.dilationHeight, padInfo.top),
-    cols: tapAxis(filterWidth, inWidth, outWidth, info.strideWidth, info.dilationWidth, padInfo.left),
+    rows: span(usedTaps(filterHeight, inHeight, outHeight, info.strideHeight, padInfo.top)),
+    cols: span(usedTaps(filterWidth, inWidth, outWidth, info.strideWidth, padInfo.left)),
   };
 }
 
@@ -46,8 +29,8 @@ export function gemmPatchValues(info: backend_util.Conv2DInfo): number {
 }
 
 /**
- * A forward convolution as one matrix product of the patches ("im2col") with the filter:
- *   y[(n, i, j), co] = Σ_{kh, kw, ci} xpad[n, i·sh + kh·dh − top, j·sw + kw·dw − left, ci] · W[kh, kw, ci, co].
+ * A forward convolution (undilated) as one matrix product of the patches ("im2col") with the filter:
+ *   y[(n, i, j), co] = Σ_{kh, kw, ci} xpad[n, i·sh + kh − top, j·sw + kw − left, ci] · W[kh, kw, ci, co].
  * Filter taps that only ever meet padding are left out of both operands (a 3×3 'same' convolution of a 1×1 map
  * multiplies by its centre tap alone). XNNPACK's matrix product packs the filter from its stored layout, where the
  * wasm Conv2D kernel first transposes a new filter element by element, which dominates on large filters.
@@ -60,28 +43,14 @@ export function conv2dByGemm(
   epilogue: GemmEpilogue = {},
 ): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
   const { rows, cols } = patchTaps(info);
   if (rows.count === 0 || cols.count === 0) throw new Error('conv2dByGemm: no filter tap meets the input');
   const depth = rows.count * cols.count * inChannels;
   const positions = batchSize * outHeight * outWidth;
 
-  let weights: TensorInfo;
-  if (depth === info.filterHeight * filterWidth * inChannels) {
-    weights = calls.reshape(filter, [1, depth, outChannels]);
-  } else {
-    // W[rows, cols, ci, co]: each filter row's used taps are one contiguous run.
-    weights = calls.allocate([1, depth, outChannels]);
-    const source = calls.view(filter);
-    const target = calls.view(weights);
-    const run = cols.count * inChannels * outChannels;
-    for (let u = 0; u < rows.count; u++) {
-      const from = ((u + rows.first) * filterWidth + cols.first) * inChannels * outChannels;
-      target.set(source.subarray(from, from + run), u * run);
-    }
-  }
-
+  const weights = usedTapWeights(calls, filter, rows, cols);
   const patches = calls.allocate([1, positions, depth]);
   const source = calls.view(x);
   const target = calls.view(patches);
@@ -91,26 +60,17 @@ export function conv2dByGemm(
   for (let n = 0; n < batchSize; n++) {
     for (let i = 0; i < outHeight; i++) {
       for (let j = 0; j < outWidth; j++, p++) {
-        const w0 = j * strideWidth + cols.first * dilationWidth - left;
-        // Taps v in [vFirst, vEnd) fall inside the input's width.
-        const vFirst = Math.max(0, Math.ceil(-w0 / dilationWidth));
-        const vEnd = Math.min(cols.count, Math.ceil((inWidth - w0) / dilationWidth));
+        const w0 = j * strideWidth + cols.first - left;
+        // Taps v in [vFirst, vEnd) fall inside the input's width: one contiguous run of x per patch row.
+        const vFirst = Math.max(0, -w0);
+        const vEnd = Math.min(cols.count, inWidth - w0);
         if (vEnd <= vFirst) continue;
         for (let u = 0; u < rows.count; u++) {
-          const h = i * strideHeight + (u + rows.first) * dilationHeight - top;
+          const h = i * strideHeight + u + rows.first - top;
           if (h < 0 || h >= inHeight) continue;
-          const rowStart = (n * inHeight + h) * inWidth;
-          const to = p * depth + u * rowRun;
-          if (dilationWidth === 1) {
-            // Undilated, a patch row is one contiguous run of x.
-            const from = (rowStart + w0 + vFirst) * inChannels;
-            target.set(source.subarray(from, from + (vEnd - vFirst) * inChannels), to + vFirst * inChannels);
-          } else {
-            for (let v = vFirst; v < vEnd; v++) {
-              const from = (rowStart + w0 + v * dilationWidth) * inChannels;
-              target.set(source.subarray(from, from + inChannels), to + v * inChannels);
-            }
-          }
+          const from = ((n * inHeight + h) * inWidth + w0 + vFirst) * inChannels;
+          const to = p * depth + u * rowRun + vFirst * inChannels;
+          target.set(source.subarray(from, from + (vEnd - vFirst) * inChannels), to);
         }
       }
     }

@@ -34,11 +34,11 @@ interface ConvArgs {
  */
 function preferGemm(info: backend_util.Conv2DInfo): boolean {
   const { forward } = wasmTrainingKernelSettings;
+  // Dilated patch rows would be single-pixel runs, too slow to gather: the stock kernel takes those.
+  if (forward === 'stock' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return false;
   const patches = gemmPatchValues(info);
-  if (forward === 'stock' || patches === 0 || patches > MAX_PATCH_VALUES) return false;
+  if (patches === 0 || patches > MAX_PATCH_VALUES) return false;
   if (forward === 'gemm') return true;
-  // Dilated patch rows are single-pixel runs, too slow to gather.
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) return false;
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
   const allTaps = info.batchSize * info.outHeight * info.outWidth * filterHeight * filterWidth * inChannels;
   const filterValues = filterHeight * filterWidth * inChannels * outChannels;

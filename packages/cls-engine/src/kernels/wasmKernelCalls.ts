@@ -51,6 +51,11 @@ export class WasmKernelCalls {
     this.#backend = backend as WasmHeapBackend;
   }
 
+  /** The backend, with the parts of its heap these calls use. */
+  get backend(): WasmHeapBackend {
+    return this.#backend;
+  }
+
   /** A new tensor with uninitialized contents. */
   allocate(shape: readonly number[], dtype: DataType = 'float32'): TensorInfo {
     const tensor = this.#backend.makeOutput([...shape], dtype);
