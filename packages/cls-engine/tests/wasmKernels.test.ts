@@ -157,34 +157,46 @@ describe('wasm training kernels', () => {
     registerWasmTrainingKernels();
   });
 
-  it.each(cases)('Conv2DBackpropFilter matches cpu: $input k$kernel s$stride $pad', async (c) => {
-    const [, , , ci] = c.input;
-    const dyShape = outputShape(c);
-    const x = randomValues(
-      c.input.reduce((a, b) => a * b),
-      1,
-    );
-    const dy = randomValues(
-      dyShape.reduce((a, b) => a * b),
-      2,
-    );
-    const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
-    const compute = () =>
-      backpropFilter(tf.tensor4d(x, c.input), tf.tensor4d(dy, dyShape), filterShape, c.stride, c.pad);
-    const expected = await onBackend('cpu', compute);
-    await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
-    const dataIdsBefore = tf.backend().numDataIds();
-    const actual = await onBackend('wasm', compute);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
-    expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-4);
-  });
+  // Each convolution kernel runs on the engine's relaxed-SIMD product ('auto' here) and on XNNPACK's.
+  const products = ['auto', 'xnnpack'] as const;
 
-  it.each((['conv', 'gemm', 'auto'] as const).flatMap((strategy) => cases.map((c) => ({ ...c, strategy }))))(
-    'Conv2DBackpropInput ($strategy) matches cpu: $input k$kernel s$stride $pad',
+  it.each(products.flatMap((product) => cases.map((c) => ({ ...c, product }))))(
+    'Conv2DBackpropFilter ($product product) matches cpu: $input k$kernel s$stride $pad',
     async (c) => {
-      configureWasmTrainingKernels({ backpropInput: c.strategy });
+      const [, , , ci] = c.input;
+      const dyShape = outputShape(c);
+      const x = randomValues(
+        c.input.reduce((a, b) => a * b),
+        1,
+      );
+      const dy = randomValues(
+        dyShape.reduce((a, b) => a * b),
+        2,
+      );
+      const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
+      const compute = () =>
+        backpropFilter(tf.tensor4d(x, c.input), tf.tensor4d(dy, dyShape), filterShape, c.stride, c.pad);
+      const expected = await onBackend('cpu', compute);
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const dataIdsBefore = tf.backend().numDataIds();
+      configureWasmTrainingKernels({ product: c.product });
+      const actual = await onBackend('wasm', compute);
+      configureWasmTrainingKernels({ product: 'auto' });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
+      expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-4);
+    },
+  );
+
+  it.each(
+    (['conv', 'gemm', 'auto'] as const).flatMap((strategy) =>
+      products.flatMap((product) => cases.map((c) => ({ ...c, strategy, product }))),
+    ),
+  )(
+    'Conv2DBackpropInput ($strategy, $product product) matches cpu: $input k$kernel s$stride $pad',
+    async (c) => {
+      configureWasmTrainingKernels({ backpropInput: c.strategy, product: c.product });
       const [, , , ci] = c.input;
       const dyShape = outputShape(c);
       const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
@@ -203,7 +215,7 @@ describe('wasm training kernels', () => {
       const before = tf.memory().numTensors;
       const dataIdsBefore = tf.backend().numDataIds();
       const actual = await onBackend('wasm', compute);
-      configureWasmTrainingKernels({ backpropInput: 'auto' });
+      configureWasmTrainingKernels({ backpropInput: 'auto', product: 'auto' });
       expect(tf.memory().numTensors).toBe(before);
       expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
       expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-4);
@@ -217,9 +229,11 @@ describe('wasm training kernels', () => {
   ] as (ConvCase & { dilation: number })[];
 
   it.each(
-    (['gemm', 'stock', 'auto'] as const).flatMap((strategy) => forwardCases.map((c) => ({ ...c, strategy }))),
+    (['gemm', 'stock', 'auto'] as const).flatMap((strategy) =>
+      products.flatMap((product) => forwardCases.map((c) => ({ ...c, strategy, product }))),
+    ),
   )(
-    'Conv2D ($strategy) matches cpu on a new and a reused filter: $input k$kernel s$stride d$dilation $pad',
+    'Conv2D ($strategy, $product product) matches cpu on a new and a reused filter: $input k$kernel s$stride d$dilation $pad',
     async (c) => {
       const [, , , ci] = c.input;
       const filterShape: [number, number, number, number] = [c.kernel, c.kernel, ci, c.outChannels];
@@ -237,7 +251,7 @@ describe('wasm training kernels', () => {
         conv(tf.tensor4d(x, c.input), tf.tensor4d(w, filterShape)),
       );
       await tf.setBackend('wasm');
-      configureWasmTrainingKernels({ forward: c.strategy });
+      configureWasmTrainingKernels({ forward: c.strategy, product: c.product });
       const outShape = tf.backend_util.computeConv2DInfo(
         [...c.input],
         filterShape,
@@ -255,7 +269,7 @@ describe('wasm training kernels', () => {
         expect(maxRelativeDiff(await y.data<'float32'>(), expected), use).toBeLessThan(1e-5);
         y.dispose();
       }
-      configureWasmTrainingKernels({ forward: 'auto' });
+      configureWasmTrainingKernels({ forward: 'auto', product: 'auto' });
       tf.dispose([image, filter]);
       expect(tf.backend().numDataIds()).toBe(before);
     },

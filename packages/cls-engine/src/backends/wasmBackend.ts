@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAvailability, ComputeBackend, Logger } from '@nextplay/cls-core';
 import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
+import { configureWasmTrainingKernels } from '../kernels/kernelSettings.js';
 import { probePackage } from './importOptional.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 
@@ -43,6 +44,7 @@ export class WasmBackend implements ComputeBackend {
     await tf.ready();
     registerWasmTrainingKernels();
     this.threads = wasm.getThreadsCount();
+    configureWasmTrainingKernels({ threads: this.threads });
   }
 
   async #startThreaded(wasm: WasmModule): Promise<boolean> {

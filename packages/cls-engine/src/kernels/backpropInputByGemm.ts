@@ -1,6 +1,7 @@
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { transposeBlock } from './heapLayout.js';
 import { usedTaps } from './tapRange.js';
+import { denseRows, matrixProduct } from './matrixProduct.js';
 import { usedTapWeights } from './usedTapWeights.js';
 import { nhwc, type WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -8,7 +9,7 @@ import { nhwc, type WasmKernelCalls } from './wasmKernelCalls.js';
  * dx as one matrix product and a scatter ("col2im"):
  *   colsᵀ[(kh, kw, ci), (n, i, j)] = W[(kh, kw, ci), co] · dyᵀ[co, (n, i, j)],
  *   dx[n, i·sh + kh − top, j·sw + kw − left, ci] += colsᵀ[(kh, kw, ci), (n, i, j)].
- * It multiplies only real dy values (no padding, no inserted zeros) and XNNPACK packs only dyᵀ, not the filter,
+ * It multiplies only real dy values (no padding, no inserted zeros) and the product packs only dyᵀ, not the filter,
  * so it wins when dy is small next to dx, e.g. a convolution of a zero-padded input down to 1×1 or 2×2. Filter taps
  * that only ever meet padding are left out of the product.
  */
@@ -42,7 +43,8 @@ export function backpropInputByGemm(
     { first: cols.first, count: tapCols },
   );
   transposeBlock(calls.view(dy), 0, positions, outChannels, calls.view(dyT), 0);
-  const colsT = calls.run('BatchMatMul', { a: weights, b: dyT }, { transposeA: false, transposeB: false });
+  const depth = tapRows * tapCols * inChannels;
+  const colsT = matrixProduct(calls, denseRows(calls, weights, depth, outChannels), dyT, positions);
 
   const columns = calls.view(colsT);
   const out = calls.view(dx);

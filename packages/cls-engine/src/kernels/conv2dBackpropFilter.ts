@@ -7,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { forwardConvInfo } from './convGeometry.js';
+import { matrixProduct, type MatrixRows } from './matrixProduct.js';
 import { usedTaps } from './tapRange.js';
 import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 
@@ -14,9 +15,9 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
  * dW[kh, kw, ci, co] = Σ_{n, i, j} xpad[n, i·sh + kh, j·sw + kw, ci] · dy[n, i, j, co].
  *
  * With X[ci, r, c, n] (x by channel, batch innermost) and D[i, j, n, co] (dy), this is one product of patch rows
- * of X with D over the shared dimension (i, j, n), computed in chunks of D's rows (`chunkedProduct`); strided
- * convolutions read their patch rows from the stride phases of X (`patchRowSources`). This runs faster here than
- * XNNPACK's convolution of X with dy dilated by the stride, whose filter (dy) is new at every call.
+ * of X with D over the shared dimension (i, j, n) (`matrixProduct`), whose rows are read in place from X or, for
+ * strided convolutions, from its stride phases (`patchRows`). This runs faster here than XNNPACK's convolution of X
+ * with dy dilated by the stride, whose filter (dy) is new at every call.
  * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run in
  * JavaScript on the wasm heap, which is far faster here than the wasm Transpose kernel.
  */
@@ -95,10 +96,11 @@ function conv2dBackpropFilter(args: {
         }
       }
     }
-    const gradient = chunkedProduct(
+    const gradient = matrixProduct(
       calls,
-      patchRowSources(calls, xByChannel, tapRows, tapCols, [strideHeight, strideWidth], outHeight, outWidth),
+      patchRows(calls, xByChannel, tapRows, tapCols, [strideHeight, strideWidth], outHeight, outWidth),
       dyAsFilter,
+      outChannels,
     );
     // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
     const g = calls.view(gradient);
@@ -121,29 +123,14 @@ function conv2dBackpropFilter(args: {
   }
 }
 
-/** Rows of the product's shared dimension per chunk: 1024 keeps XNNPACK's packed panel of dy in the L1 cache. */
-const CHUNK_DEPTH = 1024;
-
 /**
- * Where the patch rows of `chunkedProduct` come from: row k (in the order c, kh', kw') is, for each dy row i, the
- * run of `outWidth·n` values at `offsets[k] + i·rowStrides[k]` of `sources[sourceOf[k]]`.
+ * Patch rows for G[c, kh', kw', co] = Σ_{i, j, n} X[c, kh' + s·i, kw' + s·j, n] · D[i, j, n, co]: row k (in the order
+ * c, kh', kw') is, for each dy row i, a run of `outWidth·n` values. With stride 1 they are runs of X itself. A stride
+ * s splits X into s×s phases X_p[c, r, q, n] = X[c, s·r + ph, s·q + pw, n], in which tap kh' = s·a + ph reads rows
+ * a + i: runs again, so the product multiplies no zeros (as the convolution of dy dilated by the stride, or of a
+ * phase-padded filter, would).
  */
-interface PatchRowSources {
-  readonly sources: readonly (TensorInfo | undefined)[];
-  readonly sourceOf: Int32Array;
-  readonly offsets: Int32Array;
-  readonly rowStrides: Int32Array;
-  /** [ci, tapRows, tapCols]: the rows' order, and the product's shape without co. */
-  readonly shape: readonly [number, number, number];
-}
-
-/**
- * Patch rows for G[c, kh', kw', co] = Σ_{i, j, n} X[c, kh' + s·i, kw' + s·j, n] · D[i, j, n, co]. With stride 1
- * they are runs of X itself. A stride s splits X into s×s phases X_p[c, r, q, n] = X[c, s·r + ph, s·q + pw, n], in
- * which tap kh' = s·a + ph reads rows a + i: runs again, so every tap's row reads contiguous memory and the
- * product multiplies no zeros (as the convolution of dy dilated by the stride, or of a phase-padded filter, would).
- */
-function patchRowSources(
+function patchRows(
   calls: WasmKernelCalls,
   xByChannel: TensorInfo,
   tapRows: number,
@@ -151,7 +138,7 @@ function patchRowSources(
   [strideHeight, strideWidth]: [number, number],
   outHeight: number,
   outWidth: number,
-): PatchRowSources {
+): MatrixRows {
   const [channels, xRows, xCols, batch] = nhwc(xByChannel);
   const phaseShapes: [number, number][] = [];
   // A phase no tap reads (those of a 1×1 strided convolution beyond the first) stays undefined.
@@ -190,78 +177,26 @@ function patchRowSources(
       }
     });
   }
-  const count = channels * tapRows * tapCols;
-  const sourceOf = new Int32Array(count);
-  const offsets = new Int32Array(count);
-  const rowStrides = new Int32Array(count);
+  const rows = channels * tapRows * tapCols;
+  const addresses = new Int32Array(rows * outHeight);
   let k = 0;
   for (let c = 0; c < channels; c++) {
     for (let u = 0; u < tapRows; u++) {
       for (let v = 0; v < tapCols; v++, k++) {
         const index = (u % strideHeight) * strideWidth + (v % strideWidth);
-        const [rows, cols] = phaseShapes[index] ?? [0, 0];
-        const a = Math.floor(u / strideHeight);
-        const b = Math.floor(v / strideWidth);
-        sourceOf[k] = index;
-        offsets[k] = ((c * rows + a) * cols + b) * batch;
-        rowStrides[k] = cols * batch;
+        const source = sources[index];
+        if (source === undefined) throw new Error('patchRows: a patch row has no source');
+        const [phaseRows, phaseCols] = phaseShapes[index] ?? [0, 0];
+        const first =
+          calls.byteOffset(source) +
+          4 *
+            ((c * phaseRows + Math.floor(u / strideHeight)) * phaseCols + Math.floor(v / strideWidth)) *
+            batch;
+        for (let i = 0; i < outHeight; i++) addresses[k * outHeight + i] = first + 4 * i * phaseCols * batch;
       }
     }
   }
-  return { sources, sourceOf, offsets, rowStrides, shape: [channels, tapRows, tapCols] };
-}
-
-/**
- * G = patches · D over the shared dimension (i, j, n), as a sum of matrix products, one per chunk of D's rows i.
- * That dimension (every output pixel of the forward pass) is far longer than a forward convolution's, and XNNPACK
- * neither splits it nor handles such long rows well as a convolution; in chunks each product runs at
- * forward-convolution speed. Returns [ci, tapRows, tapCols, co].
- */
-function chunkedProduct(
-  calls: WasmKernelCalls,
-  rowSources: PatchRowSources,
-  dyAsFilter: TensorInfo,
-): TensorInfo {
-  const { sources, sourceOf, offsets, rowStrides, shape } = rowSources;
-  const [outHeight, outWidth, batch, outChannels] = nhwc(dyAsFilter);
-  const rowDepth = outWidth * batch;
-  const chunkRows = Math.max(1, Math.min(outHeight, Math.floor(CHUNK_DEPTH / rowDepth)));
-  const patchRows = offsets.length;
-  const sum = calls.allocate([...shape, outChannels]);
-  for (let i0 = 0; i0 < outHeight; i0 += chunkRows) {
-    const rows = Math.min(chunkRows, outHeight - i0);
-    const depth = rows * rowDepth;
-    const patches = calls.allocate([1, patchRows, depth]);
-    const dyRows = calls.allocate([1, depth, outChannels]);
-    {
-      const views = sources.map((source) => (source === undefined ? undefined : calls.view(source)));
-      const target = calls.view(patches);
-      let to = 0;
-      for (let k = 0; k < patchRows; k++) {
-        const source = views[sourceOf[k] ?? 0];
-        const stride = rowStrides[k] ?? 0;
-        if (source === undefined) throw new Error('chunkedProduct: a patch row has no source');
-        for (let i = i0, from = (offsets[k] ?? 0) + i0 * stride; i < i0 + rows; i++, from += stride) {
-          target.set(source.subarray(from, from + rowDepth), to);
-          to += rowDepth;
-        }
-      }
-      const d = calls.view(dyAsFilter);
-      const start = i0 * rowDepth * outChannels;
-      calls.view(dyRows).set(d.subarray(start, start + depth * outChannels));
-    }
-    const partial = calls.run(
-      'BatchMatMul',
-      { a: patches, b: dyRows },
-      { transposeA: false, transposeB: false },
-    );
-    const values = calls.view(partial);
-    const total = calls.view(sum);
-    if (i0 === 0) total.set(values);
-    else for (let k = 0; k < total.length; k++) total[k] = (total[k] ?? 0) + (values[k] ?? 0);
-    calls.dispose(patches, dyRows, partial);
-  }
-  return sum;
+  return { rows, segments: outHeight, segmentLength: outWidth * batch, addresses };
 }
 
 export const wasmConv2dBackpropFilterConfig: KernelConfig = {

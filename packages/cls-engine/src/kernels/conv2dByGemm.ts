@@ -1,6 +1,7 @@
 import type { NamedAttrMap, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { usedTaps } from './tapRange.js';
 import { usedTapWeights, type TapSpan } from './usedTapWeights.js';
+import { materializeRows, matrixProduct, type MatrixRows } from './matrixProduct.js';
 import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** What `conv2dByGemm` applies after the product: `_FusedMatMul`'s bias and activation inputs and attributes. */
@@ -10,7 +11,8 @@ export interface GemmEpilogue {
   readonly attrs?: NamedAttrMap;
 }
 
-function patchTaps(info: backend_util.Conv2DInfo): { rows: TapSpan; cols: TapSpan } {
+/** The filter taps that meet the input, along each axis. */
+export function patchTaps(info: backend_util.Conv2DInfo): { rows: TapSpan; cols: TapSpan } {
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
   const span = ({ first, last }: { first: number; last: number }): TapSpan => ({
     first,
@@ -29,11 +31,13 @@ export function gemmPatchValues(info: backend_util.Conv2DInfo): number {
 }
 
 /**
- * A forward convolution (undilated) as one matrix product of the patches ("im2col") with the filter:
- *   y[(n, i, j), co] = Σ_{kh, kw, ci} xpad[n, i·sh + kh − top, j·sw + kw − left, ci] · W[kh, kw, ci, co].
- * Filter taps that only ever meet padding are left out of both operands (a 3×3 'same' convolution of a 1×1 map
- * multiplies by its centre tap alone). XNNPACK's matrix product packs the filter from its stored layout, where the
- * wasm Conv2D kernel first transposes a new filter element by element, which dominates on large filters.
+ * A forward convolution (undilated) as one matrix product of the patches with the filter:
+ *   y[(n, i, j), co] = Σ_{kh, kw, ci} xpad[n, i·sh + kh, j·sw + kw, ci] · W[kh, kw, ci, co].
+ * The patch of output (n, i, j) is, for each filter row kh, one run of xpad (kw and ci contiguous), so the product
+ * reads the zero-padded input in place (`MatrixRows`) rather than a patch matrix. Filter taps that only ever meet
+ * padding are left out of both operands (a 3×3 'same' convolution of a 1×1 map multiplies by its centre tap
+ * alone). Either product packs the filter from its stored layout, where the wasm Conv2D kernel first transposes a
+ * new filter element by element, which dominates on large filters.
  */
 export function conv2dByGemm(
   calls: WasmKernelCalls,
@@ -44,54 +48,50 @@ export function conv2dByGemm(
 ): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { strideHeight, strideWidth } = info;
-  const { top, left } = info.padInfo;
   const { rows, cols } = patchTaps(info);
   if (rows.count === 0 || cols.count === 0) throw new Error('conv2dByGemm: no filter tap meets the input');
-  const depth = rows.count * cols.count * inChannels;
-  const positions = batchSize * outHeight * outWidth;
-
   const weights = usedTapWeights(calls, filter, rows, cols);
-  const patches = calls.allocate([1, positions, depth]);
-  const source = calls.view(x);
-  const target = calls.view(patches);
-  target.fill(0);
-  const rowRun = cols.count * inChannels;
-  let p = 0;
+  const { top, bottom, left, right } = info.padInfo;
+  const padded = top + bottom + left + right > 0 ? calls.padSpatial(x, { top, bottom, left, right }) : x;
+  const paddedHeight = inHeight + top + bottom;
+  const paddedWidth = inWidth + left + right;
+  const positions = batchSize * outHeight * outWidth;
+  const addresses = new Int32Array(positions * rows.count);
+  const start = calls.byteOffset(padded);
+  let k = 0;
   for (let n = 0; n < batchSize; n++) {
     for (let i = 0; i < outHeight; i++) {
-      for (let j = 0; j < outWidth; j++, p++) {
-        const w0 = j * strideWidth + cols.first - left;
-        // Taps v in [vFirst, vEnd) fall inside the input's width: one contiguous run of x per patch row.
-        const vFirst = Math.max(0, -w0);
-        const vEnd = Math.min(cols.count, inWidth - w0);
-        if (vEnd <= vFirst) continue;
-        for (let u = 0; u < rows.count; u++) {
-          const h = i * strideHeight + u + rows.first - top;
-          if (h < 0 || h >= inHeight) continue;
-          const from = ((n * inHeight + h) * inWidth + w0 + vFirst) * inChannels;
-          const to = p * depth + u * rowRun + vFirst * inChannels;
-          target.set(source.subarray(from, from + (vEnd - vFirst) * inChannels), to);
+      for (let j = 0; j < outWidth; j++) {
+        for (let u = 0; u < rows.count; u++, k++) {
+          const h = i * strideHeight + rows.first + u;
+          addresses[k] =
+            start + 4 * ((n * paddedHeight + h) * paddedWidth + j * strideWidth + cols.first) * inChannels;
         }
       }
     }
   }
-  return calls.reshape(product(calls, patches, weights, epilogue), [
-    batchSize,
-    outHeight,
-    outWidth,
-    outChannels,
-  ]);
+  const patches: MatrixRows = {
+    rows: positions,
+    segments: rows.count,
+    segmentLength: cols.count * inChannels,
+    addresses,
+  };
+  const y =
+    epilogue.bias === undefined &&
+    epilogue.preluActivationWeights === undefined &&
+    epilogue.attrs === undefined
+      ? matrixProduct(calls, patches, weights, outChannels)
+      : fusedProduct(calls, materializeRows(calls, patches), weights, epilogue);
+  return calls.reshape(y, [batchSize, outHeight, outWidth, outChannels]);
 }
 
-function product(
+/** The product with `_FusedMatMul`'s bias and activation, which only XNNPACK's kernels apply. */
+function fusedProduct(
   calls: WasmKernelCalls,
   a: TensorInfo,
   b: TensorInfo,
   { bias, preluActivationWeights, attrs }: GemmEpilogue,
 ): TensorInfo {
-  if (bias === undefined && preluActivationWeights === undefined && attrs === undefined) {
-    return calls.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
-  }
   const inputs: Record<string, TensorInfo> = { a, b };
   if (bias !== undefined) inputs.bias = bias;
   if (preluActivationWeights !== undefined) inputs.preluActivationWeights = preluActivationWeights;

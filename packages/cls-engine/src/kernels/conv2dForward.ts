@@ -9,14 +9,17 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { conv2dByGemm, gemmPatchValues, type GemmEpilogue } from './conv2dByGemm.js';
+import { conv2dByGemm, gemmPatchValues, patchTaps, type GemmEpilogue } from './conv2dByGemm.js';
 import { forwardConvInfo } from './convGeometry.js';
+import { ownProductAvailable } from './matrixProduct.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
 import { stockKernel } from './stockKernels.js';
 import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 
 /** Above this many patch values (64 MB) the stock kernel runs, so that the patch matrix never dominates memory. */
 const MAX_PATCH_VALUES = 16 * 1024 * 1024;
+/** Floats per patch run below which the stock kernel beats the engine's own product. */
+const MIN_RUN_LENGTH = 64;
 
 interface ConvArgs {
   inputs: { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
@@ -25,19 +28,24 @@ interface ConvArgs {
 }
 
 /**
- * The matrix product when it skips filter taps (small maps), or when packing the filter costs the stock kernel more
- * than building the patches costs us. The stock kernel transposes a new filter element by element before XNNPACK
+ * The engine's own matrix product (relaxed SIMD, no fused epilogue) wherever its patch runs are long enough.
+ * Otherwise XNNPACK's product of a patch matrix when it skips filter taps (small maps), or when packing the filter
+ * costs the stock kernel more than building the patches costs us. The stock kernel transposes a new filter element by element before XNNPACK
  * packs it (about 10 ns per value here), the matrix product packs it as stored (about 4.5 ns), and building the
  * patch matrix costs about 1 ns per value. Training brings new filters every step; both kernels cache the packed
  * filter while it stays the same (evaluation). The choice depends on shapes only, so results never depend on
  * which filters were seen before.
  */
-function preferGemm(info: backend_util.Conv2DInfo): boolean {
+function preferGemm(info: backend_util.Conv2DInfo, ownProduct: boolean): boolean {
   const { forward } = wasmTrainingKernelSettings;
   // Dilated patch rows would be single-pixel runs, too slow to gather: the stock kernel takes those.
   if (forward === 'stock' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return false;
   const patches = gemmPatchValues(info);
-  if (patches === 0 || patches > MAX_PATCH_VALUES) return false;
+  if (patches === 0) return false;
+  // The engine's own product reads the patches in place, at about twice XNNPACK's speed, unless its runs are so
+  // short (a stem's 7 taps × 3 channels) that its per-run overhead dominates.
+  if (ownProduct && patchTaps(info).cols.count * info.inChannels >= MIN_RUN_LENGTH) return true;
+  if (patches > MAX_PATCH_VALUES) return false;
   if (forward === 'gemm') return true;
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
   const allTaps = info.batchSize * info.outHeight * info.outWidth * filterHeight * filterWidth * inChannels;
@@ -67,8 +75,7 @@ function conv2dForward(kernelName: string, args: ConvArgs): TensorInfo | TensorI
     attrs.dataFormat,
     attrs.dilations,
   );
-  if (!preferGemm(info)) return stock();
-
+  const calls = new WasmKernelCalls(args.backend);
   const epilogue: GemmEpilogue = isFused(attrs)
     ? {
         ...(bias === undefined ? {} : { bias }),
@@ -79,7 +86,8 @@ function conv2dForward(kernelName: string, args: ConvArgs): TensorInfo | TensorI
         },
       }
     : {};
-  const calls = new WasmKernelCalls(args.backend);
+  const ownProduct = epilogue.attrs === undefined && ownProductAvailable(calls);
+  if (!preferGemm(info, ownProduct)) return stock();
   try {
     const y = conv2dByGemm(calls, x, filter, info, epilogue);
     calls.disposeIntermediates(y);

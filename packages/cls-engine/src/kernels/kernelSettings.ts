@@ -9,13 +9,27 @@ export interface WasmTrainingKernelSettings {
    * allow) or `auto` (the product when it skips filter taps or saves packing a new filter). For benchmarks and tests.
    */
   forward: 'auto' | 'stock' | 'gemm';
+  /**
+   * Which matrix product the kernels above use: `auto` (the engine's relaxed-SIMD kernels where relaxed SIMD can be
+   * enabled, else XNNPACK's) or `xnnpack`. For benchmarks and tests.
+   */
+  product: 'auto' | 'xnnpack';
+  /** Threads for the engine's own matrix product: the wasm backend sets its thread count here when it starts. */
+  threads: number;
 }
 
 export const wasmTrainingKernelSettings: WasmTrainingKernelSettings = {
   backpropInput: 'auto',
   forward: 'auto',
+  product: 'auto',
+  threads: 1,
 };
 
 export function configureWasmTrainingKernels(settings: Partial<WasmTrainingKernelSettings>): void {
+  if (settings.threads !== undefined && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
+    throw new Error(
+      `wasm training kernels: threads must be an integer >= 1, got ${String(settings.threads)}`,
+    );
+  }
   Object.assign(wasmTrainingKernelSettings, settings);
 }

@@ -11,17 +11,26 @@ interface WebAssemblyApi {
 
 const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
+/** A SIMD module instantiated on a backend's memory. */
+export interface SimdInstance {
+  readonly module: object;
+  readonly memory: WasmMemory;
+  /** Whether the memory is shared, i.e. other threads may instantiate the module on it too. */
+  readonly shared: boolean;
+  readonly exports: Record<string, SimdExport>;
+}
+
 /** Each module compiled against each wasm memory it has met (one memory per backend instance). */
-const instances = new WeakMap<WasmMemory, Map<readonly SimdFunction[], Record<string, SimdExport>>>();
+const instances = new WeakMap<WasmMemory, Map<readonly SimdFunction[], SimdInstance>>();
 
 /**
- * The functions of a SIMD module working on the backend's heap, compiled on first use; undefined where the backend
- * does not expose its memory (then callers compute in JavaScript).
+ * A SIMD module working on the backend's heap, compiled on first use; undefined where the backend does not expose
+ * its memory (then callers compute in JavaScript).
  */
-export function simdExports(
+export function simdInstance(
   backend: WasmHeapBackend,
   functions: readonly SimdFunction[],
-): Record<string, SimdExport> | undefined {
+): SimdInstance | undefined {
   const { wasm } = backend;
   const memory = wasm.wasmMemory ?? wasm.asm?.memory;
   if (memory === undefined) return undefined;
@@ -30,12 +39,21 @@ export function simdExports(
     modules = new Map();
     instances.set(memory, modules);
   }
-  let exports = modules.get(functions);
-  if (exports === undefined) {
+  let instance = modules.get(functions);
+  if (instance === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new webAssembly.Module(simdModuleBytes(functions, shared));
-    exports = new webAssembly.Instance(module, { env: { memory } }).exports as Record<string, SimdExport>;
-    modules.set(functions, exports);
+    const { exports } = new webAssembly.Instance(module, { env: { memory } });
+    instance = { module, memory, shared, exports: exports as Record<string, SimdExport> };
+    modules.set(functions, instance);
   }
-  return exports;
+  return instance;
+}
+
+/** The functions of `simdInstance`'s module. */
+export function simdExports(
+  backend: WasmHeapBackend,
+  functions: readonly SimdFunction[],
+): Record<string, SimdExport> | undefined {
+  return simdInstance(backend, functions)?.exports;
 }

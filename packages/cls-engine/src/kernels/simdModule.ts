@@ -45,6 +45,15 @@ export const i32Sub: Code = [0x6b];
 export const i32Mul: Code = [0x6c];
 export const i32GeU: Code = [0x4f];
 export const i32GeS: Code = [0x4e];
+export const i32LtU: Code = [0x49];
+export const i32Eq: Code = [0x46];
+export const i32Ne: Code = [0x47];
+export const i32Or: Code = [0x72];
+/** `select`: of the two values below the condition, the first when it is non-zero. */
+export const select: Code = [0x1b];
+export const call = (functionIndex: number): Code => [0x10, ...leb128(functionIndex)];
+/** i32.load with alignment hint 4 and offset 0. */
+export const i32Load: Code = [0x28, 2, 0];
 /** f32.load / f32.store with alignment hint 4 and offset 0. */
 export const f32Load: Code = [0x2a, 2, 0];
 export const f32Store: Code = [0x38, 2, 0];
@@ -76,6 +85,18 @@ export const f32x4 = {
   div: [0xfd, 0xe7, 0x01],
   gt: [0xfd, 0x44],
 } as const satisfies Record<string, Code>;
+
+/** v128.load / v128.store of the address on the stack plus a constant byte offset (alignment hint 1). */
+export const v128LoadOffset = (offset: number): Code => [0xfd, 0x00, 0, ...leb128(offset)];
+export const v128StoreOffset = (offset: number): Code => [0xfd, 0x0b, 0, ...leb128(offset)];
+/** v128.load32_splat: the float32 at the address on the stack in all four lanes. */
+export const v128Load32Splat: Code = [0xfd, 0x09, 2, 0];
+
+/**
+ * f32x4.relaxed_madd (a·b + c) from the relaxed-SIMD proposal: one fused multiply-add where the CPU has FMA.
+ * Modules using it compile only where relaxed SIMD is enabled (`relaxedSimd.ts`).
+ */
+export const f32x4RelaxedMadd: Code = [0xfd, 0x85, 0x02];
 
 /** v128.load of the 16 bytes at `base + offset` (alignment hint 1, since tensors need not be 16-byte aligned). */
 export const loadAt = (base: number, offset: number): Code => [
