@@ -1,5 +1,5 @@
 import type { TensorInfo, backend_util } from '@tensorflow/tfjs-core';
-import { transposeBlock } from './heapLayout.js';
+import { transposeMatrix } from './heapLayout.js';
 import { usedTaps } from './tapRange.js';
 import { denseRows, matrixProduct } from './matrixProduct.js';
 import { usedTapWeights } from './usedTapWeights.js';
@@ -42,7 +42,13 @@ export function backpropInputByGemm(
     { first: rows.first, count: tapRows },
     { first: cols.first, count: tapCols },
   );
-  transposeBlock(calls.view(dy), 0, positions, outChannels, calls.view(dyT), 0);
+  transposeMatrix(
+    calls,
+    { tensor: dy, offset: 0, rowStride: outChannels },
+    { tensor: dyT, offset: 0, rowStride: positions },
+    positions,
+    outChannels,
+  );
   const depth = tapRows * tapCols * inChannels;
   const colsT = matrixProduct(calls, denseRows(calls, weights, depth, outChannels), dyT, positions);
 

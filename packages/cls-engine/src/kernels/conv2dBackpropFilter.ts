@@ -7,6 +7,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { forwardConvInfo } from './convGeometry.js';
+import { transposeMatrix } from './heapLayout.js';
 import { matrixProduct, type MatrixRows } from './matrixProduct.js';
 import { usedTaps } from './tapRange.js';
 import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
@@ -69,9 +70,7 @@ function conv2dBackpropFilter(args: {
     const xByChannel = calls.allocate([inChannels, xRows, xCols, batchSize]);
     const dyAsFilter = calls.allocate([outHeight, outWidth, batchSize, outChannels]);
     {
-      const source = calls.view(x);
-      const target = calls.view(xByChannel);
-      target.fill(0);
+      calls.view(xByChannel).fill(0);
       const channelStride = xRows * xCols * batchSize;
       for (let r = 0; r < xRows; r++) {
         const h = r + rows.first - top;
@@ -79,11 +78,14 @@ function conv2dBackpropFilter(args: {
         for (let s = 0; s < xCols; s++) {
           const w = s + cols.first - left;
           if (w < 0 || w >= inWidth) continue;
-          for (let n = 0; n < batchSize; n++) {
-            const from = ((n * inHeight + h) * inWidth + w) * inChannels;
-            let to = (r * xCols + s) * batchSize + n;
-            for (let c = 0; c < inChannels; c++, to += channelStride) target[to] = source[from + c] ?? 0;
-          }
+          // The [n, c] block of pixel (h, w) → X[c, r, s, n].
+          transposeMatrix(
+            calls,
+            { tensor: x, offset: (h * inWidth + w) * inChannels, rowStride: inHeight * inWidth * inChannels },
+            { tensor: xByChannel, offset: (r * xCols + s) * batchSize, rowStride: channelStride },
+            batchSize,
+            inChannels,
+          );
         }
       }
       // D[i, j, n, co] = dy[n, i, j, co]: whole rows of co values move.

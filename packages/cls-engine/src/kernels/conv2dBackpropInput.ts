@@ -10,7 +10,7 @@ import {
 import { backpropInputByGemm } from './backpropInputByGemm.js';
 import { forwardConvInfo } from './convGeometry.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
-import { transposeBlock } from './heapLayout.js';
+import { transposeMatrix } from './heapLayout.js';
 import { usedTaps } from './tapRange.js';
 import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 
@@ -193,15 +193,19 @@ function flippedSubFilter(
   const tapRows = rows.tLast - rows.tFirst + 1;
   const tapCols = cols.tLast - cols.tFirst + 1;
   const sub = calls.allocate([tapRows, tapCols, outChannels, inChannels]);
-  const w = calls.view(filter);
-  const g = calls.view(sub);
   for (let u = 0; u < tapRows; u++) {
     const kh = rowPhase + strideHeight * (rows.tLast - u);
     for (let v = 0; v < tapCols; v++) {
       const kw = colPhase + strideWidth * (cols.tLast - v);
       const source = (kh * filterWidth + kw) * inChannels * outChannels;
       const target = (u * tapCols + v) * outChannels * inChannels;
-      transposeBlock(w, source, inChannels, outChannels, g, target);
+      transposeMatrix(
+        calls,
+        { tensor: filter, offset: source, rowStride: outChannels },
+        { tensor: sub, offset: target, rowStride: inChannels },
+        inChannels,
+        outChannels,
+      );
     }
   }
   return sub;

@@ -1,21 +1,45 @@
-/** target[o·rows + r] = source[r·cols + o] for an rows×cols block, tiled for cache locality. */
-export function transposeBlock(
-  source: Float32Array,
-  sourceOffset: number,
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { simdExports } from './simdInstance.js';
+import { transposeFunctions } from './transposeSimdModule.js';
+import type { WasmKernelCalls } from './wasmKernelCalls.js';
+
+/** A matrix inside a float32 tensor in the wasm heap: its first value and its row stride, in floats. */
+export interface HeapMatrix {
+  readonly tensor: TensorInfo;
+  readonly offset: number;
+  readonly rowStride: number;
+}
+
+/**
+ * target[c][r] = source[r][c] for a rows × cols block: 4×4 SIMD blocks (`transposeSimdModule`), the ragged edges
+ * (and everything, where the backend's memory is not exposed) in JavaScript.
+ */
+export function transposeMatrix(
+  calls: WasmKernelCalls,
+  source: HeapMatrix,
+  target: HeapMatrix,
   rows: number,
   cols: number,
-  target: Float32Array,
-  targetOffset: number,
 ): void {
-  const tile = 32;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const r1 = Math.min(rows, r0 + tile);
-    for (let c0 = 0; c0 < cols; c0 += tile) {
-      const c1 = Math.min(cols, c0 + tile);
-      for (let r = r0; r < r1; r++) {
-        const s = sourceOffset + r * cols;
-        for (let c = c0; c < c1; c++) target[targetOffset + c * rows + r] = source[s + c] ?? 0;
-      }
-    }
+  const simd = simdExports(calls.backend, transposeFunctions);
+  const rows4 = simd === undefined ? 0 : rows - (rows % 4);
+  const cols4 = simd === undefined ? 0 : cols - (cols % 4);
+  if (simd !== undefined && rows4 > 0 && cols4 > 0) {
+    simd.transpose?.(
+      calls.byteOffset(source.tensor) + 4 * source.offset,
+      4 * source.rowStride,
+      calls.byteOffset(target.tensor) + 4 * target.offset,
+      4 * target.rowStride,
+      rows4,
+      cols4,
+    );
   }
+  if (rows4 === rows && cols4 === cols) return;
+  const from = calls.view(source.tensor);
+  const to = calls.view(target.tensor);
+  const copy = (r: number, c: number): void => {
+    to[target.offset + c * target.rowStride + r] = from[source.offset + r * source.rowStride + c] ?? 0;
+  };
+  for (let r = 0; r < rows4; r++) for (let c = cols4; c < cols; c++) copy(r, c);
+  for (let r = rows4; r < rows; r++) for (let c = 0; c < cols; c++) copy(r, c);
 }

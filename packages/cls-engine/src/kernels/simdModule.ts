@@ -92,6 +92,13 @@ export const v128StoreOffset = (offset: number): Code => [0xfd, 0x0b, 0, ...leb1
 /** v128.load32_splat: the float32 at the address on the stack in all four lanes. */
 export const v128Load32Splat: Code = [0xfd, 0x09, 2, 0];
 
+/** i8x16.shuffle picking four float32 lanes of the two vectors below (lanes 0–3 of the first, 4–7 of the second). */
+export const f32x4Shuffle = (lanes: readonly [number, number, number, number]): Code => [
+  0xfd,
+  0x0d,
+  ...lanes.flatMap((lane) => [4 * lane, 4 * lane + 1, 4 * lane + 2, 4 * lane + 3]),
+];
+
 /**
  * f32x4.relaxed_madd (a·b + c) from the relaxed-SIMD proposal: one fused multiply-add where the CPU has FMA.
  * Modules using it compile only where relaxed SIMD is enabled (`relaxedSimd.ts`).
