@@ -73,6 +73,11 @@ export class GemmWorkers {
     }
   }
 
+  /** Whether jobs run on the workers too: known after the first job, false until then. */
+  get parallel(): boolean {
+    return this.#started === true;
+  }
+
   /** Runs `gemm` over rows [args.rowStart, args.rowEnd), split across the threads by whole tiles. */
   run(gemm: GemmExport, args: GemmArgs): void {
     if (!this.#ready()) {

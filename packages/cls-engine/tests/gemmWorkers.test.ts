@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { PANEL_WIDTH, gemmFunctions } from '../src/kernels/gemmSimdModule.js';
+import { GemmWorkers, type GemmArgs, type GemmExport } from '../src/kernels/gemmWorkers.js';
+import { relaxedSimdAvailable } from '../src/kernels/relaxedSimd.js';
+import { simdModuleBytes } from '../src/kernels/simdModule.js';
+import { randomValues } from './helpers/kernelValues.js';
+
+const { WebAssembly: wasm } = globalThis as unknown as {
+  WebAssembly: {
+    Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => {
+      buffer: SharedArrayBuffer;
+    };
+    Module: new (bytes: Uint8Array) => object;
+    Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  };
+};
+
+describe('GemmWorkers', () => {
+  it('splits a product across threads with exactly the single-threaded result', () => {
+    expect(relaxedSimdAvailable()).toBe(true);
+    const memory = new wasm.Memory({ initial: 64, maximum: 65536, shared: true });
+    const module = new wasm.Module(simdModuleBytes(gemmFunctions, true));
+    const { gemm, pack } = new wasm.Instance(module, { env: { memory } }).exports as {
+      gemm: GemmExport;
+      pack: (...args: number[]) => void;
+    };
+    // A: 47 rows (ragged tiles) of depth 600 (beyond one depth block); B: 600 × 16.
+    const [rows, depth, panels] = [47, 600, 2];
+    const columns = panels * PANEL_WIDTH;
+    const heap = new Float32Array(memory.buffer);
+    const rowTable = new Int32Array(memory.buffer);
+    const [a, b, packed, single, split, table] = [0, 30_000, 50_000, 70_000, 71_000, 72_000];
+    heap.set(randomValues(rows * depth, 1), a);
+    heap.set(randomValues(depth * columns, 2), b);
+    for (let r = 0; r < rows; r++) rowTable[table + r] = 4 * (a + r * depth);
+    pack(4 * b, 4 * columns, panels, depth, 4 * packed);
+    const args = (c: number): GemmArgs => [
+      4 * table,
+      1,
+      4 * depth,
+      4 * packed,
+      4 * depth * PANEL_WIDTH,
+      4 * c,
+      4 * columns,
+      0,
+      rows,
+      panels,
+      0,
+    ];
+    gemm(...args(single));
+    const workers = new GemmWorkers(module, memory, 3);
+    workers.run(gemm, args(split));
+    expect(workers.parallel).toBe(true);
+    expect(Array.from(heap.subarray(split, split + rows * columns))).toEqual(
+      Array.from(heap.subarray(single, single + rows * columns)),
+    );
+    expect(heap.subarray(split, split + rows * columns).some((v) => v !== 0)).toBe(true);
+  });
+});
