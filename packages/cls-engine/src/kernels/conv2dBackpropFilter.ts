@@ -19,8 +19,8 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
  * of X with D over the shared dimension (i, j, n) (`matrixProduct`), whose rows are read in place from X or, for
  * strided convolutions, from its stride phases (`patchRows`). This runs faster here than XNNPACK's convolution of X
  * with dy dilated by the stride, whose filter (dy) is new at every call.
- * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run in
- * JavaScript on the wasm heap, which is far faster here than the wasm Transpose kernel.
+ * Only the filter taps that meet real pixels are computed (the rest of dW is zero). The layout changes run on the
+ * wasm heap (SIMD transposes, JavaScript copies), far faster here than the wasm Transpose kernel.
  */
 function conv2dBackpropFilter(args: {
   inputs: { x?: TensorInfo; dy?: TensorInfo };

@@ -14,6 +14,7 @@ import {
   i32Or,
   i32Sub,
   loop,
+  rowAddress,
   select,
   set,
   v128Load32Splat,
@@ -43,15 +44,14 @@ function tile(rows: number): SimdFunction {
   const sums = 9 + rows;
   const acc = (i: number, v: number): number => sums + 2 * i + v;
   const [B0, B1, SPLAT] = [sums + 2 * rows, sums + 2 * rows + 1, sums + 2 * rows + 2];
-  const offset = (base: number, stride: number, i: number): Code =>
-    i === 0 ? get(base) : [...get(base), ...get(stride), ...i32Const(i), ...i32Mul, ...i32Add];
   const code: number[] = [];
   for (let i = 0; i < rows; i++) {
-    code.push(...offset(TABLE, TABLE_STRIDE, i), ...i32Load, ...get(K_OFFSET), ...i32Add, ...set(row(i)));
+    code.push(...rowAddress(TABLE, TABLE_STRIDE, i), ...i32Load, ...get(K_OFFSET), ...i32Add, ...set(row(i)));
   }
   const load: number[] = [];
   for (let i = 0; i < rows; i++) {
-    for (let v = 0; v < 2; v++) load.push(...offset(C, LDC, i), ...v128LoadOffset(16 * v), ...set(acc(i, v)));
+    for (let v = 0; v < 2; v++)
+      load.push(...rowAddress(C, LDC, i), ...v128LoadOffset(16 * v), ...set(acc(i, v)));
   }
   code.push(...get(ACCUMULATE), ...when(load));
   const step: number[] = [
@@ -81,7 +81,7 @@ function tile(rows: number): SimdFunction {
   code.push(...loop(K, K_BYTES, 4, step));
   for (let i = 0; i < rows; i++) {
     for (let v = 0; v < 2; v++)
-      code.push(...offset(C, LDC, i), ...get(acc(i, v)), ...v128StoreOffset(16 * v));
+      code.push(...rowAddress(C, LDC, i), ...get(acc(i, v)), ...v128StoreOffset(16 * v));
   }
   return {
     name: `tile${rows}`,

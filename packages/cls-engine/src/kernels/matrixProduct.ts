@@ -42,7 +42,8 @@ export function materializeRows(
   let to = 0;
   for (let r = 0; r < rows; r++) {
     for (let s = firstSegment; s < firstSegment + count; s++, to += segmentLength) {
-      const from = (addresses[r * segments + s] ?? 0) / 4;
+      // Addresses are unsigned, as wasm reads them.
+      const from = ((addresses[r * segments + s] ?? 0) >>> 0) / 4;
       target.set(heap.subarray(from, from + segmentLength), to);
     }
   }

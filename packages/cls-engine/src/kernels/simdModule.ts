@@ -54,6 +54,9 @@ export const select: Code = [0x1b];
 export const call = (functionIndex: number): Code => [0x10, ...leb128(functionIndex)];
 /** i32.load with alignment hint 4 and offset 0. */
 export const i32Load: Code = [0x28, 2, 0];
+/** The address `base + i·stride` of i32 locals base and stride (row i of a matrix). */
+export const rowAddress = (base: number, stride: number, i: number): Code =>
+  i === 0 ? get(base) : [...get(base), ...get(stride), ...i32Const(i), ...i32Mul, ...i32Add];
 /** f32.load / f32.store with alignment hint 4 and offset 0. */
 export const f32Load: Code = [0x2a, 2, 0];
 export const f32Store: Code = [0x38, 2, 0];

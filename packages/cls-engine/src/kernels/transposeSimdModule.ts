@@ -7,6 +7,7 @@ import {
   i32Const,
   i32Mul,
   loop,
+  rowAddress,
   set,
   v128LoadOffset,
   v128StoreOffset,
@@ -23,8 +24,6 @@ export const transposeFunction: SimdFunction = (() => {
   const [SRC, SRC_STRIDE, DST, DST_STRIDE, ROWS, COLS] = [0, 1, 2, 3, 4, 5];
   const [R, C, S, D] = [6, 7, 8, 9];
   const [A, B, CC, DD, T0, T1, T2, T3] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const row = (base: number, stride: number, i: number): Code =>
-    i === 0 ? get(base) : [...get(base), ...get(stride), ...i32Const(i), ...i32Mul, ...i32Add];
   const pair = (x: number, y: number, lanes: [number, number, number, number]): Code => [
     ...get(x),
     ...get(y),
@@ -43,7 +42,7 @@ export const transposeFunction: SimdFunction = (() => {
     ],
     ...i32Add,
     ...set(S),
-    ...[A, B, CC, DD].flatMap((v, i) => [...row(S, SRC_STRIDE, i), ...v128LoadOffset(0), ...set(v)]),
+    ...[A, B, CC, DD].flatMap((v, i) => [...rowAddress(S, SRC_STRIDE, i), ...v128LoadOffset(0), ...set(v)]),
     ...pair(A, B, [0, 4, 1, 5]),
     ...set(T0),
     ...pair(A, B, [2, 6, 3, 7]),
@@ -64,16 +63,16 @@ export const transposeFunction: SimdFunction = (() => {
     ],
     ...i32Add,
     ...set(D),
-    ...row(D, DST_STRIDE, 0),
+    ...rowAddress(D, DST_STRIDE, 0),
     ...pair(T0, T2, [0, 1, 4, 5]),
     ...v128StoreOffset(0),
-    ...row(D, DST_STRIDE, 1),
+    ...rowAddress(D, DST_STRIDE, 1),
     ...pair(T0, T2, [2, 3, 6, 7]),
     ...v128StoreOffset(0),
-    ...row(D, DST_STRIDE, 2),
+    ...rowAddress(D, DST_STRIDE, 2),
     ...pair(T1, T3, [0, 1, 4, 5]),
     ...v128StoreOffset(0),
-    ...row(D, DST_STRIDE, 3),
+    ...rowAddress(D, DST_STRIDE, 3),
     ...pair(T1, T3, [2, 3, 6, 7]),
     ...v128StoreOffset(0),
   ];
