@@ -29,11 +29,12 @@ describe('GemmWorkers', () => {
     const columns = panels * PANEL_WIDTH;
     const heap = new Float32Array(memory.buffer);
     const rowTable = new Int32Array(memory.buffer);
-    const [a, b, packed, single, split, table] = [0, 30_000, 50_000, 70_000, 71_000, 72_000];
+    const [a, b, packed, single, split, table, bTable] = [0, 30_000, 50_000, 70_000, 71_000, 72_000, 73_000];
     heap.set(randomValues(rows * depth, 1), a);
     heap.set(randomValues(depth * columns, 2), b);
     for (let r = 0; r < rows; r++) rowTable[table + r] = 4 * (a + r * depth);
-    pack(4 * b, 4 * columns, panels, depth, 4 * packed);
+    for (let k = 0; k < depth; k++) rowTable[bTable + k] = 4 * (b + k * columns);
+    pack(4 * bTable, panels, depth, 4 * packed);
     const args = (c: number): GemmArgs => [
       4 * table,
       1,

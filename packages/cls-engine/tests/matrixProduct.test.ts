@@ -60,7 +60,11 @@ describe('matrixProduct', () => {
       const source = tf.tensor1d(randomValues(sourceSize, 1));
       const bValues = randomValues(depth * c.columns, 2);
       const cValues = randomValues(c.rows * c.columns, 3);
-      const b = tf.tensor2d(bValues, [depth, c.columns]);
+      // B's rows are read in place, in reverse order from a tensor holding them backwards.
+      const reversed = new Float32Array(bValues.length);
+      for (let k = 0; k < depth; k++)
+        reversed.set(bValues.subarray(k * c.columns, (k + 1) * c.columns), (depth - 1 - k) * c.columns);
+      const b = tf.tensor2d(reversed, [depth, c.columns]);
       const initial = tf.tensor2d(cValues, [c.rows, c.columns]);
       const offsets = runOffsets(c, sourceSize);
       const calls = new WasmKernelCalls(tf.backend());
@@ -71,8 +75,15 @@ describe('matrixProduct', () => {
         segmentLength: c.segmentLength,
         addresses: Int32Array.from(offsets, (offset) => start + 4 * offset),
       };
+      const bStart = calls.byteOffset(b);
+      const bRows: MatrixRows = {
+        rows: depth,
+        segments: 1,
+        segmentLength: c.columns,
+        addresses: Int32Array.from({ length: depth }, (_, k) => bStart + 4 * (depth - 1 - k) * c.columns),
+      };
       const dataIds = tf.backend().numDataIds();
-      const result = matrixProduct(calls, a, b, c.columns, initial, c.accumulate);
+      const result = matrixProduct(calls, a, bRows, c.columns, initial, c.accumulate);
       calls.disposeIntermediates(result);
       expect(result).toBe(initial);
       expect(tf.backend().numDataIds()).toBe(dataIds);
@@ -97,15 +108,25 @@ describe('matrixProduct', () => {
     },
   );
 
-  it('allocates C when none is given, from a dense A', () => {
+  it('allocates C when none is given, from dense matrices', () => {
     const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
     const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [3, 2]);
     const calls = new WasmKernelCalls(tf.backend());
-    const product = matrixProduct(calls, denseRows(calls, a, 2, 3), b, 2);
+    const product = matrixProduct(calls, denseRows(calls, a, 2, 3), denseRows(calls, b, 3, 2), 2);
     calls.disposeIntermediates(product);
     expect(product.shape).toEqual([1, 2, 2]);
     expect(Array.from(calls.view(product))).toEqual([4, 5, 10, 11]);
     tf.backend().disposeData(product.dataId);
+    tf.dispose([a, b]);
+  });
+
+  it('rejects a B whose shape does not match A', () => {
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const b = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+    const calls = new WasmKernelCalls(tf.backend());
+    expect(() => matrixProduct(calls, denseRows(calls, a, 2, 3), denseRows(calls, b, 2, 2), 2)).toThrow(
+      'matrixProduct: B must be 3 rows of 2 values, one run each',
+    );
     tf.dispose([a, b]);
   });
 });

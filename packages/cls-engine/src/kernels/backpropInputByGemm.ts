@@ -50,7 +50,12 @@ export function backpropInputByGemm(
     outChannels,
   );
   const depth = tapRows * tapCols * inChannels;
-  const colsT = matrixProduct(calls, denseRows(calls, weights, depth, outChannels), dyT, positions);
+  const colsT = matrixProduct(
+    calls,
+    denseRows(calls, weights, depth, outChannels),
+    denseRows(calls, dyT, outChannels, positions),
+    positions,
+  );
 
   const columns = calls.view(colsT);
   const out = calls.view(dx);

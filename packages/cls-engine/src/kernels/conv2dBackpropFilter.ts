@@ -68,7 +68,6 @@ function conv2dBackpropFilter(args: {
     const xRows = tapRows + strideHeight * (outHeight - 1);
     const xCols = tapCols + strideWidth * (outWidth - 1);
     const xByChannel = calls.allocate([inChannels, xRows, xCols, batchSize]);
-    const dyAsFilter = calls.allocate([outHeight, outWidth, batchSize, outChannels]);
     {
       calls.view(xByChannel).fill(0);
       const channelStride = xRows * xCols * batchSize;
@@ -88,20 +87,18 @@ function conv2dBackpropFilter(args: {
           );
         }
       }
-      // D[i, j, n, co] = dy[n, i, j, co]: whole rows of co values move.
-      const dyValues = calls.view(dy);
-      const dValues = calls.view(dyAsFilter);
-      for (let n = 0; n < batchSize; n++) {
-        for (let p = 0; p < outHeight * outWidth; p++) {
-          const from = (n * outHeight * outWidth + p) * outChannels;
-          dValues.set(dyValues.subarray(from, from + outChannels), (p * batchSize + n) * outChannels);
-        }
-      }
+    }
+    // D[i, j, n, co] = dy[n, i, j, co], read in place: row (i, j, n) of D is the run dy[n, i, j, :].
+    const dyStart = calls.byteOffset(dy);
+    const dyRows = new Int32Array(outHeight * outWidth * batchSize);
+    for (let p = 0, k = 0; p < outHeight * outWidth; p++) {
+      for (let n = 0; n < batchSize; n++, k++)
+        dyRows[k] = dyStart + 4 * (n * outHeight * outWidth + p) * outChannels;
     }
     const gradient = matrixProduct(
       calls,
       patchRows(calls, xByChannel, tapRows, tapCols, [strideHeight, strideWidth], outHeight, outWidth),
-      dyAsFilter,
+      { rows: dyRows.length, segments: 1, segmentLength: outChannels, addresses: dyRows },
       outChannels,
     );
     // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.

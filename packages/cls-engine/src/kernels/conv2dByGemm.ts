@@ -1,7 +1,7 @@
 import type { NamedAttrMap, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { usedTaps } from './tapRange.js';
 import { usedTapWeights, type TapSpan } from './usedTapWeights.js';
-import { materializeRows, matrixProduct, type MatrixRows } from './matrixProduct.js';
+import { denseRows, materializeRows, matrixProduct, type MatrixRows } from './matrixProduct.js';
 import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** What `conv2dByGemm` applies after the product: `_FusedMatMul`'s bias and activation inputs and attributes. */
@@ -80,7 +80,12 @@ export function conv2dByGemm(
     epilogue.bias === undefined &&
     epilogue.preluActivationWeights === undefined &&
     epilogue.attrs === undefined
-      ? matrixProduct(calls, patches, weights, outChannels)
+      ? matrixProduct(
+          calls,
+          patches,
+          denseRows(calls, weights, patches.segments * patches.segmentLength, outChannels),
+          outChannels,
+        )
       : fusedProduct(calls, materializeRows(calls, patches), weights, epilogue);
   return calls.reshape(y, [batchSize, outHeight, outWidth, outChannels]);
 }

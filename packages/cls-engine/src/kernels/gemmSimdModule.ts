@@ -182,13 +182,13 @@ const gemm: SimdFunction = (() => {
 })();
 
 /**
- *   pack(b, ldb, panels, kRows, bp)
- * Copies the first 8·panels columns of B (rows `ldb` bytes apart) into panels of 8 columns, each panel k-major, at
- * bp: the order in which a tile reads them.
+ *   pack(rowTable, panels, kRows, bp)
+ * Copies the first 8·panels columns of B's kRows rows, row k starting at the address in rowTable[k] (an i32
+ * array), into panels of 8 columns, each panel k-major, at bp: the order in which a tile reads them.
  */
 const pack: SimdFunction = (() => {
-  const [B, LDB, PANELS, K_ROWS, BP] = [0, 1, 2, 3, 4];
-  const [J, K, SOURCE] = [5, 6, 7];
+  const [TABLE, PANELS, K_ROWS, BP] = [0, 1, 2, 3];
+  const [J, K, SOURCE, COLUMN] = [4, 5, 6, 7];
   const copy = (offset: number): Code => [
     ...get(BP),
     ...get(SOURCE),
@@ -196,20 +196,29 @@ const pack: SimdFunction = (() => {
     ...v128StoreOffset(offset),
   ];
   const code = loop(J, PANELS, 1, [
-    ...[...get(B), ...get(J), ...i32Const(4 * PANEL_WIDTH), ...i32Mul, ...i32Add],
-    ...set(SOURCE),
+    ...[...get(J), ...i32Const(4 * PANEL_WIDTH), ...i32Mul],
+    ...set(COLUMN),
     ...i32Const(0),
     ...set(K),
     ...loop(K, K_ROWS, 1, [
+      ...[
+        ...get(TABLE),
+        ...get(K),
+        ...i32Const(4),
+        ...i32Mul,
+        ...i32Add,
+        ...i32Load,
+        ...get(COLUMN),
+        ...i32Add,
+      ],
+      ...set(SOURCE),
       ...copy(0),
       ...copy(16),
       ...[...get(BP), ...i32Const(32), ...i32Add],
       ...set(BP),
-      ...[...get(SOURCE), ...get(LDB), ...i32Add],
-      ...set(SOURCE),
     ]),
   ]);
-  return { name: 'pack', params: Array<number>(5).fill(I32), locals: Array<number>(3).fill(I32), code };
+  return { name: 'pack', params: Array<number>(4).fill(I32), locals: Array<number>(4).fill(I32), code };
 })();
 
 /** tile1…tile6 first: `gemm` calls tile r as function r − 1. */

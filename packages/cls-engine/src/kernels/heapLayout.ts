@@ -37,9 +37,11 @@ export function transposeMatrix(
   if (rows4 === rows && cols4 === cols) return;
   const from = calls.view(source.tensor);
   const to = calls.view(target.tensor);
-  const copy = (r: number, c: number): void => {
-    to[target.offset + c * target.rowStride + r] = from[source.offset + r * source.rowStride + c] ?? 0;
-  };
-  for (let r = 0; r < rows4; r++) for (let c = cols4; c < cols; c++) copy(r, c);
-  for (let r = rows4; r < rows; r++) for (let c = 0; c < cols; c++) copy(r, c);
+  for (let r = 0; r < rows; r++) {
+    // Rows inside the SIMD part only lack their last columns.
+    const firstColumn = r < rows4 ? cols4 : 0;
+    const rowStart = source.offset + r * source.rowStride;
+    let at = target.offset + firstColumn * target.rowStride + r;
+    for (let c = firstColumn; c < cols; c++, at += target.rowStride) to[at] = from[rowStart + c] ?? 0;
+  }
 }

@@ -20,28 +20,29 @@ export interface MatrixRows {
   readonly dense?: TensorInfo;
 }
 
-/** The rows of a row-major [rows, depth] matrix. */
+/** The rows of a row-major [rows, depth] matrix, each one run. */
 export function denseRows(calls: WasmKernelCalls, a: TensorInfo, rows: number, depth: number): MatrixRows {
   const start = calls.byteOffset(a);
   const addresses = Int32Array.from({ length: rows }, (_, r) => start + 4 * r * depth);
   return { rows, segments: 1, segmentLength: depth, addresses, dense: a };
 }
 
-/** A as a [1, rows, depth] tensor, its runs copied out, for kernels that need it whole. */
+/**
+ * Rows [firstRow, firstRow + rowCount) of the matrix, segments [firstSegment, firstSegment + segmentCount) of each,
+ * copied out into a [1, rowCount, segmentCount·segmentLength] tensor for kernels that need a whole matrix.
+ */
 export function materializeRows(
   calls: WasmKernelCalls,
-  a: MatrixRows,
-  firstSegment = 0,
-  segmentCount?: number,
+  m: MatrixRows,
+  { firstRow = 0, rowCount = m.rows, firstSegment = 0, segmentCount = m.segments } = {},
 ): TensorInfo {
-  const { rows, segments, segmentLength, addresses } = a;
-  const count = segmentCount ?? segments - firstSegment;
-  const matrix = calls.allocate([1, rows, count * segmentLength]);
+  const { segments, segmentLength, addresses } = m;
+  const matrix = calls.allocate([1, rowCount, segmentCount * segmentLength]);
   const target = calls.view(matrix);
   const heap = new Float32Array(target.buffer);
   let to = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let s = firstSegment; s < firstSegment + count; s++, to += segmentLength) {
+  for (let r = firstRow; r < firstRow + rowCount; r++) {
+    for (let s = firstSegment; s < firstSegment + segmentCount; s++, to += segmentLength) {
       // Addresses are unsigned, as wasm reads them.
       const from = ((addresses[r * segments + s] ?? 0) >>> 0) / 4;
       target.set(heap.subarray(from, from + segmentLength), to);
@@ -80,8 +81,8 @@ export function ownProductAvailable(calls: WasmKernelCalls): boolean {
 }
 
 /**
- * C = A · B, or C += A · B with `accumulate`, into `c` (allocated as [1, rows, columns] when not given); B is a
- * row-major [depth, columns] tensor. With relaxed SIMD, the engine's fused-multiply-add kernels compute it on all
+ * C = A · B, or C += A · B with `accumulate`, into `c` (allocated as [1, rows, columns] when not given); B's rows
+ * are single runs of `columns` floats (`denseRows` of a [depth, columns] tensor, or rows read in place). With relaxed SIMD, the engine's fused-multiply-add kernels compute it on all
  * of the backend's threads, reading A's rows in place (`gemmSimdModule`): about twice the speed here of XNNPACK's
  * SIMD128 build, which multiplies and adds separately. Otherwise XNNPACK's BatchMatMul does, on A's rows copied out
  * in chunks of the shared dimension. Each element's sum runs in the same order whatever the thread count.
@@ -89,31 +90,39 @@ export function ownProductAvailable(calls: WasmKernelCalls): boolean {
 export function matrixProduct(
   calls: WasmKernelCalls,
   a: MatrixRows,
-  b: TensorInfo,
+  b: MatrixRows,
   columns: number,
   c?: TensorInfo,
   accumulate = false,
 ): TensorInfo {
+  const depth = a.segments * a.segmentLength;
+  if (b.segments !== 1 || b.segmentLength !== columns || b.rows !== depth) {
+    throw new Error(`matrixProduct: B must be ${depth} rows of ${columns} values, one run each`);
+  }
   const instance = gemmInstance(calls);
   if (instance === undefined) return xnnpackProduct(calls, a, b, columns, c, accumulate);
   const { rows, segments, segmentLength } = a;
-  const depth = segments * segmentLength;
   const output = c ?? calls.allocate([1, rows, columns]);
   const panels = Math.ceil(columns / PANEL_WIDTH);
   const width = panels * PANEL_WIDTH;
   // The kernels write whole panels: a width that is not a multiple of 8 goes through zero-padded copies.
   const padded = width !== columns;
-  const table = calls.allocate([a.addresses.length], 'int32');
-  const packed = calls.allocate([panels, depth, PANEL_WIDTH]);
-  const bPadded = padded ? calls.allocate([depth, width]) : b;
+  const bPadded = padded ? calls.allocate([depth, width]) : undefined;
   const cPadded = padded ? calls.allocate([rows, width]) : output;
-  calls.heapView(table).set(a.addresses);
-  if (padded) {
-    copyColumns(calls.view(b), columns, calls.view(bPadded), width, depth, true);
+  if (bPadded !== undefined) {
+    const bWhole = materializeRows(calls, b);
+    copyColumns(calls.view(bWhole), columns, calls.view(bPadded), width, depth, true);
+    calls.dispose(bWhole);
     if (accumulate) copyColumns(calls.view(output), columns, calls.view(cPadded), width, rows, false);
   }
+  const bRows = bPadded === undefined ? b : denseRows(calls, bPadded, depth, width);
+  const table = calls.allocate([a.addresses.length], 'int32');
+  const bTable = calls.allocate([depth], 'int32');
+  const packed = calls.allocate([panels, depth, PANEL_WIDTH]);
+  calls.heapView(table).set(a.addresses);
+  calls.heapView(bTable).set(bRows.addresses);
   const { pack, gemm } = instance.exports as { pack: (...args: number[]) => void; gemm: GemmExport };
-  pack(calls.byteOffset(bPadded), 4 * width, panels, depth, calls.byteOffset(packed));
+  pack(calls.byteOffset(bTable), panels, depth, calls.byteOffset(packed));
   const args: Parameters<GemmExport> = [
     calls.byteOffset(table),
     segments,
@@ -130,11 +139,11 @@ export function matrixProduct(
   const pool = workers(instance, wasmTrainingKernelSettings.threads);
   if (pool === undefined) gemm(...args);
   else pool.run(gemm, args);
-  if (padded) {
+  if (bPadded !== undefined) {
     copyColumns(calls.view(cPadded), width, calls.view(output), columns, rows, false);
     calls.dispose(bPadded, cPadded);
   }
-  calls.dispose(table, packed);
+  calls.dispose(table, bTable, packed);
   return output;
 }
 
@@ -144,7 +153,7 @@ const CHUNK_DEPTH = 1024;
 function xnnpackProduct(
   calls: WasmKernelCalls,
   a: MatrixRows,
-  b: TensorInfo,
+  b: MatrixRows,
   columns: number,
   c: TensorInfo | undefined,
   accumulate: boolean,
@@ -156,31 +165,33 @@ function xnnpackProduct(
   for (let s0 = 0; s0 < segments; s0 += chunkSegments) {
     const count = Math.min(chunkSegments, segments - s0);
     const depth = count * segmentLength;
+    const whole = count === segments;
     const aChunk =
-      a.dense === undefined ? materializeRows(calls, a, s0, count) : calls.reshape(a.dense, [1, rows, depth]);
+      a.dense === undefined
+        ? materializeRows(calls, a, { firstSegment: s0, segmentCount: count })
+        : calls.reshape(a.dense, [1, rows, depth]);
     const bChunk =
-      count === segments ? calls.reshape(b, [1, depth, columns]) : calls.allocate([1, depth, columns]);
-    if (count !== segments) {
-      const start = s0 * segmentLength * columns;
-      calls.view(bChunk).set(calls.view(b).subarray(start, start + depth * columns));
-    }
+      whole && b.dense !== undefined
+        ? calls.reshape(b.dense, [1, depth, columns])
+        : materializeRows(calls, b, { firstRow: s0 * segmentLength, rowCount: depth });
     const product = calls.run(
       'BatchMatMul',
       { a: aChunk, b: bChunk },
       { transposeA: false, transposeB: false },
     );
-    const add = accumulate || s0 > 0;
     if (output === undefined) {
       output = product;
     } else {
       const target = calls.view(output);
       const values = calls.view(product);
-      if (add) for (let k = 0; k < target.length; k++) target[k] = (target[k] ?? 0) + (values[k] ?? 0);
-      else target.set(values);
+      if (accumulate || s0 > 0) {
+        for (let k = 0; k < target.length; k++) target[k] = (target[k] ?? 0) + (values[k] ?? 0);
+      } else {
+        target.set(values);
+      }
       calls.dispose(product);
     }
-    if (a.dense === undefined) calls.dispose(aChunk);
-    if (count !== segments) calls.dispose(bChunk);
+    calls.dispose(aChunk, bChunk);
   }
   if (output === undefined) throw new Error('matrixProduct: A has no segments');
   return output;
