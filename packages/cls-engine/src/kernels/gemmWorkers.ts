@@ -21,14 +21,35 @@ const ARGUMENTS = 11;
 const ROW_START = 7;
 const ROW_END = 8;
 // control[GENERATION] counts jobs, control[PENDING] the workers still at the current one, control[FAILED] is set
-// by a worker whose share threw, control[READY] counts started workers; each thread's arguments follow from ARGS.
-const [GENERATION, PENDING, FAILED, READY, ARGS] = [0, 1, 2, 3, 4];
+// by a worker whose part threw, control[READY] counts started workers, control[NEXT] is the next chunk of rows
+// to take, of control[CHUNKS] chunks of control[CHUNK_ROWS] rows; the job's arguments follow from ARGS.
+const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, ARGS] = [0, 1, 2, 3, 4, 5, 6, 7];
+/** Chunks per thread: threads take chunks as they finish, so one slowed thread does not hold up the job. */
+const CHUNKS_PER_THREAD = 4;
 
-/** Each worker runs its share of the rows of every job. */
+/**
+ * Runs chunks of the job's rows until none are left; both this thread and the workers run it (workers from its
+ * source text, with the constants it uses defined before it).
+ */
+function takeChunks(gemm: GemmExport, control: Int32Array): void {
+  const args = Array.from(control.subarray(ARGS, ARGS + ARGUMENTS)) as GemmArgs;
+  const [start, end] = [args[ROW_START], args[ROW_END]];
+  const chunks = control[CHUNKS] ?? 0;
+  const chunkRows = control[CHUNK_ROWS] ?? 0;
+  for (let chunk = Atomics.add(control, NEXT, 1); chunk < chunks; chunk = Atomics.add(control, NEXT, 1)) {
+    args[ROW_START] = start + chunk * chunkRows;
+    args[ROW_END] = Math.min(end, args[ROW_START] + chunkRows);
+    gemm(...args);
+  }
+}
+
 const workerSource = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
+const { module, memory, control } = workerData;
 const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const [ARGS, ARGUMENTS, ROW_START, ROW_END, NEXT, CHUNKS, CHUNK_ROWS] =
+  [${ARGS}, ${ARGUMENTS}, ${ROW_START}, ${ROW_END}, ${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}];
+${takeChunks.toString()}
 Atomics.add(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
 let seen = 0;
@@ -36,8 +57,7 @@ for (;;) {
   Atomics.wait(control, ${GENERATION}, seen);
   seen = Atomics.load(control, ${GENERATION});
   try {
-    const start = ${ARGS} + index * ${ARGUMENTS};
-    gemm(...control.subarray(start, start + ${ARGUMENTS}));
+    takeChunks(gemm, control);
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }
@@ -50,7 +70,7 @@ const START_TIMEOUT_MS = 10_000;
 
 /**
  * Splits matrix products by row tiles over worker threads that instantiate the same module on the backend's
- * shared memory, this thread taking the first share. Jobs are synchronous, like every tfjs kernel: this thread
+ * shared memory, this thread taking part. Jobs are synchronous, like every tfjs kernel: this thread
  * blocks (Atomics.wait) until the workers are done. Every element's sum runs in the same order whichever thread
  * computes it, so results do not depend on the thread count. The workers never keep the process alive.
  */
@@ -62,11 +82,11 @@ export class GemmWorkers {
 
   constructor(module: object, memory: object, threads: number) {
     this.#threads = threads;
-    this.#control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARGUMENTS * threads)));
+    this.#control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARGUMENTS)));
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { module, memory, control: this.#control, index },
+        workerData: { module, memory, control: this.#control },
       });
       worker.unref();
       this.#workers.push(worker);
@@ -78,30 +98,23 @@ export class GemmWorkers {
     return this.#started === true;
   }
 
-  /** Runs `gemm` over rows [args.rowStart, args.rowEnd), split across the threads by whole tiles. */
+  /** Runs `gemm` over rows [args.rowStart, args.rowEnd), in chunks of whole tiles taken by whichever thread is free. */
   run(gemm: GemmExport, args: GemmArgs): void {
     if (!this.#ready()) {
       gemm(...args);
       return;
     }
     const control = this.#control;
-    const threads = this.#threads;
-    const first = args[ROW_START];
-    const tiles = Math.ceil((args[ROW_END] - first) / TILE_ROWS);
-    const bound = (index: number): number =>
-      Math.min(args[ROW_END], first + Math.floor((index * tiles) / threads) * TILE_ROWS);
-    for (let index = 1; index < threads; index++) {
-      const share: GemmArgs = [...args];
-      share[ROW_START] = bound(index);
-      share[ROW_END] = bound(index + 1);
-      control.set(share, ARGS + index * ARGUMENTS);
-    }
-    Atomics.store(control, PENDING, threads - 1);
+    const tiles = Math.ceil((args[ROW_END] - args[ROW_START]) / TILE_ROWS);
+    const chunkTiles = Math.max(1, Math.ceil(tiles / (CHUNKS_PER_THREAD * this.#threads)));
+    control.set(args, ARGS);
+    control[CHUNKS] = Math.ceil(tiles / chunkTiles);
+    control[CHUNK_ROWS] = chunkTiles * TILE_ROWS;
+    Atomics.store(control, NEXT, 0);
+    Atomics.store(control, PENDING, this.#threads - 1);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    const own: GemmArgs = [...args];
-    own[ROW_END] = bound(1);
-    gemm(...own);
+    takeChunks(gemm, control);
     for (
       let pending = Atomics.load(control, PENDING);
       pending !== 0;
@@ -109,7 +122,7 @@ export class GemmWorkers {
     ) {
       Atomics.wait(control, PENDING, pending);
     }
-    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('gemm: a worker thread failed its share');
+    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('gemm: a worker thread failed its part');
   }
 
   #ready(): boolean {
