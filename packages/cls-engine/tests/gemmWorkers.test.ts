@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PANEL_WIDTH, gemmFunctions } from '../src/kernels/gemmSimdModule.js';
-import { GemmWorkers, type GemmArgs, type GemmExport } from '../src/kernels/gemmWorkers.js';
+import { PANEL_WIDTH, TILE_ROWS, gemmFunctions } from '../src/kernels/gemmSimdModule.js';
+import {
+  GemmWorkers,
+  type GemmArgs,
+  type GemmExport,
+  type PackArgs,
+  type PackExport,
+} from '../src/kernels/gemmWorkers.js';
 import { relaxedSimdAvailable } from '../src/kernels/relaxedSimd.js';
 import { simdModuleBytes } from '../src/kernels/simdModule.js';
 import { randomValues } from './helpers/kernelValues.js';
@@ -16,25 +22,35 @@ const { WebAssembly: wasm } = globalThis as unknown as {
 };
 
 describe('GemmWorkers', () => {
-  it('splits a product across threads with exactly the single-threaded result', () => {
+  it('splits packing and a product across threads with exactly the single-threaded results', () => {
     expect(relaxedSimdAvailable()).toBe(true);
     const memory = new wasm.Memory({ initial: 64, maximum: 65536, shared: true });
     const module = new wasm.Module(simdModuleBytes(gemmFunctions, true));
     const { gemm, pack } = new wasm.Instance(module, { env: { memory } }).exports as {
       gemm: GemmExport;
-      pack: (...args: number[]) => void;
+      pack: PackExport;
     };
     // A: 47 rows (ragged tiles) of depth 600 (beyond one depth block); B: 600 × 16.
     const [rows, depth, panels] = [47, 600, 2];
     const columns = panels * PANEL_WIDTH;
     const heap = new Float32Array(memory.buffer);
     const rowTable = new Int32Array(memory.buffer);
-    const [a, b, packed, single, split, table, bTable] = [0, 30_000, 50_000, 70_000, 71_000, 72_000, 73_000];
+    const [a, b, packed, single, split, table, bTable, packedSplit] = [
+      0, 30_000, 50_000, 70_000, 71_000, 72_000, 73_000, 80_000,
+    ];
     heap.set(randomValues(rows * depth, 1), a);
     heap.set(randomValues(depth * columns, 2), b);
     for (let r = 0; r < rows; r++) rowTable[table + r] = 4 * (a + r * depth);
     for (let k = 0; k < depth; k++) rowTable[bTable + k] = 4 * (b + k * columns);
-    pack(4 * bTable, panels, depth, 4 * packed);
+    const packArgs = (target: number): PackArgs => [
+      4 * bTable,
+      panels,
+      0,
+      depth,
+      4 * target,
+      4 * depth * PANEL_WIDTH,
+    ];
+    pack(...packArgs(packed));
     const args = (c: number): GemmArgs => [
       4 * table,
       1,
@@ -50,8 +66,13 @@ describe('GemmWorkers', () => {
     ];
     gemm(...args(single));
     const workers = new GemmWorkers(module, memory, 3);
-    workers.run(gemm, args(split));
+    workers.pack(pack, packArgs(packedSplit));
     expect(workers.parallel).toBe(true);
+    const packedValues = heap.subarray(packed, packed + depth * columns);
+    expect(Array.from(heap.subarray(packedSplit, packedSplit + depth * columns))).toEqual(
+      Array.from(packedValues),
+    );
+    workers.gemm(gemm, args(split), TILE_ROWS);
     expect(Array.from(heap.subarray(split, split + rows * columns))).toEqual(
       Array.from(heap.subarray(single, single + rows * columns)),
     );

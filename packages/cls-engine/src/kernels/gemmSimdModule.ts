@@ -182,43 +182,46 @@ const gemm: SimdFunction = (() => {
 })();
 
 /**
- *   pack(rowTable, panels, kRows, bp)
- * Copies the first 8·panels columns of B's kRows rows, row k starting at the address in rowTable[k] (an i32
- * array), into panels of 8 columns, each panel k-major, at bp: the order in which a tile reads them.
+ *   pack(rowTable, panels, kStart, kEnd, bp, panelBytes)
+ * Copies rows [kStart, kEnd) of B, row k starting at the address in rowTable[k] (an i32 array), first 8·panels
+ * columns, into panels of 8 columns, each panel k-major (panel j at bp + j·panelBytes): the order in which a tile
+ * reads them.
  */
 const pack: SimdFunction = (() => {
-  const [TABLE, PANELS, K_ROWS, BP] = [0, 1, 2, 3];
-  const [J, K, SOURCE, COLUMN] = [4, 5, 6, 7];
+  const [TABLE, PANELS, K_START, K_END, BP, PANEL_BYTES] = [0, 1, 2, 3, 4, 5];
+  const [J, K, SOURCE, TARGET] = [6, 7, 8, 9];
   const copy = (offset: number): Code => [
-    ...get(BP),
+    ...get(TARGET),
     ...get(SOURCE),
     ...v128LoadOffset(offset),
     ...v128StoreOffset(offset),
   ];
   const code = loop(J, PANELS, 1, [
-    ...[...get(J), ...i32Const(4 * PANEL_WIDTH), ...i32Mul],
-    ...set(COLUMN),
-    ...i32Const(0),
+    ...get(K_START),
     ...set(K),
-    ...loop(K, K_ROWS, 1, [
-      ...[
-        ...get(TABLE),
-        ...get(K),
-        ...i32Const(4),
-        ...i32Mul,
-        ...i32Add,
-        ...i32Load,
-        ...get(COLUMN),
-        ...i32Add,
-      ],
+    ...[
+      ...get(BP),
+      ...get(J),
+      ...get(PANEL_BYTES),
+      ...i32Mul,
+      ...i32Add,
+      ...get(K),
+      ...i32Const(32),
+      ...i32Mul,
+    ],
+    ...i32Add,
+    ...set(TARGET),
+    ...loop(K, K_END, 1, [
+      ...[...get(TABLE), ...get(K), ...i32Const(4), ...i32Mul, ...i32Add, ...i32Load],
+      ...[...get(J), ...i32Const(4 * PANEL_WIDTH), ...i32Mul, ...i32Add],
       ...set(SOURCE),
       ...copy(0),
       ...copy(16),
-      ...[...get(BP), ...i32Const(32), ...i32Add],
-      ...set(BP),
+      ...[...get(TARGET), ...i32Const(32), ...i32Add],
+      ...set(TARGET),
     ]),
   ]);
-  return { name: 'pack', params: Array<number>(4).fill(I32), locals: Array<number>(4).fill(I32), code };
+  return { name: 'pack', params: Array<number>(6).fill(I32), locals: Array<number>(4).fill(I32), code };
 })();
 
 /** tile1…tile6 first: `gemm` calls tile r as function r − 1. */

@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import { TILE_ROWS } from './gemmSimdModule.js';
 
 /** The gemm export's arguments (see `gemmSimdModule`). */
 export type GemmArgs = [
@@ -17,38 +16,67 @@ export type GemmArgs = [
 ];
 export type GemmExport = (...args: GemmArgs) => void;
 
-const ARGUMENTS = 11;
-const ROW_START = 7;
-const ROW_END = 8;
+/** The pack export's arguments (see `gemmSimdModule`). */
+export type PackArgs = [
+  rowTable: number,
+  panels: number,
+  kStart: number,
+  kEnd: number,
+  bp: number,
+  panelBytes: number,
+];
+export type PackExport = (...args: PackArgs) => void;
+
+/**
+ * A job: one of the module's functions over a range of rows, whose bounds are the arguments at `range` and
+ * `range + 1`, split into chunks of whole `unit`s of rows.
+ */
+interface Job {
+  readonly fn: 'gemm' | 'pack';
+  readonly args: readonly number[];
+  readonly range: number;
+  readonly unit: number;
+}
+
+const FUNCTIONS = ['gemm', 'pack'] as const;
+const MAX_ARGUMENTS = 11;
 // control[GENERATION] counts jobs, control[PENDING] the workers still at the current one, control[FAILED] is set
-// by a worker whose part threw, control[READY] counts started workers, control[NEXT] is the next chunk of rows
-// to take, of control[CHUNKS] chunks of control[CHUNK_ROWS] rows; the job's arguments follow from ARGS.
-const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, ARGS] = [0, 1, 2, 3, 4, 5, 6, 7];
+// by a worker whose part threw, control[READY] counts started workers, control[NEXT] is the next chunk to take, of
+// control[CHUNKS] chunks of control[CHUNK_ROWS] rows; then the function's index in FUNCTIONS, the argument index of
+// its range, its argument count, and the arguments themselves from ARGS.
+const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT, ARGS] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+];
 /** Chunks per thread: threads take chunks as they finish, so one slowed thread does not hold up the job. */
 const CHUNKS_PER_THREAD = 4;
 
+type ModuleFunction = (...args: number[]) => void;
+
 /**
- * Runs chunks of the job's rows until none are left; both this thread and the workers run it (workers from its
- * source text, with the constants it uses defined before it).
+ * Runs chunks of the current job's rows until none are left; both this thread and the workers run it (workers from
+ * its source text, with the constants it uses defined before it).
  */
-function takeChunks(gemm: GemmExport, control: Int32Array): void {
-  const args = Array.from(control.subarray(ARGS, ARGS + ARGUMENTS)) as GemmArgs;
-  const [start, end] = [args[ROW_START], args[ROW_END]];
+function takeChunks(functions: readonly ModuleFunction[], control: Int32Array): void {
+  const fn = functions[control[FUNCTION] ?? 0];
+  const range = control[RANGE] ?? 0;
+  const args = Array.from(control.subarray(ARGS, ARGS + (control[COUNT] ?? 0)));
+  const [start, end] = [args[range] ?? 0, args[range + 1] ?? 0];
   const chunks = control[CHUNKS] ?? 0;
   const chunkRows = control[CHUNK_ROWS] ?? 0;
   for (let chunk = Atomics.add(control, NEXT, 1); chunk < chunks; chunk = Atomics.add(control, NEXT, 1)) {
-    args[ROW_START] = start + chunk * chunkRows;
-    args[ROW_END] = Math.min(end, args[ROW_START] + chunkRows);
-    gemm(...args);
+    args[range] = start + chunk * chunkRows;
+    args[range + 1] = Math.min(end, start + (chunk + 1) * chunkRows);
+    fn?.(...args);
   }
 }
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control } = workerData;
-const { gemm } = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const [ARGS, ARGUMENTS, ROW_START, ROW_END, NEXT, CHUNKS, CHUNK_ROWS] =
-  [${ARGS}, ${ARGUMENTS}, ${ROW_START}, ${ROW_END}, ${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}];
+const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+const functions = ${JSON.stringify(FUNCTIONS)}.map((name) => exports[name]);
+const [NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT, ARGS] =
+  [${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}, ${FUNCTION}, ${RANGE}, ${COUNT}, ${ARGS}];
 ${takeChunks.toString()}
 Atomics.add(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
@@ -57,7 +85,7 @@ for (;;) {
   Atomics.wait(control, ${GENERATION}, seen);
   seen = Atomics.load(control, ${GENERATION});
   try {
-    takeChunks(gemm, control);
+    takeChunks(functions, control);
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }
@@ -69,20 +97,20 @@ for (;;) {
 const START_TIMEOUT_MS = 10_000;
 
 /**
- * Splits matrix products by row tiles over worker threads that instantiate the same module on the backend's
- * shared memory, this thread taking part. Jobs are synchronous, like every tfjs kernel: this thread
- * blocks (Atomics.wait) until the workers are done. Every element's sum runs in the same order whichever thread
- * computes it, so results do not depend on the thread count. The workers never keep the process alive.
+ * Splits the product module's row-range functions (gemm by row tiles, pack by rows of B) over worker threads that
+ * instantiate the same module on the backend's shared memory, this thread taking part: each thread takes chunks
+ * as it finishes. Jobs are synchronous, like every tfjs kernel: this thread blocks (Atomics.wait) until the workers
+ * are done. Every output value is computed the same way whichever thread computes it, so results do not depend on
+ * the thread count. The workers never keep the process alive.
  */
 export class GemmWorkers {
-  readonly #control: Int32Array;
+  readonly #control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGUMENTS)));
   readonly #threads: number;
   readonly #workers: Worker[] = [];
   #started: boolean | undefined;
 
   constructor(module: object, memory: object, threads: number) {
     this.#threads = threads;
-    this.#control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + ARGUMENTS)));
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(workerSource, {
         eval: true,
@@ -98,23 +126,36 @@ export class GemmWorkers {
     return this.#started === true;
   }
 
-  /** Runs `gemm` over rows [args.rowStart, args.rowEnd), in chunks of whole tiles taken by whichever thread is free. */
-  run(gemm: GemmExport, args: GemmArgs): void {
+  /** gemm over rows [args.rowStart, args.rowEnd), in chunks of whole 6-row tiles. */
+  gemm(gemm: GemmExport, args: GemmArgs, tileRows: number): void {
+    this.#run(gemm, { fn: 'gemm', args, range: 7, unit: tileRows });
+  }
+
+  /** pack over rows [args.kStart, args.kEnd) of B. */
+  pack(pack: PackExport, args: PackArgs): void {
+    this.#run(pack, { fn: 'pack', args, range: 2, unit: 64 });
+  }
+
+  #run(own: ModuleFunction, { fn, args, range, unit }: Job): void {
     if (!this.#ready()) {
-      gemm(...args);
+      own(...args);
       return;
     }
     const control = this.#control;
-    const tiles = Math.ceil((args[ROW_END] - args[ROW_START]) / TILE_ROWS);
-    const chunkTiles = Math.max(1, Math.ceil(tiles / (CHUNKS_PER_THREAD * this.#threads)));
+    const units = Math.ceil(((args[range + 1] ?? 0) - (args[range] ?? 0)) / unit);
+    const chunkUnits = Math.max(1, Math.ceil(units / (CHUNKS_PER_THREAD * this.#threads)));
+    const functions = FUNCTIONS.map((name) => (name === fn ? own : () => undefined));
     control.set(args, ARGS);
-    control[CHUNKS] = Math.ceil(tiles / chunkTiles);
-    control[CHUNK_ROWS] = chunkTiles * TILE_ROWS;
+    control[COUNT] = args.length;
+    control[FUNCTION] = FUNCTIONS.indexOf(fn);
+    control[RANGE] = range;
+    control[CHUNKS] = Math.ceil(units / chunkUnits);
+    control[CHUNK_ROWS] = chunkUnits * unit;
     Atomics.store(control, NEXT, 0);
     Atomics.store(control, PENDING, this.#threads - 1);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    takeChunks(gemm, control);
+    takeChunks(functions, control);
     for (
       let pending = Atomics.load(control, PENDING);
       pending !== 0;
@@ -122,7 +163,7 @@ export class GemmWorkers {
     ) {
       Atomics.wait(control, PENDING, pending);
     }
-    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error('gemm: a worker thread failed its part');
+    if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error(`${fn}: a worker thread failed its part`);
   }
 
   #ready(): boolean {

@@ -1,6 +1,12 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { PANEL_WIDTH, gemmFunctions } from './gemmSimdModule.js';
-import { GemmWorkers, type GemmExport } from './gemmWorkers.js';
+import { PANEL_WIDTH, TILE_ROWS, gemmFunctions } from './gemmSimdModule.js';
+import {
+  GemmWorkers,
+  type GemmArgs,
+  type GemmExport,
+  type PackArgs,
+  type PackExport,
+} from './gemmWorkers.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
 import { relaxedSimdAvailable } from './relaxedSimd.js';
 import { simdInstance, type SimdInstance } from './simdInstance.js';
@@ -121,14 +127,22 @@ export function matrixProduct(
   const packed = calls.allocate([panels, depth, PANEL_WIDTH]);
   calls.heapView(table).set(a.addresses);
   calls.heapView(bTable).set(bRows.addresses);
-  const { pack, gemm } = instance.exports as { pack: (...args: number[]) => void; gemm: GemmExport };
-  pack(calls.byteOffset(bTable), panels, depth, calls.byteOffset(packed));
-  const args: Parameters<GemmExport> = [
+  const { pack, gemm } = instance.exports as unknown as { pack: PackExport; gemm: GemmExport };
+  const panelBytes = 4 * PANEL_WIDTH * depth;
+  const packArgs: PackArgs = [
+    calls.byteOffset(bTable),
+    panels,
+    0,
+    depth,
+    calls.byteOffset(packed),
+    panelBytes,
+  ];
+  const gemmArgs: GemmArgs = [
     calls.byteOffset(table),
     segments,
     4 * segmentLength,
     calls.byteOffset(packed),
-    4 * PANEL_WIDTH * depth,
+    panelBytes,
     calls.byteOffset(cPadded),
     4 * width,
     0,
@@ -137,8 +151,13 @@ export function matrixProduct(
     accumulate ? 1 : 0,
   ];
   const pool = workers(instance, wasmTrainingKernelSettings.threads);
-  if (pool === undefined) gemm(...args);
-  else pool.run(gemm, args);
+  if (pool === undefined) {
+    pack(...packArgs);
+    gemm(...gemmArgs);
+  } else {
+    pool.pack(pack, packArgs);
+    pool.gemm(gemm, gemmArgs, TILE_ROWS);
+  }
   if (bPadded !== undefined) {
     copyColumns(calls.view(cPadded), width, calls.view(output), columns, rows, false);
     calls.dispose(bPadded, cPadded);
