@@ -58,7 +58,7 @@ export function materializeRows(
 }
 
 /** Worker pools by memory and thread count (one memory per backend instance). */
-const pools = new WeakMap<WasmMemory, Map<number, GemmWorkers>>();
+const pools = new WeakMap<WasmMemory, Map<number, GemmWorkers | undefined>>();
 
 function workers(instance: SimdInstance, threads: number): GemmWorkers | undefined {
   if (!instance.shared || threads <= 1) return undefined;
@@ -67,12 +67,17 @@ function workers(instance: SimdInstance, threads: number): GemmWorkers | undefin
     byThreads = new Map();
     pools.set(instance.memory, byThreads);
   }
-  let pool = byThreads.get(threads);
-  if (pool === undefined) {
-    pool = new GemmWorkers(instance.module, instance.memory, threads);
+  if (!byThreads.has(threads)) {
+    let pool: GemmWorkers | undefined;
+    try {
+      pool = new GemmWorkers(instance.module, instance.memory, threads);
+    } catch {
+      // Where worker threads cannot start, products run on this thread alone.
+      pool = undefined;
+    }
     byThreads.set(threads, pool);
   }
-  return pool;
+  return byThreads.get(threads);
 }
 
 /** The relaxed-SIMD product's module on this backend, or undefined where it cannot or should not run. */
