@@ -95,22 +95,28 @@ function conv2dBackpropFilter(args: {
       for (let n = 0; n < batchSize; n++, k++)
         dyRows[k] = dyStart + 4 * (n * outHeight * outWidth + p) * outChannels;
     }
+    // The product's rows are dW's rows (kh, kw, ci) for the taps used: with all taps it writes dW itself.
+    const allTaps = tapRows === filterHeight && tapCols === filterWidth;
     const gradient = matrixProduct(
       calls,
       patchRows(calls, xByChannel, tapRows, tapCols, [strideHeight, strideWidth], outHeight, outWidth),
       { rows: dyRows.length, segments: 1, segmentLength: outChannels, addresses: dyRows },
       outChannels,
+      allTaps ? dW : undefined,
     );
-    // gradient[ci, kh', kw', co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
-    const g = calls.view(gradient);
-    const result = calls.view(dW);
-    if (tapRows !== filterHeight || tapCols !== filterWidth) result.fill(0);
-    for (let c = 0; c < inChannels; c++) {
+    if (!allTaps) {
+      // gradient[kh', kw', ci, co] → dW[kh' + rows.first, kw' + cols.first, ci, co]; other taps are zero.
+      const g = calls.view(gradient);
+      const result = calls.view(dW);
+      result.fill(0);
+      const block = inChannels * outChannels;
       for (let u = 0; u < tapRows; u++) {
         for (let v = 0; v < tapCols; v++) {
-          const from = ((c * tapRows + u) * tapCols + v) * outChannels;
-          const to = (((u + rows.first) * filterWidth + v + cols.first) * inChannels + c) * outChannels;
-          result.set(g.subarray(from, from + outChannels), to);
+          const from = (u * tapCols + v) * block;
+          result.set(
+            g.subarray(from, from + block),
+            ((u + rows.first) * filterWidth + v + cols.first) * block,
+          );
         }
       }
     }
@@ -123,8 +129,8 @@ function conv2dBackpropFilter(args: {
 }
 
 /**
- * Patch rows for G[c, kh', kw', co] = Σ_{i, j, n} X[c, kh' + s·i, kw' + s·j, n] · D[i, j, n, co]: row k (in the order
- * c, kh', kw') is, for each dy row i, a run of `outWidth·n` values. With stride 1 they are runs of X itself. A stride
+ * Patch rows for G[kh', kw', c, co] = Σ_{i, j, n} X[c, kh' + s·i, kw' + s·j, n] · D[i, j, n, co]: row k (in the order
+ * kh', kw', c) is, for each dy row i, a run of `outWidth·n` values. With stride 1 they are runs of X itself. A stride
  * s splits X into s×s phases X_p[c, r, q, n] = X[c, s·r + ph, s·q + pw, n], in which tap kh' = s·a + ph reads rows
  * a + i: runs again, so the product multiplies no zeros (as the convolution of dy dilated by the stride, or of a
  * phase-padded filter, would).
@@ -179,9 +185,9 @@ function patchRows(
   const rows = channels * tapRows * tapCols;
   const addresses = new Int32Array(rows * outHeight);
   let k = 0;
-  for (let c = 0; c < channels; c++) {
-    for (let u = 0; u < tapRows; u++) {
-      for (let v = 0; v < tapCols; v++, k++) {
+  for (let u = 0; u < tapRows; u++) {
+    for (let v = 0; v < tapCols; v++) {
+      for (let c = 0; c < channels; c++, k++) {
         const index = (u % strideHeight) * strideWidth + (v % strideWidth);
         const source = sources[index];
         if (source === undefined) throw new Error('patchRows: a patch row has no source');
