@@ -43,7 +43,7 @@ describe('matrixProduct', () => {
     await tf.setBackend('wasm');
   });
   afterEach(() => {
-    configureWasmTrainingKernels({ product: 'auto' });
+    configureWasmTrainingKernels({ product: 'auto', maxPackedValues: 4 * 1024 * 1024 });
   });
 
   it('runs the engine’s own relaxed-SIMD kernels on this Node', () => {
@@ -51,10 +51,17 @@ describe('matrixProduct', () => {
     expect(ownProductAvailable(new WasmKernelCalls(tf.backend()))).toBe(true);
   });
 
-  it.each((['auto', 'xnnpack'] as const).flatMap((product) => cases.map((c) => ({ ...c, product }))))(
+  // 'chunked': the engine's product, packing B a few runs of A at a time.
+  it.each(
+    (['auto', 'chunked', 'xnnpack'] as const).flatMap((product) => cases.map((c) => ({ ...c, product }))),
+  )(
     '($product) C = A·B over $rows rows of $segments runs of $segmentLength, $columns columns, accumulate $accumulate',
     (c) => {
-      configureWasmTrainingKernels({ product: c.product });
+      configureWasmTrainingKernels(
+        c.product === 'chunked'
+          ? { product: 'auto', maxPackedValues: 2 * c.segmentLength * 8 }
+          : { product: c.product },
+      );
       const depth = c.segments * c.segmentLength;
       const sourceSize = 4000;
       const source = tf.tensor1d(randomValues(sourceSize, 1));

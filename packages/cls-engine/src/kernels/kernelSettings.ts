@@ -16,6 +16,11 @@ export interface WasmTrainingKernelSettings {
   product: 'auto' | 'xnnpack';
   /** Threads for the engine's own matrix product: the wasm backend sets its thread count here when it starts. */
   threads: number;
+  /**
+   * The most values of B the engine's product packs at once (default 4 Mi, 16 MB); larger products run in chunks of
+   * the shared dimension, so that memory stays bounded on large images.
+   */
+  maxPackedValues: number;
 }
 
 export const wasmTrainingKernelSettings: WasmTrainingKernelSettings = {
@@ -23,12 +28,21 @@ export const wasmTrainingKernelSettings: WasmTrainingKernelSettings = {
   forward: 'auto',
   product: 'auto',
   threads: 1,
+  maxPackedValues: 4 * 1024 * 1024,
 };
 
 export function configureWasmTrainingKernels(settings: Partial<WasmTrainingKernelSettings>): void {
   if (settings.threads !== undefined && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
     throw new Error(
       `wasm training kernels: threads must be an integer >= 1, got ${String(settings.threads)}`,
+    );
+  }
+  if (
+    settings.maxPackedValues !== undefined &&
+    !(Number.isInteger(settings.maxPackedValues) && settings.maxPackedValues >= 1)
+  ) {
+    throw new Error(
+      `wasm training kernels: maxPackedValues must be an integer >= 1, got ${String(settings.maxPackedValues)}`,
     );
   }
   Object.assign(wasmTrainingKernelSettings, settings);

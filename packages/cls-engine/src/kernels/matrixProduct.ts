@@ -127,41 +127,57 @@ export function matrixProduct(
     if (accumulate) copyColumns(calls.view(output), columns, calls.view(cPadded), width, rows, false);
   }
   const bRows = bPadded === undefined ? b : denseRows(calls, bPadded, depth, width);
-  const table = calls.allocate([a.addresses.length], 'int32');
+  // B is packed (and the product accumulated) in chunks of A's runs, so that the packed copy stays bounded.
+  const chunkSegments = Math.max(
+    1,
+    Math.min(segments, Math.floor(wasmTrainingKernelSettings.maxPackedValues / (segmentLength * width))),
+  );
+  const chunkDepth = chunkSegments * segmentLength;
+  const table = calls.allocate([rows * chunkSegments], 'int32');
   const bTable = calls.allocate([depth], 'int32');
-  const packed = calls.allocate([panels, depth, PANEL_WIDTH]);
-  calls.heapView(table).set(a.addresses);
+  const packed = calls.allocate([panels, chunkDepth, PANEL_WIDTH]);
   calls.heapView(bTable).set(bRows.addresses);
   const { pack, gemm } = instance.exports as unknown as { pack: PackExport; gemm: GemmExport };
-  const panelBytes = 4 * PANEL_WIDTH * depth;
-  const packArgs: PackArgs = [
-    calls.byteOffset(bTable),
-    panels,
-    0,
-    depth,
-    calls.byteOffset(packed),
-    panelBytes,
-  ];
-  const gemmArgs: GemmArgs = [
-    calls.byteOffset(table),
-    segments,
-    4 * segmentLength,
-    calls.byteOffset(packed),
-    panelBytes,
-    calls.byteOffset(cPadded),
-    4 * width,
-    0,
-    rows,
-    panels,
-    accumulate ? 1 : 0,
-  ];
   const pool = workers(instance, wasmTrainingKernelSettings.threads);
-  if (pool === undefined) {
-    pack(...packArgs);
-    gemm(...gemmArgs);
-  } else {
-    pool.pack(pack, packArgs);
-    pool.gemm(gemm, gemmArgs, TILE_ROWS);
+  for (let s0 = 0; s0 < segments; s0 += chunkSegments) {
+    const count = Math.min(chunkSegments, segments - s0);
+    const tableView = calls.heapView(table);
+    if (count === segments) {
+      tableView.set(a.addresses);
+    } else {
+      for (let r = 0; r < rows; r++) {
+        tableView.set(a.addresses.subarray(r * segments + s0, r * segments + s0 + count), r * count);
+      }
+    }
+    const panelBytes = 4 * PANEL_WIDTH * count * segmentLength;
+    const packArgs: PackArgs = [
+      calls.byteOffset(bTable) + 4 * s0 * segmentLength,
+      panels,
+      0,
+      count * segmentLength,
+      calls.byteOffset(packed),
+      panelBytes,
+    ];
+    const gemmArgs: GemmArgs = [
+      calls.byteOffset(table),
+      count,
+      4 * segmentLength,
+      calls.byteOffset(packed),
+      panelBytes,
+      calls.byteOffset(cPadded),
+      4 * width,
+      0,
+      rows,
+      panels,
+      accumulate || s0 > 0 ? 1 : 0,
+    ];
+    if (pool === undefined) {
+      pack(...packArgs);
+      gemm(...gemmArgs);
+    } else {
+      pool.pack(pack, packArgs);
+      pool.gemm(gemm, gemmArgs, TILE_ROWS);
+    }
   }
   if (bPadded !== undefined) {
     copyColumns(calls.view(cPadded), width, calls.view(output), columns, rows, false);
