@@ -113,10 +113,6 @@ export class WasmKernelCalls {
     return this.run('Reshape', { x }, { shape: [...shape] });
   }
 
-  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[]): TensorInfo {
-    return this.run('PadV2', { x }, { paddings: paddings.map((p) => [...p]), constantValue: 0 });
-  }
-
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
     return this.run('Slice', { x }, { begin: [...begin], size: [...size] });
   }
@@ -141,14 +137,33 @@ export class WasmKernelCalls {
     const padLeft = Math.max(0, padding.left);
     const padRight = Math.max(0, padding.right);
     if (padTop + padBottom + padLeft + padRight > 0) {
-      result = this.pad(result, [
-        [0, 0],
-        [padTop, padBottom],
-        [padLeft, padRight],
-        [0, 0],
-      ]);
+      result = this.#zeroPad(result, padTop, padBottom, padLeft, padRight);
     }
     return result;
+  }
+
+  /**
+   * x zero-padded spatially, by row copies. The PadV2 kernel would do the same through XNNPACK's thread pool, whose
+   * threads then spin for milliseconds, taking a core from the engine's own product threads that usually run next.
+   */
+  #zeroPad(x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
+    const [n, h, w, c] = nhwc(x);
+    const width = w + left + right;
+    const padded = this.allocate([n, h + top + bottom, width, c]);
+    const source = this.view(x);
+    const target = this.view(padded);
+    target.fill(0);
+    const run = w * c;
+    for (let image = 0; image < n; image++) {
+      for (let row = 0; row < h; row++) {
+        const from = (image * h + row) * run;
+        target.set(
+          source.subarray(from, from + run),
+          ((image * (h + top + bottom) + row + top) * width + left) * c,
+        );
+      }
+    }
+    return padded;
   }
 
   /**
