@@ -3,6 +3,7 @@ import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAvailability, ComputeBackend, Logger } from '@nextplay/cls-core';
 import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
 import { configureWasmTrainingKernels } from '../kernels/kernelSettings.js';
+import { ownProductPossible } from '../kernels/matrixProduct.js';
 import { probePackage } from './importOptional.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 
@@ -12,9 +13,12 @@ const MULTITHREAD_FLAG = 'WASM_HAS_MULTITHREAD_SUPPORT';
 type WasmModule = typeof WasmBackendModule;
 
 /**
- * WebAssembly + XNNPACK (SIMD) with the engine's convolution-gradient kernels. With `threads` > 1 it starts
- * tfjs's threaded-SIMD build on Node worker threads (tfjs leaves it off on Node); if that cannot start, it says
- * why and runs single-threaded. Results are the same either way: XNNPACK splits work, not sums, across threads.
+ * WebAssembly + XNNPACK (SIMD) with the engine's training kernels. With `threads` > 1 it starts tfjs's
+ * threaded-SIMD build on Node worker threads (tfjs leaves it off on Node); if that cannot start, it says why and
+ * runs single-threaded. Where the engine's own matrix products run (relaxed SIMD), they use the threads and
+ * XNNPACK's pool keeps one: its threads spin for milliseconds after each operation, taking cores from the
+ * products that follow, and the operations left to XNNPACK are small. Results are the same whatever the thread
+ * count: work is split, not sums.
  */
 export class WasmBackend implements ComputeBackend {
   readonly tfBackendName = 'wasm';
@@ -23,6 +27,8 @@ export class WasmBackend implements ComputeBackend {
   threads: number | undefined;
   readonly #requestedThreads: number;
   readonly #logger: Logger;
+  /** Whether the threaded build started (with XNNPACK's pool at one thread where the engine's products run). */
+  #threaded = false;
 
   constructor(requestedThreads: number, logger: Logger) {
     this.#requestedThreads = requestedThreads;
@@ -43,17 +49,20 @@ export class WasmBackend implements ComputeBackend {
     }
     await tf.ready();
     registerWasmTrainingKernels();
-    this.threads = wasm.getThreadsCount();
+    const xnnpackThreads = wasm.getThreadsCount();
+    this.threads = this.#threaded ? this.#requestedThreads : xnnpackThreads;
     configureWasmTrainingKernels({ threads: this.threads });
+    this.#logger.debug(`wasm: ${this.threads} compute threads, ${xnnpackThreads} for XNNPACK operations`);
   }
 
   async #startThreaded(wasm: WasmModule): Promise<boolean> {
     const threads = this.#requestedThreads;
+    const xnnpackThreads = ownProductPossible() ? 1 : threads;
     try {
       installPthreadWorker();
       tf.env().set(MULTITHREAD_FLAG, true);
-      wasm.setThreadsCount(threads);
-      const started = await withReportedCores(threads, () => tf.setBackend(this.tfBackendName));
+      wasm.setThreadsCount(xnnpackThreads);
+      const started = await withReportedCores(xnnpackThreads, () => tf.setBackend(this.tfBackendName));
       if (!started) throw new Error('the threaded-SIMD build did not initialize');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -62,6 +71,7 @@ export class WasmBackend implements ComputeBackend {
     }
     const backend = tf.backend() as unknown as { wasm: unknown };
     releaseIdlePthreadWorkers(backend.wasm);
+    this.#threaded = true;
     return true;
   }
 }

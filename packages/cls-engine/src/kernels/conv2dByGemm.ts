@@ -1,7 +1,13 @@
 import type { NamedAttrMap, TensorInfo, backend_util } from '@tensorflow/tfjs-core';
 import { usedTaps } from './tapRange.js';
 import { usedTapWeights, type TapSpan } from './usedTapWeights.js';
-import { denseRows, materializeRows, matrixProduct, type MatrixRows } from './matrixProduct.js';
+import {
+  denseRows,
+  materializeRows,
+  matrixProduct,
+  ownProductAvailable,
+  type MatrixRows,
+} from './matrixProduct.js';
 import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** What `conv2dByGemm` applies after the product: `_FusedMatMul`'s bias and activation inputs and attributes. */
@@ -12,7 +18,7 @@ export interface GemmEpilogue {
 }
 
 /** The filter taps that meet the input, along each axis. */
-export function patchTaps(info: backend_util.Conv2DInfo): { rows: TapSpan; cols: TapSpan } {
+function patchTaps(info: backend_util.Conv2DInfo): { rows: TapSpan; cols: TapSpan } {
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
   const span = ({ first, last }: { first: number; last: number }): TapSpan => ({
     first,
@@ -50,6 +56,7 @@ export function conv2dByGemm(
   const { strideHeight, strideWidth } = info;
   const { rows, cols } = patchTaps(info);
   if (rows.count === 0 || cols.count === 0) throw new Error('conv2dByGemm: no filter tap meets the input');
+  const depth = rows.count * cols.count * inChannels;
   const weights = usedTapWeights(calls, filter, rows, cols);
   const { top, bottom, left, right } = info.padInfo;
   const padded = top + bottom + left + right > 0 ? calls.padSpatial(x, { top, bottom, left, right }) : x;
@@ -76,21 +83,55 @@ export function conv2dByGemm(
     segmentLength: cols.count * inChannels,
     addresses,
   };
-  const y =
+  const plain =
     epilogue.bias === undefined &&
     epilogue.preluActivationWeights === undefined &&
-    epilogue.attrs === undefined
-      ? matrixProduct(
+    epilogue.attrs === undefined;
+  const y =
+    plain || ownProductAvailable(calls)
+      ? withEpilogue(
           calls,
-          patches,
-          denseRows(calls, weights, patches.segments * patches.segmentLength, outChannels),
-          outChannels,
+          matrixProduct(calls, patches, denseRows(calls, weights, depth, outChannels), outChannels),
+          epilogue,
         )
       : fusedProduct(calls, materializeRows(calls, patches), weights, epilogue);
   return calls.reshape(y, [batchSize, outHeight, outWidth, outChannels]);
 }
 
-/** The product with `_FusedMatMul`'s bias and activation, which only XNNPACK's kernels apply. */
+/** Kernels of the activations `_FusedMatMul` fuses. */
+const ACTIVATION_KERNELS: Record<string, string> = {
+  relu: 'Relu',
+  relu6: 'Relu6',
+  elu: 'Elu',
+  sigmoid: 'Sigmoid',
+  leakyrelu: 'LeakyRelu',
+  prelu: 'Prelu',
+};
+
+/** y + bias, then the activation, as `_FusedMatMul` would apply them. */
+function withEpilogue(
+  calls: WasmKernelCalls,
+  y: TensorInfo,
+  { bias, preluActivationWeights, attrs }: GemmEpilogue,
+): TensorInfo {
+  const biased = bias === undefined ? y : calls.run('Add', { a: y, b: bias });
+  const activation = typeof attrs?.activation === 'string' ? attrs.activation : 'linear';
+  if (activation === 'linear') return biased;
+  const kernel = ACTIVATION_KERNELS[activation];
+  if (kernel === undefined) throw new Error(`conv2dByGemm: unknown fused activation ${activation}`);
+  if (activation === 'prelu') {
+    if (preluActivationWeights === undefined)
+      throw new Error('conv2dByGemm: prelu needs its activation weights');
+    return calls.run(kernel, { x: biased, alpha: preluActivationWeights });
+  }
+  return calls.run(
+    kernel,
+    { x: biased },
+    activation === 'leakyrelu' ? { alpha: attrs?.leakyreluAlpha ?? 0.2 } : {},
+  );
+}
+
+/** The product with `_FusedMatMul`'s bias and activation, by XNNPACK (where the engine's product does not run). */
 function fusedProduct(
   calls: WasmKernelCalls,
   a: TensorInfo,

@@ -9,7 +9,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { conv2dByGemm, gemmPatchValues, patchTaps, type GemmEpilogue } from './conv2dByGemm.js';
+import { conv2dByGemm, gemmPatchValues, type GemmEpilogue } from './conv2dByGemm.js';
 import { forwardConvInfo } from './convGeometry.js';
 import { ownProductAvailable } from './matrixProduct.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
@@ -18,8 +18,6 @@ import { WasmKernelCalls, nhwc } from './wasmKernelCalls.js';
 
 /** Above this many patch values (64 MB) the stock kernel runs, so that the patch matrix never dominates memory. */
 const MAX_PATCH_VALUES = 16 * 1024 * 1024;
-/** Floats per patch run below which the stock kernel beats the engine's own product. */
-const MIN_RUN_LENGTH = 64;
 
 interface ConvArgs {
   inputs: { x?: TensorInfo; filter?: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
@@ -28,7 +26,7 @@ interface ConvArgs {
 }
 
 /**
- * The engine's own matrix product (relaxed SIMD, no fused epilogue) wherever its patch runs are long enough.
+ * The engine's own matrix product (relaxed SIMD) for every undilated convolution.
  * Otherwise XNNPACK's product of a patch matrix when it skips filter taps (small maps), or when packing the filter
  * costs the stock kernel more than building the patches costs us. The stock kernel transposes a new filter element by element before XNNPACK
  * packs it (about 10 ns per value here), the matrix product packs it as stored (about 4.5 ns), and building the
@@ -42,9 +40,9 @@ function preferGemm(info: backend_util.Conv2DInfo, ownProduct: boolean): boolean
   if (forward === 'stock' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return false;
   const patches = gemmPatchValues(info);
   if (patches === 0) return false;
-  // The engine's own product reads the patches in place, at about twice XNNPACK's speed, unless its runs are so
-  // short (a stem's 7 taps × 3 channels) that its per-run overhead dominates.
-  if (ownProduct && patchTaps(info).cols.count * info.inChannels >= MIN_RUN_LENGTH) return true;
+  // The engine's own product reads the patches in place, at about twice XNNPACK's speed, on all threads (XNNPACK's
+  // then keeps one): even a stem's short runs (7 taps × 3 channels) beat the stock kernel.
+  if (ownProduct) return true;
   if (patches > MAX_PATCH_VALUES) return false;
   if (forward === 'gemm') return true;
   const { filterHeight, filterWidth, inChannels, outChannels } = info;
@@ -86,7 +84,7 @@ function conv2dForward(kernelName: string, args: ConvArgs): TensorInfo | TensorI
         },
       }
     : {};
-  const ownProduct = epilogue.attrs === undefined && ownProductAvailable(calls);
+  const ownProduct = ownProductAvailable(calls);
   if (!preferGemm(info, ownProduct)) return stock();
   try {
     const y = conv2dByGemm(calls, x, filter, info, epilogue);

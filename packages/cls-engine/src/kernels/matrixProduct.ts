@@ -80,10 +80,14 @@ function workers(instance: SimdInstance, threads: number): GemmWorkers | undefin
   return byThreads.get(threads);
 }
 
+/** Whether the engine's own product will run on a wasm backend that exposes its memory. */
+export function ownProductPossible(): boolean {
+  return wasmTrainingKernelSettings.product !== 'xnnpack' && relaxedSimdAvailable();
+}
+
 /** The relaxed-SIMD product's module on this backend, or undefined where it cannot or should not run. */
 function gemmInstance(calls: WasmKernelCalls): SimdInstance | undefined {
-  if (wasmTrainingKernelSettings.product === 'xnnpack' || !relaxedSimdAvailable()) return undefined;
-  return simdInstance(calls.backend, gemmFunctions);
+  return ownProductPossible() ? simdInstance(calls.backend, gemmFunctions) : undefined;
 }
 
 /** Whether `matrixProduct` runs the engine's own kernels (else XNNPACK's, on materialized rows). */
