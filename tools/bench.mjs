@@ -23,7 +23,6 @@ import {
 } from '@nextplay/cls-engine';
 import { foldBatchNorm, resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 const NUM_CLASSES = 10;
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -84,7 +83,7 @@ async function runCase(imageSize, options) {
   const logger = createLogger({ level: 1 });
   const registry = new PluginRegistry().register(wasmBackendPlugin, resnet18Plugin, adamwPlugin);
   // Activates the wasm backend and registers the engine's wasm training kernels, as `fit` does.
-  await selectBackend('cpu', registry, logger);
+  const backend = await selectBackend('cpu', registry, logger);
   const model = await registry.create(
     'model',
     'resnet18',
@@ -153,7 +152,7 @@ async function runCase(imageSize, options) {
       // count is resnetComplexity's, i.e. multiply-accumulates (torchvision's GFLOPS convention).
       train_gflops: round((3 * flops * train) / 1e9),
       peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
-      threads: getThreadsCount(),
+      threads: backend.threads,
     }),
   );
 }
