@@ -335,6 +335,36 @@ describe('wasm training kernels', () => {
   });
 
   it.each([
+    // The gradient of zero padding: a strided block of a 4-D tensor.
+    { shape: [2, 6, 6, 4], begin: [0, 1, 1, 0], size: [2, 4, 4, 4], dtype: 'float32' },
+    { shape: [3, 5, 7], begin: [1, 0, 2], size: [2, -1, 3], dtype: 'float32' },
+    { shape: [4, 6], begin: [1, 0], size: [2, 6], dtype: 'int32' },
+    { shape: [2, 3, 4], begin: [0, 1, 0], size: [2, 2, 4], dtype: 'bool' },
+    { shape: [5], begin: [2], size: [3], dtype: 'float32' },
+    { shape: [2, 3], begin: [0, 0], size: [2, 3], dtype: 'float32' },
+    { shape: [2, 3], begin: [1, 1], size: [0, 2], dtype: 'float32' },
+  ] as const)('Slice matches cpu: $shape [$begin] size [$size] $dtype', async (c) => {
+    const count = c.shape.reduce((a: number, b: number) => a * b, 1);
+    const values = Array.from(randomValues(count, 6), (v) =>
+      c.dtype === 'float32' ? v : c.dtype === 'int32' ? Math.round(v * 100) : v > 0 ? 1 : 0,
+    );
+    const compute = () => tf.slice(tf.tensor(values, [...c.shape], c.dtype), [...c.begin], [...c.size]);
+    await tf.setBackend('cpu');
+    const expected = tf.tidy(compute);
+    const expectedValues = await expected.data();
+    const expectedShape = expected.shape;
+    expected.dispose();
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(compute);
+    expect(actual.shape).toEqual(expectedShape);
+    expect(actual.dtype).toBe(c.dtype);
+    expect(Array.from(await actual.data())).toEqual(Array.from(expectedValues));
+    actual.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
     { input: [2, 9, 9, 5], size: 3, stride: 2, pad: 'valid', ties: false },
     { input: [2, 8, 8, 4], size: 3, stride: 2, pad: 'same', ties: true },
     { input: [1, 7, 6, 3], size: 2, stride: 2, pad: 'valid', ties: true },

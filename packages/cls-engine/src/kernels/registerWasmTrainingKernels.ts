@@ -6,6 +6,7 @@ import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { wasmConv2dConfig, wasmFusedConv2dConfig } from './conv2dForward.js';
 import { wasmIdentityConfig } from './identity.js';
 import { wasmMaxPoolGradConfig } from './maxPoolGrad.js';
+import { wasmSliceConfig } from './slice.js';
 import { keepStockKernel } from './stockKernels.js';
 import { wasmTileConfig } from './tile.js';
 
@@ -15,6 +16,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   wasmConv2dBackpropFilterConfig,
   wasmConv2dBackpropInputConfig,
   wasmTileConfig,
+  wasmSliceConfig,
   wasmMaxPoolGradConfig,
   wasmIdentityConfig,
   wasmBatchNormTrainingConfig,
@@ -24,8 +26,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
 
 /**
  * Registers, for the wasm backend: the convolution gradients it lacks (Conv2DBackpropFilter) or runs slowly
- * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile and MaxPoolGrad
- * far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock kernels,
+ * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile, Slice and
+ * MaxPoolGrad far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock kernels,
  * which they fall back to where they do not apply); cls-core's training batch-norm kernels; and the engine's
  * one-pass Adam update (`ADAM_STEP`). Idempotent. The wasm backend package must be imported first, since these
  * kernels are built from its own kernels.
