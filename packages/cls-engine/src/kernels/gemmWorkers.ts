@@ -48,7 +48,7 @@ const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, R
   0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
 ];
 /** Chunks per thread: threads take chunks as they finish, so one slowed thread does not hold up the job. */
-const CHUNKS_PER_THREAD = 4;
+const CHUNKS_PER_THREAD = 8;
 
 type ModuleFunction = (...args: number[]) => void;
 

@@ -57,6 +57,9 @@ export function materializeRows(
   return matrix;
 }
 
+/** Below this many values, packing B (memory-bound, well under a millisecond) is not worth waking the workers. */
+const PARALLEL_PACK_VALUES = 1024 * 1024;
+
 /** Worker pools by memory and thread count (one memory per backend instance). */
 const pools = new WeakMap<WasmMemory, Map<number, GemmWorkers | undefined>>();
 
@@ -175,13 +178,10 @@ export function matrixProduct(
       panels,
       accumulate || s0 > 0 ? 1 : 0,
     ];
-    if (pool === undefined) {
-      pack(...packArgs);
-      gemm(...gemmArgs);
-    } else {
-      pool.pack(pack, packArgs);
-      pool.gemm(gemm, gemmArgs, TILE_ROWS);
-    }
+    if (pool === undefined || count * segmentLength * width < PARALLEL_PACK_VALUES) pack(...packArgs);
+    else pool.pack(pack, packArgs);
+    if (pool === undefined) gemm(...gemmArgs);
+    else pool.gemm(gemm, gemmArgs, TILE_ROWS);
   }
   if (bPadded !== undefined) {
     copyColumns(calls.view(cPadded), width, calls.view(output), columns, rows, false);
