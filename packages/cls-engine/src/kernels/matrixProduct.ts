@@ -58,7 +58,7 @@ export function materializeRows(
 }
 
 /** Below this many values, packing B (memory-bound, well under a millisecond) is not worth waking the workers. */
-const PARALLEL_PACK_VALUES = 1024 * 1024;
+const PARALLEL_PACK_VALUES = 256 * 1024;
 
 /** Worker pools by memory and thread count (one memory per backend instance). */
 const pools = new WeakMap<WasmMemory, Map<number, GemmWorkers | undefined>>();

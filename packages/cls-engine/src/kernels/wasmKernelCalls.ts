@@ -152,16 +152,20 @@ export class WasmKernelCalls {
     const padded = this.allocate([n, h + top + bottom, width, c]);
     const source = this.view(x);
     const target = this.view(padded);
-    target.fill(0);
     const run = w * c;
+    const paddedRow = width * c;
+    const paddedImage = (h + top + bottom) * paddedRow;
     for (let image = 0; image < n; image++) {
+      const base = image * paddedImage;
+      // Only the border is zeroed: the top rows, the bottom rows, and the left and right margins in between.
+      target.fill(0, base, base + top * paddedRow + left * c);
       for (let row = 0; row < h; row++) {
-        const from = (image * h + row) * run;
-        target.set(
-          source.subarray(from, from + run),
-          ((image * (h + top + bottom) + row + top) * width + left) * c,
-        );
+        const to = base + ((row + top) * width + left) * c;
+        target.set(source.subarray((image * h + row) * run, (image * h + row + 1) * run), to);
+        const marginEnd = row + 1 < h ? to + run + (right + left) * c : base + paddedImage;
+        target.fill(0, to + run, marginEnd);
       }
+      if (h === 0) target.fill(0, base, base + paddedImage);
     }
     return padded;
   }
