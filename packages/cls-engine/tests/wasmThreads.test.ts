@@ -7,7 +7,9 @@ const script = fileURLToPath(new URL('./fixtures/threadedTrainingSteps.mjs', imp
 
 /** Each run needs a fresh process: the wasm backend's thread count is fixed when it first starts. */
 async function trainWith(threads: number): Promise<{ threads: number; weights: number[] }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [script, String(threads)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [script, String(threads)], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as { threads: number; weights: number[] };
 }
 

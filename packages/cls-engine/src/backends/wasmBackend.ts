@@ -3,7 +3,7 @@ import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
 import type { BackendAvailability, ComputeBackend, Logger } from '@nextplay/cls-core';
 import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
 import { configureWasmTrainingKernels } from '../kernels/kernelSettings.js';
-import { ownProductPossible } from '../kernels/matrixProduct.js';
+import { ownProductPossible } from '../kernels/parallelKernels.js';
 import { probePackage } from './importOptional.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 

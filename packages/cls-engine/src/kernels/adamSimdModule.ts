@@ -1,15 +1,16 @@
 import { F32, I32, V128, f32x4, get, loadAt, loop, set, storeAt, type SimdFunction } from './simdModule.js';
 
 /**
- *   adam(p, g, m, v, pOut, mOut, vOut, bytes: i32,
+ *   adam(p, g, m, v, pOut, mOut, vOut, start, end: i32,
  *        beta1, keep1, beta2, keep2, decay, stepSize, invRootCorrection2, eps, l2Decay: f32)
- * For each 16-byte block at offset k < bytes of the float32 arrays at those byte addresses:
+ * For each 16-byte block at byte offset k in [start, end) of the float32 arrays at those byte addresses (a range,
+ * so that threads can share one update):
  *   g' = g + l2Decay·p, m' = beta1·m + keep1·g', v' = beta2·v + keep2·g'²,
  *   p' = decay·p − stepSize·m' / (√v'·invRootCorrection2 + eps).
  */
-const [P, G, M, V, P_OUT, M_OUT, V_OUT, BYTES] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+const [P, G, M, V, P_OUT, M_OUT, V_OUT, START, END] = [0, 1, 2, 3, 4, 5, 6, 7, 8] as const;
 const SCALARS = 9;
-const K = 8 + SCALARS;
+const K = 9 + SCALARS;
 // Splatted scalars, then working vectors.
 const [B1, K1, B2, K2, DECAY, STEP, IRC, EPS, L2] = Array.from({ length: SCALARS }, (_, i) => K + 1 + i) as [
   number,
@@ -27,11 +28,13 @@ const [GV, MV, VV] = [PV + 1, PV + 2, PV + 3];
 
 export const adamFunction: SimdFunction = {
   name: 'adam',
-  params: [...Array<number>(8).fill(I32), ...Array<number>(SCALARS).fill(F32)],
+  params: [...Array<number>(9).fill(I32), ...Array<number>(SCALARS).fill(F32)],
   locals: [I32, ...Array<number>(SCALARS + 4).fill(V128)],
   code: [
-    ...Array.from({ length: SCALARS }, (_, i) => [...get(8 + i), ...f32x4.splat, ...set(B1 + i)]).flat(),
-    ...loop(K, BYTES, 16, [
+    ...Array.from({ length: SCALARS }, (_, i) => [...get(9 + i), ...f32x4.splat, ...set(B1 + i)]).flat(),
+    ...get(START),
+    ...set(K),
+    ...loop(K, END, 16, [
       ...loadAt(P, K),
       ...set(PV),
       ...loadAt(G, K),

@@ -6,6 +6,8 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
+import type { AdamArgs, AdamExport } from './kernelWorkers.js';
+import { parallelKernels } from './parallelKernels.js';
 import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -27,6 +29,8 @@ export interface AdamStepAttrs extends NamedAttrMap {
 }
 
 const adamModule = [adamFunction];
+/** Values from which an update is split across threads. */
+const PARALLEL_VALUES = 64 * 1024;
 
 /**
  * The whole update in one SIMD pass over the wasm heap (`adamSimdModule`) instead of about fourteen element-wise
@@ -47,7 +51,8 @@ function adamStep(args: {
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));
   const inputs = [parameter, gradient, m, v];
   const size = parameter.shape.reduce((a, b) => a * b, 1);
-  const adam = simdExports(calls.backend, adamModule)?.adam;
+  const parallel = parallelKernels(calls);
+  const adam: AdamExport | undefined = parallel?.adam ?? simdExports(calls.backend, adamModule)?.adam;
   const vectorized = adam === undefined ? 0 : size - (size % 4);
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
@@ -55,8 +60,9 @@ function adamStep(args: {
   const stepSize = lr / correction1;
   const invRootCorrection2 = 1 / Math.sqrt(correction2);
   const addresses = [...inputs, ...outputs].map((t) => calls.byteOffset(t));
-  adam?.(
-    ...addresses,
+  const adamArgs: AdamArgs = [
+    ...(addresses as [number, number, number, number, number, number, number]),
+    0,
     vectorized * 4,
     beta1,
     keep1,
@@ -67,7 +73,11 @@ function adamStep(args: {
     invRootCorrection2,
     eps,
     l2Decay,
-  );
+  ];
+  // Large tensors are updated by all threads; the rest are not worth waking them.
+  if (parallel?.workers !== undefined && vectorized >= PARALLEL_VALUES)
+    parallel.workers.adam(parallel.adam, adamArgs);
+  else adam?.(...adamArgs);
   const [p0, g0, m0, v0, p1, m1, v1] = [...inputs, ...outputs].map((t) => calls.view(t)) as [
     Float32Array,
     Float32Array,

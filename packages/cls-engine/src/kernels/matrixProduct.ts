@@ -1,16 +1,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { PANEL_WIDTH, TILE_ROWS, gemmFunctions } from './gemmSimdModule.js';
-import {
-  GemmWorkers,
-  type GemmArgs,
-  type GemmExport,
-  type PackArgs,
-  type PackExport,
-} from './gemmWorkers.js';
+import { PANEL_WIDTH, TILE_ROWS } from './gemmSimdModule.js';
+import type { GemmArgs, PackArgs } from './kernelWorkers.js';
 import { wasmTrainingKernelSettings } from './kernelSettings.js';
-import { relaxedSimdAvailable } from './relaxedSimd.js';
-import { simdInstance, type SimdInstance } from './simdInstance.js';
-import type { WasmKernelCalls, WasmMemory } from './wasmKernelCalls.js';
+import { parallelKernels } from './parallelKernels.js';
+import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /**
  * The rows of a matrix A, read where they lie in the wasm heap: row r is `segments` runs of `segmentLength`
@@ -60,42 +53,9 @@ export function materializeRows(
 /** Below this many values, packing B (memory-bound, well under a millisecond) is not worth waking the workers. */
 const PARALLEL_PACK_VALUES = 256 * 1024;
 
-/** Worker pools by memory and thread count (one memory per backend instance). */
-const pools = new WeakMap<WasmMemory, Map<number, GemmWorkers | undefined>>();
-
-function workers(instance: SimdInstance, threads: number): GemmWorkers | undefined {
-  if (!instance.shared || threads <= 1) return undefined;
-  let byThreads = pools.get(instance.memory);
-  if (byThreads === undefined) {
-    byThreads = new Map();
-    pools.set(instance.memory, byThreads);
-  }
-  if (!byThreads.has(threads)) {
-    let pool: GemmWorkers | undefined;
-    try {
-      pool = new GemmWorkers(instance.module, instance.memory, threads);
-    } catch {
-      // Where worker threads cannot start, products run on this thread alone.
-      pool = undefined;
-    }
-    byThreads.set(threads, pool);
-  }
-  return byThreads.get(threads);
-}
-
-/** Whether the engine's own product will run on a wasm backend that exposes its memory. */
-export function ownProductPossible(): boolean {
-  return wasmTrainingKernelSettings.product !== 'xnnpack' && relaxedSimdAvailable();
-}
-
-/** The relaxed-SIMD product's module on this backend, or undefined where it cannot or should not run. */
-function gemmInstance(calls: WasmKernelCalls): SimdInstance | undefined {
-  return ownProductPossible() ? simdInstance(calls.backend, gemmFunctions) : undefined;
-}
-
 /** Whether `matrixProduct` runs the engine's own kernels (else XNNPACK's, on materialized rows). */
 export function ownProductAvailable(calls: WasmKernelCalls): boolean {
-  return gemmInstance(calls) !== undefined;
+  return parallelKernels(calls) !== undefined;
 }
 
 /**
@@ -117,8 +77,8 @@ export function matrixProduct(
   if (b.segments !== 1 || b.segmentLength !== columns || b.rows !== depth) {
     throw new Error(`matrixProduct: B must be ${depth} rows of ${columns} values, one run each`);
   }
-  const instance = gemmInstance(calls);
-  if (instance === undefined) return xnnpackProduct(calls, a, b, columns, c, accumulate);
+  const kernels = parallelKernels(calls);
+  if (kernels === undefined) return xnnpackProduct(calls, a, b, columns, c, accumulate);
   const { rows, segments, segmentLength } = a;
   const output = c ?? calls.allocate([1, rows, columns]);
   const panels = Math.ceil(columns / PANEL_WIDTH);
@@ -144,8 +104,7 @@ export function matrixProduct(
   const bTable = calls.allocate([depth], 'int32');
   const packed = calls.allocate([panels, chunkDepth, PANEL_WIDTH]);
   calls.heapView(bTable).set(bRows.addresses);
-  const { pack, gemm } = instance.exports as unknown as { pack: PackExport; gemm: GemmExport };
-  const pool = workers(instance, wasmTrainingKernelSettings.threads);
+  const { pack, gemm, workers: pool } = kernels;
   for (let s0 = 0; s0 < segments; s0 += chunkSegments) {
     const count = Math.min(chunkSegments, segments - s0);
     const tableView = calls.heapView(table);

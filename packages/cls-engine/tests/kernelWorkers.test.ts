@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { PANEL_WIDTH, TILE_ROWS, gemmFunctions } from '../src/kernels/gemmSimdModule.js';
+import { PANEL_WIDTH, TILE_ROWS } from '../src/kernels/gemmSimdModule.js';
 import {
-  GemmWorkers,
+  KernelWorkers,
+  type AdamArgs,
+  type AdamExport,
   type GemmArgs,
   type GemmExport,
   type PackArgs,
   type PackExport,
-} from '../src/kernels/gemmWorkers.js';
+} from '../src/kernels/kernelWorkers.js';
+import { parallelFunctions } from '../src/kernels/parallelKernels.js';
 import { relaxedSimdAvailable } from '../src/kernels/relaxedSimd.js';
 import { simdModuleBytes } from '../src/kernels/simdModule.js';
 import { randomValues } from './helpers/kernelValues.js';
@@ -21,14 +24,15 @@ const { WebAssembly: wasm } = globalThis as unknown as {
   };
 };
 
-describe('GemmWorkers', () => {
-  it('splits packing and a product across threads with exactly the single-threaded results', () => {
+describe('KernelWorkers', () => {
+  it('splits packing, a product and an Adam step across threads with exactly the single-threaded results', () => {
     expect(relaxedSimdAvailable()).toBe(true);
-    const memory = new wasm.Memory({ initial: 64, maximum: 65536, shared: true });
-    const module = new wasm.Module(simdModuleBytes(gemmFunctions, true));
-    const { gemm, pack } = new wasm.Instance(module, { env: { memory } }).exports as {
+    const memory = new wasm.Memory({ initial: 128, maximum: 65536, shared: true });
+    const module = new wasm.Module(simdModuleBytes(parallelFunctions, true));
+    const { gemm, pack, adam } = new wasm.Instance(module, { env: { memory } }).exports as {
       gemm: GemmExport;
       pack: PackExport;
+      adam: AdamExport;
     };
     // A: 47 rows (ragged tiles) of depth 600 (beyond one depth block); B: 600 × 16.
     const [rows, depth, panels] = [47, 600, 2];
@@ -65,7 +69,7 @@ describe('GemmWorkers', () => {
       0,
     ];
     gemm(...args(single));
-    const workers = new GemmWorkers(module, memory, 3);
+    const workers = new KernelWorkers(module, memory, 3);
     workers.pack(pack, packArgs(packedSplit));
     expect(workers.parallel).toBe(true);
     const packedValues = heap.subarray(packed, packed + depth * columns);
@@ -77,5 +81,42 @@ describe('GemmWorkers', () => {
       Array.from(heap.subarray(single, single + rows * columns)),
     );
     expect(heap.subarray(split, split + rows * columns).some((v) => v !== 0)).toBe(true);
+
+    // Adam over 70,000 values (several 16 KiB chunks), into two sets of outputs.
+    const size = 70_000;
+    const [p, g, m, v, out, outSplit] = [100_000, 200_000, 300_000, 400_000, 500_000, 800_000];
+    for (const [at, seed] of [
+      [p, 3],
+      [g, 4],
+      [m, 5],
+      [v, 6],
+    ] as const) {
+      heap.set(randomValues(size, seed, 0.5, 0.5), at);
+    }
+    const adamArgs = (o: number): AdamArgs => [
+      4 * p,
+      4 * g,
+      4 * m,
+      4 * v,
+      4 * o,
+      4 * (o + size),
+      4 * (o + 2 * size),
+      0,
+      4 * size,
+      0.9,
+      0.1,
+      0.999,
+      0.001,
+      0.99,
+      0.01,
+      1.2,
+      1e-8,
+      0.001,
+    ];
+    adam(...adamArgs(out));
+    workers.adam(adam, adamArgs(outSplit));
+    expect(Array.from(heap.subarray(outSplit, outSplit + 3 * size))).toEqual(
+      Array.from(heap.subarray(out, out + 3 * size)),
+    );
   });
 });

@@ -27,26 +27,42 @@ export type PackArgs = [
 ];
 export type PackExport = (...args: PackArgs) => void;
 
+/** The adam export's arguments (see `adamSimdModule`): addresses, the byte range, then the step's scalars. */
+export type AdamArgs = [
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  pOut: number,
+  mOut: number,
+  vOut: number,
+  start: number,
+  end: number,
+  ...scalars: number[],
+];
+export type AdamExport = (...args: AdamArgs) => void;
+
 /**
  * A job: one of the module's functions over a range of rows, whose bounds are the arguments at `range` and
  * `range + 1`, split into chunks of whole `unit`s of rows.
  */
 interface Job {
-  readonly fn: 'gemm' | 'pack';
+  readonly fn: (typeof FUNCTIONS)[number];
   readonly args: readonly number[];
   readonly range: number;
   readonly unit: number;
 }
 
-const FUNCTIONS = ['gemm', 'pack'] as const;
-const MAX_ARGUMENTS = 11;
+const FUNCTIONS = ['gemm', 'pack', 'adam'] as const;
+const MAX_ARGUMENTS = 18;
 // control[GENERATION] counts jobs, control[PENDING] the workers still at the current one, control[FAILED] is set
 // by a worker whose part threw, control[READY] counts started workers, control[NEXT] is the next chunk to take, of
 // control[CHUNKS] chunks of control[CHUNK_ROWS] rows; then the function's index in FUNCTIONS, the argument index of
-// its range, its argument count, and the arguments themselves from ARGS.
-const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT, ARGS] = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+// its range and its argument count. The arguments themselves are float64 (addresses and float32 scalars alike).
+const [GENERATION, PENDING, FAILED, READY, NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
 ];
+const CONTROL_SIZE = 10;
 /** Chunks per thread: threads take chunks as they finish, so one slowed thread does not hold up the job. */
 const CHUNKS_PER_THREAD = 8;
 
@@ -56,27 +72,32 @@ type ModuleFunction = (...args: number[]) => void;
  * Runs chunks of the current job's rows until none are left; both this thread and the workers run it (workers from
  * its source text, with the constants it uses defined before it).
  */
-function takeChunks(functions: readonly ModuleFunction[], control: Int32Array): void {
+function takeChunks(
+  functions: readonly ModuleFunction[],
+  control: Int32Array,
+  argValues: Float64Array,
+): void {
   const fn = functions[control[FUNCTION] ?? 0];
   const range = control[RANGE] ?? 0;
-  const args = Array.from(control.subarray(ARGS, ARGS + (control[COUNT] ?? 0)));
+  const args = Array.from(argValues.subarray(0, control[COUNT] ?? 0));
   const [start, end] = [args[range] ?? 0, args[range + 1] ?? 0];
   const chunks = control[CHUNKS] ?? 0;
   const chunkRows = control[CHUNK_ROWS] ?? 0;
   for (let chunk = Atomics.add(control, NEXT, 1); chunk < chunks; chunk = Atomics.add(control, NEXT, 1)) {
     args[range] = start + chunk * chunkRows;
     args[range + 1] = Math.min(end, start + (chunk + 1) * chunkRows);
-    fn?.(...args);
+    if (fn === undefined) throw new Error('the module lacks the function of the job');
+    fn(...args);
   }
 }
 
 const workerSource = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
+const { module, memory, control, argValues } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 const functions = ${JSON.stringify(FUNCTIONS)}.map((name) => exports[name]);
-const [NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT, ARGS] =
-  [${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}, ${FUNCTION}, ${RANGE}, ${COUNT}, ${ARGS}];
+const [NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT] =
+  [${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}, ${FUNCTION}, ${RANGE}, ${COUNT}];
 ${takeChunks.toString()}
 Atomics.add(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
@@ -85,7 +106,7 @@ for (;;) {
   Atomics.wait(control, ${GENERATION}, seen);
   seen = Atomics.load(control, ${GENERATION});
   try {
-    takeChunks(functions, control);
+    takeChunks(functions, control, argValues);
   } catch {
     Atomics.store(control, ${FAILED}, 1);
   }
@@ -97,14 +118,15 @@ for (;;) {
 const START_TIMEOUT_MS = 10_000;
 
 /**
- * Splits the product module's row-range functions (gemm by row tiles, pack by rows of B) over worker threads that
- * instantiate the same module on the backend's shared memory, this thread taking part: each thread takes chunks
- * as it finishes. Jobs are synchronous, like every tfjs kernel: this thread blocks (Atomics.wait) until the workers
+ * Splits the range functions of the parallel kernels' module (gemm by row tiles, pack by rows of B, adam by bytes)
+ * over worker threads that instantiate the same module on the backend's shared memory, this thread taking part:
+ * each thread takes chunks as it finishes. Jobs are synchronous, like every tfjs kernel: this thread blocks (Atomics.wait) until the workers
  * are done. Every output value is computed the same way whichever thread computes it, so results do not depend on
  * the thread count. The workers never keep the process alive.
  */
-export class GemmWorkers {
-  readonly #control = new Int32Array(new SharedArrayBuffer(4 * (ARGS + MAX_ARGUMENTS)));
+export class KernelWorkers {
+  readonly #control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_SIZE));
+  readonly #argValues = new Float64Array(new SharedArrayBuffer(8 * MAX_ARGUMENTS));
   readonly #threads: number;
   readonly #workers: Worker[] = [];
   #started: boolean | undefined;
@@ -114,7 +136,7 @@ export class GemmWorkers {
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(workerSource, {
         eval: true,
-        workerData: { module, memory, control: this.#control },
+        workerData: { module, memory, control: this.#control, argValues: this.#argValues },
       });
       worker.unref();
       this.#workers.push(worker);
@@ -136,6 +158,11 @@ export class GemmWorkers {
     this.#run(pack, { fn: 'pack', args, range: 2, unit: 64 });
   }
 
+  /** adam over bytes [args.start, args.end), in chunks of 16 KiB. */
+  adam(adam: AdamExport, args: AdamArgs): void {
+    this.#run(adam, { fn: 'adam', args, range: 7, unit: 16 * 1024 });
+  }
+
   #run(own: ModuleFunction, { fn, args, range, unit }: Job): void {
     if (!this.#ready()) {
       own(...args);
@@ -145,7 +172,7 @@ export class GemmWorkers {
     const units = Math.ceil(((args[range + 1] ?? 0) - (args[range] ?? 0)) / unit);
     const chunkUnits = Math.max(1, Math.ceil(units / (CHUNKS_PER_THREAD * this.#threads)));
     const functions = FUNCTIONS.map((name) => (name === fn ? own : () => undefined));
-    control.set(args, ARGS);
+    this.#argValues.set(args);
     control[COUNT] = args.length;
     control[FUNCTION] = FUNCTIONS.indexOf(fn);
     control[RANGE] = range;
@@ -155,7 +182,7 @@ export class GemmWorkers {
     Atomics.store(control, PENDING, this.#threads - 1);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    takeChunks(functions, control);
+    takeChunks(functions, control, this.#argValues);
     for (
       let pending = Atomics.load(control, PENDING);
       pending !== 0;
