@@ -150,6 +150,23 @@ async function onBackend(backend: string, compute: () => tf.Tensor): Promise<Flo
   return values;
 }
 
+/** Runs `compute` on cpu and on wasm: same shape, dtype and values exactly, and no tensor left behind on wasm. */
+async function expectExactlyAsCpu(compute: () => tf.Tensor, dtype: tf.DataType): Promise<void> {
+  await tf.setBackend('cpu');
+  const expected = tf.tidy(compute);
+  const expectedValues = await expected.data();
+  const expectedShape = expected.shape;
+  expected.dispose();
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const actual = tf.tidy(compute);
+  expect(actual.shape).toEqual(expectedShape);
+  expect(actual.dtype).toBe(dtype);
+  expect(Array.from(await actual.data())).toEqual(Array.from(expectedValues));
+  actual.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+}
+
 describe('wasm training kernels', () => {
   beforeAll(async () => {
     await tf.setBackend('wasm');
@@ -319,19 +336,7 @@ describe('wasm training kernels', () => {
       c.dtype === 'float32' ? v : c.dtype === 'int32' ? Math.round(v * 100) : v > 0 ? 1 : 0,
     );
     const compute = () => tf.tile(tf.tensor(values, [...c.shape], c.dtype), [...c.reps]);
-    await tf.setBackend('cpu');
-    const expected = tf.tidy(compute);
-    const expectedValues = await expected.data();
-    const expectedShape = expected.shape;
-    expected.dispose();
-    await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
-    const actual = tf.tidy(compute);
-    expect(actual.shape).toEqual(expectedShape);
-    expect(actual.dtype).toBe(c.dtype);
-    expect(Array.from(await actual.data())).toEqual(Array.from(expectedValues));
-    actual.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectExactlyAsCpu(compute, c.dtype);
   });
 
   it.each([
@@ -349,19 +354,7 @@ describe('wasm training kernels', () => {
       c.dtype === 'float32' ? v : c.dtype === 'int32' ? Math.round(v * 100) : v > 0 ? 1 : 0,
     );
     const compute = () => tf.slice(tf.tensor(values, [...c.shape], c.dtype), [...c.begin], [...c.size]);
-    await tf.setBackend('cpu');
-    const expected = tf.tidy(compute);
-    const expectedValues = await expected.data();
-    const expectedShape = expected.shape;
-    expected.dispose();
-    await tf.setBackend('wasm');
-    const before = tf.memory().numTensors;
-    const actual = tf.tidy(compute);
-    expect(actual.shape).toEqual(expectedShape);
-    expect(actual.dtype).toBe(c.dtype);
-    expect(Array.from(await actual.data())).toEqual(Array.from(expectedValues));
-    actual.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    await expectExactlyAsCpu(compute, c.dtype);
   });
 
   it.each([

@@ -7,6 +7,7 @@ import {
   type SliceAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nextIndex } from './multiIndex.js';
 import { stockKernel } from './stockKernels.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -47,17 +48,7 @@ function slice(args: SliceArgs): TensorInfo {
     const start = begin.reduce((sum, b, d) => sum + b * (strides[d] ?? 0), 0);
     for (let to = 0, from = start; to < count; to += run) {
       target.set(source.subarray(from, from + run), to);
-      // Advance the index of the axes outside the run, innermost first.
-      for (let d = runAxis - 1; d >= 0; d--) {
-        const next = (index[d] ?? 0) + 1;
-        if (next < (size[d] ?? 1)) {
-          index[d] = next;
-          from += strides[d] ?? 0;
-          break;
-        }
-        index[d] = 0;
-        from -= (next - 1) * (strides[d] ?? 0);
-      }
+      from += nextIndex(index, runAxis, size, strides) ?? 0;
     }
   }
   calls.disposeIntermediates(out);

@@ -6,6 +6,7 @@ import {
   type TensorInfo,
   type TileAttrs,
 } from '@tensorflow/tfjs-core';
+import { nextIndex } from './multiIndex.js';
 import { WasmKernelCalls, type HeapArray } from './wasmKernelCalls.js';
 
 /** Copies `target[base, base + filled)` forward until it fills `target[base, base + total)`. */
@@ -52,16 +53,7 @@ export function tileInto(
   const rows = source.length / rowLength;
   for (let row = 0, offset = 0; row < rows; row++) {
     target.set(source.subarray(row * rowLength, (row + 1) * rowLength), offset);
-    for (let d = rank - 2; d >= 0; d--) {
-      const next = (index[d] ?? 0) + 1;
-      if (next < (shape[d] ?? 1)) {
-        index[d] = next;
-        offset += outStride[d] ?? 0;
-        break;
-      }
-      index[d] = 0;
-      offset -= (next - 1) * (outStride[d] ?? 0);
-    }
+    offset += nextIndex(index, rank - 1, shape, outStride) ?? 0;
   }
   // Repeat along each axis, innermost first; the blocks of the outer axes' input positions are independent.
   for (let d = rank - 1; d >= 0; d--) {
@@ -70,20 +62,10 @@ export function tileInto(
     const segment = (shape[d] ?? 1) * (outStride[d] ?? 1);
     const total = segment * rep;
     index.fill(0);
-    for (let offset = 0; ;) {
+    for (let offset: number | undefined = 0; offset !== undefined;) {
       repeatForward(target, offset, segment, total);
-      let e = d - 1;
-      for (; e >= 0; e--) {
-        const next = (index[e] ?? 0) + 1;
-        if (next < (shape[e] ?? 1)) {
-          index[e] = next;
-          offset += outStride[e] ?? 0;
-          break;
-        }
-        index[e] = 0;
-        offset -= (next - 1) * (outStride[e] ?? 0);
-      }
-      if (e < 0) break;
+      const move = nextIndex(index, d, shape, outStride);
+      offset = move === undefined ? undefined : offset + move;
     }
   }
 }
