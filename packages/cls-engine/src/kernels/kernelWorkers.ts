@@ -182,13 +182,17 @@ export class KernelWorkers {
     Atomics.store(control, PENDING, this.#threads - 1);
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
-    takeChunks(functions, control, this.#argValues);
-    for (
-      let pending = Atomics.load(control, PENDING);
-      pending !== 0;
-      pending = Atomics.load(control, PENDING)
-    ) {
-      Atomics.wait(control, PENDING, pending);
+    try {
+      takeChunks(functions, control, this.#argValues);
+    } finally {
+      // The workers finish the job before this thread reports its own failure or starts another job.
+      for (
+        let pending = Atomics.load(control, PENDING);
+        pending !== 0;
+        pending = Atomics.load(control, PENDING)
+      ) {
+        Atomics.wait(control, PENDING, pending);
+      }
     }
     if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error(`${fn}: a worker thread failed its part`);
   }
