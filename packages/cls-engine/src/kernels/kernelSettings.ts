@@ -32,18 +32,11 @@ export const wasmTrainingKernelSettings: WasmTrainingKernelSettings = {
 };
 
 export function configureWasmTrainingKernels(settings: Partial<WasmTrainingKernelSettings>): void {
-  if (settings.threads !== undefined && !(Number.isInteger(settings.threads) && settings.threads >= 1)) {
-    throw new Error(
-      `wasm training kernels: threads must be an integer >= 1, got ${String(settings.threads)}`,
-    );
-  }
-  if (
-    settings.maxPackedValues !== undefined &&
-    !(Number.isInteger(settings.maxPackedValues) && settings.maxPackedValues >= 1)
-  ) {
-    throw new Error(
-      `wasm training kernels: maxPackedValues must be an integer >= 1, got ${String(settings.maxPackedValues)}`,
-    );
+  for (const key of ['threads', 'maxPackedValues'] as const) {
+    const value = settings[key];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
+      throw new Error(`wasm training kernels: ${key} must be an integer >= 1, got ${String(value)}`);
+    }
   }
   Object.assign(wasmTrainingKernelSettings, settings);
 }
