@@ -25,15 +25,27 @@ export function createRandom(seed: number): () => number {
   return next;
 }
 
-/** Derives an independent seed from a base seed and any number of integers (epoch, batch, …). */
+/**
+ * Derives an independent seed from a base seed and any number of integers (epoch, batch, layer, …): murmur3's
+ * 32-bit hash over the whole tuple (the base seed's high and low words, each part, the count), so no part can
+ * cancel the running hash. Never returns 0, because tfjs reads a seed of 0 as "no seed" and draws from
+ * Math.random.
+ */
 export function deriveSeed(seed: number, ...parts: readonly number[]): number {
-  let h = seed >>> 0;
-  for (const part of parts) {
-    h = Math.imul(h ^ (part >>> 0), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h ^= h >>> 16;
+  let h = 0x3c6ef372;
+  const words = [Math.floor(seed / 0x1_0000_0000), seed, ...parts];
+  for (const word of words) {
+    let k = Math.imul(word >>> 0, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  return h >>> 0;
+  h ^= words.length * 4;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return h === 0 ? 0x9e3779b9 : h;
 }
 
 /** In-place Fisher–Yates shuffle. */

@@ -20,6 +20,37 @@ describe('createRandom', () => {
     expect(deriveSeed(1, 2, 3)).toBe(deriveSeed(1, 2, 3));
   });
 
+  it('has no part that cancels the running hash (deriveSeed(3, 3) was 0)', () => {
+    for (let seed = 0; seed < 5000; seed++) {
+      expect(deriveSeed(seed, seed)).not.toBe(0);
+      expect(deriveSeed(seed, seed, seed)).not.toBe(0);
+    }
+  });
+
+  it('never returns 0, which tfjs would read as no seed', () => {
+    const seeds = [0, 1, 2, 3, 42, 2 ** 31 - 1, 2 ** 32 - 1, 2 ** 32, -1, Number.MAX_SAFE_INTEGER];
+    for (const seed of seeds) {
+      expect(deriveSeed(seed)).not.toBe(0);
+      for (let part = 0; part < 2000; part++) expect(deriveSeed(seed, part)).not.toBe(0);
+    }
+  });
+
+  it('gives distinct seeds across seeds, parts and tuple lengths', () => {
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 64; seed++) {
+      seen.add(deriveSeed(seed));
+      for (let part = 0; part < 64; part++) {
+        seen.add(deriveSeed(seed, part));
+        seen.add(deriveSeed(seed, part, 0));
+      }
+    }
+    expect(seen.size).toBe(64 + 2 * 64 * 64);
+  });
+
+  it('tells seeds apart that differ only above 32 bits', () => {
+    expect(deriveSeed(2 ** 32 + 5, 1)).not.toBe(deriveSeed(5, 1));
+  });
+
   it('shuffles into a permutation', () => {
     const items = Array.from({ length: 50 }, (_, i) => i);
     const shuffled = shuffleInPlace([...items], createRandom(3));
