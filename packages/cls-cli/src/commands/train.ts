@@ -9,6 +9,7 @@ import { configSearchPath } from '../configDirs.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../interruptSignal.js';
 import { loadConfigPlugins } from '../pluginSpecifiers.js';
 import { printableConfig } from '../printConfig.js';
+import { resumeCommand } from '../resumeCommand.js';
 import { runTraining } from '../runTraining.js';
 import { multirunCommand } from './multirun.js';
 
@@ -51,8 +52,8 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
     const last = join(runDir, 'checkpoints', 'last');
     logger.warn(
       existsSync(last)
-        ? `interrupted; start again from the saved weights (optimizer state and epoch are not restored yet) with: ` +
-            `cls train ${[...composed.overrides.task, `ckpt_path=${last}`].join(' ')}`
+        ? `interrupted; resume exactly where it stopped (weights, optimizer state, epoch and position) with: ` +
+            resumeCommand(args, runDir, io.cwd)
         : 'interrupted before any checkpoint was written',
     );
     return EXIT_INTERRUPTED;
