@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import { ClsError, type ClassifierModel, type ClsConfig, type PluginRegistry } from '@nextplay/cls-core';
-import { resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
 import { loadCheckpointModel } from '@nextplay/cls-engine';
 import { foldBatchNorm } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from './builtinPlugins.js';
@@ -8,8 +6,8 @@ import { checkpointDir, requireCkptPath } from './checkpointDir.js';
 import type { CliArgs } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 import { composeCommandConfig } from './composeCommandConfig.js';
-import { loadConfigPlugins } from './pluginSpecifiers.js';
 import { printableConfig } from './printConfig.js';
+import { validatedRunConfig } from './validatedRunConfig.js';
 
 /** A checkpoint command's validated config, its registry and run directory, and the checkpoint it names. */
 export interface CheckpointCommandSetup {
@@ -36,14 +34,10 @@ export async function prepareCheckpointCommand(
   const { composed } = await composeCommandConfig(args, io, overrides, node);
   if (args.cfg !== undefined) {
     io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
+    await validatedRunConfig(composed, registry, io.cwd);
     return undefined;
   }
-  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
-  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
-  const config: ClsConfig = validateConfig(
-    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
-    registry,
-  );
+  const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd);
   const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, command), runDir, io.cwd);
   return { registry, config, runDir, checkpoint };
 }

@@ -31,6 +31,7 @@ import { EXIT_INTERRUPTED, interruptSignal } from '../interruptSignal.js';
 import { loadConfigPlugins } from '../pluginSpecifiers.js';
 import { printableConfig } from '../printConfig.js';
 import { runTraining } from '../runTraining.js';
+import { validatedRunConfig } from '../validatedRunConfig.js';
 
 const EXIT_JOB_FAILED = 1;
 
@@ -60,13 +61,31 @@ export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number>
   const jobOverrides = expandSweeps(args.overrides, listConfigGroups(configDirs));
 
   if (args.cfg !== undefined) {
-    for (const [num, overrides] of jobOverrides.entries()) {
+    // Every job's config is printed, then checked as its run would check it: the first invalid one fails.
+    const composedJobs = jobOverrides.map((overrides, num) => {
       const composed = composeConfig(composeOptions(overrides));
       setJobNumber(composed, num);
       io.stdout(
-        `# job ${num}: ${overrides.join(' ')}\n${printableConfig(composed, args.cfg, args.resolve, io.cwd)}`,
+        `# job ${num}: ${overrides.join(' ')}\n${printableConfig(composed, args.cfg ?? 'job', args.resolve, io.cwd)}`,
       );
       if (num < jobOverrides.length - 1) io.stdout('---\n');
+      return composed;
+    });
+    const registry = createBuiltinRegistry();
+    const loaded = new Set<string>();
+    for (const [num, composed] of composedJobs.entries()) {
+      try {
+        await validatedRunConfig(composed, registry, io.cwd, loaded);
+      } catch (error) {
+        if (!isClsError(error)) throw error;
+        throw new ClsError(
+          error.code,
+          `job ${num} (${jobOverrides[num]?.join(' ') ?? ''}): ${error.message}`,
+          {
+            cause: error,
+          },
+        );
+      }
     }
     return 0;
   }

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createLogger } from '@nextplay/cls-core';
-import { composeConfig, loadProjectConfig, resolveRunDir } from '@nextplay/cls-config';
+import { composeConfig, loadProjectConfig } from '@nextplay/cls-config';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
 import { configSearchPath } from '../configDirs.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../interruptSignal.js';
-import { loadConfigPlugins } from '../pluginSpecifiers.js';
 import { printableConfig } from '../printConfig.js';
 import { resumeCommand } from '../resumeCommand.js';
 import { runTraining } from '../runTraining.js';
+import { validatedRunConfig } from '../validatedRunConfig.js';
 import { multirunCommand } from './multirun.js';
 
 export { EXIT_INTERRUPTED } from '../interruptSignal.js';
@@ -29,13 +29,13 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   });
 
   if (args.cfg !== undefined) {
+    // As Hydra with typed configs: the config is printed, and an invalid one still fails (exit 1, one line).
     io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
+    await validatedRunConfig(composed, registry, io.cwd);
     return 0;
   }
 
-  // Outside plugins register before validation, so their option schemas take part in it.
-  await loadConfigPlugins(registry, composed.config, io.cwd, new Set());
-  const runDir = resolve(io.cwd, resolveRunDir(composed.config, { cwd: io.cwd }));
+  const { runDir } = await validatedRunConfig(composed, registry, io.cwd);
   const logger = createLogger({ level: args.verbose ? 4 : 3 });
   const interrupt = interruptSignal(logger);
   try {
