@@ -1,4 +1,12 @@
-import { ClsError, type ClassifierModel, type ClsConfig, type PluginRegistry } from '@nextplay/cls-core';
+import {
+  ClsError,
+  createLogger,
+  type ClassifierModel,
+  type ClsConfig,
+  type Logger,
+  type PluginRegistry,
+} from '@nextplay/cls-core';
+import type { ComposeResult } from '@nextplay/cls-config';
 import { loadCheckpointModel } from '@nextplay/cls-engine';
 import { foldBatchNorm } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from './builtinPlugins.js';
@@ -7,20 +15,27 @@ import type { CliArgs } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 import { composeCommandConfig } from './composeCommandConfig.js';
 import { printableConfig } from './printConfig.js';
+import type { TrainingRun } from './trainingRun.js';
 import { validatedRunConfig } from './validatedRunConfig.js';
 
 /** A checkpoint command's validated config, its registry and run directory, and the checkpoint it names. */
-export interface CheckpointCommandSetup {
+export interface CheckpointCommandSetup<Checkpoint extends string | undefined = string> {
   readonly registry: PluginRegistry;
   readonly config: ClsConfig;
+  readonly composed: ComposeResult;
+  readonly configDirs: readonly string[];
   readonly runDir: string;
-  readonly checkpoint: string;
+  readonly checkpoint: Checkpoint;
+  /** The training run whose recorded config the command started from, if any. */
+  readonly trainingRun: TrainingRun | undefined;
+  readonly logger: Logger;
 }
 
 /**
- * What `cls test` and `cls predict` do before their own work: compose and validate the config as `cls train`
- * does (with the command's own config group `node`, if any), load its plugins and resolve `ckpt_path`.
- * Undefined when `--cfg` asked for the config only (it is printed).
+ * What `cls test`, `cls predict` and `cls export` do before their own work: compose the config as `cls train`
+ * does, starting from the training run's recorded data and model (see `composeCommandConfig`), with the command's
+ * own config group `node`, if any; load its plugins, validate it, and resolve `ckpt_path` (`best`/`last` of the
+ * run directory, or a checkpoint directory that must exist). Undefined when `--cfg` asked for the config only.
  */
 export async function prepareCheckpointCommand(
   args: CliArgs,
@@ -29,17 +44,50 @@ export async function prepareCheckpointCommand(
   overrides: readonly string[],
   node?: string,
 ): Promise<CheckpointCommandSetup | undefined> {
+  const setup = await prepareCommand(args, io, command, overrides, node);
+  if (setup === undefined) return undefined;
+  const checkpoint = await checkpointDir(
+    requireCkptPath(setup.config.ckpt_path, command),
+    setup.runDir,
+    io.cwd,
+  );
+  return { ...setup, checkpoint };
+}
+
+/** `prepareCheckpointCommand` for `cls export`, whose `ckpt_path` is optional (a model can be built instead). */
+export async function prepareExportCommand(
+  args: CliArgs,
+  io: CliIo,
+  overrides: readonly string[],
+): Promise<CheckpointCommandSetup<string | undefined> | undefined> {
+  const setup = await prepareCommand(args, io, 'export', overrides, 'export');
+  if (setup === undefined) return undefined;
+  const ckptPath = setup.config.ckpt_path;
+  const checkpoint = ckptPath === null ? undefined : await checkpointDir(ckptPath, setup.runDir, io.cwd);
+  return { ...setup, checkpoint };
+}
+
+async function prepareCommand(
+  args: CliArgs,
+  io: CliIo,
+  command: string,
+  overrides: readonly string[],
+  node: string | undefined,
+): Promise<Omit<CheckpointCommandSetup, 'checkpoint'> | undefined> {
   if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
   const registry = createBuiltinRegistry();
-  const { composed } = await composeCommandConfig(args, io, overrides, node);
+  const { composed, configDirs, trainingRun } = await composeCommandConfig(args, io, overrides, node, true);
   if (args.cfg !== undefined) {
     io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
     await validatedRunConfig(composed, registry, io.cwd);
     return undefined;
   }
   const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd);
-  const checkpoint = await checkpointDir(requireCkptPath(config.ckpt_path, command), runDir, io.cwd);
-  return { registry, config, runDir, checkpoint };
+  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
+  if (trainingRun !== undefined) {
+    logger.info(`cls ${command}: data, model and seed from the training run's ${trainingRun.configFile}`);
+  }
+  return { registry, config, composed, configDirs, runDir, trainingRun, logger };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ClsError } from '@nextplay/cls-core';
 import { applyOverrides } from './applyOverrides.js';
 import { ConfigRepository } from './configRepository.js';
-import { isConfigMap, mergeInto, wrapInPackage, type ConfigMap } from './configTree.js';
+import { cloneTree, isConfigMap, mergeInto, wrapInPackage, type ConfigMap } from './configTree.js';
 import { buildDefaults } from './defaultsTree.js';
 import { rememberComposition } from './compositionInfo.js';
 import { formatOverrideValue } from './formatOverrideValue.js';
@@ -22,6 +22,11 @@ export interface ComposeOptions {
   readonly projectConfig?: ProjectConfig;
   /** The timestamp `${now:...}` uses; a multirun gives all its jobs the same one. Defaults to now. */
   readonly now?: Date;
+  /**
+   * Top-level nodes that replace the composed ones whole, after the project config and before the command-line
+   * value overrides: `cls test` takes `data` and `model` from the training run's recorded config.
+   */
+  readonly inheritedNodes?: Readonly<ConfigMap>;
 }
 
 export interface ComposeResult {
@@ -71,6 +76,7 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   const composed: ConfigMap = {};
   for (const step of steps) mergeInto(composed, wrapInPackage(step.content, step.package));
   mergeInto(composed, projectValues);
+  for (const [key, node] of Object.entries(options.inheritedNodes ?? {})) composed[key] = cloneTree(node);
   const config = applyOverrides(composed, valueOverrides);
 
   const isHydra = (override: Override): boolean => /^hydra(?:$|[./])/.test(override.key);

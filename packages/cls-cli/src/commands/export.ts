@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import {
   ClsError,
-  createLogger,
   type ClassifierModel,
   type ClsConfig,
   type ExportConfig,
   type Logger,
+  type PluginRegistry,
 } from '@nextplay/cls-core';
-import { composeConfig, resolveConfig, resolveRunDir, validateConfig } from '@nextplay/cls-config';
 import {
   loadCheckpointModel,
   loadTrainerState,
@@ -16,11 +15,9 @@ import {
   type TrainerState,
 } from '@nextplay/cls-engine';
 import { exportOnnx } from '@nextplay/cls-onnx';
-import { createBuiltinRegistry } from '../builtinPlugins.js';
+import { prepareExportCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
-import { configSearchPath } from '../configDirs.js';
-import { pluginSpecifiers } from '../pluginSpecifiers.js';
 
 const EXPORT_DEFAULTS: ExportConfig = { output: null, format: 'onnx', opset: 17, class_names: null };
 
@@ -36,15 +33,9 @@ interface ExportSource {
  * as ONNX (checked in onnxruntime against TensorFlow.js before it is written) or as a TensorFlow.js layers model.
  */
 export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const registry = createBuiltinRegistry();
-  const configDirs = configSearchPath(io.cwd, args.configDir);
-  const composed = composeWithExportNode(configDirs, args);
-  for (const specifier of pluginSpecifiers(composed.config)) await registry.load(specifier, io.cwd);
-  const runDir = resolve(io.cwd, resolveRunDir(composed.config));
-  const config: ClsConfig = validateConfig(
-    resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
-    registry,
-  );
+  const setup = await prepareExportCommand(args, io, args.overrides);
+  if (setup === undefined) return 0;
+  const { registry, config, checkpoint, logger } = setup;
   const settings = config.export ?? EXPORT_DEFAULTS;
   if (settings.output === null) {
     throw new ClsError('CONFIG_MISSING_VALUE', 'export.output is required', {
@@ -52,13 +43,12 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     });
   }
   const output = resolve(io.cwd, settings.output);
-  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
   });
   logger.debug(`backend ${backend.name}: ${backend.reason}`);
 
-  const source = await exportSource(config, registry, io.cwd, logger);
+  const source = await exportSource(config, checkpoint, registry, io.cwd, logger);
   try {
     if (settings.format === 'tfjs') {
       await saveCheckpoint(source.model, output, source.state);
@@ -94,31 +84,15 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
   }
 }
 
-/** Composes the run config, adding the `export` group unless the primary config or an override already has it. */
-function composeWithExportNode(configDirs: string[], args: CliArgs): ReturnType<typeof composeConfig> {
-  const options = { configDirs, configName: args.configName };
-  const probe = composeConfig({ ...options, overrides: args.overrides.filter(isGroupChoice) });
-  const hasExport = 'export' in probe.config || args.overrides.some((o) => /^\+{0,2}export=/.test(o));
-  return composeConfig({
-    ...options,
-    overrides: hasExport ? args.overrides : ['+export=default', ...args.overrides],
-  });
-}
-
-/** Overrides that pick a config group option (`model=resnet50`), not values (`export.output=x`). */
-function isGroupChoice(override: string): boolean {
-  const key = override.slice(0, override.indexOf('=')).replace(/^[+~]+/, '');
-  return override.includes('=') && !key.includes('.') && !override.startsWith('~');
-}
-
 async function exportSource(
   config: ClsConfig,
-  registry: ReturnType<typeof createBuiltinRegistry>,
+  checkpoint: string | undefined,
+  registry: PluginRegistry,
   cwd: string,
   logger: Logger,
 ): Promise<ExportSource> {
-  if (config.ckpt_path !== null) {
-    const dir = resolve(cwd, config.ckpt_path);
+  if (checkpoint !== undefined) {
+    const dir = checkpoint;
     if (config.model.pretrained !== null) {
       logger.warn(`model.pretrained=${config.model.pretrained} is ignored: exporting checkpoint ${dir}`);
     }

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ClsError, createLogger, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
+import { ClsError, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
 import { loadTrainerState, predictImages, selectBackend, type TrainerState } from '@nextplay/cls-engine';
 import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
@@ -40,7 +40,7 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
     'predict',
   );
   if (setup === undefined) return 0;
-  const { registry, config, runDir, checkpoint } = setup;
+  const { registry, config, runDir, checkpoint, logger } = setup;
   const settings = config.predict ?? PREDICT_DEFAULTS;
   if (settings.input === null) {
     throw new ClsError('CONFIG_MISSING_VALUE', 'predict.input is required for cls predict', {
@@ -55,7 +55,6 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
       `predict.top_k=${settings.top_k} is more than the ${state.classes.length} classes of checkpoint ${checkpoint}`,
     );
   }
-  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
   await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
   });

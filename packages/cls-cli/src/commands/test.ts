@@ -1,7 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ClsError, createLogger, type DataConfig, type JsonValue, type Logger } from '@nextplay/cls-core';
-import { loadTrainerState, selectBackend, testCheckpoint, type TrainerState } from '@nextplay/cls-engine';
+import { existsSync } from 'node:fs';
+import { ClsError, type DataConfig, type JsonValue, type Logger } from '@nextplay/cls-core';
+import { writeRunConfig } from '@nextplay/cls-config';
+import {
+  limitBatches,
+  loadTrainerState,
+  selectBackend,
+  testCheckpoint,
+  type TrainerState,
+} from '@nextplay/cls-engine';
 import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
@@ -17,9 +25,8 @@ export const TEST_RESULTS_JSON = 'test_results.json';
 export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   const setup = await prepareCheckpointCommand(args, io, 'test', args.overrides);
   if (setup === undefined) return 0;
-  const { registry, config, runDir, checkpoint } = setup;
+  const { registry, config, runDir, checkpoint, logger } = setup;
   const state = await loadTrainerState(checkpoint);
-  const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
   });
@@ -47,7 +54,18 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
       `dataset ${config.data.name}${config.data.root === null ? '' : ` at ${config.data.root}`} has no test split`,
     );
   }
-  logger.info(`testing checkpoint ${checkpoint} on ${data.test.size} images`);
+  const batches = limitBatches(
+    config.trainer.limit_test_batches,
+    Math.ceil(data.test.size / config.data.batch_size),
+    'limit_test_batches',
+  );
+  const testedImages = Math.min(data.test.size, batches * config.data.batch_size);
+  logger.info(
+    `testing checkpoint ${checkpoint} on ${testedImages} images` +
+      (testedImages < data.test.size
+        ? ` of ${data.test.size} (trainer.limit_test_batches=${config.trainer.limit_test_batches})`
+        : ''),
+  );
   const model = await loadInferenceModel(checkpoint);
   let tested;
   try {
@@ -73,6 +91,20 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     num_images: tested.numImages,
   };
   await mkdir(runDir, { recursive: true });
+  // A run directory of its own records what was tested, as a training run does; a training run keeps its config.
+  if (!existsSync(join(runDir, '.hydra', 'config.yaml'))) {
+    writeRunConfig(runDir, {
+      config,
+      overrides: setup.composed.overrides,
+      hydra: {
+        choices: setup.composed.choices,
+        configName: setup.composed.configName,
+        configDirs: setup.configDirs,
+        cwd: io.cwd,
+        runDir,
+      },
+    });
+  }
   const resultsPath = join(runDir, TEST_RESULTS_JSON);
   await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   io.stdout(

@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { ClsError } from '@nextplay/cls-core';
+import type { ConfigMap } from '@nextplay/cls-config';
+import { parse } from 'yaml';
+
+/** A training run's directory and the config it recorded in `.hydra/`. */
+export interface TrainingRun {
+  readonly dir: string;
+  /** `<dir>/.hydra/config.yaml`. */
+  readonly configFile: string;
+  /** The recorded (resolved, validated) config without its `hydra` node. */
+  readonly config: ConfigMap;
+  /** The working directory the run was started from (`hydra.runtime.cwd`), which its relative paths start at. */
+  readonly cwd: string | undefined;
+}
+
+/** Nodes a checkpoint command takes from the training run unless the command line picks the group itself. */
+export const INHERITED_NODES = ['data', 'model', 'seed', 'plugins'] as const;
+
+/**
+ * The training run `cls test|predict|export` work on, as Lightning's `trainer.test(ckpt_path="best")` uses the
+ * trainer's own data: the run directory given (`hydra.run.dir`), or the run a checkpoint directory lies in
+ * (`<run>/checkpoints/<name>`). Undefined when neither has a recorded `.hydra/config.yaml`.
+ */
+export function findTrainingRun(
+  runDir: string | undefined,
+  ckptPath: string | undefined,
+  cwd: string,
+): TrainingRun | undefined {
+  const candidates: string[] = [];
+  if (runDir !== undefined) candidates.push(runDir);
+  if (ckptPath !== undefined && ckptPath !== 'best' && ckptPath !== 'last') {
+    const checkpoint = resolve(cwd, ckptPath);
+    if (basename(dirname(checkpoint)) === 'checkpoints') candidates.push(dirname(dirname(checkpoint)));
+  }
+  for (const dir of candidates) {
+    const configFile = join(dir, '.hydra', 'config.yaml');
+    if (existsSync(configFile)) return readTrainingRun(dir, configFile);
+  }
+  return undefined;
+}
+
+function readTrainingRun(dir: string, configFile: string): TrainingRun {
+  const config = readYamlMap(configFile);
+  const hydraFile = join(dir, '.hydra', 'hydra.yaml');
+  const hydra = existsSync(hydraFile) ? readYamlMap(hydraFile).hydra : undefined;
+  const runtime = isMap(hydra) ? hydra.runtime : undefined;
+  const runCwd = isMap(runtime) && typeof runtime.cwd === 'string' ? runtime.cwd : undefined;
+  return { dir, configFile, config, cwd: runCwd };
+}
+
+/**
+ * The nodes of `run` a command inherits: those of `INHERITED_NODES` the run has, less `skip` (groups chosen on the
+ * command line). A relative `data.root` is made absolute from the run's working directory.
+ */
+export function inheritedNodes(run: TrainingRun, skip: readonly string[]): ConfigMap {
+  const nodes: ConfigMap = {};
+  for (const key of INHERITED_NODES) {
+    if (key in run.config && !skip.includes(key)) nodes[key] = run.config[key];
+  }
+  const data = nodes.data;
+  if (isMap(data) && typeof data.root === 'string' && !isAbsolute(data.root) && run.cwd !== undefined) {
+    nodes.data = { ...data, root: resolve(run.cwd, data.root) };
+  }
+  return nodes;
+}
+
+function readYamlMap(file: string): ConfigMap {
+  let parsed: unknown;
+  try {
+    parsed = parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ClsError(
+      'CONFIG_PARSE',
+      `${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
+  }
+  if (!isMap(parsed)) throw new ClsError('CONFIG_PARSE', `${file}: expected a mapping of keys to values`);
+  return parsed;
+}
+
+function isMap(value: unknown): value is ConfigMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
