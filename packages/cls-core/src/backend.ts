@@ -19,6 +19,11 @@ export interface ComputeBackend {
   activate(): Promise<void>;
   /** CPU threads it computes with once active, where it controls them (the wasm backend). */
   readonly threads?: number | undefined;
+  /**
+   * The most bytes its tensors can hold at once, where the backend has a hard ceiling that no setting lifts (the
+   * wasm backend's 32-bit heap); undefined where the engine knows of none.
+   */
+  readonly memoryLimitBytes?: number | undefined;
 }
 
 export interface BackendContext {

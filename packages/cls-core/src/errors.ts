@@ -22,6 +22,7 @@ export type ClsErrorCode =
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_INVALID'
   | 'TRAINING_DIVERGED'
+  | 'OUT_OF_MEMORY'
   | 'USAGE';
 
 export interface ClsErrorOptions {

@@ -12,6 +12,8 @@ export interface SelectedBackend {
   readonly reason: string;
   /** CPU threads, for backends that control them (wasm). */
   readonly threads: number | undefined;
+  /** The backend's hard memory ceiling in bytes, where it has one (wasm: 4 GiB). */
+  readonly memoryLimitBytes: number | undefined;
 }
 
 export interface BackendSettings {
@@ -63,7 +65,7 @@ export async function selectBackend(
     const threadCount =
       backend.threads === undefined ? '' : `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
     logger.info(`backend: ${name}${threadCount} (${reason})`);
-    return { name, reason, threads: backend.threads };
+    return { name, reason, threads: backend.threads, memoryLimitBytes: backend.memoryLimitBytes };
   }
 
   if (accelerator === 'gpu') {

@@ -5,6 +5,7 @@ import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKern
 import { configureWasmTrainingKernels } from '../kernels/kernelSettings.js';
 import { ownProductPossible } from '../kernels/parallelKernels.js';
 import { probePackage } from './importOptional.js';
+import { WASM_HEAP_LIMIT_BYTES, guardWasmAllocations, type WasmAllocator } from './wasmHeapGuard.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 
 const PACKAGE = '@tensorflow/tfjs-backend-wasm';
@@ -25,6 +26,7 @@ export class WasmBackend implements ComputeBackend {
   readonly device = 'cpu';
   readonly priority = 10;
   threads: number | undefined;
+  readonly memoryLimitBytes = WASM_HEAP_LIMIT_BYTES;
   readonly #requestedThreads: number;
   readonly #logger: Logger;
   /** Whether the threaded build started (with XNNPACK's pool at one thread where the engine's products run). */
@@ -48,6 +50,7 @@ export class WasmBackend implements ComputeBackend {
       throw new Error('TensorFlow.js could not initialize the wasm backend');
     }
     await tf.ready();
+    guardWasmAllocations((tf.backend() as unknown as { wasm: WasmAllocator }).wasm);
     registerWasmTrainingKernels();
     const xnnpackThreads = wasm.getThreadsCount();
     this.threads = this.#threaded ? this.#requestedThreads : xnnpackThreads;

@@ -10,6 +10,7 @@ import {
   type PluginRegistry,
 } from '@nextplay/cls-core';
 import { selectBackend } from '../backends/selectBackend.js';
+import { assertTrainingStepFits } from './trainingStepMemory.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
 import { resolveCkptPath, restoreFromCheckpoint, type ResumePoint } from './resumeRun.js';
@@ -75,6 +76,13 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   );
   let optimizer: Optimizer | undefined;
   try {
+    assertTrainingStepFits({
+      model,
+      batchSize: config.data.batch_size,
+      imageSize: data.imageSize,
+      backend: backend.name,
+      limitBytes: backend.memoryLimitBytes,
+    });
     optimizer = await registry.create('optimizer', config.optimizer.name, config.optimizer, {});
     const accumulate = accumulateGradBatches(config);
     const trainBatches = batchCount(data.train.size, config.data.batch_size);
