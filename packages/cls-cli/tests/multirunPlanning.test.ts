@@ -43,6 +43,10 @@ describe('multirun planning (no training)', () => {
     expect(printedJobs(run.stdout).map((job) => [job.data?.name, job.seed])).toEqual([
       ['mnist', 1],
       ['mnist', 2],
+      ['imagefolder', 1], // t4_resnet18
+      ['imagefolder', 2],
+      ['imagefolder', 1], // t4_resnet50
+      ['imagefolder', 2],
     ]);
   });
 
@@ -72,7 +76,7 @@ describe('multirun planning (no training)', () => {
     ],
     [
       ['-m', 'model=glob(vit*)'],
-      'cls: model=glob(vit*): glob(...) matches no option of group model (options: resnet18, resnet50)',
+      'cls: model=glob(vit*): glob(...) matches no option of group model (options: resnet18, resnet34, resnet50, resnet101, resnet152)',
     ],
     [
       ['-m', 'seed=1,2', 'hydra.launcher.name=basik'],
@@ -141,8 +145,8 @@ describe('cls --help', () => {
     const help = await runCliInProcess(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Config groups (group=option):');
-    expect(help.stdout).toMatch(/\n {2}model +resnet18, resnet50\n/);
-    expect(help.stdout).toMatch(/\n {2}experiment +mnist\n/);
+    expect(help.stdout).toMatch(/\n {2}model +resnet18, resnet34, resnet50, resnet101, resnet152\n/);
+    expect(help.stdout).toMatch(/\n {2}experiment +mnist, t4_resnet18, t4_resnet50\n/);
     expect(help.stdout).toContain('-m, --multirun');
   });
 });

@@ -47,7 +47,7 @@ export class ConfigRepository {
     return group !== '' && this.#dirs.some((dir) => isDirectory(join(dir, group)));
   }
 
-  /** Option names of a group, sorted, over all directories. */
+  /** Option names of a group over all directories, in natural order (resnet18, resnet34, …, resnet101). */
   options(group: string): string[] {
     const names = new Set<string>();
     for (const dir of this.#dirs) {
@@ -56,7 +56,7 @@ export class ConfigRepository {
           names.add(entry.name.slice(0, -EXTENSION.length));
       }
     }
-    return [...names].sort();
+    return [...names].sort(naturalOrder);
   }
 
   /** Every group (nested ones as `a/b`) with its options. */
@@ -122,6 +122,10 @@ function readPackageHeader(text: string): string | undefined {
     if (match !== null) return match[1];
   }
   return undefined;
+}
+
+function naturalOrder(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 function readEntries(dir: string) {

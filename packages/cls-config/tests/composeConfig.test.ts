@@ -97,8 +97,8 @@ describe('composeConfig: defaults list', () => {
     expect(quick.config.callbacks).toEqual({});
     expect(pick(quick.config, 'trainer.max_epochs')).toBe(2);
     expect(listConfigGroups(dirs)).toMatchObject({
-      experiment: ['mnist', 'quick'],
-      model: ['resnet18', 'resnet50', 'tiny'],
+      experiment: ['mnist', 'quick', 't4_resnet18', 't4_resnet50'],
+      model: ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'tiny'],
     });
   });
 
@@ -106,10 +106,10 @@ describe('composeConfig: defaults list', () => {
     expect(listConfigGroups([CONFIGS])).toEqual({
       callbacks: ['default', 'ema', 'none'],
       data: ['basketball_jersey_numbers', 'imagefolder', 'mnist'],
-      experiment: ['mnist'],
+      experiment: ['mnist', 't4_resnet18', 't4_resnet50'],
       export: ['default'],
       hydra: ['default'],
-      model: ['resnet18', 'resnet50'],
+      model: ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'],
       optimizer: ['adam', 'adamw', 'sgd'],
       paths: ['default'],
       predict: ['default'],
@@ -275,10 +275,10 @@ describe('composeConfig: overrides', () => {
     expect(errorOf(() => compose('model=resnet51'))).toEqual({
       code: 'OVERRIDE_INVALID',
       message:
-        'model=resnet51: no such option in group model; available: resnet18, resnet50 (did you mean resnet50?)',
+        'model=resnet51: no such option in group model; available: resnet18, resnet34, resnet50, resnet101, resnet152 (did you mean resnet50?)',
     });
     expect(errorOf(() => compose('experiment=mnsit')).message).toBe(
-      'experiment=mnsit: no such option in group experiment; available: mnist (did you mean mnist?)',
+      'experiment=mnsit: no such option in group experiment; available: mnist, t4_resnet18, t4_resnet50 (did you mean mnist?)',
     );
     expect(errorOf(() => compose('model=../../secret')).message).toBe(
       'model=../../secret: "../../secret" is not an option name',

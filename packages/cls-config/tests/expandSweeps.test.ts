@@ -103,7 +103,7 @@ describe('expandSweeps', () => {
     expect(hasSweeps(['a=1', 'b=1,2'])).toBe(true);
     expect(hasSweeps(['a=1', "b='1,2'"])).toBe(false);
     const shipped = listConfigGroups([CONFIGS]);
-    const jobs = expandSweeps(['experiment=glob(*)', 'model=resnet18,resnet50'], shipped);
+    const jobs = expandSweeps(['experiment=glob(mn*)', 'model=resnet18,resnet50'], shipped);
     expect(jobs).toEqual([
       ['experiment=mnist', 'model=resnet18'],
       ['experiment=mnist', 'model=resnet50'],

@@ -88,7 +88,7 @@ describe('composeConfig with a project config', () => {
     expect(compose(project).choices).toMatchObject({ model: 'resnet50', optimizer: 'sgd' });
     expect(compose(project, 'model=resnet18').choices).toMatchObject({ model: 'resnet18', optimizer: 'sgd' });
     expect(() => compose({ defaults: [{ model: 'resnet51' }] })).toThrow(
-      '/p/cls.config.yaml: model=resnet51: no such option in group model; available: resnet18, resnet50',
+      '/p/cls.config.yaml: model=resnet51: no such option in group model; available: resnet18, resnet34, resnet50,',
     );
     expect(() => compose({ defaults: ['model'] })).toThrow('defaults entries must be "group: option" pairs');
   });
