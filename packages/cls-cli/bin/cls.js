@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/index.js';
+import { fileURLToPath } from 'node:url';
+import { SUPERVISED_ENV, superviseCli } from '../dist/superviseCli.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+// The command runs in a child process; this one only keeps Ctrl-C and SIGTERM working (see superviseCli).
+if (process.env[SUPERVISED_ENV] === '1') {
+  const { acceptRelayedInterrupts, runCli } = await import('../dist/index.js');
+  acceptRelayedInterrupts();
+  process.exitCode = await runCli(process.argv.slice(2));
+} else {
+  process.exitCode = await superviseCli(fileURLToPath(import.meta.url), process.argv.slice(2));
+}

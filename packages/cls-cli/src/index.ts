@@ -4,3 +4,5 @@ export { builtinPlugins, createBuiltinRegistry } from './builtinPlugins.js';
 export { builtinConfigDir, configSearchPath } from './configDirs.js';
 export type { CliIo } from './cliIo.js';
 export { BasicLauncher, basicLauncherPlugin } from './launchers/basicLauncher.js';
+export { acceptRelayedInterrupts } from './interruptSignal.js';
+export { superviseCli } from './superviseCli.js';
