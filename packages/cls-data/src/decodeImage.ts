@@ -1,13 +1,10 @@
-import { readFile as readFileCallback } from 'node:fs';
 import { extname } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { ClsError, type RawImage } from '@nextplay/cls-core';
-import { decodeBmp } from './decodeBmp.js';
+import { decodeBmpFile } from './decodeBmp.js';
 import { decodePngAtSize } from './decodePng.js';
-
-/** The callback `readFile`, promisified: for small files it costs well under half of `fs/promises`' version. */
-const readFile = promisify(readFileCallback);
+import { IMAGE_READ_INTO_MEMORY_MAX_BYTES, MAX_IMAGE_PIXELS } from './imageLimits.js';
+import { readImageFile } from './readImageFile.js';
 
 /**
  * How an image reaches `size`×`size`: `fill` squashes it (torchvision's `Resize((s, s))`), `center_crop` scales
@@ -27,7 +24,8 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
  * Decodes an image file to `size`×`size` 8-bit RGB (HWC): alpha dropped (as PIL's `convert('RGB')`), grey, CMYK
  * and palette images converted to sRGB, the first frame of animations. sharp works on libuv's thread pool;
  * plain PNGs already at the target size are decoded directly (see `decodePngAtSize`).
- * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded.
+ * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is not a regular file, declares more
+ * than `MAX_IMAGE_PIXELS` pixels, or holds image data beyond what its header declares (a PNG inflate bomb).
  */
 export async function decodeImage(
   path: string,
@@ -36,33 +34,36 @@ export async function decodeImage(
 ): Promise<RawImage> {
   try {
     const extension = extname(path).toLowerCase();
-    let input: sharp.Sharp;
     if (extension === '.bmp') {
-      input = await bmpInput(path);
-    } else if (extension === '.png') {
-      const file = await readFile(path);
-      const direct = decodePngAtSize(file, size);
-      if (direct !== undefined) return direct;
-      input = sharp(file, { failOn: 'error' });
-    } else {
-      input = sharp(path, { failOn: 'error' });
+      return await decodeBmpFile(path, (image) =>
+        resizeToRgb(
+          sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }),
+          size,
+          resize,
+        ),
+      );
     }
-    const { data, info } = await input
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(size, size, { fit: FIT[resize], kernel: 'linear', background: { r: 0, g: 0, b: 0 } })
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
-    const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return { data: pixels, width: info.width, height: info.height, channels: 3 };
+    // Large files go to sharp by path, which reads them as it decodes.
+    const file = await readImageFile(path, IMAGE_READ_INTO_MEMORY_MAX_BYTES);
+    const direct = file !== undefined && extension === '.png' ? decodePngAtSize(file, size) : undefined;
+    if (direct !== undefined) return direct;
+    const input = sharp(file ?? path, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
+    return await resizeToRgb(input, size, resize);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ClsError('DATA_IMAGE_UNREADABLE', `cannot read image ${path}: ${reason}`, { cause: error });
   }
 }
 
-async function bmpInput(path: string): Promise<sharp.Sharp> {
-  const image = decodeBmp(await readFile(path));
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+/** sharp's pipeline to `size`×`size` 8-bit RGB. */
+async function resizeToRgb(input: sharp.Sharp, size: number, resize: ResizeMode): Promise<RawImage> {
+  const { data, info } = await input
+    .removeAlpha()
+    .toColourspace('srgb')
+    .resize(size, size, { fit: FIT[resize], kernel: 'linear', background: { r: 0, g: 0, b: 0 } })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { data: pixels, width: info.width, height: info.height, channels: 3 };
 }

@@ -1,14 +1,20 @@
 import { inflateSync } from 'node:zlib';
-import type { RawImage } from '@nextplay/cls-core';
+import { ClsError, type RawImage } from '@nextplay/cls-core';
+import { MAX_IMAGE_PIXELS } from './imageLimits.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Images whose scanlines take more bytes than this go to sharp, which decodes them row by row. */
+const DIRECT_MAX_SCANLINE_BYTES = 16 * 1024 ** 2;
 
 /**
  * Decodes a plain PNG to 8-bit RGB in JavaScript when it is already `size`×`size`: 8 bits per sample (or 1, 2,
  * 4 for grey and palette), not interlaced, no embedded colour profile. Returns undefined for anything else, which sharp then handles.
  * For small images such as MNIST's 28×28 digits this is over ten times faster than a sharp pipeline, whose
  * per-image set-up cost dominates at that size.
+ *
+ * Throws `DATA_IMAGE_UNREADABLE` when the header declares more than `MAX_IMAGE_PIXELS` pixels, or when the image
+ * data inflates to more bytes than the header declares (a decompression bomb): the inflate stops there.
  */
 export function decodePngAtSize(file: Uint8Array, size: number): RawImage | undefined {
   if (file.length < 33 || SIGNATURE.some((byte, i) => file[i] !== byte)) return undefined;
@@ -18,10 +24,20 @@ export function decodePngAtSize(file: Uint8Array, size: number): RawImage | unde
   const [bitDepth, colourType, , , interlace] = file.subarray(24, 29);
   const channels = CHANNELS[colourType ?? -1];
   if (width !== size || height !== size || interlace !== 0 || channels === undefined) return undefined;
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ClsError(
+      'DATA_IMAGE_UNREADABLE',
+      `the PNG header declares ${width}×${height} pixels, more than the limit of ${MAX_IMAGE_PIXELS}`,
+    );
+  }
   // 8 bits per sample, or 1, 2 or 4 bits for grey and palette images.
   const packed = channels === 1 && (bitDepth === 1 || bitDepth === 2 || bitDepth === 4);
   if (bitDepth !== 8 && !packed) return undefined;
   const depth = bitDepth;
+  const rowBytes = Math.ceil((width * channels * depth) / 8);
+  // Each scanline is a filter byte and its samples: all the image data may inflate to.
+  const scanlineBytes = (rowBytes + 1) * height;
+  if (scanlineBytes > DIRECT_MAX_SCANLINE_BYTES) return undefined;
 
   const idat: Uint8Array[] = [];
   let palette: Uint8Array | undefined;
@@ -39,12 +55,18 @@ export function decodePngAtSize(file: Uint8Array, size: number): RawImage | unde
   if (colourType === 3 && palette === undefined) return undefined;
   let inflated: Uint8Array;
   try {
-    inflated = inflateSync(Buffer.concat(idat));
-  } catch {
+    inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: scanlineBytes });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ClsError(
+        'DATA_IMAGE_UNREADABLE',
+        `the PNG image data inflates to more than the ${scanlineBytes} bytes its ${width}×${height} header declares`,
+        { cause: error },
+      );
+    }
     return undefined;
   }
-  const rowBytes = Math.ceil((width * channels * depth) / 8);
-  if (inflated.length < (rowBytes + 1) * height) return undefined;
+  if (inflated.length < scanlineBytes) return undefined;
   const filtered = unfilter(inflated, rowBytes, height, Math.max(1, (channels * depth) / 8));
   if (filtered === undefined) return undefined;
   const samples = depth === 8 ? filtered : unpack(filtered, rowBytes, width, height, depth, colourType === 0);
