@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ClsError, type ClassifierModel, type Logger } from '@nextplay/cls-core';
 import { downloadWeights } from './downloadWeights.js';
 import { IMAGENET_WEIGHT_URLS } from './imagenetWeights.js';
 import { loadTorchvisionWeights } from './loadTorchvisionWeights.js';
 import type { ResNetArchName } from './resnetArchitectures.js';
+import { readRegularFile } from './readRegularFile.js';
 import { readSafetensors } from './readSafetensors.js';
 import { readTorchCheckpoint } from './readTorchCheckpoint.js';
 import type { StateDict } from './stateDict.js';
 import { weightsCacheDir } from './weightsCacheDir.js';
+import { WEIGHTS_FILE_LIMITS } from './weightsFileLimits.js';
 
 export interface PretrainedOptions {
   readonly arch: ResNetArchName;
@@ -49,14 +50,12 @@ export async function resolvePretrainedFile(pretrained: string, options: Pretrai
   return destination;
 }
 
-/** Reads a `.safetensors` file or a `torch.save` zip (told apart by extension and magic bytes). */
+/**
+ * Reads a `.safetensors` file or a `torch.save` zip (told apart by extension and magic bytes): a regular file of
+ * at most `WEIGHTS_FILE_LIMITS.maxFileBytes`, never a FIFO or a device.
+ */
 export async function readStateDictFile(path: string): Promise<StateDict> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ClsError('CHECKPOINT_NOT_FOUND', `cannot read weights ${path}`, { cause: error });
-  }
+  const bytes = await readRegularFile(path, WEIGHTS_FILE_LIMITS.maxFileBytes);
   return path.endsWith('.safetensors') ? readSafetensors(bytes, path) : readTorchCheckpoint(bytes, path);
 }
 

@@ -1,4 +1,5 @@
 import { ClsError } from '@nextplay/cls-core';
+import { WEIGHTS_FILE_LIMITS } from './weightsFileLimits.js';
 
 /** A storage referenced by a `torch.save` pickle through its persistent id: `archive/data/<key>`. */
 export interface TorchStorageRef {
@@ -52,8 +53,18 @@ const ALLOWED_GLOBALS = new Set([
  * opcodes Python's pickler emits for dicts, tuples, lists, strings and numbers, and evaluates only the globals in
  * `ALLOWED_GLOBALS` (dicts, tensor rebuilds, storage classes). Dicts come back as `Map`s, tuples and lists as
  * arrays, tensors as `TorchTensorRef`. `source` names the file in errors.
+ *
+ * Made for pickles from strangers: every length is checked against the bytes left (the read position only moves
+ * forward), the pickle's size and the values it creates are bounded (`WEIGHTS_FILE_LIMITS`), and nothing walks
+ * the resulting objects recursively, so cyclic or deeply nested pickles end in a `ClsError`, not a stack overflow.
  */
 export function unpickleTorch(bytes: Uint8Array, source: string): unknown {
+  if (bytes.length > WEIGHTS_FILE_LIMITS.maxPickleBytes) {
+    throw new ClsError(
+      'CHECKPOINT_INVALID',
+      `refusing to load ${source}: its pickle has ${bytes.length} bytes, more than ${WEIGHTS_FILE_LIMITS.maxPickleBytes}`,
+    );
+  }
   return new SafeUnpickler(bytes, source).load();
 }
 
@@ -62,6 +73,7 @@ class SafeUnpickler {
   readonly #view: DataView;
   readonly #source: string;
   #pos = 0;
+  #created = 0;
   readonly #stack: unknown[] = [];
   readonly #memo = new Map<number, unknown>();
   readonly #decoder = new TextDecoder();
@@ -79,58 +91,58 @@ class SafeUnpickler {
         case 0x80: // PROTO
           this.#u8();
           break;
-        case 0x95: // FRAME
-          this.#pos += 8;
+        case 0x95: // FRAME: an 8-byte length of the frame, which is read as part of the stream.
+          this.#advance(8);
           break;
         case 0x2e: // STOP
           return this.#pop();
         case 0x28: // MARK
-          this.#stack.push(MARK);
+          this.#push(MARK);
           break;
         case 0x7d: // EMPTY_DICT
-          this.#stack.push(new Map());
+          this.#push(new Map());
           break;
         case 0x5d: // EMPTY_LIST
-          this.#stack.push([]);
+          this.#push([]);
           break;
         case 0x29: // EMPTY_TUPLE
-          this.#stack.push([]);
+          this.#push([]);
           break;
         case 0x4e: // NONE
-          this.#stack.push(null);
+          this.#push(null);
           break;
         case 0x88: // NEWTRUE
-          this.#stack.push(true);
+          this.#push(true);
           break;
         case 0x89: // NEWFALSE
-          this.#stack.push(false);
+          this.#push(false);
           break;
         case 0x4b: // BININT1
-          this.#stack.push(this.#u8());
+          this.#push(this.#u8());
           break;
         case 0x4d: // BININT2
-          this.#stack.push(this.#view.getUint16(this.#advance(2), true));
+          this.#push(this.#view.getUint16(this.#advance(2), true));
           break;
         case 0x4a: // BININT
-          this.#stack.push(this.#view.getInt32(this.#advance(4), true));
+          this.#push(this.#view.getInt32(this.#advance(4), true));
           break;
         case 0x8a: // LONG1
-          this.#stack.push(this.#long(this.#u8()));
+          this.#push(this.#long(this.#u8()));
           break;
         case 0x47: // BINFLOAT
-          this.#stack.push(this.#view.getFloat64(this.#advance(8), false));
+          this.#push(this.#view.getFloat64(this.#advance(8), false));
           break;
         case 0x58: // BINUNICODE
-          this.#stack.push(this.#text(this.#view.getUint32(this.#advance(4), true)));
+          this.#push(this.#text(this.#view.getUint32(this.#advance(4), true)));
           break;
         case 0x8c: // SHORT_BINUNICODE
-          this.#stack.push(this.#text(this.#u8()));
+          this.#push(this.#text(this.#u8()));
           break;
         case 0x54: // BINSTRING
-          this.#stack.push(this.#text(this.#view.getInt32(this.#advance(4), true)));
+          this.#push(this.#text(this.#view.getInt32(this.#advance(4), true)));
           break;
         case 0x55: // SHORT_BINSTRING
-          this.#stack.push(this.#text(this.#u8()));
+          this.#push(this.#text(this.#u8()));
           break;
         case 0x71: // BINPUT
           this.#memo.set(this.#u8(), this.#top());
@@ -142,22 +154,22 @@ class SafeUnpickler {
           this.#memo.set(this.#memo.size, this.#top());
           break;
         case 0x68: // BINGET
-          this.#stack.push(this.#memoGet(this.#u8()));
+          this.#push(this.#memoGet(this.#u8()));
           break;
         case 0x6a: // LONG_BINGET
-          this.#stack.push(this.#memoGet(this.#view.getUint32(this.#advance(4), true)));
+          this.#push(this.#memoGet(this.#view.getUint32(this.#advance(4), true)));
           break;
         case 0x74: // TUPLE
-          this.#stack.push(this.#popMark());
+          this.#push(this.#popMark());
           break;
         case 0x85: // TUPLE1
-          this.#stack.push(this.#popN(1));
+          this.#push(this.#popN(1));
           break;
         case 0x86: // TUPLE2
-          this.#stack.push(this.#popN(2));
+          this.#push(this.#popN(2));
           break;
         case 0x87: // TUPLE3
-          this.#stack.push(this.#popN(3));
+          this.#push(this.#popN(3));
           break;
         case 0x61: {
           // APPEND
@@ -168,7 +180,8 @@ class SafeUnpickler {
         case 0x65: {
           // APPENDS
           const values = this.#popMark();
-          this.#list(this.#top()).push(...values);
+          const list = this.#list(this.#top());
+          for (const value of values) list.push(value);
           break;
         }
         case 0x73: {
@@ -188,24 +201,27 @@ class SafeUnpickler {
         case 0x63: {
           // GLOBAL: "module\nname\n"
           const module = this.#line();
-          this.#stack.push(this.#global(module, this.#line()));
+          this.#push(this.#global(module, this.#line()));
           break;
         }
         case 0x93: {
           // STACK_GLOBAL
           const name = this.#pop();
           const module = this.#pop();
-          this.#stack.push(this.#global(String(module), String(name)));
+          if (typeof module !== 'string' || typeof name !== 'string') {
+            this.#fail('STACK_GLOBAL of something that is not a module and a name');
+          }
+          this.#push(this.#global(module, name));
           break;
         }
         case 0x51: // BINPERSID
-          this.#stack.push(this.#persistentLoad(this.#pop()));
+          this.#push(this.#persistentLoad(this.#pop()));
           break;
         case 0x52: {
           // REDUCE
           const args = this.#pop();
           const callable = this.#pop();
-          this.#stack.push(this.#call(callable, args));
+          this.#push(this.#call(callable, args));
           break;
         }
         case 0x62: // BUILD: the state of an OrderedDict (`_metadata` of a state_dict) is not needed.
@@ -261,11 +277,25 @@ class SafeUnpickler {
     throw new ClsError('CHECKPOINT_INVALID', `refusing to load ${this.#source}: ${reason}`);
   }
 
+  /** Moves past `count` bytes and returns where they start; a negative or too long count is refused. */
   #advance(count: number): number {
     const at = this.#pos;
-    if (at + count > this.#bytes.length) this.#fail('the pickle ends unexpectedly');
+    if (!Number.isSafeInteger(count) || count < 0) {
+      this.#fail(`a length of ${count} at byte ${at} is negative`);
+    }
+    if (count > this.#bytes.length - at) {
+      this.#fail(`the pickle ends unexpectedly (a length of ${count} at byte ${at} runs past its end)`);
+    }
     this.#pos += count;
     return at;
+  }
+
+  #push(value: unknown): void {
+    this.#created += 1;
+    if (this.#created > WEIGHTS_FILE_LIMITS.maxPickleValues) {
+      this.#fail(`the pickle creates more than ${WEIGHTS_FILE_LIMITS.maxPickleValues} values`);
+    }
+    this.#stack.push(value);
   }
 
   #u8(): number {
