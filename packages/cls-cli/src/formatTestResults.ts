@@ -1,3 +1,4 @@
+import { escapeTerminalText } from '@nextplay/cls-core';
 import type { ClassMetrics } from '@nextplay/cls-engine';
 
 /** Lightning's order of the test metrics in its results table. */
@@ -5,7 +6,8 @@ const METRICS = ['test/acc', 'test/acc_top5', 'test/loss', 'test/f1_macro'] as c
 
 /**
  * The tables `cls test` prints, in the style of Lightning's `trainer.test`: the test metrics, then precision,
- * recall, F1 and support of every class, in the order of `classes`.
+ * recall, F1 and support of every class, in the order of `classes`. Class names are printed with their control
+ * characters as escapes (`escapeTerminalText`): they come from the dataset's folders or the checkpoint.
  */
 export function formatTestResults(
   metrics: Readonly<Record<string, number>>,
@@ -22,7 +24,15 @@ export function formatTestResults(
     const m = perClass[name];
     return m === undefined
       ? []
-      : [[name, formatMetric(m.precision), formatMetric(m.recall), formatMetric(m.f1), String(m.support)]];
+      : [
+          [
+            escapeTerminalText(name),
+            formatMetric(m.precision),
+            formatMetric(m.recall),
+            formatMetric(m.f1),
+            String(m.support),
+          ],
+        ];
   });
   return (
     boxTable(['Test metric', 'DataLoader 0'], metricRows, ['center', 'center']) +

@@ -21,12 +21,21 @@ export function predictionCells(prediction: ImagePrediction, digits: number): st
   ];
 }
 
-/** The predictions as RFC 4180 CSV (CRLF line ends, fields with `,` `"` or line breaks quoted). */
+/**
+ * The predictions as RFC 4180 CSV (CRLF line ends, fields with `,` `"` or line breaks quoted). A field that a
+ * spreadsheet would run as a formula (one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return, say a
+ * class name `=HYPERLINK(…)`) is written as OWASP recommends against CSV injection: quoted, with a `'` in front.
+ */
 export function predictionsCsv(predictions: readonly ImagePrediction[], topK: number): string {
   const lines = [predictionColumns(topK), ...predictions.map((p) => predictionCells(p, 6))];
   return lines.map((cells) => cells.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
+/** The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const quoted = (field: string) => `"${field.replaceAll('"', '""')}"`;
+  if (FORMULA_START.test(text)) return quoted(`'${text}`);
+  return /[",\r\n]/.test(text) ? quoted(text) : text;
 }

@@ -78,7 +78,7 @@ describe('testCheckpoint', () => {
       metrics: {},
       classes: CLASSES,
       model: {},
-      image_size: 1,
+      image_size: 8,
       mean: [0, 0, 0],
       std: [1, 1, 1],
     });

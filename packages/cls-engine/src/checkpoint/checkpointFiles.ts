@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ClsError } from '@nextplay/cls-core';
 import { MODEL_JSON, WEIGHTS_BIN } from './checkpointFileNames.js';
 import { resolveCheckpointDir } from './checkpointSiblings.js';
+import { locateCheckpointFile, readCheckpointFile, readCheckpointJson, type CheckpointFile } from './checkpointFile.js';
+import { checkModelJson } from './checkModelJson.js';
 
 export { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN, WEIGHTS_BIN } from './checkpointFileNames.js';
 
@@ -75,44 +75,49 @@ async function encodeReplacementWeights(
   return tf.io.encodeWeights(named);
 }
 
-/** Reads `model.json` + `weights.bin` of a checkpoint directory as tfjs model artifacts. */
+/**
+ * Reads `model.json` and the weight files it names from a checkpoint directory, as tfjs model artifacts. The
+ * directory may come from a stranger: `model.json` is checked (`checkModelJson`), every weight file must be a
+ * regular file inside the directory (`locateCheckpointFile`), and each manifest group's files must together be
+ * exactly as long as its weight specs say, before a byte of them is read.
+ */
 export async function readModelArtifacts(checkpoint: string): Promise<tf.io.ModelArtifacts> {
   const dir = await resolveCheckpointDir(checkpoint);
-  let text: string;
-  try {
-    text = await readFile(join(dir, MODEL_JSON), 'utf8');
-  } catch (error) {
-    throw new ClsError('CHECKPOINT_NOT_FOUND', `checkpoint ${dir} not found (no ${MODEL_JSON})`, {
-      cause: error,
-    });
-  }
-  let modelJson: tf.io.ModelJSON;
-  try {
-    modelJson = JSON.parse(text) as tf.io.ModelJSON;
-  } catch (error) {
-    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir}: ${MODEL_JSON} is not valid JSON`, {
-      cause: error,
-    });
-  }
-  const manifest = modelJson.weightsManifest;
-  if (!Array.isArray(manifest)) {
-    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir}: ${MODEL_JSON} has no weightsManifest`);
-  }
-  const buffers: ArrayBuffer[] = [];
-  for (const group of manifest) {
+  const { file, value } = await readCheckpointJson(
+    dir,
+    MODEL_JSON,
+    `checkpoint ${dir} not found (no ${MODEL_JSON})`,
+  );
+  const { modelJson, groups } = checkModelJson(value, file.path);
+  const weightFiles: CheckpointFile[] = [];
+  for (const [i, group] of groups.entries()) {
+    const files: CheckpointFile[] = [];
     for (const path of group.paths) {
-      let bytes: Buffer;
       try {
-        bytes = await readFile(join(dir, path));
+        files.push(await locateCheckpointFile(dir, path, file.path));
       } catch (error) {
+        if (!(error instanceof ClsError) || error.code !== 'CHECKPOINT_NOT_FOUND') throw error;
         throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir}: weights file ${path} is missing`, {
           cause: error,
         });
       }
-      buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     }
+    const size = files.reduce((sum, f) => sum + f.size, 0);
+    if (size !== group.bytes) {
+      throw new ClsError(
+        'CHECKPOINT_INVALID',
+        `checkpoint file ${files.map((f) => f.path).join(', ') || file.path}: ${size} bytes, but ` +
+          `weightsManifest[${i}] of ${MODEL_JSON} declares weights of ${group.bytes} bytes`,
+      );
+    }
+    weightFiles.push(...files);
   }
-  return tf.io.getModelArtifactsForJSON(modelJson, () =>
-    Promise.resolve([manifest.flatMap((group) => group.weights), tf.io.CompositeArrayBuffer.join(buffers)]),
-  );
+  const data = new Uint8Array(groups.reduce((sum, group) => sum + group.bytes, 0));
+  let at = 0;
+  for (const weightFile of weightFiles) {
+    await readCheckpointFile(weightFile, data.subarray(at, at + weightFile.size));
+    at += weightFile.size;
+  }
+  const specs = groups.flatMap((group) => group.weights);
+  return tf.io.getModelArtifactsForJSON(modelJson, () => Promise.resolve([specs, data.buffer]));
 }

@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ClsError, type ClassifierModel } from '@nextplay/cls-core';
+import { locateCheckpointFile, readCheckpointFile, readCheckpointJson, type CheckpointFile } from './checkpointFile.js';
 import { readModelArtifacts } from './checkpointFiles.js';
-import { TRAINER_STATE_JSON, TRAINING_STATE_BIN } from './checkpointFileNames.js';
+import { CHECKPOINT_LIMITS } from './checkpointLimits.js';
+import { checkTrainerState } from './checkTrainerState.js';
+import { checkWeightSpecs } from './checkWeightSpecs.js';
+import { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN } from './checkpointFileNames.js';
 import { resolveCheckpointDir } from './checkpointSiblings.js';
 import type { ResumeState } from './resumeState.js';
 import type { TrainerState } from './saveCheckpoint.js';
@@ -39,33 +42,28 @@ export async function loadCheckpointWeights(model: ClassifierModel, dir: string)
 /** Rebuilds the model saved in a checkpoint (topology and weights). */
 export async function loadCheckpointModel(dir: string): Promise<tfl.LayersModel> {
   const artifacts = await readModelArtifacts(dir);
+  let model: tfl.LayersModel;
   try {
-    return await tfl.loadLayersModel({ load: () => Promise.resolve(artifacts) });
+    model = await tfl.loadLayersModel({ load: () => Promise.resolve(artifacts) });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir} cannot be loaded as a model: ${message}`, {
       cause: error,
     });
   }
+  checkModelInput(model, await resolveCheckpointDir(dir));
+  return model;
 }
 
+/** Reads a checkpoint's `trainer_state.json`, every field checked (`checkTrainerState`). */
 export async function loadTrainerState(checkpoint: string): Promise<TrainerState> {
   const dir = await resolveCheckpointDir(checkpoint);
-  let text: string;
-  try {
-    text = await readFile(join(dir, TRAINER_STATE_JSON), 'utf8');
-  } catch (error) {
-    throw new ClsError('CHECKPOINT_NOT_FOUND', `checkpoint ${dir} has no ${TRAINER_STATE_JSON}`, {
-      cause: error,
-    });
-  }
-  try {
-    return JSON.parse(text) as TrainerState;
-  } catch (error) {
-    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir}: ${TRAINER_STATE_JSON} is not valid JSON`, {
-      cause: error,
-    });
-  }
+  const { file, value } = await readCheckpointJson(
+    dir,
+    TRAINER_STATE_JSON,
+    `checkpoint ${dir} has no ${TRAINER_STATE_JSON}`,
+  );
+  return checkTrainerState(value, file.path);
 }
 
 /** A checkpoint's resume state with its tensors (the caller disposes them). */
@@ -87,22 +85,52 @@ export async function loadResumeState(checkpoint: string): Promise<LoadedResumeS
     );
   }
   if (resume.tensors.length === 0) return { trainerState, resume, tensors: {} };
-  let bytes: Buffer;
+  let file: CheckpointFile;
   try {
-    bytes = await readFile(join(dir, TRAINING_STATE_BIN));
+    file = await locateCheckpointFile(dir, TRAINING_STATE_BIN);
   } catch (error) {
+    if (!(error instanceof ClsError) || error.code !== 'CHECKPOINT_NOT_FOUND') throw error;
     throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${checkpoint}: ${TRAINING_STATE_BIN} is missing`, {
       cause: error,
     });
   }
-  const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const { bytes: expected } = checkWeightSpecs(resume.tensors, `checkpoint file ${file.path}`);
+  if (file.size !== expected) {
+    throw new ClsError(
+      'CHECKPOINT_INVALID',
+      `checkpoint file ${file.path}: ${file.size} bytes, but ${TRAINER_STATE_JSON} declares tensors of ${expected} bytes`,
+    );
+  }
+  const bytes = await readCheckpointFile(file);
   try {
-    return { trainerState, resume, tensors: tf.io.decodeWeights(data, [...resume.tensors]) };
+    return { trainerState, resume, tensors: tf.io.decodeWeights(bytes.buffer as ArrayBuffer, [...resume.tensors]) };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${checkpoint}: ${TRAINING_STATE_BIN}: ${message}`, {
+    throw new ClsError('CHECKPOINT_INVALID', `checkpoint file ${file.path}: ${message}`, {
       cause: error,
     });
+  }
+}
+
+/** Values of one input example: those of the largest image a checkpoint may declare, with four channels. */
+const MAX_INPUT_VALUES = CHECKPOINT_LIMITS.maxImageSize ** 2 * 4;
+
+/**
+ * A loaded checkpoint model must take one input of at most `MAX_INPUT_VALUES` values per example (predict and
+ * export feed it batches of that size), with a free batch dimension.
+ */
+function checkModelInput(model: tfl.LayersModel, dir: string): void {
+  const shape = model.inputs.length === 1 ? model.inputs[0]?.shape : undefined;
+  const [batch, ...example] = shape ?? [];
+  const values = example.reduce<number>((n, d) => n * (d ?? Infinity), 1);
+  if (shape === undefined || batch !== null || !(values <= MAX_INPUT_VALUES)) {
+    model.dispose();
+    throw new ClsError(
+      'CHECKPOINT_INVALID',
+      `checkpoint file ${join(dir, MODEL_JSON)}: the model's input [${(shape ?? []).join(', ')}] is not one batch ` +
+        `of examples of at most ${MAX_INPUT_VALUES} values (${CHECKPOINT_LIMITS.maxImageSize}×` +
+        `${CHECKPOINT_LIMITS.maxImageSize} pixels, 4 channels)`,
+    );
   }
 }
 

@@ -1,0 +1,82 @@
+import { ClsError } from '@nextplay/cls-core';
+import { CHECKPOINT_LIMITS } from './checkpointLimits.js';
+import { checkWeightSpecs } from './checkWeightSpecs.js';
+import type { TrainerState } from './saveCheckpoint.js';
+
+/**
+ * Checks a parsed `trainer_state.json` (at `path`, named in errors) field by field before anything sizes a tensor
+ * or a loop from it: image size and class count within the ranges config allows (`CHECKPOINT_LIMITS`), class names
+ * as strings, three-channel mean and std, counters as non-negative integers, and a resume state's tensor specs
+ * as `checkWeightSpecs` checks them.
+ */
+export function checkTrainerState(value: unknown, path: string): TrainerState {
+  const refuse = (rule: string): never => {
+    throw new ClsError('CHECKPOINT_INVALID', `checkpoint file ${path}: ${rule}`);
+  };
+  if (!isRecord(value)) return refuse('not a JSON object');
+  const limits = CHECKPOINT_LIMITS;
+  const { epoch, global_step, metrics, classes, model, image_size, mean, std, resize, resume } = value;
+  if (!isCount(epoch)) refuse('epoch is not a non-negative integer');
+  if (!isCount(global_step)) refuse('global_step is not a non-negative integer');
+  if (!isRecord(metrics)) refuse('metrics is not an object');
+  if (!isRecord(model)) refuse('model is not an object');
+  if (!isCount(image_size) || image_size < limits.minImageSize || image_size > limits.maxImageSize) {
+    refuse(
+      `image_size ${JSON.stringify(image_size)} is not an integer from ${limits.minImageSize} to ${limits.maxImageSize}`,
+    );
+  }
+  if (
+    !Array.isArray(classes) ||
+    classes.length < limits.minClasses ||
+    classes.length > limits.maxClasses ||
+    !classes.every((name) => typeof name === 'string' && name.length <= limits.maxClassNameLength)
+  ) {
+    refuse(
+      `classes is not a list of ${limits.minClasses} to ${limits.maxClasses} class names ` +
+        `(strings of at most ${limits.maxClassNameLength} characters)`,
+    );
+  }
+  if (!isChannelValues(mean, () => true)) refuse('mean is not a list of 3 numbers');
+  if (!isChannelValues(std, (v) => v > 0)) refuse('std is not a list of 3 positive numbers');
+  if (resize !== undefined && (typeof resize !== 'string' || resize.length > 64)) refuse('resize is not a mode name');
+  if (resume !== undefined) checkResume(resume, refuse);
+  return value as unknown as TrainerState;
+}
+
+/** The resume state: what `resumeRun` reads from it to continue training. */
+function checkResume(resume: unknown, refuse: (rule: string) => never): void {
+  if (!isRecord(resume)) return refuse('resume is not an object');
+  if (resume.format !== 1) return;
+  for (const key of ['epoch', 'batches_done']) {
+    if (!isCount(resume[key])) refuse(`resume.${key} is not a non-negative integer`);
+  }
+  // Numbers JSON may have written as null (NaN) are left to the trainer; none of them sizes anything.
+  const totals = resume.epoch_totals;
+  if (!isRecord(totals)) refuse('resume.epoch_totals is not an object');
+  if (!isRecord(resume.epoch_row)) refuse('resume.epoch_row is not an object');
+  if (!Array.isArray(resume.csv_rows) || !resume.csv_rows.every(isRecord)) {
+    refuse('resume.csv_rows is not a list of rows');
+  }
+  if (!isRecord(resume.callbacks)) refuse('resume.callbacks is not an object');
+  try {
+    checkWeightSpecs(resume.tensors, 'resume.tensors');
+  } catch (error) {
+    refuse(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function isChannelValues(value: unknown, valid: (v: number) => boolean): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length === 3 &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v) && valid(v))
+  );
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

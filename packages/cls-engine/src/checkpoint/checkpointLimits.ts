@@ -1,0 +1,29 @@
+import { DataConfigSchema, ModelConfigSchema } from '@nextplay/cls-core';
+
+const imageSize = DataConfigSchema.properties.image_size;
+const numClasses = ModelConfigSchema.properties.num_classes.anyOf[0];
+
+/**
+ * What a checkpoint directory from a stranger may hold. Image size and class count start where config's schema
+ * starts them (and end where it ends them, once it does); the upper ends are far above what an image classifier
+ * needs (inputs of ImageNet models stay under 1,000 px; ResNet-152's weights are 241 MB) and keep a crafted
+ * `trainer_state.json` or `model.json` from sizing tensors in gigabytes.
+ */
+export const CHECKPOINT_LIMITS = {
+  minImageSize: imageSize.minimum ?? 8,
+  maxImageSize: imageSize.maximum ?? 2048,
+  minClasses: numClasses.minimum ?? 2,
+  maxClasses: numClasses.maximum ?? 100_000,
+  /** Characters of one class name. */
+  maxClassNameLength: 1024,
+  /** Bytes of `model.json` and `trainer_state.json`. */
+  maxJsonBytes: 16 * 1024 ** 2,
+  /** Nesting of arrays and objects in those files (tfjs topologies nest about ten deep). */
+  maxJsonDepth: 64,
+  /** Bytes of all weight files of the checkpoint together. */
+  maxWeightBytes: 1024 ** 3,
+  /** Dimensions of one weight. */
+  maxWeightRank: 8,
+  /** The dtypes cls saves weights and training state in. */
+  weightDtypes: ['float32', 'int32'] as readonly string[],
+} as const;
