@@ -77,13 +77,15 @@ async function prepareCommand(
   if (args.multirun) throw new ClsError('USAGE', '-m/--multirun is only for cls train');
   const registry = createBuiltinRegistry();
   const { composed, configDirs, trainingRun } = await composeCommandConfig(args, io, overrides, node, true);
-  if (args.cfg !== undefined) {
-    io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
-    await validatedRunConfig(composed, registry, io.cwd);
-    return undefined;
-  }
-  const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd);
+  const warnings: string[] = [];
+  const collect = (message: string): void => {
+    warnings.push(message);
+  };
+  if (args.cfg !== undefined) io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
+  const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd, new Set(), collect);
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
+  for (const warning of warnings) logger.warn(warning);
+  if (args.cfg !== undefined) return undefined;
   if (trainingRun !== undefined) {
     logger.info(`cls ${command}: data, model and seed from the training run's ${trainingRun.configFile}`);
   }

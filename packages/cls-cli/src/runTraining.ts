@@ -28,15 +28,18 @@ export interface TrainingOutcome {
  */
 export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
   const { composed, registry, runDir, io } = run;
+  const warnings: string[] = [];
   const config: ClsConfig = validateConfig(
     resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
     registry,
+    { addedKeys: composed.addedKeys, warn: (message) => warnings.push(message) },
   );
   mkdirSync(runDir, { recursive: true });
   const logger = createLogger({
     level: run.verbose || config.hydra.verbose ? 4 : 3,
     logFile: join(runDir, `${config.task_name}.log`),
   });
+  for (const warning of warnings) logger.warn(warning);
   writeRunConfig(runDir, {
     config,
     overrides: composed.overrides,

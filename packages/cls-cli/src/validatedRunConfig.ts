@@ -20,9 +20,13 @@ export async function validatedRunConfig(
   registry: PluginRegistry,
   cwd: string,
   loadedPlugins = new Set<string>(),
+  warn?: (message: string) => void,
 ): Promise<ValidatedRunConfig> {
   await loadConfigPlugins(registry, composed.config, cwd, loadedPlugins);
   const runDir = resolve(cwd, resolveRunDir(composed.config, { cwd }));
-  const config = validateConfig(resolveConfig(composed.config, { outputDir: runDir, cwd }), registry);
+  const config = validateConfig(resolveConfig(composed.config, { outputDir: runDir, cwd }), registry, {
+    addedKeys: composed.addedKeys,
+    ...(warn === undefined ? {} : { warn }),
+  });
   return { config, runDir };
 }

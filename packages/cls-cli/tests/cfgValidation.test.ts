@@ -15,6 +15,12 @@ describe('--cfg validates like a run', () => {
     expect(run.stderr).toMatch(/^cls: trainer\.max_epochs: must be integer/);
   });
 
+  it('accepts a key + adds that no schema claims, as Hydra does', async () => {
+    const run = await runCliInProcess(['train', '--cfg', 'job', '+foo=1', '+notes.owner=me']);
+    expect(run.code).toBe(0);
+    expect(parse(run.stdout)).toMatchObject({ foo: 1, notes: { owner: 'me' } });
+  });
+
   it('exits 0 for a valid config', async () => {
     const run = await runCliInProcess(['train', '--cfg', 'all', 'trainer.max_epochs=3']);
     expect(run.stderr).toBe('');

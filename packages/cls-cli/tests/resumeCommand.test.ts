@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +66,7 @@ describe('cls train interrupted without hydra.run.dir', () => {
   it('prints a command that continues the same run, and running it resumes from checkpoints/last', async () => {
     const root = await makeImageFolder({ classes: ['1', '2'], perClass: { train: 8, valid: 2, test: 2 } });
     const cwd = mkdtempSync(join(tmpdir(), 'cls-resume-hint-'));
-    const args = `data.root=${root} data.image_size=32 data.batch_size=4 trainer.max_epochs=2`;
+    const args = `data.root=${root} data.image_size=32 data.batch_size=4 trainer.max_epochs=2 +notes.owner=me`;
     const interrupted = await shell(`cls train ${args}`, cwd, 'epoch 1/2');
     expect(interrupted.code).toBe(130);
     const hint =
@@ -77,6 +77,9 @@ describe('cls train interrupted without hydra.run.dir', () => {
     expect(interrupted.output).not.toMatch(/not restored yet/);
     const runDir = join(cwd, /hydra\.run\.dir=(\S+)/.exec(hint?.[1] ?? '')?.[1] ?? '');
     expect(existsSync(join(runDir, 'checkpoints', 'last'))).toBe(true);
+    // A key + added that no schema claims is kept in the run config, with a warning naming it.
+    expect(interrupted.output).toMatch(/notes\.owner: added with \+, used by no schema/);
+    expect(readFileSync(join(runDir, '.hydra', 'config.yaml'), 'utf8')).toMatch(/notes:\n {2}owner: me/);
 
     const resumed = await shell(hint?.[1] ?? 'false', cwd);
     expect(resumed.code).toBe(0);

@@ -14,6 +14,7 @@ import {
 } from './configTree.js';
 import { formatValue } from './formatValue.js';
 import { parseOverride, type Override } from './parseOverride.js';
+import { isClaimedKey } from './schemaClaims.js';
 
 /**
  * Applies value overrides (`a.b=v`, `+a.b=v`, `++a.b=v`, `~a.b`) in order to a copy of `config`, with Hydra's
@@ -40,7 +41,7 @@ function applyOverride(root: ConfigMap, override: Override): void {
   const found = lookup(root, path);
   switch (override.type) {
     case 'change':
-      if (!found.found) throw fail(`${missingKey(key, path, found)}; use +${input} to add it`);
+      if (!found.found) throw fail(missingKeyToChange(override, path, found));
       setValue(root, path, override, false);
       return;
     case 'add':
@@ -64,6 +65,24 @@ function applyOverride(root: ConfigMap, override: Override): void {
       deleteValue(root, path);
       return;
   }
+}
+
+/**
+ * Why `a.b=v` cannot change a key that does not exist, and only advice that works: the closest existing key, else
+ * `+a.b=v` when no schema claims the key (Hydra adds it), else the keys there are.
+ */
+function missingKeyToChange(
+  override: Override,
+  path: readonly string[],
+  found: Exclude<Lookup, { found: true }>,
+): string {
+  const message = missingKey(override.key, path, found);
+  if (message.endsWith('?)')) return message;
+  if (!isClaimedKey(override.key)) return `${message}; use +${override.input} to add it`;
+  const keys = childKeys(found.parent);
+  return isConfigMap(found.parent) && keys.length > 0
+    ? `${message}; ${path.slice(0, found.depth).join('.') || 'the config'} has ${keys.join(', ')}`
+    : message;
 }
 
 /** `trainer.max_epoch: no such key (did you mean trainer.max_epochs?)` */

@@ -1,12 +1,21 @@
 import { ClsError } from '@nextplay/cls-core';
 import { applyOverrides } from './applyOverrides.js';
 import { ConfigRepository } from './configRepository.js';
-import { cloneTree, isConfigMap, mergeInto, wrapInPackage, type ConfigMap } from './configTree.js';
+import {
+  cloneTree,
+  isConfigMap,
+  lookup,
+  mergeInto,
+  splitKeyPath,
+  wrapInPackage,
+  type ConfigMap,
+} from './configTree.js';
 import { buildDefaults } from './defaultsTree.js';
 import { rememberComposition } from './compositionInfo.js';
 import { formatOverrideValue } from './formatOverrideValue.js';
 import { parseOverride, type Override } from './parseOverride.js';
 import type { ProjectConfig } from './projectConfig.js';
+import { isClaimedKey } from './schemaClaims.js';
 
 export interface ComposeOptions {
   /** Searched in order; a file in a later directory replaces the same file in an earlier one. */
@@ -39,6 +48,11 @@ export interface ComposeResult {
   readonly configName: string;
   /** The one timestamp every `${now:...}` of this composition uses. */
   readonly now: Date;
+  /**
+   * Keys that `+key=value`/`++key=value` added and no schema claims (see `isClaimedKey`): validation keeps them
+   * with a warning instead of refusing them as unknown.
+   */
+  readonly addedKeys: string[];
 }
 
 /**
@@ -78,6 +92,10 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   mergeInto(composed, projectValues);
   for (const [key, node] of Object.entries(options.inheritedNodes ?? {})) composed[key] = cloneTree(node);
   const config = applyOverrides(composed, valueOverrides);
+  const addedKeys = valueOverrides
+    .filter((override) => override.type === 'add' || override.type === 'force_add')
+    .filter((override) => !isClaimedKey(override.key) && !lookup(composed, splitKeyPath(override.key)).found)
+    .map((override) => override.key);
 
   const isHydra = (override: Override): boolean => /^hydra(?:$|[./])/.test(override.key);
   const result: ComposeResult = {
@@ -89,6 +107,7 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
     choices,
     configName: options.configName,
     now,
+    addedKeys,
   };
   rememberComposition(config, { now, choices, configName: options.configName });
   return result;

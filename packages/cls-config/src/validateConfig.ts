@@ -15,12 +15,20 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
 import { deepFreeze } from './deepFreeze.js';
 import { formatValue } from './formatValue.js';
+import { isClaimedKey } from './schemaClaims.js';
 import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
 
 export interface CheckResult {
   /** The validated config, plugin defaults filled in, deeply frozen; absent when there are errors. */
   readonly config?: ClsConfig;
   readonly errors: readonly ConfigProblem[];
+  /** Keys kept although no schema uses them (added with `+`), one problem each. */
+  readonly warnings: readonly ConfigProblem[];
+}
+
+export interface CheckOptions {
+  /** `ComposeResult.addedKeys`: keys `+` added that no schema claims, kept (with a warning) instead of refused. */
+  readonly addedKeys?: readonly string[];
 }
 
 /** A config node that a plugin is created from. */
@@ -43,26 +51,64 @@ let baseValidator: ValidateFunction | undefined;
  * Checks a resolved config against cls-core's schema and each plugin node against its plugin's options schema
  * (filling the plugins' defaults), and reports every problem. Works on a copy.
  */
-export function checkConfig(resolved: unknown, registry: PluginRegistry): CheckResult {
+export function checkConfig(
+  resolved: unknown,
+  registry: PluginRegistry,
+  options: CheckOptions = {},
+): CheckResult {
   const config: unknown = cloneTree(resolved);
+  const { kept, warnings } = setAsideAddedKeys(config, options.addedKeys ?? []);
   baseValidator ??= ajv.compile(ClsConfigSchema);
   const errors: ConfigProblem[] = [];
   if (!baseValidator(config)) errors.push(...problemsFromAjv(baseValidator.errors ?? [], []));
   if (isConfigMap(config)) {
     for (const node of pluginNodes(config)) errors.push(...checkPluginNode(node, registry));
   }
-  if (errors.length > 0) return { errors };
-  return { config: deepFreeze(config as ClsConfig), errors };
+  if (errors.length > 0) return { errors, warnings };
+  return { config: deepFreeze({ ...(config as ClsConfig), ...kept }), errors, warnings };
 }
 
-/** `checkConfig`, throwing one `CONFIG_INVALID` error whose message lists every problem, `; `-separated. */
-export function validateConfig(resolved: unknown, registry: PluginRegistry): ClsConfig {
-  const { config, errors } = checkConfig(resolved, registry);
+/**
+ * `checkConfig`, throwing one `CONFIG_INVALID` error whose message lists every problem, `; `-separated. Keys `+`
+ * added that no schema claims are kept; `warn` hears about each.
+ */
+export function validateConfig(
+  resolved: unknown,
+  registry: PluginRegistry,
+  options: CheckOptions & { readonly warn?: (message: string) => void } = {},
+): ClsConfig {
+  const { config, errors, warnings } = checkConfig(resolved, registry, options);
   if (config === undefined) {
     const lines = errors.map(({ path, message }) => (path === '' ? message : `${path}: ${message}`));
     throw new ClsError('CONFIG_INVALID', lines.join('; '));
   }
+  for (const { path, message } of warnings) options.warn?.(`${path}: ${message}`);
   return config;
+}
+
+/** Takes the top-level nodes of `addedKeys` out of `config` (in place) so the closed root schema does not see them. */
+function setAsideAddedKeys(
+  config: unknown,
+  addedKeys: readonly string[],
+): { kept: ConfigMap; warnings: ConfigProblem[] } {
+  const kept: ConfigMap = {};
+  const warnings: ConfigProblem[] = [];
+  if (!isConfigMap(config)) return { kept, warnings };
+  for (const key of addedKeys) {
+    const [top = ''] = key.split('.');
+    if (isClaimedKey(key) || !(top in config || top in kept)) continue;
+    if (!(top in kept)) {
+      kept[top] = config[top];
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the key set aside is the one the user added
+      delete config[top];
+    }
+    warnings.push({
+      path: key,
+      message:
+        'added with +, used by no schema: kept as given in the run config (check the spelling if cls should use it)',
+    });
+  }
+  return { kept, warnings };
 }
 
 /**

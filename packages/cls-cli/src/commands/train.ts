@@ -31,7 +31,10 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (args.cfg !== undefined) {
     // As Hydra with typed configs: the config is printed, and an invalid one still fails (exit 1, one line).
     io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
-    await validatedRunConfig(composed, registry, io.cwd);
+    const logger = createLogger({ level: args.verbose ? 4 : 3 });
+    await validatedRunConfig(composed, registry, io.cwd, new Set(), (message) => {
+      logger.warn(message);
+    });
     return 0;
   }
 

@@ -33,7 +33,10 @@ export function checkModelJson(
     if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
       return refuse(`weightsManifest[${i}].paths is not a list of file names`);
     }
-    const { specs, bytes } = checkWeightSpecs(group.weights, `checkpoint file ${path}: weightsManifest[${i}]`);
+    const { specs, bytes } = checkWeightSpecs(
+      group.weights,
+      `checkpoint file ${path}: weightsManifest[${i}]`,
+    );
     total += bytes;
     return { paths: paths, weights: specs, bytes };
   });

@@ -38,7 +38,8 @@ export function checkTrainerState(value: unknown, path: string): TrainerState {
   }
   if (!isChannelValues(mean, () => true)) refuse('mean is not a list of 3 numbers');
   if (!isChannelValues(std, (v) => v > 0)) refuse('std is not a list of 3 positive numbers');
-  if (resize !== undefined && (typeof resize !== 'string' || resize.length > 64)) refuse('resize is not a mode name');
+  if (resize !== undefined && (typeof resize !== 'string' || resize.length > 64))
+    refuse('resize is not a mode name');
   if (resume !== undefined) checkResume(resume, refuse);
   return value as unknown as TrainerState;
 }

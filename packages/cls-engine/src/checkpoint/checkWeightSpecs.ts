@@ -28,7 +28,9 @@ export function checkWeightSpecs(
     if (typeof name !== 'string') refuse(`weight ${i} has no name`);
     const label = `weight ${String(name)}`;
     if (typeof dtype !== 'string' || !CHECKPOINT_LIMITS.weightDtypes.includes(dtype)) {
-      refuse(`${label} has dtype ${JSON.stringify(dtype)}; only ${CHECKPOINT_LIMITS.weightDtypes.join(' and ')} are allowed`);
+      refuse(
+        `${label} has dtype ${JSON.stringify(dtype)}; only ${CHECKPOINT_LIMITS.weightDtypes.join(' and ')} are allowed`,
+      );
     }
     if (quantization !== undefined) refuse(`${label} is quantized, which cls does not write or read`);
     if (

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ClsError } from '@nextplay/cls-core';
 import { MODEL_JSON, WEIGHTS_BIN } from './checkpointFileNames.js';
 import { resolveCheckpointDir } from './checkpointSiblings.js';
-import { locateCheckpointFile, readCheckpointFile, readCheckpointJson, type CheckpointFile } from './checkpointFile.js';
+import {
+  locateCheckpointFile,
+  readCheckpointFile,
+  readCheckpointJson,
+  type CheckpointFile,
+} from './checkpointFile.js';
 import { checkModelJson } from './checkModelJson.js';
 
 export { MODEL_JSON, TRAINER_STATE_JSON, TRAINING_STATE_BIN, WEIGHTS_BIN } from './checkpointFileNames.js';

@@ -2,7 +2,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ClsError, type ClassifierModel } from '@nextplay/cls-core';
-import { locateCheckpointFile, readCheckpointFile, readCheckpointJson, type CheckpointFile } from './checkpointFile.js';
+import {
+  locateCheckpointFile,
+  readCheckpointFile,
+  readCheckpointJson,
+  type CheckpointFile,
+} from './checkpointFile.js';
 import { readModelArtifacts } from './checkpointFiles.js';
 import { CHECKPOINT_LIMITS } from './checkpointLimits.js';
 import { checkTrainerState } from './checkTrainerState.js';
@@ -103,7 +108,11 @@ export async function loadResumeState(checkpoint: string): Promise<LoadedResumeS
   }
   const bytes = await readCheckpointFile(file);
   try {
-    return { trainerState, resume, tensors: tf.io.decodeWeights(bytes.buffer as ArrayBuffer, [...resume.tensors]) };
+    return {
+      trainerState,
+      resume,
+      tensors: tf.io.decodeWeights(bytes.buffer as ArrayBuffer, [...resume.tensors]),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new ClsError('CHECKPOINT_INVALID', `checkpoint file ${file.path}: ${message}`, {

@@ -1,0 +1,14 @@
+import { ClsConfigSchema } from '@nextplay/cls-core';
+
+/** Top-level nodes whose schema takes any key, so a key added under them is checked by nothing but them. */
+const OPEN_NODES: readonly string[] = ['paths', 'hydra'];
+
+/**
+ * Whether cls-core's schema (or a plugin schema under it) decides what may live at a dotted key: every top-level
+ * key it defines except the open `paths` and `hydra`. A key no schema claims (`+foo=1`, `+notes.owner=me`) is the
+ * user's own: Hydra's `+` adds it, and it is kept in the run config with a warning.
+ */
+export function isClaimedKey(key: string): boolean {
+  const [top = ''] = key.split('.');
+  return top in ClsConfigSchema.properties && !OPEN_NODES.includes(top);
+}
