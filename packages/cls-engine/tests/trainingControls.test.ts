@@ -201,11 +201,13 @@ describe('gradient clipping, accumulation, label smoothing and interruption in f
     expect(probe.globalSteps).toEqual([0, 1]);
     expect(results.interrupted).toBe(true);
     expect(results.global_step).toBe(1);
+    // Counted as the progress bar counts: the interrupted first epoch is epoch 1/3, and it did not complete.
+    expect(results.epochs_trained).toBe(0);
     expect(results['test/acc']).toBeNull();
     expect(probe.hooks).toEqual(['onFitEnd']);
     const last = join(runDir, 'checkpoints', 'last');
     expect(messages).toContain(
-      `warn: interrupted at step 1 (epoch 0, batch 2); wrote ${last}. Resume with the same command plus ckpt_path=last (and the same hydra.run.dir)`,
+      `warn: interrupted at step 1 (epoch 1/3, batch 2/3); wrote ${last}. Resume with the same command plus ckpt_path=last (and the same hydra.run.dir)`,
     );
     const state = await loadTrainerState(last);
     expect(state.global_step).toBe(1);

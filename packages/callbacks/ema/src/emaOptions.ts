@@ -14,22 +14,31 @@ export interface EmaOptions {
   readonly update_after_step?: number;
   /** Validate the EMA weights after every validation, logging `val_ema/loss`, `val_ema/acc`, … */
   readonly validate?: boolean;
+  /**
+   * Which weights checkpoints hold (and so testing and export use): `better` picks the EMA or the live weights at
+   * each validation, by accuracy (ties by loss); `ema` always the EMA.
+   */
+  readonly checkpoint?: EmaCheckpointWeights;
 }
+
+export type EmaCheckpointWeights = 'better' | 'ema';
 
 export type ResolvedEmaOptions = { readonly [K in keyof EmaOptions]-?: EmaOptions[K] };
 
 /**
- * timm's ModelEmaV3 defaults, except `decay`: 0.9998 is the default of timm's train.py `--model-ema-decay`
- * (the class itself defaults to 0.9999).
+ * timm's ModelEmaV3 defaults, except `decay` and `warmup`: 0.9998 is the default of timm's train.py
+ * `--model-ema-decay` (the class itself defaults to 0.9999), and the warmup (`use_warmup=True`) is on, so that on
+ * a run of a few thousand steps the EMA is not still the initial weights.
  */
 export const EMA_DEFAULTS: ResolvedEmaOptions = {
   decay: 0.9998,
-  warmup: false,
+  warmup: true,
   warmup_gamma: 1,
   warmup_power: 2 / 3,
   min_decay: 0,
   update_after_step: 0,
   validate: true,
+  checkpoint: 'better',
 };
 
 export const emaOptionsSchema: JsonSchema = {
@@ -77,6 +86,13 @@ export const emaOptionsSchema: JsonSchema = {
       default: EMA_DEFAULTS.validate,
       description: 'Validate the EMA weights after each validation, logging val_ema/loss, val_ema/acc, ...',
     },
+    checkpoint: {
+      type: 'string',
+      enum: ['better', 'ema'],
+      default: EMA_DEFAULTS.checkpoint,
+      description:
+        'Weights checkpoints hold: better = the EMA or the live weights, whichever validated better (logged as val_ckpt/*); ema = always the EMA.',
+    },
   },
   additionalProperties: false,
 };
@@ -91,6 +107,7 @@ export function resolveEmaOptions(options: Readonly<EmaOptions>): ResolvedEmaOpt
     min_decay: options.min_decay ?? EMA_DEFAULTS.min_decay,
     update_after_step: options.update_after_step ?? EMA_DEFAULTS.update_after_step,
     validate: options.validate ?? EMA_DEFAULTS.validate,
+    checkpoint: options.checkpoint ?? EMA_DEFAULTS.checkpoint,
   };
   assertOptions(resolved);
   return resolved;
@@ -113,6 +130,9 @@ function assertOptions(options: ResolvedEmaOptions): void {
     if (!(value > 0 && Number.isFinite(value))) {
       throw invalid(`${key} must be a positive number, got ${String(value)}`);
     }
+  }
+  if (!(['better', 'ema'] as readonly string[]).includes(options.checkpoint)) {
+    throw invalid(`checkpoint must be better or ema, got ${options.checkpoint}`);
   }
   if (!Number.isInteger(options.update_after_step) || options.update_after_step < 0) {
     throw invalid(

@@ -13,13 +13,17 @@ import { copyWeights, lerpWeights, writeWeights } from './weightTensors.js';
 
 /** The metric prefix of the EMA weights' validation. */
 export const EMA_METRIC_PREFIX = 'val_ema';
+/** The prefix of the validation metrics of the weights checkpoints hold (the better of EMA and live). */
+export const CHECKPOINT_METRIC_PREFIX = 'val_ckpt';
+const LIVE_METRIC_PREFIX = 'val';
 
 /**
  * timm's ModelEmaV3 as a callback: an exponential moving average of every model weight (trainable weights and
  * batch-norm moving statistics), updated once after each optimizer step with timm's decay schedule. After each
  * validation of `fit` the EMA weights are validated as `val_ema/...`; runs before the other callbacks (`pre`),
- * so model_checkpoint and early_stopping may monitor `val_ema/acc`. Checkpoints store the EMA weights as the
- * model's (the engine keeps the live ones for resuming), so the best checkpoint and testing use them.
+ * so model_checkpoint and early_stopping may monitor `val_ema/acc`. Checkpoints store the weights that validated
+ * better, EMA or live (`checkpoint: better`, logged as `val_ckpt/...`), or always the EMA (`checkpoint: ema`), as
+ * the model's (the engine keeps the live ones for resuming), so the best checkpoint and testing use them.
  */
 export class ModelEma implements Callback {
   readonly name = 'ema';
@@ -32,6 +36,8 @@ export class ModelEma implements Callback {
   /** Set by loadStateDict, so that the next onFitStart keeps the restored EMA. */
   #restored = false;
   #lastMetrics: Readonly<Record<string, number>> | undefined;
+  /** Whether checkpoints hold the EMA weights; with `checkpoint: better`, decided at each validation. */
+  #checkpointHoldsEma = true;
 
   constructor(options: Readonly<EmaOptions> = {}) {
     this.options = resolveEmaOptions(options);
@@ -86,16 +92,32 @@ export class ModelEma implements Callback {
       writeWeights(variables, live);
       for (const tensor of live) tensor.dispose();
     }
+    if (this.options.checkpoint === 'better' && this.#lastMetrics !== undefined) {
+      this.#checkpointHoldsEma = emaValidatedBetter(this.#lastMetrics, context.metrics);
+      const chosen = this.#checkpointHoldsEma ? EMA_METRIC_PREFIX : LIVE_METRIC_PREFIX;
+      for (const [name, value] of Object.entries(context.metrics)) {
+        if (name.startsWith(`${chosen}/`)) {
+          context.log(`${CHECKPOINT_METRIC_PREFIX}/${name.slice(chosen.length + 1)}`, value);
+        }
+      }
+    }
   }
 
   checkpointWeights(): readonly Tensor[] | undefined {
-    return this.#average;
+    return this.#checkpointHoldsEma ? this.#average : undefined;
   }
 
   stateDict(): ModuleState {
     const tensors: Record<string, Tensor> = {};
     for (const [index, tensor] of (this.#average ?? []).entries()) tensors[weightKey(index)] = tensor;
-    return { json: { updated_at_step: this.#updatedAtStep, weights: this.#average?.length ?? 0 }, tensors };
+    return {
+      json: {
+        updated_at_step: this.#updatedAtStep,
+        weights: this.#average?.length ?? 0,
+        checkpoint_holds_ema: this.#checkpointHoldsEma,
+      },
+      tensors,
+    };
   }
 
   loadStateDict(state: ModuleState): void {
@@ -122,6 +144,8 @@ export class ModelEma implements Callback {
     this.#average = count === 0 ? undefined : restored;
     this.#restored = this.#average !== undefined;
     this.#updatedAtStep = step;
+    // Checkpoints written before the choice existed always held the EMA.
+    this.#checkpointHoldsEma = !(isRecord(json) && json.checkpoint_holds_ema === false);
   }
 
   summary(): Readonly<Record<string, JsonValue>> {
@@ -129,6 +153,7 @@ export class ModelEma implements Callback {
       [`${EMA_METRIC_PREFIX}/acc`]: this.#lastMetrics?.[`${EMA_METRIC_PREFIX}/acc`] ?? null,
       [`${EMA_METRIC_PREFIX}/loss`]: this.#lastMetrics?.[`${EMA_METRIC_PREFIX}/loss`] ?? null,
       ema_decay: this.options.decay,
+      checkpoint_weights: this.#checkpointHoldsEma ? 'ema' : 'live',
     };
   }
 
@@ -137,6 +162,18 @@ export class ModelEma implements Callback {
     for (const tensor of this.#average ?? []) tensor.dispose();
     this.#average = undefined;
   }
+}
+
+/** EMA and live validation compared by accuracy, then loss; a tie keeps the EMA. */
+function emaValidatedBetter(
+  ema: Readonly<Record<string, number>>,
+  metrics: Readonly<Record<string, number>>,
+): boolean {
+  const emaAcc = ema[`${EMA_METRIC_PREFIX}/acc`];
+  const liveAcc = metrics[`${LIVE_METRIC_PREFIX}/acc`];
+  if (emaAcc === undefined || liveAcc === undefined) return true;
+  if (emaAcc !== liveAcc) return emaAcc > liveAcc;
+  return (ema[`${EMA_METRIC_PREFIX}/loss`] ?? 0) <= (metrics[`${LIVE_METRIC_PREFIX}/loss`] ?? 0);
 }
 
 function weightKey(index: number): string {

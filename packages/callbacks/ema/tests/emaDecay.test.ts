@@ -7,12 +7,14 @@ function schedule(overrides: Partial<EmaDecaySchedule> = {}): EmaDecaySchedule {
 
 describe('emaDecay (timm ModelEmaV3.get_decay)', () => {
   it('copies at the first step, then uses the constant decay without warmup', () => {
-    const decays = [0, 1, 2, 3, 100].map((step) => emaDecay(step, schedule()));
+    const decays = [0, 1, 2, 3, 100].map((step) => emaDecay(step, schedule({ warmup: false })));
     expect(decays).toEqual([0, 0, 0.9998, 0.9998, 0.9998]);
   });
 
   it('copies for update_after_step + 1 steps', () => {
-    const decays = [1, 2, 3, 4, 5, 6].map((step) => emaDecay(step, schedule({ update_after_step: 3 })));
+    const decays = [1, 2, 3, 4, 5, 6].map((step) =>
+      emaDecay(step, schedule({ warmup: false, update_after_step: 3 })),
+    );
     expect(decays).toEqual([0, 0, 0, 0, 0.9998, 0.9998]);
   });
 
@@ -41,7 +43,7 @@ describe('emaDecay (timm ModelEmaV3.get_decay)', () => {
     expect(emaDecay(1e9, schedule({ warmup: true }))).toBe(0.9998);
     expect(emaDecay(2, schedule({ warmup: true, min_decay: 0.5 }))).toBe(0.5);
     expect(emaDecay(9, schedule({ warmup: true, min_decay: 0.5 }))).toBeCloseTo(0.76888, 5);
-    expect(emaDecay(2, schedule({ decay: 0.9, min_decay: 0.5 }))).toBe(0.9);
+    expect(emaDecay(2, schedule({ warmup: false, decay: 0.9, min_decay: 0.5 }))).toBe(0.9);
     expect(emaDecay(1, schedule({ warmup: true, min_decay: 0.5 }))).toBe(0);
   });
 });

@@ -20,17 +20,18 @@ describe('emaPlugin', () => {
     expect(callback.options).toEqual({ ...EMA_DEFAULTS, decay: 0.999, warmup: true });
   });
 
-  it("has a strict JSON schema whose defaults fill an empty node: timm's, with train.py's decay", () => {
+  it("has a strict JSON schema whose defaults fill an empty node: timm's with its warm-up, and train.py's decay", () => {
     const defaults = pluginOptionDefaults(emaPlugin);
     expect(defaults).toEqual(EMA_DEFAULTS);
     expect(defaults).toEqual({
       decay: 0.9998,
-      warmup: false,
+      warmup: true,
       warmup_gamma: 1,
       warmup_power: 2 / 3,
       min_decay: 0,
       update_after_step: 0,
       validate: true,
+      checkpoint: 'better',
     });
     expect(new ModelEma(defaults).options).toEqual(EMA_DEFAULTS);
     expect(new ModelEma().options).toEqual(EMA_DEFAULTS);
@@ -45,6 +46,7 @@ describe('emaPlugin', () => {
     { update_after_step: 1.5 },
     { update_after_step: -1 },
     { warmup: 'yes' },
+    { checkpoint: 'live' },
     { beta: 0.9 },
   ])('schema rejects %j', (node) => {
     expect(validatePluginOptions(emaPlugin, node).valid).toBe(false);

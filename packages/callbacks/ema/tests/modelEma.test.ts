@@ -30,8 +30,9 @@ async function setUp(options: Partial<RecordingTrainerContextOptions> = {}): Pro
   context = await createRecordingTrainerContext({ model, ...options });
 }
 
+/** Without warm-up and always storing the EMA unless a test says otherwise, so the arithmetic is the decay's. */
 function createEma(options: EmaOptions = {}): ModelEma {
-  const callback = new ModelEma(options);
+  const callback = new ModelEma({ warmup: false, checkpoint: 'ema', ...options });
   callbacks.push(callback);
   return callback;
 }
@@ -161,7 +162,12 @@ describe('ModelEma validation', () => {
     });
     const ema = createEma({ decay: 0.5 });
     ema.onFitStart(context);
-    expect(ema.summary()).toEqual({ 'val_ema/acc': null, 'val_ema/loss': null, ema_decay: 0.5 });
+    expect(ema.summary()).toEqual({
+      'val_ema/acc': null,
+      'val_ema/loss': null,
+      ema_decay: 0.5,
+      checkpoint_weights: 'ema',
+    });
     // The engine's hook order, with a real optimizer step before each batch end.
     const trainingEma = {
       onTrainBatchEnd: async (recording: RecordingTrainerContext) => {
@@ -179,7 +185,12 @@ describe('ModelEma validation', () => {
     expect(weightValues(model)).toEqual(live);
     expect(context.validations).toEqual(['val_ema']);
     expect(context.metrics).toMatchObject({ 'val_ema/acc': 0.75, 'val_ema/loss': 0.25, 'val/acc': 0.5 });
-    expect(ema.summary()).toEqual({ 'val_ema/acc': 0.75, 'val_ema/loss': 0.25, ema_decay: 0.5 });
+    expect(ema.summary()).toEqual({
+      'val_ema/acc': 0.75,
+      'val_ema/loss': 0.25,
+      ema_decay: 0.5,
+      checkpoint_weights: 'ema',
+    });
   });
 
   it('restores the live weights when validation fails', async () => {
@@ -214,7 +225,57 @@ describe('ModelEma validation', () => {
     await ema.onValidationEnd(context); // the context has no val split: validate resolves undefined
     expect(context.validations).toEqual(['val_ema']);
     expect(context.logged).toEqual([]);
-    expect(ema.summary()).toEqual({ 'val_ema/acc': null, 'val_ema/loss': null, ema_decay: 0.9998 });
+    expect(ema.summary()).toEqual({
+      'val_ema/acc': null,
+      'val_ema/loss': null,
+      ema_decay: 0.9998,
+      checkpoint_weights: 'ema',
+    });
+  });
+});
+
+describe('ModelEma checkpoint weights (checkpoint: better)', () => {
+  it('stores whichever weights validated better, and logs their metrics as val_ckpt', async () => {
+    let emaAcc = 0.4;
+    await setUp({
+      validation: (prefix) => ({ [`${prefix}/loss`]: 1 - emaAcc, [`${prefix}/acc`]: emaAcc }),
+    });
+    const ema = createEma({ checkpoint: 'better' });
+    ema.onFitStart(context);
+    await optimizerStep(ema);
+    context.metrics['val/acc'] = 0.6;
+    context.metrics['val/loss'] = 0.5;
+    await ema.onValidationEnd(context);
+    expect(ema.checkpointWeights()).toBeUndefined();
+    expect(context.metrics).toMatchObject({ 'val_ckpt/acc': 0.6, 'val_ckpt/loss': 0.5 });
+    expect(ema.summary()).toMatchObject({ checkpoint_weights: 'live' });
+    expect(ema.stateDict().json).toMatchObject({ checkpoint_holds_ema: false });
+
+    emaAcc = 0.7;
+    await ema.onValidationEnd(context);
+    expect(tensorValues(ema.checkpointWeights())).toHaveLength(model.weights.length);
+    expect(context.metrics).toMatchObject({ 'val_ckpt/acc': 0.7, 'val_ckpt/loss': 1 - 0.7 });
+    expect(ema.summary()).toMatchObject({ checkpoint_weights: 'ema' });
+  });
+
+  it('keeps the choice across a resume', async () => {
+    await setUp({ validation: (prefix) => ({ [`${prefix}/loss`]: 2, [`${prefix}/acc`]: 0.1 }) });
+    const original = createEma({ checkpoint: 'better' });
+    original.onFitStart(context);
+    context.metrics['val/acc'] = 0.9;
+    await original.onValidationEnd(context);
+    const resumed = createEma({ checkpoint: 'better' });
+    resumed.loadStateDict(original.stateDict());
+    resumed.onFitStart(context);
+    expect(resumed.checkpointWeights()).toBeUndefined();
+  });
+
+  it('warms up by default, so a short run does not average towards the initial weights', async () => {
+    await setUp();
+    const ema = new ModelEma();
+    expect(ema.options.warmup).toBe(true);
+    // timm ModelEmaV3(use_warmup=True): 1 - (1 + t)^(-2/3) with t = step - 1, not 0.9998.
+    expect(ema.decayAt(101)).toBeCloseTo(1 - 101 ** (-2 / 3), 12);
   });
 });
 
@@ -232,7 +293,11 @@ describe('ModelEma state', () => {
     for (let step = 0; step < 3; step++) await optimizerStep(original);
 
     const state = original.stateDict();
-    expect(state.json).toEqual({ updated_at_step: 3, weights: model.weights.length });
+    expect(state.json).toEqual({
+      updated_at_step: 3,
+      weights: model.weights.length,
+      checkpoint_holds_ema: true,
+    });
     expect(Object.keys(state.tensors ?? {})).toHaveLength(model.weights.length);
     const resumed = createEma(options);
     resumed.loadStateDict(state);

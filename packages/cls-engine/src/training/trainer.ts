@@ -240,11 +240,11 @@ export class Trainer implements TrainerContext {
         this.epoch = epoch;
         const resumed = epoch === firstEpoch && this.#setup.resume !== undefined;
         if (!resumed) this.#startEpochState();
-        epochsTrained = epoch + 1;
         if (this.#batchesDone < batchesPerEpoch || !resumed) {
           interrupted = !(await this.#trainEpoch(stepper));
           if (interrupted) break;
         }
+        epochsTrained = epoch + 1;
         await this.#finishEpoch();
         if (this.stopRequested) break;
       }
@@ -253,7 +253,8 @@ export class Trainer implements TrainerContext {
         await this.saveCheckpoint(last);
         await this.#csv.append(this.#row);
         this.logger.warn(
-          `interrupted at step ${this.globalStep} (epoch ${this.epoch}, batch ${this.#batchesDone}); wrote ${last}. ` +
+          `interrupted at step ${this.globalStep} (epoch ${this.epoch + 1}/${this.maxEpochs}, ` +
+            `batch ${this.#batchesDone}/${batchesPerEpoch}); wrote ${last}. ` +
             'Resume with the same command plus ckpt_path=last (and the same hydra.run.dir)',
         );
       }
@@ -484,7 +485,16 @@ export class Trainer implements TrainerContext {
   }
 
   #logEpoch(): void {
-    const parts = ['train/loss', 'train/acc', 'val/loss', 'val/acc', 'val/f1_macro']
+    // EMA (or other averaged) weights are validated under their own prefix: shown beside the live ones.
+    const parts = [
+      'train/loss',
+      'train/acc',
+      'val/loss',
+      'val/acc',
+      'val/f1_macro',
+      'val_ema/loss',
+      'val_ema/acc',
+    ]
       .filter((k) => this.#row[k] !== undefined)
       .map((k) => `${k} ${(this.#row[k] ?? NaN).toFixed(4)}`);
     this.logger.info(`epoch ${this.epoch + 1}/${this.maxEpochs}: ${parts.join('  ')}`);
