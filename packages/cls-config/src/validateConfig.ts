@@ -191,7 +191,10 @@ function checkPluginNode(plugin: PluginNode, registry: PluginRegistry): ConfigPr
   }
   const schema: JsonSchema = registry.get(kind, name).optionsSchema;
   const properties = isConfigMap(schema.properties) ? Object.keys(schema.properties) : [];
-  const closed = schema.additionalProperties === false;
+  // Closed unless the plugin says otherwise (`additionalProperties: true` or a schema): a typo never passes silently.
+  const closed =
+    schema.additionalProperties === false ||
+    (schema.additionalProperties === undefined && schema.patternProperties === undefined);
   const problems: ConfigProblem[] = [];
   const options: ConfigMap = {};
   for (const [key, value] of Object.entries(node)) {
