@@ -12,7 +12,10 @@ const CLEAR_SCREEN = '\u001b[2J\u001b[H';
 const SET_TITLE = '\u001b]0;pwned\u0007';
 
 function prediction(name: string, ...classes: string[]): ImagePrediction {
-  return { name, scores: classes.map((className, i) => ({ name: className, confidence: 0.5 / (i + 1) })) };
+  return {
+    name,
+    scores: classes.map((className, i) => ({ index: i, name: className, confidence: 0.5 / (i + 1) })),
+  };
 }
 
 describe('predictionsCsv', () => {

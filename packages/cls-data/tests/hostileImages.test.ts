@@ -146,13 +146,14 @@ describe('BMP headers are checked before any pixel memory is allocated', () => {
       const header = bmpHeader({ width: side, height: side, bitsPerPixel: 1 });
       await writeBmpFile(path, header, header.length + Math.ceil(side / 32) * 4 * side);
     }
-    const measured = await measureInChild(DECODE_IN_CHILD, paths);
+    const measured = await measureInChild(DECODE_IN_CHILD, paths, 90_000);
     expect(measured.value).toEqual([
       [32, 32, 0],
       [32, 32, 0],
     ]);
     expect(measured.maxRssBytes).toBeLessThan(1200 * MIB);
-    expect(measured.ms).toBeLessThan(40_000);
+    // About 3 s each on an idle machine; the bound is the 60 s every hostile file must stay within.
+    expect(measured.ms).toBeLessThan(55_000);
   });
 });
 
