@@ -1,6 +1,8 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { DataModuleInfo } from './data.js';
 import type { Logger } from './logger.js';
+import type { SplitPredictions } from './predictions.js';
 import type { ModuleState } from './state.js';
 
 export type Stage = 'fit' | 'validate' | 'test';
@@ -28,6 +30,18 @@ export interface TrainerContext {
   readonly logger: Logger;
   readonly model: LayersModel;
   readonly classes: readonly string[];
+  /**
+   * The run's data as it was loaded: class names, image size and, per split, its size, per-class counts and
+   * (for a dataset read from files) every file with its label, in the split's order.
+   */
+  readonly data: DataModuleInfo;
+  /**
+   * The per-sample predictions and targets of the latest validation with the validation hooks (set before
+   * `onValidationEnd`, kept until the next one); undefined before the first. `validate(prefix)` leaves it as is.
+   */
+  readonly validationPredictions: SplitPredictions | undefined;
+  /** The per-sample predictions and targets of the test pass at the end of `fit`, set before `onTestEnd`. */
+  readonly testPredictions: SplitPredictions | undefined;
   /** Records a metric for the current epoch; it lands in `metrics.csv` and `metrics`. */
   log(name: string, value: number): void;
   /** Ends training after the current epoch. */
@@ -93,9 +107,19 @@ export const CALLBACK_HOOK_NAMES = [
   'onException',
 ] as const satisfies readonly CallbackHookName[];
 
+/**
+ * What a failure inside a callback (a hook, `stateDict`, `loadStateDict`) does to the run. `stop` (the default):
+ * the run ends with the error, named `[callback] hook failed: …`, as a checkpoint that cannot be written must.
+ * `warn`: the same message is logged once as a warning and the run goes on without what that call would have
+ * done; for callbacks whose output is only for people to look at (plots, reports), which must never lose a run.
+ */
+export type CallbackFailure = 'stop' | 'warn';
+
 export interface Callback extends Partial<CallbackHooks> {
   readonly name: string;
   readonly order?: 'pre' | 'post';
+  /** Default `stop`. */
+  readonly failure?: CallbackFailure;
   /** The checkpoint the run should be tested with, if this callback tracks one (Lightning's best_model_path). */
   bestModelPath?(): string | undefined;
   /** Entries merged into `results.json` at the end of the run. */

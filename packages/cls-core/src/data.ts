@@ -36,19 +36,41 @@ export interface BatchOptions {
   readonly dropLast?: boolean;
 }
 
-export interface DataSplit {
+/** One sample of a split read from a file: its path and its class index (into `DataModule.classes`). */
+export interface LabeledFile {
+  readonly path: string;
+  readonly label: number;
+}
+
+/** What a split holds, without loading it: what callbacks see of it (`TrainerContext.data`). */
+export interface DataSplitInfo {
   readonly name: SplitName;
   readonly size: number;
   /** Per-class image counts, indexed like `DataModule.classes`. */
   readonly classCounts: readonly number[];
+  /**
+   * Every sample's file and label, in the split's unshuffled order: the order `batches({ shuffle: false })`
+   * yields them, and so the order of `TrainerContext.validationPredictions`. Absent for a split held in memory.
+   */
+  readonly files?: readonly LabeledFile[];
+}
+
+export interface DataSplit extends DataSplitInfo {
   /** Yields batches; the next batch is prepared while the caller works on the current one. */
   batches(options: BatchOptions): AsyncIterable<Batch>;
 }
 
-export interface DataModule {
+/** What a data module holds, without loading it: class names and each split's size, counts and files. */
+export interface DataModuleInfo {
   readonly classes: readonly string[];
   readonly imageSize: number;
   readonly channels: number;
+  readonly train: DataSplitInfo;
+  readonly val: DataSplitInfo | undefined;
+  readonly test: DataSplitInfo | undefined;
+}
+
+export interface DataModule extends DataModuleInfo {
   readonly train: DataSplit;
   readonly val: DataSplit | undefined;
   readonly test: DataSplit | undefined;

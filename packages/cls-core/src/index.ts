@@ -10,6 +10,7 @@ export { CALLBACK_HOOK_NAMES } from './callback.js';
 export type {
   Callback,
   CallbackContext,
+  CallbackFailure,
   CallbackHookName,
   CallbackHooks,
   JsonValue,
@@ -21,14 +22,18 @@ export type {
   Batch,
   BatchOptions,
   DataModule,
+  DataModuleInfo,
   DataSplit,
+  DataSplitInfo,
   DatasetContext,
   DatasetOptions,
   ImageTransform,
+  LabeledFile,
   RawImage,
   SplitName,
   TransformContext,
 } from './data.js';
+export type { SplitPredictions } from './predictions.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
 export type { ModuleState } from './state.js';

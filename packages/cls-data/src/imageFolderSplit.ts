@@ -7,6 +7,7 @@ import {
   type BatchOptions,
   type DataSplit,
   type ImageTransform,
+  type LabeledFile,
   type RawImage,
   type SplitName,
 } from '@nextplay/cls-core';
@@ -47,6 +48,8 @@ export class ImageFolderSplit implements DataSplit {
   readonly name: SplitName;
   readonly size: number;
   readonly classCounts: readonly number[];
+  /** Every image's path and label, in the split's (class, path) order: the unshuffled batch order. */
+  readonly files: readonly LabeledFile[];
   /** The split folder. */
   readonly dir: string;
   readonly #images: readonly ImageEntry[];
@@ -59,6 +62,7 @@ export class ImageFolderSplit implements DataSplit {
     this.dir = split.dir;
     this.size = split.images.length;
     this.classCounts = split.classCounts;
+    this.files = split.images;
     this.#images = split.images;
     this.#settings = settings;
     this.#normalize = createPixelNormalizer(settings.mean, settings.std);

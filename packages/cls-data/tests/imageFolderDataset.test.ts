@@ -120,6 +120,14 @@ describe('imagefolder dataset', () => {
       0, 1, 2, 3, 4, 5, 6, 7,
     ]);
     expect(await collect(data.train, { limitBatches: 0 })).toEqual([]);
+    // The split's files are listed in that same order, with the labels the batches carry.
+    expect(data.train.files.map((f) => f.label)).toEqual(batches.flatMap((b) => [...b.labels]));
+    expect(data.train.files.map((f) => f.path)).toEqual(
+      Array.from({ length: 11 }, (_, k) =>
+        join(colors, 'train', k < 6 ? 'a' : 'b', `img${String(k).padStart(2, '0')}.png`),
+      ),
+    );
+    expect(data.val?.files).toEqual([{ path: join(colors, 'valid', 'b', 'v.png'), label: 1 }]);
     expect((await collect(data.train, { batchSize: 100 })).map((b) => b.shape[0])).toEqual([11]);
     expect(data.train.batchCount({ batchSize: 4 })).toBe(3);
   });

@@ -56,6 +56,7 @@ export type { ClassMetrics } from './metrics/confusionMatrix.js';
 export { clipGradientsByNorm, clipGradientsByValue } from './training/gradientClipping.js';
 export type { GradientClipAlgorithm } from './training/gradientClipping.js';
 export { evaluateSplit, splitMetrics } from './evaluation/evaluateSplit.js';
+export { SampleOutcomes } from './evaluation/sampleOutcomes.js';
 export type { EvaluateSplitOptions, SplitEvaluation } from './evaluation/evaluateSplit.js';
 export { testCheckpoint } from './evaluation/testCheckpoint.js';
 export type { CheckpointTestResults, TestCheckpointOptions } from './evaluation/testCheckpoint.js';

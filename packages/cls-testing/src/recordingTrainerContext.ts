@@ -1,7 +1,14 @@
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type Logger, type Stage, type TrainerContext } from '@nextplay/cls-core';
+import {
+  createLogger,
+  type DataModuleInfo,
+  type Logger,
+  type SplitPredictions,
+  type Stage,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 
 /** A message the callback under test wrote through `context.logger`. */
 export interface LoggedMessage {
@@ -32,6 +39,11 @@ export interface RecordingTrainerContextOptions {
   /** The model `context.model` returns; without one, reading `context.model` throws. */
   readonly model?: TrainerContext['model'];
   readonly classes?: readonly string[];
+  /**
+   * What `context.data` shows: class names, image size, and each split's size, counts and files. Default: the
+   * `classes`, 32 px RGB, an empty train split and no val or test split.
+   */
+  readonly data?: DataModuleInfo;
   /** Default 10. */
   readonly maxEpochs?: number;
   /** Default 100; also the default `batchesInLoop`. */
@@ -64,7 +76,12 @@ export class RecordingTrainerContext implements TrainerContext {
   batchesInLoop: number;
   lr: number;
   metrics: Record<string, number> = {};
+  /** Set it (or pass `predictionsAt` to `runEpochs`) before `onValidationEnd`, as the engine does. */
+  validationPredictions: SplitPredictions | undefined;
+  /** Set it before `onTestEnd`, as the engine does. */
+  testPredictions: SplitPredictions | undefined;
   readonly classes: readonly string[];
+  readonly data: DataModuleInfo;
   readonly runDir: string;
   readonly logger: Logger;
   readonly messages: LoggedMessage[] = [];
@@ -87,7 +104,15 @@ export class RecordingTrainerContext implements TrainerContext {
     this.#ownsRunDir = options.ownsRunDir ?? false;
     this.#model = options.model;
     this.#validation = options.validation;
-    this.classes = options.classes ?? ['cat', 'dog'];
+    this.classes = options.data?.classes ?? options.classes ?? ['cat', 'dog'];
+    this.data = options.data ?? {
+      classes: this.classes,
+      imageSize: 32,
+      channels: 3,
+      train: { name: 'train', size: 0, classCounts: this.classes.map(() => 0) },
+      val: undefined,
+      test: undefined,
+    };
     this.maxEpochs = options.maxEpochs ?? 10;
     this.stepsPerEpoch = options.stepsPerEpoch ?? 100;
     this.batchesInLoop = this.stepsPerEpoch;

@@ -1,4 +1,4 @@
-import type { CallbackHooks } from '@nextplay/cls-core';
+import type { CallbackHooks, SplitPredictions } from '@nextplay/cls-core';
 import type { RecordingTrainerContext } from './recordingTrainerContext.js';
 
 /**
@@ -19,12 +19,19 @@ export interface RunEpochsOptions {
   readonly lrAt?: (globalStep: number) => number;
   /** Images per training batch, as reported to `onTrainBatchEnd`; default 32. */
   readonly batchSize?: number;
+  /**
+   * The per-sample validation outcome of an epoch that validates, set as `context.validationPredictions` before
+   * `onValidationEnd` (its `val/acc` should be the share of `predicted[i] === targets[i]`, as the engine's is).
+   * Default: `context.validationPredictions` stays as it is.
+   */
+  readonly predictionsAt?: (epoch: number) => SplitPredictions | undefined;
 }
 
 /**
  * Drives `callback` through training epochs in the engine's hook order: `onTrainEpochStart`, per batch
  * (`lr` set, `globalStep` advanced) `onTrainBatchEnd`, then, if the epoch validates, `onValidationStart`,
- * `onValidationBatchEnd` per batch and `onValidationEnd`, and last `onTrainEpochEnd`. Each batch reports the
+ * `onValidationBatchEnd` per batch and `onValidationEnd` (after `validationPredictions` is set from `predictionsAt`),
+ * and last `onTrainEpochEnd`. Each batch reports the
  * epoch's `train/loss` (0 when it has none). Metrics go straight into `context.metrics` (not `context.logged`,
  * which keeps only what the callback logs). Like the engine it stops after an epoch in which a stop was
  * requested. `onFitStart` / `onFitEnd` are left to the caller, so one run can span several calls.
@@ -60,6 +67,8 @@ export async function runEpochs(
         await callback.onValidationBatchEnd?.(context, index);
       }
       Object.assign(context.metrics, val);
+      if (options.predictionsAt !== undefined)
+        context.validationPredictions = options.predictionsAt(context.epoch);
       await callback.onValidationEnd?.(context);
     }
     await callback.onTrainEpochEnd?.(context);

@@ -24,6 +24,13 @@ describe('createRecordingTrainerContext', () => {
     try {
       const context = await createRecordingTrainerContext({ runDir, classes: ['a', 'b', 'c'] });
       expect(context.classes).toEqual(['a', 'b', 'c']);
+      expect(context.data.classes).toEqual(['a', 'b', 'c']);
+      expect(context.data.train.classCounts).toEqual([0, 0, 0]);
+      expect([context.data.val, context.validationPredictions, context.testPredictions]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
       await context.dispose();
       expect((await stat(runDir)).isDirectory()).toBe(true);
     } finally {
@@ -33,6 +40,27 @@ describe('createRecordingTrainerContext', () => {
 });
 
 describe('RecordingTrainerContext', () => {
+  it('shows the data it is given, class names included', () => {
+    const files = [
+      { path: '/d/val/b/1.png', label: 1 },
+      { path: '/d/val/a/2.png', label: 0 },
+    ];
+    const context = new RecordingTrainerContext({
+      runDir: '/nonexistent',
+      classes: ['ignored'],
+      data: {
+        classes: ['a', 'b'],
+        imageSize: 64,
+        channels: 3,
+        train: { name: 'train', size: 10, classCounts: [4, 6] },
+        val: { name: 'val', size: 2, classCounts: [1, 1], files },
+        test: undefined,
+      },
+    });
+    expect(context.classes).toEqual(['a', 'b']);
+    expect(context.data.val?.files).toBe(files);
+  });
+
   it('records logged metrics per epoch, logger messages and stop requests', () => {
     const context = new RecordingTrainerContext({ runDir: '/nonexistent' });
     context.log('lr', 0.1);

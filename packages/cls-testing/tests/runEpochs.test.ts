@@ -93,4 +93,27 @@ describe('runEpochs', () => {
     expect(context.metrics).toEqual({ 'val/acc': 0.2 });
     expect(context.stage).toBe('fit');
   });
+
+  it('sets validationPredictions from predictionsAt before onValidationEnd of an epoch that validates', async () => {
+    const seen: (number | undefined)[] = [];
+    const predictionsAt = (epoch: number) => ({
+      split: 'val' as const,
+      epoch,
+      predicted: Int32Array.of(epoch, 1),
+      targets: Int32Array.of(0, 1),
+      confidence: Float32Array.of(0.5, 0.9),
+    });
+    await runEpochs(
+      {
+        onValidationEnd: (c: TrainerContext) => {
+          seen.push(c.validationPredictions?.epoch);
+        },
+      },
+      context,
+      [{ 'val/acc': 1 }, {}, { 'val/acc': 0.5 }],
+      { batches: 0, predictionsAt },
+    );
+    expect(seen).toEqual([0, 2]);
+    expect([...(context.validationPredictions?.predicted ?? [])]).toEqual([2, 1]);
+  });
 });

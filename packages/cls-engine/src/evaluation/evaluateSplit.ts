@@ -1,14 +1,17 @@
 import type { ClassifierModel, DataSplit } from '@nextplay/cls-core';
 import { ConfusionMatrix } from '../metrics/confusionMatrix.js';
 import { evaluateBatch } from '../training/steps.js';
+import { SampleOutcomes } from './sampleOutcomes.js';
 
 const TOP_K = 5;
 
-/** A split's evaluation: summed loss, and the confusion matrix and top-5 hits of its predictions. */
+/** A split's evaluation: summed loss, its per-sample predictions, their confusion matrix and top-5 hits. */
 export interface SplitEvaluation {
   readonly lossSum: number;
   readonly size: number;
   readonly confusion: ConfusionMatrix;
+  /** Each sample's predicted class, true class and predicted-class probability, in the split's order. */
+  readonly samples: SampleOutcomes;
   /** undefined with fewer than five classes. */
   readonly top5Correct: number | undefined;
 }
@@ -32,6 +35,7 @@ export async function evaluateSplit(
 ): Promise<SplitEvaluation | undefined> {
   const { numClasses, batchLimit } = options;
   const confusion = new ConfusionMatrix(numClasses);
+  const samples = new SampleOutcomes(Math.min(split.size, batchLimit * options.batchSize));
   let lossSum = 0;
   let top5Correct = numClasses >= TOP_K ? 0 : undefined;
   let index = 0;
@@ -49,12 +53,13 @@ export async function evaluateSplit(
     const evaluated = await evaluateBatch(model, batch, numClasses, TOP_K);
     lossSum += evaluated.lossSum;
     confusion.add(batch.labels, evaluated.predictions);
+    samples.add(batch.labels, evaluated.predictions, evaluated.confidence);
     if (top5Correct !== undefined) top5Correct += evaluated.topKCorrect ?? 0;
     await options.onBatchEnd?.(index);
     index += 1;
   }
   if (confusion.total === 0) return undefined;
-  return { lossSum, size: confusion.total, confusion, top5Correct };
+  return { lossSum, size: confusion.total, confusion, samples, top5Correct };
 }
 
 /** `<prefix>/loss`, `/acc`, `/f1_macro` and, with five or more classes, `/acc_top5`. */

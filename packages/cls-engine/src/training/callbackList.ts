@@ -1,27 +1,41 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { pluginError, type Callback, type CallbackHooks, type ModuleState } from '@nextplay/cls-core';
+import {
+  pluginError,
+  type Callback,
+  type CallbackHooks,
+  type Logger,
+  type ModuleState,
+} from '@nextplay/cls-core';
 
 type HookArgs<H extends keyof CallbackHooks> = Parameters<CallbackHooks[H]>;
 
-/** The run's callbacks in firing order: `order: 'pre'` first, then config order, then `order: 'post'`. */
+/**
+ * The run's callbacks in firing order: `order: 'pre'` first, then config order, then `order: 'post'`. A failure
+ * inside a callback is named `[callback] hook failed: …`; it ends the run unless the callback says
+ * `failure: 'warn'`, then it is logged as a warning (once per distinct message) and the run goes on.
+ */
 export class CallbackList {
   readonly callbacks: readonly Callback[];
+  readonly #warned = new Set<string>();
+  #logger: Logger | undefined;
 
-  constructor(callbacks: readonly Callback[]) {
+  constructor(callbacks: readonly Callback[], logger?: Logger) {
     const rank = (c: Callback): number => (c.order === 'pre' ? 0 : c.order === 'post' ? 2 : 1);
     // Array.prototype.sort is stable, so config order is kept within each group.
     this.callbacks = [...callbacks].sort((a, b) => rank(a) - rank(b));
+    this.#logger = logger;
   }
 
-  /** Calls `hook` on every callback in order; a failure names the callback and the hook. */
+  /** Calls `hook` on every callback in order. */
   async call<H extends keyof CallbackHooks>(hook: H, ...args: HookArgs<H>): Promise<void> {
+    this.#logger = args[0].logger;
     for (const callback of this.callbacks) {
       const fn = callback[hook] as ((...a: HookArgs<H>) => void | Promise<void>) | undefined;
       if (fn === undefined) continue;
       try {
         await fn.apply(callback, args);
       } catch (error) {
-        throw pluginError(callback.name, hook, error);
+        this.#fail(callback, hook, error);
       }
     }
   }
@@ -62,7 +76,7 @@ export class CallbackList {
       try {
         states.set(callback.name, callback.stateDict());
       } catch (error) {
-        throw pluginError(callback.name, 'stateDict', error);
+        this.#fail(callback, 'stateDict', error);
       }
     }
     return states;
@@ -76,8 +90,22 @@ export class CallbackList {
       try {
         callback.loadStateDict(state);
       } catch (error) {
-        throw pluginError(callback.name, 'loadStateDict', error);
+        this.#fail(callback, 'loadStateDict', error);
       }
     }
+  }
+
+  /** Throws the named failure, or logs it for a `failure: 'warn'` callback (repeats of a message at debug level). */
+  #fail(callback: Callback, hook: string, error: unknown): void {
+    const logger = this.#logger;
+    if (callback.failure !== 'warn' || logger === undefined) throw pluginError(callback.name, hook, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `[${callback.name}] ${hook} failed: ${reason}; the run goes on without it`;
+    if (this.#warned.has(message)) {
+      logger.debug(message);
+      return;
+    }
+    this.#warned.add(message);
+    logger.warn(message);
   }
 }

@@ -104,7 +104,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       if (callbackOptions === null) continue;
       callbackInstances.push(await registry.create('callback', name, callbackOptions, { logger }));
     }
-    const callbacks = new CallbackList(callbackInstances);
+    const callbacks = new CallbackList(callbackInstances, logger);
     const parameters = trainableParameters(model);
     let resume: ResumePoint | undefined;
     if (config.ckpt_path !== null) {

@@ -11,6 +11,8 @@ export interface BatchOutcome {
 /** An evaluated batch: its outcome, the predicted class of every sample and, with ≥ `k` classes, top-k hits. */
 export interface EvaluatedBatch extends BatchOutcome {
   readonly predictions: Int32Array;
+  /** The softmax probability of each sample's predicted class. */
+  readonly confidence: Float32Array;
   /** Samples whose label is among the `topK` largest logits; undefined when the model has fewer classes. */
   readonly topKCorrect: number | undefined;
 }
@@ -135,10 +137,11 @@ export async function evaluateBatch(
     const logits = model.apply(images, { training: false }) as tf.Tensor2D;
     const losses = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE);
     const predicted = tf.argMax(logits, -1);
-    return [tf.sum(losses), predicted, ...(withTopK ? [countTopK(logits, labels, topK)] : [])];
+    const confidence = tf.max(tf.softmax(logits), -1);
+    return [tf.sum(losses), predicted, confidence, ...(withTopK ? [countTopK(logits, labels, topK)] : [])];
   });
   try {
-    const [lossValue, predicted, topKValue] = await Promise.all(outputs.map((t) => t.data()));
+    const [lossValue, predicted, confidence, topKValue] = await Promise.all(outputs.map((t) => t.data()));
     const predictions = Int32Array.from(predicted ?? []);
     let correct = 0;
     predictions.forEach((p, i) => {
@@ -149,6 +152,7 @@ export async function evaluateBatch(
       correct,
       size: batch.labels.length,
       predictions,
+      confidence: Float32Array.from(confidence ?? []),
       topKCorrect: topKValue?.[0],
     };
   } finally {

@@ -5,12 +5,14 @@ import {
   type ClassifierModel,
   type ClsConfig,
   type DataModule,
+  type DataModuleInfo,
   type DataSplit,
   type JsonValue,
   type Logger,
   type LrScheduler,
   type Optimizer,
   type SplitName,
+  type SplitPredictions,
   type Stage,
   type TrainableParameter,
   type TrainerContext,
@@ -68,6 +70,8 @@ export class Trainer implements TrainerContext {
   batchesInLoop = 0;
   lr: number;
   stopRequested = false;
+  validationPredictions: SplitPredictions | undefined;
+  testPredictions: SplitPredictions | undefined;
   readonly maxEpochs: number;
   /** Optimizer steps per epoch (batches / accumulate_grad_batches, rounded up). */
   readonly stepsPerEpoch: number;
@@ -75,6 +79,7 @@ export class Trainer implements TrainerContext {
   readonly logger: Logger;
   readonly model: ClassifierModel;
   readonly classes: readonly string[];
+  readonly data: DataModuleInfo;
   readonly #setup: TrainerSetup;
   readonly #metrics: Record<string, number> = {};
   readonly #variables: readonly tf.Variable[];
@@ -98,6 +103,7 @@ export class Trainer implements TrainerContext {
     this.logger = setup.logger;
     this.model = setup.model;
     this.classes = setup.data.classes;
+    this.data = setup.data;
     this.lr = setup.scheduler.lrAt(0);
     this.#variables = setup.parameters.map((p) => p.variable);
     this.#trainLoss = { labelSmoothing: setup.config.trainer.label_smoothing, scale: 1 / setup.accumulate };
@@ -406,6 +412,7 @@ export class Trainer implements TrainerContext {
     );
     if (evaluation !== undefined) {
       for (const [name, value] of Object.entries(splitMetrics('val', evaluation))) this.log(name, value);
+      this.validationPredictions = { split: 'val', epoch: this.epoch, ...evaluation.samples.toArrays() };
     }
     if (endOfEpoch) {
       scheduler.onEpochEnd?.(this.epoch, this.#row);
@@ -472,6 +479,7 @@ export class Trainer implements TrainerContext {
     if (evaluation === undefined) return {};
     const testMetrics = splitMetrics('test', evaluation);
     Object.assign(this.#metrics, testMetrics);
+    this.testPredictions = { split: 'test', epoch: this.epoch, ...evaluation.samples.toArrays() };
     await callbacks.call('onTestEnd', this);
     this.logger.info(
       `test: loss ${(testMetrics['test/loss'] ?? NaN).toFixed(4)} acc ${(testMetrics['test/acc'] ?? NaN).toFixed(4)}` +

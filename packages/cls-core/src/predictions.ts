@@ -1,0 +1,18 @@
+import type { SplitName } from './data.js';
+
+/**
+ * The per-sample outcome of one evaluation pass over a split, in the split's unshuffled order (the order of
+ * `DataSplitInfo.files`), over the images evaluated (fewer than the split's size under `limit_*_batches`).
+ * Its confusion matrix is the one `<split>/acc` was computed from: the share of `predicted[i] === targets[i]`.
+ */
+export interface SplitPredictions {
+  readonly split: Exclude<SplitName, 'train'>;
+  /** The 0-based epoch the pass ran in. */
+  readonly epoch: number;
+  /** The predicted class (argmax of the logits) of each sample. */
+  readonly predicted: Int32Array;
+  /** The true class of each sample. */
+  readonly targets: Int32Array;
+  /** The softmax probability of each sample's predicted class. */
+  readonly confidence: Float32Array;
+}
