@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import {
   composeConfig,
-  loadProjectConfig,
   parseOverride,
   resolveKey,
   resolveRunDir,
@@ -11,6 +10,7 @@ import type { CliArgs } from './cliArgs.js';
 import type { CliIo } from './cliIo.js';
 import { configSearchPath } from './configDirs.js';
 import { findTrainingRun, inheritedNodes, type TrainingRun } from './trainingRun.js';
+import { loadProjectDefaults } from './loadProjectDefaults.js';
 
 export interface CommandConfig {
   readonly composed: ComposeResult;
@@ -34,7 +34,7 @@ export async function composeCommandConfig(
   inherit = false,
 ): Promise<CommandConfig> {
   const configDirs = configSearchPath(io.cwd, args.configDir);
-  const projectConfig = await loadProjectConfig(io.cwd);
+  const projectConfig = await loadProjectDefaults(io.cwd, args);
   const options = {
     configDirs,
     configName: args.configName,

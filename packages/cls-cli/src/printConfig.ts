@@ -14,8 +14,11 @@ export function printableConfig(
   const config: Record<string, unknown> = resolveValues
     ? resolveConfig(composed.config, { outputDir: runDir, cwd })
     : composed.config;
-  if (cfg === 'all') return toYaml(config);
-  if (cfg === 'hydra') return toYaml({ hydra: config.hydra });
+  const file = composed.projectConfigFile;
+  const header =
+    file === undefined ? '' : `# project config ${file} applied (under the command-line overrides)\n`;
+  if (cfg === 'all') return header + toYaml(config);
+  if (cfg === 'hydra') return header + toYaml({ hydra: config.hydra });
   const { hydra: _hydra, ...job } = config;
-  return toYaml(job);
+  return header + toYaml(job);
 }

@@ -32,7 +32,11 @@ export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
   const config: ClsConfig = validateConfig(
     resolveConfig(composed.config, { outputDir: runDir, cwd: io.cwd }),
     registry,
-    { addedKeys: composed.addedKeys, warn: (message) => warnings.push(message) },
+    {
+      addedKeys: composed.addedKeys,
+      sources: composed.sources,
+      warn: (message) => warnings.push(message),
+    },
   );
   mkdirSync(runDir, { recursive: true });
   const logger = createLogger({

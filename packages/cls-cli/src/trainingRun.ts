@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ClsError } from '@nextplay/cls-core';
-import type { ConfigMap } from '@nextplay/cls-config';
-import { parse } from 'yaml';
+import { parseYaml, type ConfigMap } from '@nextplay/cls-config';
 
 /** A training run's directory and the config it recorded in `.hydra/`. */
 export interface TrainingRun {
@@ -67,15 +66,7 @@ export function inheritedNodes(run: TrainingRun, skip: readonly string[]): Confi
 }
 
 function readYamlMap(file: string): ConfigMap {
-  let parsed: unknown;
-  try {
-    parsed = parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ClsError(
-      'CONFIG_PARSE',
-      `${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
-  }
+  const parsed = parseYaml(readFileSync(file, 'utf8'), file);
   if (!isMap(parsed)) throw new ClsError('CONFIG_PARSE', `${file}: expected a mapping of keys to values`);
   return parsed;
 }

@@ -26,6 +26,7 @@ export async function validatedRunConfig(
   const runDir = resolve(cwd, resolveRunDir(composed.config, { cwd }));
   const config = validateConfig(resolveConfig(composed.config, { outputDir: runDir, cwd }), registry, {
     addedKeys: composed.addedKeys,
+    sources: composed.sources,
     ...(warn === undefined ? {} : { warn }),
   });
   return { config, runDir };

@@ -10,6 +10,7 @@ import {
   wrapInPackage,
   type ConfigMap,
 } from './configTree.js';
+import { parseDefaultsEntry } from './defaultsEntry.js';
 import { buildDefaults } from './defaultsTree.js';
 import { rememberComposition } from './compositionInfo.js';
 import { formatOverrideValue } from './formatOverrideValue.js';
@@ -53,6 +54,19 @@ export interface ComposeResult {
    * with a warning instead of refusing them as unknown.
    */
   readonly addedKeys: string[];
+  /**
+   * Where values that no command-line override replaced came from: the project config file and its dotted leaf
+   * keys, so a validation error caused by it can name the file (see `validateConfig`'s `sources`).
+   */
+  readonly sources: ValueSource[];
+  /** The project config file composition applied, if any. */
+  readonly projectConfigFile: string | undefined;
+}
+
+/** A file and the dotted keys whose values in the composed config are its. */
+export interface ValueSource {
+  readonly file: string;
+  readonly keys: readonly string[];
 }
 
 /**
@@ -108,33 +122,57 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
     configName: options.configName,
     now,
     addedKeys,
+    sources: projectSources(options.projectConfig, projectValues, valueOverrides),
+    projectConfigFile: options.projectConfig?.file,
   };
   rememberComposition(config, { now, choices, configName: options.configName });
   return result;
 }
 
-/** A project config's `defaults` (group choices, below the command line's) apart from its values. */
+/** The project config's leaf keys that no command-line value override touched. */
+function projectSources(
+  project: ProjectConfig | undefined,
+  values: ConfigMap,
+  overrides: readonly Override[],
+): ValueSource[] {
+  if (project === undefined) return [];
+  const related = (a: string, b: string): boolean =>
+    a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+  const keys = leafKeys(values).filter((key) => !overrides.some((override) => related(key, override.key)));
+  return keys.length === 0 ? [] : [{ file: project.file, keys }];
+}
+
+function leafKeys(map: ConfigMap, prefix = ''): string[] {
+  return Object.entries(map).flatMap(([key, value]) =>
+    isConfigMap(value) && Object.keys(value).length > 0
+      ? leafKeys(value, `${prefix}${key}.`)
+      : [`${prefix}${key}`],
+  );
+}
+
+/**
+ * A project config's `defaults` (group choices, below the command line's) apart from its values. Entries are
+ * `group: option` or Hydra's `override /group: option`; `_self_` is accepted and means nothing here.
+ */
 function splitProjectConfig(project: ProjectConfig | undefined): { choices: Override[]; values: ConfigMap } {
   if (project === undefined) return { choices: [], values: {} };
   const { defaults, ...values } = project.config;
   if (defaults === undefined) return { choices: [], values };
   const entries = Array.isArray(defaults) ? defaults : [defaults];
-  const choices = entries.map((entry) => {
-    const pair = isConfigMap(entry) ? Object.entries(entry) : [];
-    const [first] = pair;
-    const option = first?.[1];
-    if (
-      first === undefined ||
-      pair.length !== 1 ||
-      !(option === null || ['string', 'number', 'boolean'].includes(typeof option))
-    ) {
+  const choices: Override[] = [];
+  for (const raw of entries) {
+    const entry = isConfigMap(raw) || raw === '_self_' ? parseDefaultsEntry(raw, project.file) : undefined;
+    if (entry?.kind === 'self') continue;
+    if (entry?.kind !== 'group') {
       throw new ClsError(
         'CONFIG_INVALID',
-        `${project.file}: defaults entries must be "group: option" pairs (got ${JSON.stringify(entry)})`,
+        `${project.file}: defaults entries must be "group: option" pairs or "override /group: option" (got ${JSON.stringify(raw)})`,
       );
     }
-    const parsed = parseOverride(`${first[0]}=${formatOverrideValue(option)}`);
-    return { ...parsed, input: `${project.file}: ${parsed.input}` };
-  });
+    const group = entry.group.replace(/^\//, '');
+    const key = entry.package === undefined ? group : `${group}@${entry.package}`;
+    const parsed = parseOverride(`${key}=${formatOverrideValue(entry.option)}`);
+    choices.push({ ...parsed, input: `${project.file}: ${parsed.input}` });
+  }
   return { choices, values };
 }

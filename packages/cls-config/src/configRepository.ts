@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ClsError } from '@nextplay/cls-core';
-import { parseDocument } from 'yaml';
 import { isConfigMap, type ConfigMap } from './configTree.js';
+import { parseYaml } from './parseYaml.js';
 
 /** A config file as composition sees it. */
 export interface ConfigFile {
@@ -91,17 +91,7 @@ export function listConfigGroups(configDirs: readonly string[]): Record<string, 
 }
 
 function parseConfigFile(path: string, file: string, text: string): ConfigFile {
-  const document = parseDocument(text, { merge: true, prettyErrors: true });
-  const [error] = document.errors;
-  if (error !== undefined) {
-    const where = error.linePos === undefined ? '' : `:${error.linePos[0].line}:${error.linePos[0].col}`;
-    const firstLine = (error.message.split('\n')[0] ?? error.message).replace(
-      / at line \d+, column \d+:?$/,
-      '',
-    );
-    throw new ClsError('CONFIG_PARSE', `${file}${where}: ${firstLine}`);
-  }
-  const root: unknown = document.toJS() ?? {};
+  const root: unknown = parseYaml(text, file) ?? {};
   if (!isConfigMap(root)) {
     throw new ClsError('CONFIG_PARSE', `${file}: a config file must be a mapping of keys to values`);
   }

@@ -1,5 +1,6 @@
 export { composeConfig } from './composeConfig.js';
-export type { ComposeOptions, ComposeResult } from './composeConfig.js';
+export type { ComposeOptions, ComposeResult, ValueSource } from './composeConfig.js';
+export { MAX_YAML_ALIAS_COUNT, parseYaml } from './parseYaml.js';
 export { parseOverride } from './parseOverride.js';
 export type { Override, OverrideType } from './parseOverride.js';
 export { expandSweeps, hasSweeps } from './expandSweeps.js';

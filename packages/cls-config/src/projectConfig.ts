@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, isClsError } from '@nextplay/cls-core';
 import { cosmiconfig } from 'cosmiconfig';
 import { isConfigMap, type ConfigMap } from './configTree.js';
+import { parseYaml } from './parseYaml.js';
 
 /** A project's own defaults, found next to (or above) the working directory. */
 export interface ProjectConfig {
@@ -33,19 +34,32 @@ export const PROJECT_CONFIG_FILES = [
  * directory with a package.json). A `.ts` config needs the `typescript` package installed.
  */
 export async function loadProjectConfig(cwd: string): Promise<ProjectConfig | undefined> {
+  // YAML and JSON go through the config files' own parser: one-line file:line:col errors, bounded aliases.
+  const loadYamlOrJson = (filepath: string, content: string): unknown => parseYaml(content, filepath);
   const explorer = cosmiconfig('cls', {
     searchPlaces: [...PROJECT_CONFIG_FILES],
     searchStrategy: 'project',
     cache: false,
+    loaders: {
+      '.yaml': loadYamlOrJson,
+      '.yml': loadYamlOrJson,
+      '.json': loadYamlOrJson,
+      noExt: loadYamlOrJson,
+    },
   });
   let found;
   try {
     found = await explorer.search(cwd);
   } catch (error) {
+    if (isClsError(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new ClsError('CONFIG_PARSE', `project config: ${message.split('\n').filter(Boolean).join('; ')}`, {
-      cause: error,
-    });
+    const file = (error as { filepath?: unknown } | null)?.filepath;
+    const where = typeof file === 'string' && !message.includes(file) ? `${file}: ` : '';
+    throw new ClsError(
+      'CONFIG_PARSE',
+      `project config: ${where}${message.split('\n').filter(Boolean).join('; ')}`,
+      { cause: error },
+    );
   }
   if (found === null) return undefined;
   if (found.isEmpty === true || found.config === undefined || found.config === null) {

@@ -15,6 +15,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
 import { deepFreeze } from './deepFreeze.js';
 import { formatValue } from './formatValue.js';
+import type { ValueSource } from './composeConfig.js';
 import { isClaimedKey } from './schemaClaims.js';
 import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
 
@@ -29,6 +30,8 @@ export interface CheckResult {
 export interface CheckOptions {
   /** `ComposeResult.addedKeys`: keys `+` added that no schema claims, kept (with a warning) instead of refused. */
   readonly addedKeys?: readonly string[];
+  /** `ComposeResult.sources`: a problem at (or under, or above) one of their keys names the file it came from. */
+  readonly sources?: readonly ValueSource[];
 }
 
 /** A config node that a plugin is created from. */
@@ -79,11 +82,19 @@ export function validateConfig(
 ): ClsConfig {
   const { config, errors, warnings } = checkConfig(resolved, registry, options);
   if (config === undefined) {
-    const lines = errors.map(({ path, message }) => (path === '' ? message : `${path}: ${message}`));
+    const lines = errors.map(({ path, message }) => {
+      const line = path === '' ? message : `${path}: ${message}`;
+      const source = options.sources?.find(({ keys }) => keys.some((key) => related(key, path)));
+      return source === undefined ? line : `${line} (set in ${source.file})`;
+    });
     throw new ClsError('CONFIG_INVALID', lines.join('; '));
   }
   for (const { path, message } of warnings) options.warn?.(`${path}: ${message}`);
   return config;
+}
+
+function related(key: string, path: string): boolean {
+  return path !== '' && (key === path || key.startsWith(`${path}.`) || path.startsWith(`${key}.`));
 }
 
 /** Takes the top-level nodes of `addedKeys` out of `config` (in place) so the closed root schema does not see them. */

@@ -63,9 +63,7 @@ describe('loadProjectConfig', () => {
       `${join(dir, 'cls.config.yaml')}: a project config must be a mapping of keys to values`,
     );
     const broken = project({ 'cls.config.json': '{"seed": ' });
-    expect(await errorMessage(() => loadProjectConfig(broken))).toMatch(
-      /^project config: .*cls\.config\.json/,
-    );
+    expect(await errorMessage(() => loadProjectConfig(broken))).toMatch(/^\/.*cls\.config\.json:1:\d+: \S/);
   });
 });
 

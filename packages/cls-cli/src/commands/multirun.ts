@@ -15,7 +15,6 @@ import {
   expandSweeps,
   hasSweeps,
   listConfigGroups,
-  loadProjectConfig,
   resolveKey,
   toYaml,
   validatePluginNode,
@@ -32,6 +31,7 @@ import { loadConfigPlugins } from '../pluginSpecifiers.js';
 import { printableConfig } from '../printConfig.js';
 import { runTraining } from '../runTraining.js';
 import { validatedRunConfig } from '../validatedRunConfig.js';
+import { loadProjectDefaults } from '../loadProjectDefaults.js';
 
 const EXIT_JOB_FAILED = 1;
 
@@ -49,7 +49,7 @@ interface PlannedJob {
  */
 export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number> {
   const configDirs = configSearchPath(io.cwd, args.configDir);
-  const projectConfig = await loadProjectConfig(io.cwd);
+  const projectConfig = await loadProjectDefaults(io.cwd, args);
   const now = new Date();
   const composeOptions = (overrides: readonly string[]): ComposeOptions => ({
     configDirs,

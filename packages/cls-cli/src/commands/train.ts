@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@nextplay/cls-core';
-import { composeConfig, loadProjectConfig } from '@nextplay/cls-config';
+import { composeConfig } from '@nextplay/cls-config';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
@@ -12,6 +12,7 @@ import { resumeCommand } from '../resumeCommand.js';
 import { runTraining } from '../runTraining.js';
 import { validatedRunConfig } from '../validatedRunConfig.js';
 import { multirunCommand } from './multirun.js';
+import { loadProjectDefaults } from '../loadProjectDefaults.js';
 
 export { EXIT_INTERRUPTED } from '../interruptSignal.js';
 
@@ -20,7 +21,7 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (args.multirun) return multirunCommand(args, io);
   const registry = createBuiltinRegistry();
   const configDirs = configSearchPath(io.cwd, args.configDir);
-  const projectConfig = await loadProjectConfig(io.cwd);
+  const projectConfig = await loadProjectDefaults(io.cwd, args);
   const composed = composeConfig({
     configDirs,
     configName: args.configName,
