@@ -1,16 +1,17 @@
 import { DataConfigSchema, ModelConfigSchema } from '@nextplay/cls-core';
 
-const imageSize = DataConfigSchema.properties.image_size;
+const imageSize: { readonly maximum?: number } = DataConfigSchema.properties.image_size;
 const numClasses = ModelConfigSchema.properties.num_classes.anyOf[0];
 
 /**
- * What a checkpoint directory from a stranger may hold. Image size and class count start where config's schema
- * starts them (and end where it ends them, once it does); the upper ends are far above what an image classifier
+ * What a checkpoint directory from a stranger may hold. Class counts start where config's schema starts them;
+ * image sizes from 1, since a dataset plugin may feed smaller inputs than an ImageFolder's 8 px minimum. Both end
+ * where config's schema ends them, once it does; the upper ends are far above what an image classifier
  * needs (inputs of ImageNet models stay under 1,000 px; ResNet-152's weights are 241 MB) and keep a crafted
  * `trainer_state.json` or `model.json` from sizing tensors in gigabytes.
  */
 export const CHECKPOINT_LIMITS = {
-  minImageSize: imageSize.minimum ?? 8,
+  minImageSize: 1,
   maxImageSize: imageSize.maximum ?? 2048,
   minClasses: numClasses.minimum ?? 2,
   maxClasses: numClasses.maximum ?? 100_000,
