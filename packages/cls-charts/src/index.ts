@@ -1,0 +1,11 @@
+export { ChartWriter } from './chartWriter.js';
+export type { ChartWriterOptions } from './chartWriter.js';
+export { checkChartFonts } from './chartFonts.js';
+export type { ChartFontCheck } from './chartFonts.js';
+export { renderChartSvg } from './renderChartSvg.js';
+export type { ChartSpec } from './renderChartSvg.js';
+export { svgToPng } from './svgToPng.js';
+export type { SvgToPngOptions } from './svgToPng.js';
+export { writeChartFiles } from './writeChartFiles.js';
+export type { ChartFiles } from './writeChartFiles.js';
+export { writeFileAtomic } from './writeFileAtomic.js';

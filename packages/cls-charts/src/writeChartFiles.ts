@@ -1,0 +1,23 @@
+import { renderChartSvg, type ChartSpec } from './renderChartSvg.js';
+import { svgToPng } from './svgToPng.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+/** The files one chart was written to. */
+export interface ChartFiles {
+  readonly svg: string;
+  readonly png: string;
+}
+
+/** Renders `spec` and writes `<basePath>.svg` and `<basePath>.png`, each atomically. */
+export async function writeChartFiles(
+  spec: ChartSpec,
+  basePath: string,
+  options: { readonly density?: number } = {},
+): Promise<ChartFiles> {
+  const files = { svg: `${basePath}.svg`, png: `${basePath}.png` };
+  const svg = await renderChartSvg(spec);
+  await writeFileAtomic(files.svg, svg);
+  const png = await svgToPng(svg, options.density === undefined ? {} : { density: options.density });
+  await writeFileAtomic(files.png, png);
+  return files;
+}
