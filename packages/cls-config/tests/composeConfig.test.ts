@@ -22,6 +22,7 @@ describe('composeConfig: defaults list', () => {
       callbacks: 'default',
       paths: 'default',
       hydra: 'default',
+      'hydra/launcher': 'basic',
       experiment: null,
     });
     expect(Object.keys(config)).toEqual([
@@ -109,6 +110,7 @@ describe('composeConfig: defaults list', () => {
       experiment: ['mnist', 't4_resnet18', 't4_resnet50'],
       export: ['default'],
       hydra: ['default'],
+      'hydra/launcher': ['basic', 'vertex'],
       model: ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'],
       optimizer: ['adam', 'adamw', 'sgd'],
       paths: ['default'],
@@ -137,6 +139,7 @@ describe('composeConfig: experiments', () => {
       callbacks: 'default',
       paths: 'default',
       hydra: 'default',
+      'hydra/launcher': 'basic',
       experiment: 'mnist',
     });
     expect(pick(config, 'data.name')).toBe('mnist');

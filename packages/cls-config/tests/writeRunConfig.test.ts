@@ -93,6 +93,7 @@ describe('writeRunConfig', () => {
             callbacks: 'default',
             paths: 'default',
             hydra: 'default',
+            'hydra/launcher': 'basic',
             experiment: 'mnist',
           },
         },

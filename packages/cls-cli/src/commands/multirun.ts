@@ -100,19 +100,19 @@ export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number>
   const planned = jobOverrides.map((overrides, num) =>
     planJob(num, overrides, sweepDir, sweepConfig, composeOptions, io.cwd),
   );
-  mkdirSync(sweepDir, { recursive: true });
-  writeFileSync(
-    join(sweepDir, 'multirun.yaml'),
-    toYaml({
-      ...sweepConfig.config,
-      hydra: { ...hydraNode(sweepConfig), overrides: { task: args.overrides } },
-    }),
-  );
-
   const logger = createLogger({ level: args.verbose ? 4 : 3 });
   const interrupt = interruptSignal(logger);
   try {
+    // The launcher checks its options before the sweep directory is written.
     const launcher = await createLauncher(sweepConfig, registry, logger, interrupt.signal, io.cwd);
+    mkdirSync(sweepDir, { recursive: true });
+    writeFileSync(
+      join(sweepDir, 'multirun.yaml'),
+      toYaml({
+        ...sweepConfig.config,
+        hydra: { ...hydraNode(sweepConfig), overrides: { task: args.overrides } },
+      }),
+    );
     const byNum = new Map(planned.map((plan) => [plan.job.num, plan]));
     const runJob: RunJob = async (job) => {
       const plan = byNum.get(job.num);
