@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ClsError, isClsError } from '@nextplay/cls-core';
+import { ClsError, isClsError, suggest } from '@nextplay/cls-core';
 import { parseCliArgs, type CliArgs } from './cliArgs.js';
 import { processIo, type CliIo } from './cliIo.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
@@ -55,8 +55,17 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (command === 'predict') return predictCommand(args, io);
   if (command === 'export') return exportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
-  throw new ClsError('USAGE', `unknown command "${args.command.join(' ')}"`, { hint: 'see cls --help' });
+  const given = args.command.join(' ');
+  const [close] = suggest(command === 'data' ? args.command.slice(0, 2).join(' ') : command, COMMANDS, 2);
+  throw new ClsError(
+    'USAGE',
+    `unknown command ${given}${close === undefined ? '' : `; did you mean ${close}?`}`,
+    { hint: `commands: ${COMMANDS.join(', ')}; see cls --help` },
+  );
 }
+
+/** What `cls <command>` accepts, for "did you mean". */
+const COMMANDS = ['train', 'test', 'predict', 'export', 'data prepare', 'help'];
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ');

@@ -12,7 +12,11 @@ describe('cls argument handling', () => {
 
   it('rejects an unknown command and an unknown flag with one line and exit 2', async () => {
     const unknown = await runCliInProcess(['fly']);
-    expect(unknown).toMatchObject({ code: 2, stderr: 'cls: unknown command "fly" (see cls --help)\n' });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr:
+        'cls: unknown command fly (commands: train, test, predict, export, data prepare, help; see cls --help)\n',
+    });
     const flag = await runCliInProcess(['train', '--fast']);
     expect(flag.code).toBe(2);
     expect(flag.stderr.trim().split('\n')).toHaveLength(1);
