@@ -26,6 +26,10 @@ export class ChartWriter {
   #pending = 0;
   readonly #failures: { readonly target: string; readonly reason: string }[] = [];
   readonly #reported = new Set<string>();
+  /** The latest queued write per target: an older one still queued is skipped, as the newer replaces it. */
+  readonly #latestWrite = new Map<string, number>();
+  #writes = 0;
+  #rendered = 0;
 
   constructor(options: ChartWriterOptions) {
     this.#options = options;
@@ -36,15 +40,27 @@ export class ChartWriter {
     return this.#pending;
   }
 
-  /** Queues rendering `spec` to `<basePath>.svg` and `<basePath>.png`. */
+  /** Charts rendered so far (writes skipped as replaced are not counted). */
+  get rendered(): number {
+    return this.#rendered;
+  }
+
+  /**
+   * Queues rendering `spec` to `<basePath>.svg` and `<basePath>.png`. A write still waiting when a newer one to
+   * the same `basePath` is queued is skipped, so a chart redrawn every epoch never falls behind.
+   */
   write(spec: ChartSpec, basePath: string): void {
+    const generation = ++this.#writes;
+    this.#latestWrite.set(basePath, generation);
     this.#enqueue(basePath, async () => {
+      if (this.#latestWrite.get(basePath) !== generation) return;
       await this.#reportFonts();
       await writeChartFiles(
         spec,
         basePath,
         this.#options.density === undefined ? {} : { density: this.#options.density },
       );
+      this.#rendered += 1;
     });
   }
 

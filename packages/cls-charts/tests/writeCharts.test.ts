@@ -71,6 +71,18 @@ describe('ChartWriter', () => {
     expect((await stat(join(dir, 'best.png'))).size).toBe((await stat(join(dir, 'a.png'))).size);
   });
 
+  it('skips a queued write that a newer one to the same file replaces', async () => {
+    const writer = new ChartWriter({ logger: createLogger({ console: false }), density: 72 });
+    writer.write({ ...lossChart, title: 'first' }, join(dir, 'blocker'));
+    writer.write({ ...lossChart, title: 'stale' }, join(dir, 'history'));
+    writer.write({ ...lossChart, title: 'fresh' }, join(dir, 'history'));
+    await writer.flush();
+    const svg = await readFile(join(dir, 'history.svg'), 'utf8');
+    expect(svg).toContain('>fresh</text>');
+    expect(svg).not.toContain('stale');
+    expect(writer.rendered).toBe(2);
+  });
+
   it('holds a failure until asked, reports each reason once, and goes on writing', async () => {
     const writer = new ChartWriter({ logger: createLogger({ console: false }) });
     await writeFile(join(dir, 'file'), 'not a folder');

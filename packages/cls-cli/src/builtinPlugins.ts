@@ -3,6 +3,7 @@ import { PluginRegistry } from '@nextplay/cls-core';
 import { dataPlugins } from '@nextplay/cls-data';
 import { enginePlugins } from '@nextplay/cls-engine';
 import { modelPlugins } from '@nextplay/cls-models';
+import { confusionMatrixPlugin } from '@nextplay/cls-callback-confusion-matrix';
 import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
 import { emaPlugin } from '@nextplay/cls-callback-ema';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
@@ -21,6 +22,7 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   lrMonitorPlugin,
   progressBarPlugin,
   emaPlugin,
+  confusionMatrixPlugin,
   basicLauncherPlugin,
   vertexLauncherPlugin,
 ];
