@@ -1,4 +1,5 @@
 import type { PluginRegistry } from '@nextplay/cls-core';
+import { checkPluginLocation } from './pluginLocation.js';
 
 /** The `plugins` of a config: npm packages or paths whose plugins register before validation. */
 export function pluginSpecifiers(config: Readonly<Record<string, unknown>>): string[] {
@@ -15,6 +16,7 @@ export async function loadConfigPlugins(
 ): Promise<void> {
   for (const specifier of pluginSpecifiers(config)) {
     if (loaded.has(specifier)) continue;
+    checkPluginLocation(specifier, cwd);
     await registry.load(specifier, cwd);
     loaded.add(specifier);
   }

@@ -9,6 +9,7 @@ import { predictCommand } from './commands/predict.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { configSearchPath } from './configDirs.js';
+import { verboseStack } from './verboseStack.js';
 import { usageText } from './usage.js';
 
 export const EXIT_USER_ERROR = 1;
@@ -28,10 +29,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const verbose = args?.verbose ?? argv.includes('--verbose');
     if (isClsError(error)) {
       io.stderr(`cls: ${oneLine(error.message)}\n`);
-      if (verbose && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+      if (verbose) io.stderr(`${verboseStack(error)}\n`);
       return error.code === 'USAGE' ? EXIT_USAGE : EXIT_USER_ERROR;
     }
-    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const stack = verboseStack(error);
     io.stderr(
       `cls: internal error: ${stack}\nThis is a bug in @nextplay/cls; please report it with the command you ran.\n`,
     );
