@@ -74,6 +74,43 @@ export interface DataModule extends DataModuleInfo {
   readonly train: DataSplit;
   readonly val: DataSplit | undefined;
   readonly test: DataSplit | undefined;
+  /**
+   * Files of the dataset left out because they could not be read (`data.on_bad_image=skip`), decided before
+   * training from the files alone. The trainer writes them to `<run dir>/skipped_images.csv`. Absent when the
+   * data module does not read files.
+   */
+  readonly skippedImages?: readonly SkippedImage[];
+}
+
+/** A file left out of a split because it could not be read. */
+export interface SkippedImage {
+  readonly split: SplitName;
+  /** Relative to the dataset root (`data.root`), with `/` between folders. */
+  readonly path: string;
+  /** Why, on one line: the decoder's message (`empty file`, `truncated …`, `unsupported image format`, …). */
+  readonly reason: string;
+}
+
+/** The file in the run directory that lists `DataModule.skippedImages`. */
+export const SKIPPED_IMAGES_CSV = 'skipped_images.csv';
+
+/**
+ * `split,path,reason` and one row per skipped file, as RFC 4180 CSV (LF line ends; fields with `,` `"` or line
+ * breaks quoted). A field a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return) is quoted with a `'` in front, as OWASP recommends against CSV injection.
+ */
+export function skippedImagesCsv(images: readonly SkippedImage[]): string {
+  const rows = [
+    ['split', 'path', 'reason'],
+    ...images.map((image) => [image.split, image.path, image.reason]),
+  ];
+  return rows.map((cells) => cells.map(csvField).join(',')).join('\n') + '\n';
+}
+
+function csvField(text: string): string {
+  const quoted = (field: string) => `"${field.replaceAll('"', '""')}"`;
+  if (/^[=+\-@\t\r]/.test(text)) return quoted(`'${text}`);
+  return /[",\r\n]/.test(text) ? quoted(text) : text;
 }
 
 export interface DatasetContext {

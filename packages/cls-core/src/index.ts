@@ -30,9 +30,11 @@ export type {
   ImageTransform,
   LabeledFile,
   RawImage,
+  SkippedImage,
   SplitName,
   TransformContext,
 } from './data.js';
+export { SKIPPED_IMAGES_CSV, skippedImagesCsv } from './data.js';
 export type { SplitPredictions } from './predictions.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';

@@ -2,7 +2,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { ClsError, type RawImage } from '@nextplay/cls-core';
 import { decodeBmpFile } from './decodeBmp.js';
-import { decodePngAtSize } from './decodePng.js';
+import { assertPngInflateBound, decodePngAtSize } from './decodePng.js';
 import { IMAGE_READ_INTO_MEMORY_MAX_BYTES, MAX_IMAGE_PIXELS } from './imageLimits.js';
 import { readImageFile } from './readImageFile.js';
 
@@ -21,48 +21,248 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
 };
 
 /**
- * Decodes an image file to `size`×`size` 8-bit RGB (HWC): alpha dropped (as PIL's `convert('RGB')`), grey, CMYK
- * and palette images converted to sRGB, the first frame of animations. sharp works on libuv's thread pool;
- * plain PNGs already at the target size are decoded directly (see `decodePngAtSize`).
- * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is not a regular file, declares more
- * than `MAX_IMAGE_PIXELS` pixels, or holds image data beyond what its header declares (a PNG inflate bomb).
+ * Decodes an image file to `size`×`size` 8-bit RGB (HWC) from the pixels `decodeImagePixels` gives at the
+ * file's own resolution. sharp works on libuv's thread pool; plain PNGs already at the target size are decoded
+ * directly (see `decodePngAtSize`).
+ * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is empty or not a regular file,
+ * declares more than `MAX_IMAGE_PIXELS` pixels, or holds image data beyond what its header declares (a PNG
+ * inflate bomb).
  */
 export async function decodeImage(
   path: string,
   size: number,
   resize: ResizeMode = 'fill',
 ): Promise<RawImage> {
+  return decodeFile(path, { size, resize });
+}
+
+/**
+ * Decodes an image file at its own resolution to 8-bit RGB (HWC), pixel for pixel as torchvision's ImageFolder
+ * loader with the EXIF orientation applied: PIL's `ImageOps.exif_transpose(Image.open(p)).convert('RGB')`.
+ * So, as PIL: alpha is dropped without compositing, embedded colour profiles are ignored, CMYK becomes RGB by
+ * PIL's formula (`(255 - c)(255 - k) / 255`), 16-bit samples keep their high byte except 16-bit grey, which PIL
+ * reads as 32-bit integers and clips to 255; palette, grey and bi-level images are expanded; animations give
+ * their first frame. The format is found from the file's first bytes, not its name.
+ */
+export async function decodeImagePixels(path: string): Promise<RawImage> {
+  return decodeFile(path, undefined);
+}
+
+interface Target {
+  readonly size: number;
+  readonly resize: ResizeMode;
+}
+
+async function decodeFile(path: string, target: Target | undefined): Promise<RawImage> {
   try {
-    const extension = extname(path).toLowerCase();
-    if (extension === '.bmp') {
-      return await decodeBmpFile(path, (image) =>
-        resizeToRgb(
-          sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }),
-          size,
-          resize,
-        ),
-      );
-    }
     // Large files go to sharp by path, which reads them as it decodes.
     const file = await readImageFile(path, IMAGE_READ_INTO_MEMORY_MAX_BYTES);
-    const direct = file !== undefined && extension === '.png' ? decodePngAtSize(file, size) : undefined;
-    if (direct !== undefined) return direct;
-    const input = sharp(file ?? path, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
-    return await resizeToRgb(input, size, resize);
+    if (file?.length === 0) throw new ClsError('DATA_IMAGE_UNREADABLE', 'empty file');
+    if (file === undefined ? extname(path).toLowerCase() === '.bmp' : isBmp(file)) {
+      return await decodeBmpFile(path, (image) =>
+        target === undefined ? Promise.resolve(image) : resizeRaw(image, target),
+      );
+    }
+    if (target !== undefined && file !== undefined) {
+      const direct = decodePngAtSize(file, target.size);
+      if (direct !== undefined) return direct;
+    }
+    if (file !== undefined) assertPngInflateBound(file);
+    const input = file ?? path;
+    const { kind, resizeInPipeline } =
+      file === undefined ? await layoutFromMetadata(path) : await pixelLayout(file);
+    if (kind === 'plain' && (target === undefined || resizeInPipeline)) {
+      const pipeline = openSharp(input).removeAlpha().toColourspace('srgb');
+      return await toRgb(target === undefined ? pipeline : resizeTo(pipeline, target));
+    }
+    const image =
+      kind === 'cmyk'
+        ? await cmykToRgb(input)
+        : kind === 'grey16'
+          ? await grey16ToRgb(input)
+          : await toRgb(openSharp(input).removeAlpha().toColourspace('srgb'));
+    return target === undefined ? image : await resizeRaw(image, target);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ClsError('DATA_IMAGE_UNREADABLE', `cannot read image ${path}: ${reason}`, { cause: error });
   }
 }
 
-/** sharp's pipeline to `size`×`size` 8-bit RGB. */
-async function resizeToRgb(input: sharp.Sharp, size: number, resize: ResizeMode): Promise<RawImage> {
-  const { data, info } = await input
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(size, size, { fit: FIT[resize], kernel: 'linear', background: { r: 0, g: 0, b: 0 } })
+/**
+ * How the pixels reach RGB as PIL has them: `plain` through sharp's sRGB conversion (the same values for RGB,
+ * grey, palette and alpha images at 8 or 16 bits), `cmyk` and `grey16` by PIL's own conversions.
+ */
+type PixelKind = 'plain' | 'cmyk' | 'grey16';
+
+interface PixelLayout {
+  readonly kind: PixelKind;
+  /**
+   * Whether sharp may resize in the decoding pipeline (and shrink a JPEG on load). Not with an alpha channel,
+   * which sharp's resize would premultiply (PIL drops alpha first), nor with an EXIF orientation, which sharp
+   * applies after resizing, sampling other pixels than resizing the upright image does.
+   */
+  readonly resizeInPipeline: boolean;
+}
+
+const TWO_STEPS: PixelLayout = { kind: 'plain', resizeInPipeline: false };
+
+/** The pixel layout from the header bytes of a JPEG or PNG; libvips is asked about TIFF. */
+async function pixelLayout(file: Uint8Array): Promise<PixelLayout> {
+  if (file[0] === 0xff && file[1] === 0xd8) {
+    const header = readJpegHeader(file);
+    if (header.components === 4) return { kind: 'cmyk', resizeInPipeline: false };
+    return { kind: 'plain', resizeInPipeline: header.orientation <= 1 };
+  }
+  if (file[0] === 0x89 && file[1] === 0x50 && file.length >= 26) {
+    const [bitDepth, colourType] = [file[24], file[25]];
+    if (bitDepth === 16 && colourType === 0) return { kind: 'grey16', resizeInPipeline: false };
+    // 16-bit samples would be resized before they are cut to 8 bits, rounding otherwise.
+    const alphaOrExif = colourType === 4 || colourType === 6 || hasPngChunkBeforeData(file, ['tRNS', 'eXIf']);
+    return { kind: 'plain', resizeInPipeline: bitDepth === 8 && !alphaOrExif };
+  }
+  const tiff = (file[0] === 0x49 && file[1] === 0x49) || (file[0] === 0x4d && file[1] === 0x4d);
+  return tiff ? layoutFromMetadata(file) : TWO_STEPS;
+}
+
+async function layoutFromMetadata(input: Uint8Array | string): Promise<PixelLayout> {
+  const metadata = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+  if (metadata.space === 'cmyk') return { kind: 'cmyk', resizeInPipeline: false };
+  if (metadata.depth === 'ushort' && (metadata.channels === 1 || metadata.channels === 2)) {
+    return { kind: 'grey16', resizeInPipeline: false };
+  }
+  const upright = (metadata.orientation ?? 1) <= 1;
+  return { kind: 'plain', resizeInPipeline: metadata.depth === 'uchar' && !metadata.hasAlpha && upright };
+}
+
+/** True when one of the chunks `types` comes before the first IDAT of a PNG. */
+function hasPngChunkBeforeData(file: Uint8Array, types: readonly string[]): boolean {
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  for (let at = 8; at + 8 <= file.length;) {
+    const type = String.fromCharCode(...file.subarray(at + 4, at + 8));
+    if (types.includes(type)) return true;
+    if (type === 'IDAT') return false;
+    at += 12 + view.getUint32(at);
+  }
+  return false;
+}
+
+interface JpegHeader {
+  /** Components of the frame (4: CMYK or YCCK), 0 when no frame header was found. */
+  readonly components: number;
+  /** The EXIF orientation, 1 (upright) when there is none. */
+  readonly orientation: number;
+}
+
+/** Walks a JPEG's markers up to its frame header (SOF0…SOF15 but DHT, JPG and DAC), reading APP1 EXIF on the way. */
+function readJpegHeader(file: Uint8Array): JpegHeader {
+  let orientation = 1;
+  let at = 2;
+  while (at + 4 <= file.length) {
+    if (file[at] !== 0xff) break;
+    const marker = file[at + 1] ?? 0;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      at += 2; // markers without a length
+      continue;
+    }
+    const length = ((file[at + 2] ?? 0) << 8) | (file[at + 3] ?? 0);
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) return { components: file[at + 9] ?? 0, orientation };
+    if (marker === 0xe1) orientation = exifOrientation(file.subarray(at + 4, at + 2 + length)) ?? orientation;
+    if (marker === 0xda || marker === 0xd9) break;
+    at += 2 + length;
+  }
+  return { components: 0, orientation };
+}
+
+/** The orientation tag (0x0112) of IFD0 in an APP1 segment's `Exif\0\0` TIFF data, if there is one. */
+function exifOrientation(segment: Uint8Array): number | undefined {
+  if (segment.length < 14 || String.fromCharCode(...segment.subarray(0, 4)) !== 'Exif') return undefined;
+  const tiff = segment.subarray(6);
+  const view = new DataView(tiff.buffer, tiff.byteOffset, tiff.byteLength);
+  const little = tiff[0] === 0x49;
+  const ifd = view.getUint32(4, little);
+  if (ifd + 2 > tiff.length) return undefined;
+  const entries = view.getUint16(ifd, little);
+  for (let i = 0; i < entries; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > tiff.length) return undefined;
+    if (view.getUint16(entry, little) === 0x0112) return view.getUint16(entry + 8, little);
+  }
+  return undefined;
+}
+
+function isBmp(file: Uint8Array): boolean {
+  return file[0] === 0x42 && file[1] === 0x4d;
+}
+
+function openSharp(input: Uint8Array | string): sharp.Sharp {
+  // PIL ignores embedded colour profiles; so does the pixel data here.
+  return sharp(input, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS, ignoreIcc: true }).autoOrient();
+}
+
+/** PIL's CMYK → RGB: each of r, g, b = (255 − k) − (255 − k)·c/255, rounded as its `MULDIV255`. */
+async function cmykToRgb(input: Uint8Array | string): Promise<RawImage> {
+  const { data, info } = await openSharp(input)
+    .pipelineColourspace('cmyk')
+    .toColourspace('cmyk')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 4) throw new Error(`CMYK image decoded to ${info.channels} channels instead of 4`);
+  const pixels = info.width * info.height;
+  const rgb = new Uint8Array(pixels * 3);
+  for (let p = 0; p < pixels; p++) {
+    const nk = 255 - (data[p * 4 + 3] ?? 0);
+    for (let c = 0; c < 3; c++) rgb[p * 3 + c] = nk - mulDiv255(data[p * 4 + c] ?? 0, nk);
+  }
+  return { data: rgb, width: info.width, height: info.height, channels: 3 };
+}
+
+function mulDiv255(a: number, b: number): number {
+  const t = a * b + 128;
+  return ((t >> 8) + t) >> 8;
+}
+
+/** PIL reads 16-bit grey as 32-bit integers ("I") and `convert('RGB')` clips them to 0…255. */
+async function grey16ToRgb(input: Uint8Array | string): Promise<RawImage> {
+  const { data, info } = await openSharp(input)
+    .removeAlpha()
+    .toColourspace('grey16')
+    .raw({ depth: 'ushort' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1)
+    throw new Error(`16-bit grey image decoded to ${info.channels} channels instead of 1`);
+  const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  const rgb = new Uint8Array(samples.length * 3);
+  for (let p = 0; p < samples.length; p++) {
+    const value = Math.min(255, samples[p] ?? 0);
+    rgb[p * 3] = value;
+    rgb[p * 3 + 1] = value;
+    rgb[p * 3 + 2] = value;
+  }
+  return { data: rgb, width: info.width, height: info.height, channels: 3 };
+}
+
+function resizeTo(input: sharp.Sharp, target: Target): sharp.Sharp {
+  return input.resize(target.size, target.size, {
+    fit: FIT[target.resize],
+    kernel: 'linear',
+    background: { r: 0, g: 0, b: 0 },
+  });
+}
+
+/** RGB pixels in memory resized to the target. */
+function resizeRaw(image: RawImage, target: Target): Promise<RawImage> {
+  const raw = { width: image.width, height: image.height, channels: 3 } as const;
+  return toRgb(resizeTo(sharp(image.data, { raw }), target));
+}
+
+/** sharp's pipeline to 8-bit RGB. */
+async function toRgb(input: sharp.Sharp): Promise<RawImage> {
+  const { data, info } = await input.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return { data: pixels, width: info.width, height: info.height, channels: 3 };

@@ -178,3 +178,64 @@ function toRgb(
   }
   return rgb;
 }
+
+/** Adam7's passes: first column and row, column and row steps. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+/** PNGs whose scanlines take more than this are not inflated twice for the check below (sharp streams them). */
+const CHECKED_MAX_SCANLINE_BYTES = 64 * 1024 ** 2;
+const BITS_PER_PIXEL_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Throws `DATA_IMAGE_UNREADABLE` when the image data of a PNG inflates to more bytes than its header declares
+ * (a decompression bomb), as `decodePngAtSize` does, for a PNG of any size: whether a file is refused never
+ * depends on `data.image_size`. sharp would read such a file as far as its header goes and ignore the rest.
+ * Files that are not PNGs, or whose data is damaged otherwise, are left to the decoder to judge.
+ */
+export function assertPngInflateBound(file: Uint8Array): void {
+  if (file.length < 33 || SIGNATURE.some((byte, i) => file[i] !== byte)) return;
+  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const [bitDepth = 8, colourType = -1, , , interlace] = file.subarray(24, 29);
+  const channels = BITS_PER_PIXEL_CHANNELS[colourType];
+  if (channels === undefined || width * height > MAX_IMAGE_PIXELS) return; // the decoder says why
+  const rowBytes = (w: number) => (w === 0 ? 0 : 1 + Math.ceil((w * channels * bitDepth) / 8));
+  let scanlineBytes = 0;
+  if (interlace === 1) {
+    for (const [x0, y0, dx, dy] of ADAM7) {
+      const passWidth = Math.ceil(Math.max(0, width - x0) / dx);
+      const passHeight = Math.ceil(Math.max(0, height - y0) / dy);
+      if (passWidth > 0) scanlineBytes += rowBytes(passWidth) * passHeight;
+    }
+  } else {
+    scanlineBytes = rowBytes(width) * height;
+  }
+  if (scanlineBytes > CHECKED_MAX_SCANLINE_BYTES) return;
+  const idat: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= file.length;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...file.subarray(at + 4, at + 8));
+    if (type === 'IDAT') idat.push(file.subarray(at + 8, at + 8 + length));
+    else if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  try {
+    inflateSync(Buffer.concat(idat), { maxOutputLength: Math.max(1, scanlineBytes) });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ClsError(
+        'DATA_IMAGE_UNREADABLE',
+        `the PNG image data inflates to more than the ${scanlineBytes} bytes its ${width}×${height} header declares`,
+        { cause: error },
+      );
+    }
+  }
+}

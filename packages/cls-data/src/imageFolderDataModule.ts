@@ -1,9 +1,21 @@
-import type { DataModule, DatasetContext, ImageTransform } from '@nextplay/cls-core';
+import { relative, sep } from 'node:path';
+import {
+  ClsError,
+  escapeTerminalText,
+  type DataModule,
+  type DatasetContext,
+  type ImageTransform,
+  type Logger,
+  type SkippedImage,
+} from '@nextplay/cls-core';
+import { checkImages, unreadableImageError, type CheckedSplit } from './checkImages.js';
 import { ConcurrencyLimiter } from './concurrencyLimiter.js';
+import { decodeImage } from './decodeImage.js';
 import {
   CACHE_BUDGET_BYTES,
   resolveImageFolderSettings,
   type ImageFolderOptions,
+  type ImageFolderSettings,
 } from './imageFolderOptions.js';
 import { ImageFolderSplit } from './imageFolderSplit.js';
 import { scanImageFolder, type ImageFolderScan, type ScannedSplit } from './scanImageFolder.js';
@@ -14,7 +26,13 @@ export interface ImageFolderDataModule extends DataModule {
   readonly train: ImageFolderSplit;
   readonly val: ImageFolderSplit | undefined;
   readonly test: ImageFolderSplit | undefined;
+  readonly skippedImages: readonly SkippedImage[];
 }
+
+/** Skipped images named one by one in the log, per split; the rest are counted (all are in the CSV). */
+const SKIPPED_WARNINGS_PER_SPLIT = 20;
+/** Splits this large say that they are being read before training starts. */
+const ANNOUNCED_SPLIT_IMAGES = 2000;
 
 /** Builds the data module of an ImageFolder root from the `data` config node. */
 export async function createImageFolderDataModule(
@@ -32,41 +50,128 @@ export async function createImageFolderDataModule(
 
   const decoder = new ConcurrencyLimiter(settings.numWorkers);
   const imageBytes = settings.imageSize * settings.imageSize * 3;
+  const skippedImages: SkippedImage[] = [];
   let cacheBudget = CACHE_BUDGET_BYTES;
-  const build = (split: ScannedSplit): ImageFolderSplit => {
+  // Every image is decoded once here, before training: unreadable ones are left out (or stop the run) now,
+  // from the files alone, and the decoded pixels fill the cache.
+  const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
     const bytes = split.images.length * imageBytes;
     const cache = settings.cache === 'auto' ? bytes <= cacheBudget : settings.cache;
-    if (cache) cacheBudget -= bytes;
-    const built = new ImageFolderSplit(split, {
-      imageSize: settings.imageSize,
-      resize: settings.resize,
-      mean: settings.mean,
-      std: settings.std,
-      transforms,
+    if (split.images.length >= ANNOUNCED_SPLIT_IMAGES) {
+      context.logger.info(
+        `${split.name}: reading ${split.images.length.toLocaleString('en-US')} images before training` +
+          (cache
+            ? ''
+            : ' (to find unreadable ones; the split is too large to cache, so training decodes them again)'),
+      );
+    }
+    const checked = await checkImages(split, {
+      decode: (path) => decodeImage(path, settings.imageSize, settings.resize),
       decoder,
-      prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
-      cache,
+      keep: cache,
     });
-    const size = split.images.length;
-    const seen = split.classCounts.filter((count) => count > 0).length;
+    const skipped = reportUnreadable(checked, scan.root, settings, context.logger);
+    skippedImages.push(...skipped);
+    const kept = checked.split;
+    const keptBytes = kept.images.length * imageBytes;
+    if (cache) cacheBudget -= keptBytes;
+    const built = new ImageFolderSplit(
+      kept,
+      {
+        imageSize: settings.imageSize,
+        resize: settings.resize,
+        mean: settings.mean,
+        std: settings.std,
+        transforms,
+        decoder,
+        prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
+        cache,
+      },
+      checked.decoded,
+    );
+    const size = kept.images.length;
+    const seen = kept.classCounts.filter((count) => count > 0).length;
     const classes = seen === scan.classes.length ? `${seen}` : `${seen} of ${scan.classes.length}`;
     context.logger.info(
       `${split.name}: ${size.toLocaleString('en-US')} image${size === 1 ? '' : 's'} in ${classes} classes from ${split.dir}` +
-        (cache ? ` (cached in memory, ${formatBytes(bytes)})` : ''),
+        (cache ? ` (cached in memory, ${formatBytes(keptBytes)})` : '') +
+        (skipped.length > 0 ? `, ${skipped.length} unreadable skipped` : ''),
     );
     return built;
   };
 
+  const train = await build(scan.train);
+  const val = scan.val && (await build(scan.val));
+  const test = scan.test && (await build(scan.test));
+  const unreadableClasses = scan.classes.filter(
+    (_, label) => (scan.train.classCounts[label] ?? 0) > 0 && (train.classCounts[label] ?? 0) === 0,
+  );
+  if (unreadableClasses.length > 0) {
+    context.logger.warn(
+      `class${unreadableClasses.length > 1 ? 'es' : ''} ${unreadableClasses.map((name) => escapeTerminalText(name)).join(', ')} ha${unreadableClasses.length > 1 ? 've' : 's'} no readable training images`,
+    );
+  }
   return {
     root: scan.root,
     scan,
     classes: scan.classes,
     imageSize: settings.imageSize,
     channels: 3,
-    train: build(scan.train),
-    val: scan.val && build(scan.val),
-    test: scan.test && build(scan.test),
+    train,
+    val,
+    test,
+    skippedImages,
   };
+}
+
+/**
+ * Applies `data.on_bad_image` and `data.max_bad_fraction` to the unreadable images of a split: stops the run,
+ * or warns naming each (the first few) and returns them as skipped, paths relative to the root.
+ */
+function reportUnreadable(
+  checked: CheckedSplit,
+  root: string,
+  settings: ImageFolderSettings,
+  logger: Logger,
+): SkippedImage[] {
+  const { unreadable, split } = checked;
+  const [first] = unreadable;
+  if (first === undefined) return [];
+  if (settings.onBadImage === 'fail') throw unreadableImageError(first);
+  const skipped = unreadable.map((image) => ({
+    split: split.name,
+    path: relative(root, image.entry.path).split(sep).join('/'),
+    reason: image.reason,
+  }));
+  for (const image of skipped.slice(0, SKIPPED_WARNINGS_PER_SPLIT)) {
+    logger.warn(
+      `skipped unreadable image ${escapeTerminalText(image.path)}: ${escapeTerminalText(image.reason)}`,
+    );
+  }
+  if (skipped.length > SKIPPED_WARNINGS_PER_SPLIT) {
+    logger.warn(
+      `… and ${skipped.length - SKIPPED_WARNINGS_PER_SPLIT} more unreadable images in ${split.name} (all listed in skipped_images.csv)`,
+    );
+  }
+  const total = split.images.length + unreadable.length;
+  if (unreadable.length > settings.maxBadFraction * total) {
+    throw new ClsError(
+      'DATA_TOO_MANY_BAD_IMAGES',
+      `${unreadable.length} of the ${total} images of ${split.name} (${percent(unreadable.length / total)}) cannot be read, more than data.max_bad_fraction=${settings.maxBadFraction}; the first: ${skipped[0]?.path ?? ''}: ${first.reason}`,
+      {
+        hint: 'fix or remove those files, or raise data.max_bad_fraction to train without them',
+      },
+    );
+  }
+  if (split.images.length === 0) {
+    throw new ClsError('DATA_SPLIT_EMPTY', `${split.dir} has no readable images`);
+  }
+  return skipped;
+}
+
+function percent(fraction: number): string {
+  const value = fraction * 100;
+  return `${value >= 10 ? value.toFixed(0) : value.toPrecision(2)}%`;
 }
 
 function formatBytes(bytes: number): string {

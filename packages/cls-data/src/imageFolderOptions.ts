@@ -8,7 +8,15 @@ export interface ImageFolderPluginOptions {
   readonly cache?: 'auto' | boolean;
   /** Batches prepared ahead of the one being consumed. */
   readonly prefetch_batches?: number;
+  /** What an unreadable image does: `skip` leaves it out (listed in skipped_images.csv), `fail` stops the run. */
+  readonly on_bad_image?: BadImagePolicy;
+  /** The largest fraction of a split that may be skipped as unreadable before the run stops. */
+  readonly max_bad_fraction?: number;
 }
+
+export type BadImagePolicy = 'skip' | 'fail';
+
+export const BAD_IMAGE_POLICIES: readonly BadImagePolicy[] = ['skip', 'fail'];
 
 /** The whole `data` node a dataset plugin is created from (base keys filled by the config package). */
 export type ImageFolderOptions = Partial<DataConfig> & ImageFolderPluginOptions;
@@ -34,6 +42,20 @@ export const imageFolderOptionsSchema: JsonSchema = {
       default: 2,
       description: 'Batches prepared ahead of the one being trained on.',
     },
+    on_bad_image: {
+      enum: BAD_IMAGE_POLICIES,
+      default: 'skip',
+      description:
+        'An image that cannot be read (empty, truncated, not an image, past the pixel limit): skip = leave it out with a warning and list it in skipped_images.csv of the run, fail = stop before training.',
+    },
+    max_bad_fraction: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.01,
+      description:
+        'Stop before training when more than this fraction of a split is unreadable (skipped with on_bad_image=skip).',
+    },
   },
   additionalProperties: false,
 };
@@ -51,6 +73,8 @@ export interface ImageFolderSettings {
   readonly resize: ResizeMode;
   readonly cache: 'auto' | boolean;
   readonly prefetchBatches: number;
+  readonly onBadImage: BadImagePolicy;
+  readonly maxBadFraction: number;
 }
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -69,6 +93,20 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
       `data.resize must be one of ${RESIZE_MODES.join(', ')}, got "${resize}"`,
     );
   }
+  const onBadImage = options.on_bad_image ?? 'skip';
+  if (!BAD_IMAGE_POLICIES.includes(onBadImage)) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `data.on_bad_image must be one of ${BAD_IMAGE_POLICIES.join(', ')}, got "${onBadImage}"`,
+    );
+  }
+  const maxBadFraction = options.max_bad_fraction ?? 0.01;
+  if (typeof maxBadFraction !== 'number' || !(maxBadFraction >= 0 && maxBadFraction <= 1)) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `data.max_bad_fraction must be a number from 0 to 1, got ${String(maxBadFraction)}`,
+    );
+  }
   return {
     root,
     imageSize: options.image_size ?? 224,
@@ -79,5 +117,7 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
     resize,
     cache: options.cache ?? 'auto',
     prefetchBatches: options.prefetch_batches ?? 2,
+    onBadImage,
+    maxBadFraction,
   };
 }

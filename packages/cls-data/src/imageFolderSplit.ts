@@ -57,7 +57,11 @@ export class ImageFolderSplit implements DataSplit {
   readonly #normalize: ReturnType<typeof createPixelNormalizer>;
   readonly #cache: (RawImage | undefined)[] | undefined;
 
-  constructor(split: ScannedSplit, settings: ImagePipelineSettings) {
+  /**
+   * `decoded`: the pixels of `split.images`, index for index, already decoded (by the check before training);
+   * with the cache on they fill it, so no image is decoded twice.
+   */
+  constructor(split: ScannedSplit, settings: ImagePipelineSettings, decoded?: readonly RawImage[]) {
     this.name = split.name;
     this.dir = split.dir;
     this.size = split.images.length;
@@ -67,6 +71,12 @@ export class ImageFolderSplit implements DataSplit {
     this.#settings = settings;
     this.#normalize = createPixelNormalizer(settings.mean, settings.std);
     this.#cache = settings.cache ? new Array<RawImage | undefined>(this.size) : undefined;
+    if (this.#cache !== undefined && decoded !== undefined) {
+      if (decoded.length !== this.size) {
+        throw new RangeError(`${decoded.length} decoded images for the ${this.size} of ${this.name}`);
+      }
+      for (let i = 0; i < decoded.length; i++) this.#cache[i] = decoded[i];
+    }
   }
 
   get cached(): boolean {

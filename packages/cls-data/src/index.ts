@@ -18,7 +18,7 @@ export { CLASSES_CSV, SPLIT_FOLDER_NAMES, scanImageFolder } from './scanImageFol
 export type { ImageEntry, ImageFolderScan, ScannedSplit, SplitLayout } from './scanImageFolder.js';
 export { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
 export { sortClassNames } from './sortClassNames.js';
-export { RESIZE_MODES, decodeImage } from './decodeImage.js';
+export { RESIZE_MODES, decodeImage, decodeImagePixels } from './decodeImage.js';
 export type { ResizeMode } from './decodeImage.js';
 export { decodeBmp } from './decodeBmp.js';
 export { decodePngAtSize } from './decodePng.js';

@@ -1,7 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ClsError, type SplitName } from '@nextplay/cls-core';
+import { ClsError, escapeTerminalText, type SplitName } from '@nextplay/cls-core';
 import { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
 import { parseCsv } from './parseCsv.js';
 import { compareCodePoints, sortClassNames } from './sortClassNames.js';
@@ -173,6 +173,13 @@ async function readSplit(name: SplitName, dir: string, warnings: string[]): Prom
   }
   if (stray > 0) {
     warnings.push(`${stray} image${stray > 1 ? 's' : ''} directly in ${dir} (not in a class folder) ignored`);
+  }
+  // Empty training classes are reported once the classes are known; empty folders elsewhere here.
+  const empty = [...byClass].filter(([, files]) => files.length === 0).map(([className]) => className);
+  if (name !== 'train' && empty.length > 0) {
+    warnings.push(
+      `${dir} has empty class folder${empty.length > 1 ? 's' : ''} ${empty.map((n) => escapeTerminalText(n)).join(', ')}`,
+    );
   }
   return { name, dir, layout: 'class_folders', source: dir, byClass };
 }

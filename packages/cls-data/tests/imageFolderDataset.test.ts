@@ -256,20 +256,28 @@ describe('imagefolder dataset', () => {
     expect((await collect(data.train)).flatMap(imageNumbers)).toHaveLength(11);
   });
 
-  it('fails the iteration with DATA_IMAGE_UNREADABLE naming a corrupt file', async () => {
+  it('fails the iteration with DATA_IMAGE_UNREADABLE naming a file that became unreadable after the check', async () => {
     const root = await tempDir();
     await writeSolidImage(join(root, 'train', 'a', '1.png'), { width: 4, height: 4, color: [1, 1, 1] });
-    await writeBytes(join(root, 'train', 'b', 'broken.jpg'), 'not a jpeg');
-    const data = await create({ root });
+    const broken = join(root, 'train', 'b', 'broken.jpg');
+    await writeSolidImage(broken, { width: 4, height: 4, color: [1, 1, 1], format: 'jpeg' });
+    const data = await create({ root, cache: false });
+    await writeBytes(broken, 'not a jpeg');
     const error = await collect(data.train, { batchSize: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClsError);
     expect(error).toMatchObject({ code: 'DATA_IMAGE_UNREADABLE' });
-    expect((error as Error).message).toContain(join(root, 'train', 'b', 'broken.jpg'));
+    expect((error as Error).message).toContain(broken);
   });
 
   it('declares a default for each of its own options', () => {
     const properties = imageFolderDataset.optionsSchema.properties as Record<string, { default?: unknown }>;
-    expect(Object.keys(properties).sort()).toEqual(['cache', 'prefetch_batches', 'resize']);
+    expect(Object.keys(properties).sort()).toEqual([
+      'cache',
+      'max_bad_fraction',
+      'on_bad_image',
+      'prefetch_batches',
+      'resize',
+    ]);
     for (const option of Object.values(properties)) expect(option.default).toBeDefined();
   });
 

@@ -2,6 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ClsError,
+  SKIPPED_IMAGES_CSV,
+  skippedImagesCsv,
   type Callback,
   type ClassifierModel,
   type ClsConfig,
@@ -57,6 +59,9 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     seed,
     createTransform: (name, transformOptions) => registry.create('transform', name, transformOptions, {}),
   });
+  if (data.skippedImages !== undefined) {
+    await writeFile(join(runDir, SKIPPED_IMAGES_CSV), skippedImagesCsv(data.skippedImages));
+  }
   const numClasses = config.model.num_classes ?? data.classes.length;
   if (numClasses < data.classes.length) {
     throw new ClsError(
