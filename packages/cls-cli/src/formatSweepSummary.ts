@@ -2,13 +2,21 @@ import type { JobResult } from '@nextplay/cls-core';
 
 /**
  * The table printed at the end of a multirun: one row per job with its overrides (those that differ between
- * jobs, `hydra.*` left out), status and test accuracy.
+ * jobs or that the command line swept, such as `experiment=glob(*)` matching one option; `hydra.*` left out),
+ * status and test accuracy. `sweptKeys` are the keys of the command line's sweeps (`experiment`, `optimizer.lr`).
  */
-export function formatSweepSummary(results: readonly JobResult[], sweepDir: string): string {
+export function formatSweepSummary(
+  results: readonly JobResult[],
+  sweepDir: string,
+  sweptKeys: readonly string[] = [],
+): string {
+  const keyOf = (override: string): string => override.slice(0, override.indexOf('=')).replace(/^[+~]+/, '');
   const shown = (overrides: readonly string[]): string[] => {
     const task = overrides.filter((override) => !/^[+~]*hydra[./=]/.test(override));
     const varying = task.filter(
-      (override) => !results.every((result) => result.job.overrides.includes(override)),
+      (override) =>
+        sweptKeys.includes(keyOf(override)) ||
+        !results.every((result) => result.job.overrides.includes(override)),
     );
     return varying.length > 0 ? varying : task;
   };

@@ -15,6 +15,7 @@ import {
   expandSweeps,
   hasSweeps,
   listConfigGroups,
+  parseOverride,
   resolveKey,
   toYaml,
   validatePluginNode,
@@ -138,7 +139,10 @@ export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number>
       planned.map((plan) => plan.job),
       runJob,
     );
-    io.stdout(formatSweepSummary(results, sweepDir));
+    const sweptKeys = args.overrides
+      .filter((input) => hasSweeps([input]))
+      .map((input) => parseOverride(input).key);
+    io.stdout(formatSweepSummary(results, sweepDir, sweptKeys));
     return exitCode(results);
   } finally {
     interrupt.dispose();
