@@ -6,6 +6,7 @@ import { modelPlugins } from '@nextplay/cls-models';
 import { confusionMatrixPlugin } from '@nextplay/cls-callback-confusion-matrix';
 import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
 import { emaPlugin } from '@nextplay/cls-callback-ema';
+import { historyPlugin } from '@nextplay/cls-callback-history';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
 import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
 import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
@@ -23,6 +24,7 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   progressBarPlugin,
   emaPlugin,
   confusionMatrixPlugin,
+  historyPlugin,
   basicLauncherPlugin,
   vertexLauncherPlugin,
 ];

@@ -107,6 +107,17 @@ export function createTestRegistry(): PluginRegistry {
     ),
     plugin(
       'callback',
+      'confusion_matrix',
+      options({
+        monitor: { type: 'string', minLength: 1, default: 'val/acc' },
+        mode,
+        top_pairs: { type: 'integer', minimum: 0, maximum: 200, default: 20 },
+        plots: { type: 'boolean', default: true },
+      }),
+    ),
+    plugin('callback', 'history', options({ loss_scale: { enum: ['linear', 'log'], default: 'linear' } })),
+    plugin(
+      'callback',
       'progress_bar',
       options({ refresh_rate: { type: 'integer', minimum: 0, default: 1 } }),
     ),
