@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { createLogger, type ClsConfig, type JsonValue, type PluginRegistry } from '@nextplay/cls-core';
 import { resolveConfig, validateConfig, writeRunConfig, type ComposeResult } from '@nextplay/cls-config';
 import { fit } from '@nextplay/cls-engine';
-import { checkDataPaths } from './checkDataPaths.js';
 import type { CliIo } from './cliIo.js';
 import { formatResults } from './formatResults.js';
 
@@ -39,7 +38,6 @@ export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
       warn: (message) => warnings.push(message),
     },
   );
-  await checkDataPaths(config);
   mkdirSync(runDir, { recursive: true });
   const logger = createLogger({
     level: run.verbose || config.hydra.verbose ? 4 : 3,

@@ -30,20 +30,6 @@ describe('data paths are checked before anything is written', () => {
     expect(existsSync(runDir)).toBe(false);
   });
 
-  it('in a multirun, the failing job leaves no job directory', async () => {
-    const sweepDir = join(base, 'sweep');
-    const run = await runCliInProcess([
-      'train',
-      '-m',
-      'seed=1,2',
-      'data.root=/no/such/dataset',
-      `hydra.sweep.dir=${sweepDir}`,
-    ]);
-    expect(run.code).toBe(1);
-    expect(existsSync(join(sweepDir, '0'))).toBe(false);
-    expect(existsSync(join(sweepDir, '1'))).toBe(false);
-  });
-
   it('chooses no backend first', () => {
     const run = spawnSync(process.execPath, [bin, 'train', 'data.root=/no/such/dataset'], {
       cwd: base,
