@@ -322,6 +322,15 @@ export async function makeHostileFiles(out) {
     writeFileSync(join(dir, 'model.json'), '{"modelTopology": ');
     return { ...files, modelJson: undefined };
   });
+  checkpoint('topology-huge-dense', 'model.json', 'more than its weight files hold', (files) => {
+    // 4 → 200,000,000 units: tfjs would allocate 3.2 GB for the kernel while building the model.
+    const dense = files.modelJson.modelTopology.config.layers.find((layer) => layer.class_name === 'Dense');
+    dense.config.units = 200_000_000;
+  });
+  checkpoint('topology-widened-conv', 'model.json', 'more than its weight files hold', (files) => {
+    const conv = files.modelJson.modelTopology.config.layers.find((layer) => layer.class_name === 'Conv2D');
+    conv.config.filters = 4_000_000;
+  });
   checkpoint('model-input-40000', 'model.json', "the model's input", (files) => {
     const input = files.modelJson.modelTopology.config.layers[0].config;
     input.batch_input_shape = [null, 40000, 40000, 3];

@@ -8,6 +8,7 @@ import {
   readCheckpointJson,
   type CheckpointFile,
 } from './checkpointFile.js';
+import { loadWithBoundedInit } from './boundedWeightInit.js';
 import { readModelArtifacts } from './checkpointFiles.js';
 import { CHECKPOINT_LIMITS } from './checkpointLimits.js';
 import { checkTrainerState } from './checkTrainerState.js';
@@ -47,10 +48,36 @@ export async function loadCheckpointWeights(model: ClassifierModel, dir: string)
 /** Rebuilds the model saved in a checkpoint (topology and weights). */
 export async function loadCheckpointModel(dir: string): Promise<tfl.LayersModel> {
   const artifacts = await readModelArtifacts(dir);
+  const declaredValues = (artifacts.weightSpecs ?? []).reduce(
+    (sum, spec) => sum + spec.shape.reduce((n, d) => n * d, 1),
+    0,
+  );
   let model: tfl.LayersModel;
   try {
-    model = await tfl.loadLayersModel({ load: () => Promise.resolve(artifacts) });
+    // The topology alone first (with weights, tfjs would fill every layer with unbounded zeros), then the weights.
+    model = await loadWithBoundedInit(
+      artifacts.modelTopology,
+      declaredValues,
+      join(await resolveCheckpointDir(dir), MODEL_JSON),
+      (modelTopology) =>
+        tfl.loadLayersModel({
+          load: () => Promise.resolve({ modelTopology: modelTopology as tf.io.ModelJSON['modelTopology'] }),
+        }),
+    );
+    const named = tf.io.decodeWeights(
+      artifacts.weightData ?? new ArrayBuffer(0),
+      artifacts.weightSpecs ?? [],
+    );
+    try {
+      model.loadWeights(named, true);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    } finally {
+      tf.dispose(Object.values(named));
+    }
   } catch (error) {
+    if (error instanceof ClsError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new ClsError('CHECKPOINT_INVALID', `checkpoint ${dir} cannot be loaded as a model: ${message}`, {
       cause: error,
