@@ -39,14 +39,23 @@ export function createTestRegistry(): PluginRegistry {
     zero_init_residual: { type: 'boolean', default: true },
     seed: { type: ['integer', 'null'], default: null },
   });
+  // The keys the shipped data configs set for unreadable images (cls-data's imagefolder and mnist take them).
+  const badImages = {
+    on_bad_image: { enum: ['skip', 'fail'], default: 'skip' },
+    max_bad_fraction: { type: 'number', minimum: 0, maximum: 1, default: 0.01 },
+  };
   return new PluginRegistry().register(
     plugin('model', 'resnet18', resnet),
     plugin('model', 'resnet50', resnet),
-    plugin('dataset', 'imagefolder', options({ cache_decoded: { type: 'boolean', default: false } })),
+    plugin(
+      'dataset',
+      'imagefolder',
+      options({ cache_decoded: { type: 'boolean', default: false }, ...badImages }),
+    ),
     plugin(
       'dataset',
       'mnist',
-      options({ train_limit: { type: ['integer', 'null'], minimum: 1, default: null } }),
+      options({ train_limit: { type: ['integer', 'null'], minimum: 1, default: null }, ...badImages }),
     ),
     plugin(
       'optimizer',
