@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ClsError, isClsError, suggest } from '@nextplay/cls-core';
+import { ClsError, escapeTerminalText, isClsError, suggest } from '@nextplay/cls-core';
 import { parseCliArgs, type CliArgs } from './cliArgs.js';
 import { processIo, type CliIo } from './cliIo.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
@@ -28,7 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   } catch (error) {
     const verbose = args?.verbose ?? argv.includes('--verbose');
     if (isClsError(error)) {
-      io.stderr(`cls: ${oneLine(error.message)}\n`);
+      // Messages quote paths and class names from files: escaped, so they cannot drive the terminal.
+      io.stderr(`cls: ${escapeTerminalText(oneLine(error.message))}\n`);
       if (verbose) io.stderr(`${verboseStack(error)}\n`);
       return error.code === 'USAGE' ? EXIT_USAGE : EXIT_USER_ERROR;
     }
