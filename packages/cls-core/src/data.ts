@@ -116,6 +116,11 @@ function csvField(text: string): string {
 export interface DatasetContext {
   readonly logger: Logger;
   readonly seed: number;
+  /**
+   * The splits the command will read (`cls test`: only `test`); the others are listed but not read, checked or
+   * cached. Absent: all of them.
+   */
+  readonly splits?: readonly SplitName[];
   /** The registry, so a dataset can build the transforms named in `data.augment`. */
   readonly createTransform: (
     name: string,

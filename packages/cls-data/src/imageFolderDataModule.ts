@@ -54,7 +54,20 @@ export async function createImageFolderDataModule(
   let cacheBudget = CACHE_BUDGET_BYTES;
   // Every image is decoded once here, before training: unreadable ones are left out (or stop the run) now,
   // from the files alone, and the decoded pixels fill the cache.
+  const pipeline = {
+    imageSize: settings.imageSize,
+    resize: settings.resize,
+    mean: settings.mean,
+    std: settings.std,
+    transforms,
+    decoder,
+    prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
+  };
   const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
+    // A split the command does not read stays a list of files: nothing decoded, checked or cached.
+    if (context.splits !== undefined && !context.splits.includes(split.name)) {
+      return new ImageFolderSplit(split, { ...pipeline, cache: false });
+    }
     const bytes = split.images.length * imageBytes;
     const cache = settings.cache === 'auto' ? bytes <= cacheBudget : settings.cache;
     if (split.images.length >= ANNOUNCED_SPLIT_IMAGES) {
@@ -75,20 +88,7 @@ export async function createImageFolderDataModule(
     const kept = checked.split;
     const keptBytes = kept.images.length * imageBytes;
     if (cache) cacheBudget -= keptBytes;
-    const built = new ImageFolderSplit(
-      kept,
-      {
-        imageSize: settings.imageSize,
-        resize: settings.resize,
-        mean: settings.mean,
-        std: settings.std,
-        transforms,
-        decoder,
-        prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
-        cache,
-      },
-      checked.decoded,
-    );
+    const built = new ImageFolderSplit(kept, { ...pipeline, cache }, checked.decoded);
     const size = kept.images.length;
     const seen = kept.classCounts.filter((count) => count > 0).length;
     const classes = seen === scan.classes.length ? `${seen}` : `${seen} of ${scan.classes.length}`;

@@ -130,6 +130,16 @@ async function imageNumbers(split: DataSplit, options: Partial<BatchOptions>): P
 }
 
 describe('unreadable images in an ImageFolder', () => {
+  it('are not read at all in splits the command does not use (cls test reads only test)', async () => {
+    const context = testContext();
+    const data = await create(dirty, {}, { ...context, splits: ['test'] });
+    const skipped = data.skippedImages;
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(skipped.every((image) => image.split === 'test')).toBe(true);
+    expect(context.messages.filter((m) => m.text.includes('train/'))).toEqual([]);
+    expect(data.train.size).toBe(data.scan.train.images.length);
+  });
+
   it('are skipped before training, each named in a warning and listed, and counted per split', async () => {
     const context = testContext();
     const data = await create(dirty, {}, context);

@@ -38,6 +38,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     {
       logger,
       seed: config.seed,
+      splits: ['test'],
       createTransform: (name, options) => registry.create('transform', name, options, {}),
     },
   );
