@@ -1,51 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeImageFolder } from './makeImageFolder.js';
+import { runWithSignals, type SignalPlan, type SignalledRun } from './processWithSignals.js';
 
 const bin = fileURLToPath(new URL('../bin/cls.js', import.meta.url));
 
-interface Run {
-  readonly code: number | null;
-  readonly output: string;
-  /** Milliseconds from the signal (or from the start, without one) to the exit. */
-  readonly elapsedMs: number;
-}
-
-/** Runs `cls train`, sending each signal its `delayMs` after the previous one (the first after `after` appears). */
-function train(
-  args: readonly string[],
-  interrupt?: { after: string; signals: readonly { signal: NodeJS.Signals; delayMs: number }[] },
-) {
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'train', ...args], { env: { ...process.env, CI: 'true' } });
-    let output = '';
-    let from = Date.now();
-    let sent = false;
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (interrupt !== undefined && !sent && output.includes(interrupt.after)) {
-        sent = true;
-        let at = 0;
-        interrupt.signals.forEach(({ signal, delayMs }, i) => {
-          at += delayMs;
-          setTimeout(() => {
-            if (i === 0) from = Date.now();
-            child.kill(signal);
-          }, at);
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, output, elapsedMs: Date.now() - from });
-    });
-  });
+function train(args: readonly string[], plan?: SignalPlan): Promise<SignalledRun> {
+  return runWithSignals(process.execPath, [bin, 'train', ...args], plan === undefined ? {} : { plan });
 }
 
 /** Steps far too big for the wasm heap, and steps long enough that a signal lands in the middle of one. */
@@ -58,16 +22,20 @@ describe('cls train with steps too big to fit or too long to wait for', () => {
     base = mkdtempSync(join(tmpdir(), 'cls-heavy-e2e-'));
   }, 60_000);
 
+  /** ResNet-18 at 224 px on the wasm backend, in run directory `name`. */
+  const at224 = (name: string, batchSize: number): string[] => [
+    'data=imagefolder',
+    `data.root=${root}`,
+    'model=resnet18',
+    'data.image_size=224',
+    `data.batch_size=${String(batchSize)}`,
+    'trainer.max_epochs=1',
+    'trainer.accelerator=cpu',
+    `hydra.run.dir=${join(base, name)}`,
+  ];
+
   it('refuses a step that exceeds the 4 GiB wasm heap at once, with what it needs and what to change', async () => {
-    const run = await train([
-      'data=imagefolder',
-      `data.root=${root}`,
-      'model=resnet18',
-      'data.image_size=224',
-      'data.batch_size=128',
-      'trainer.accelerator=cpu',
-      `hydra.run.dir=${join(base, 'too-big')}`,
-    ]);
+    const run = await train(at224('too-big', 128));
     expect(run.code).toBe(1);
     const errors = run.output.split('\n').filter((line) => line.startsWith('cls:'));
     expect(errors).toHaveLength(1);
@@ -79,43 +47,23 @@ describe('cls train with steps too big to fit or too long to wait for', () => {
 
   it('stops within seconds of SIGTERM in the middle of a long step', async () => {
     // ResNet-18 at 224 px, batch 24: one step takes about 14 s on two idle cores.
-    const run = await train(
-      [
-        'data=imagefolder',
-        `data.root=${root}`,
-        'model=resnet18',
-        'data.image_size=224',
-        'data.batch_size=24',
-        'trainer.max_epochs=1',
-        'trainer.accelerator=cpu',
-        `hydra.run.dir=${join(base, 'long-step')}`,
-      ],
-      { after: 'model: resnet18', signals: [{ signal: 'SIGTERM', delayMs: 1000 }] },
-    );
+    const run = await train(at224('long-step', 24), {
+      after: 'model: resnet18',
+      signals: [{ signal: 'SIGTERM', delayMs: 1000 }],
+    });
     expect(run.code).toBe(130);
     expect(run.output).toContain('cls: SIGTERM: the running step did not end within 5 s; stopped at once');
     expect(run.elapsedMs).toBeLessThan(8_000);
   }, 120_000);
 
   it('stops at once on a second Ctrl-C', async () => {
-    const run = await train(
-      [
-        'data=imagefolder',
-        `data.root=${root}`,
-        'model=resnet18',
-        'data.image_size=224',
-        'data.batch_size=24',
-        'trainer.accelerator=cpu',
-        `hydra.run.dir=${join(base, 'twice')}`,
+    const run = await train(at224('twice', 24), {
+      after: 'model: resnet18',
+      signals: [
+        { signal: 'SIGINT', delayMs: 1000 },
+        { signal: 'SIGINT', delayMs: 500 },
       ],
-      {
-        after: 'model: resnet18',
-        signals: [
-          { signal: 'SIGINT', delayMs: 1000 },
-          { signal: 'SIGINT', delayMs: 500 },
-        ],
-      },
-    );
+    });
     expect(run.code).toBe(130);
     expect(run.output).toContain('cls: SIGINT again; stopped at once');
     expect(run.elapsedMs).toBeLessThan(3_000);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,33 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../src/cliArgs.js';
 import { resumeCommand } from '../src/resumeCommand.js';
 import { makeImageFolder } from './makeImageFolder.js';
+import { runWithSignals, type SignalledRun } from './processWithSignals.js';
 
 const bin = fileURLToPath(new URL('../bin/cls.js', import.meta.url));
 
 /** Runs a shell command line in `cwd` with `cls` meaning this checkout's CLI; SIGINT once `interruptAfter` shows. */
-function shell(
-  line: string,
-  cwd: string,
-  interruptAfter?: string,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const script = `cls() { exec "${process.execPath}" "${bin}" "$@"; }\n${line}`;
-    const child = spawn('sh', ['-c', script], { cwd, env: { ...process.env, CI: 'true' } });
-    let output = '';
-    let interrupted = false;
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (interruptAfter !== undefined && !interrupted && output.includes(interruptAfter)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, output });
-    });
+function shell(line: string, cwd: string, interruptAfter?: string): Promise<SignalledRun> {
+  const script = `cls() { exec "${process.execPath}" "${bin}" "$@"; }\n${line}`;
+  return runWithSignals('sh', ['-c', script], {
+    cwd,
+    ...(interruptAfter === undefined
+      ? {}
+      : { plan: { after: interruptAfter, signals: [{ signal: 'SIGINT', delayMs: 0 }] } }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,33 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeImageFolder } from './makeImageFolder.js';
+import { runWithSignals, type SignalledRun } from './processWithSignals.js';
 
 const bin = fileURLToPath(new URL('../bin/cls.js', import.meta.url));
 const env = { ...process.env, CI: 'true' };
 
-/** Runs `cls train`, sending SIGINT once `interruptAfter` appears in its output; resolves with exit code and output. */
-function train(
-  args: readonly string[],
-  interruptAfter?: string,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'train', ...args], { env });
-    let output = '';
-    let interrupted = false;
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (interruptAfter !== undefined && !interrupted && output.includes(interruptAfter)) {
-        interrupted = true;
-        child.kill('SIGINT');
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, output });
-    });
-  });
+/** Runs `cls train`, sending SIGINT once `interruptAfter` appears in its output. */
+function train(args: readonly string[], interruptAfter?: string): Promise<SignalledRun> {
+  return runWithSignals(
+    process.execPath,
+    [bin, 'train', ...args],
+    interruptAfter === undefined
+      ? {}
+      : { plan: { after: interruptAfter, signals: [{ signal: 'SIGINT', delayMs: 0 }] } },
+  );
 }
 
 function testMetrics(runDir: string): Record<string, unknown> {
@@ -45,8 +32,8 @@ describe('cls train interrupted and resumed with ckpt_path=last', () => {
   let args: (runDir: string) => string[];
   let reference: string;
   let resumedDir: string;
-  let interruptedRun: { code: number | null; output: string };
-  let resumedRun: { code: number | null; output: string };
+  let interruptedRun: SignalledRun;
+  let resumedRun: SignalledRun;
 
   beforeAll(async () => {
     const root = await makeImageFolder({ classes: ['7', '23', '00'], perClass: { train: 16 } });
