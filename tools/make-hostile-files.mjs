@@ -15,9 +15,7 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-
-/** Repeated in `secret.bin`: the test looks for it in every output. */
-export const SECRET_MARKER = 'KEY!';
+import { SECRET_MARKER } from './hostile-files.mjs';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pickles (protocol 2), written opcode by opcode so that any field can be made hostile.

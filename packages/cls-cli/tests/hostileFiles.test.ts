@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_MARKER, generateHostileFiles, type HostileCase } from '../../../tools/hostile-files.mjs';
 
 // The hostile-input suite of issue #17: every file tools/make-hostile-files.mjs crafts is given to the built `cls`
 // in a child process, which must refuse it with exit 1 and one `cls:` line naming the file and the rule, within a
@@ -12,26 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // cases run one after another in one child process (tests/fixtures/hostileCaseRunner.mjs): its peak RSS only grows,
 // so the bound read after each case holds for every case before it.
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const RUNNER = fileURLToPath(new URL('./fixtures/hostileCaseRunner.mjs', import.meta.url));
-const GENERATOR = join(REPO, 'tools', 'make-hostile-files.mjs');
-const SECRET_MARKER = 'KEY!KEY!';
+/** Two markers in a row: a single one could occur in a weight file by chance. */
+const SECRET = SECRET_MARKER.repeat(2);
 const MAX_SECONDS = 30;
 const MAX_RSS_BYTES = 1.5 * 1024 ** 3;
-
-interface HostileCase {
-  readonly name: string;
-  readonly kind: 'checkpoint' | 'pretrained';
-  readonly path: string;
-  readonly names: string;
-  readonly rule: string;
-}
-
-interface Generated {
-  readonly secret: string;
-  readonly valid: string;
-  readonly cases: readonly HostileCase[];
-}
 
 interface MeasuredRun {
   readonly name: string;
@@ -45,8 +31,7 @@ interface MeasuredRun {
 // Generated when the file is collected, so that each case is a test of its own; big files live in `root`.
 const root = mkdtempSync(join(tmpdir(), 'cls-hostile-'));
 mkdirSync(join(root, 'work'));
-execFileSync(process.execPath, [GENERATOR, join(root, 'files')], { cwd: REPO, stdio: 'ignore' });
-const generated = JSON.parse(readFileSync(join(root, 'files', 'cases.json'), 'utf8')) as Generated;
+const generated = generateHostileFiles(join(root, 'files'));
 
 /**
  * Runs the named `cls` commands in one child process, in order; resolves with each one's measured run. A command
@@ -134,7 +119,7 @@ describe('hostile checkpoints and weight files', () => {
   it('generates one case per rule, for checkpoints and for pretrained weights', () => {
     expect(generated.cases.filter((c) => c.kind === 'checkpoint').length).toBeGreaterThanOrEqual(25);
     expect(generated.cases.filter((c) => c.kind === 'pretrained').length).toBeGreaterThanOrEqual(25);
-    expect(readFileSync(generated.secret, 'latin1')).toContain(SECRET_MARKER);
+    expect(readFileSync(generated.secret, 'latin1')).toContain(SECRET);
   });
 
   it.each(generated.cases.map((hostile) => [hostile.name, hostile] as const))(
@@ -154,13 +139,13 @@ describe('hostile checkpoints and weight files', () => {
       expect(run.seconds).toBeLessThan(MAX_SECONDS);
       expect(run.maxRssBytes).toBeLessThan(MAX_RSS_BYTES);
       expect(existsSync(join(root, 'out', `${hostile.name}.onnx`))).toBe(false);
-      expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET_MARKER);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(SECRET);
     },
   );
 
   it('lets no byte of the file outside the checkpoints reach any output', () => {
     const outputs = filesUnder(root).filter((file) => !file.startsWith(join(root, 'files')));
     expect(outputs.length).toBeGreaterThan(0);
-    expect(outputs.filter((file) => readFileSync(file, 'latin1').includes(SECRET_MARKER))).toEqual([]);
+    expect(outputs.filter((file) => readFileSync(file, 'latin1').includes(SECRET))).toEqual([]);
   });
 });

@@ -1,13 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { isClsError } from '@nextplay/cls-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateHostileFiles } from '../../../tools/hostile-files.mjs';
 import { loadCheckpointModel, loadResumeState, loadTrainerState } from '../src/index.js';
 
 // The checkpoint directories of tools/make-hostile-files.mjs (issue #17), loaded in this process as `cls test`,
@@ -15,22 +14,8 @@ import { loadCheckpointModel, loadResumeState, loadTrainerState } from '../src/i
 // the file and the rule. The CLI suite (cls-cli's hostileFiles.test.ts) runs them in a child process with time
 // and memory bounds.
 
-interface HostileCase {
-  readonly name: string;
-  readonly kind: 'checkpoint' | 'pretrained';
-  readonly path: string;
-  readonly names: string;
-  readonly rule: string;
-}
-
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'cls-hostile-checkpoints-'));
-execFileSync(process.execPath, [join(REPO, 'tools', 'make-hostile-files.mjs'), root], { stdio: 'ignore' });
-const generated = JSON.parse(readFileSync(join(root, 'cases.json'), 'utf8')) as {
-  valid: string;
-  secret: string;
-  cases: readonly HostileCase[];
-};
+const generated = generateHostileFiles(root);
 const checkpointCases = generated.cases.filter((c) => c.kind === 'checkpoint');
 
 async function loadAll(dir: string): Promise<void> {

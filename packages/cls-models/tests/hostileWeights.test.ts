@@ -1,31 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isClsError } from '@nextplay/cls-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateHostileFiles } from '../../../tools/hostile-files.mjs';
 import { readStateDictFile } from '../src/index.js';
 
 // The .pth and .safetensors files of tools/make-hostile-files.mjs (issue #17), read in this process: each is
 // refused with a CHECKPOINT_INVALID ClsError naming the file and the rule. The CLI suite (cls-cli's
 // hostileFiles.test.ts) runs the same files in a child process with time and memory bounds.
 
-interface HostileCase {
-  readonly name: string;
-  readonly kind: 'checkpoint' | 'pretrained';
-  readonly path: string;
-  readonly names: string;
-  readonly rule: string;
-}
-
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'cls-hostile-weights-'));
-execFileSync(process.execPath, [join(REPO, 'tools', 'make-hostile-files.mjs'), root], { stdio: 'ignore' });
-const { cases } = JSON.parse(readFileSync(join(root, 'cases.json'), 'utf8')) as {
-  cases: readonly HostileCase[];
-};
+const { cases } = generateHostileFiles(root);
 const weightCases = cases.filter((c) => c.kind === 'pretrained');
 
 afterAll(async () => {
