@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '@nextplay/cls-core';
-import { SUPERVISED_ENV, isSupervisorMessage, type SupervisorMessage } from './superviseCli.js';
+import {
+  EXIT_INTERRUPTED,
+  SUPERVISED_ENV,
+  isSupervisorMessage,
+  type SupervisorMessage,
+} from './superviseCli.js';
 
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from './superviseCli.js';
 
 /** Interrupts relayed by the supervising process (`superviseCli`), when this process runs under one. */
 const relayedInterrupts = new EventEmitter<{ interrupt: [NodeJS.Signals] }>();

@@ -5,7 +5,8 @@ import { constants } from 'node:os';
 export const SUPERVISED_ENV = 'CLS_SUPERVISED';
 /** How long a run may take to reach the end of its step after an interrupt before it is stopped at once. */
 export const INTERRUPT_GRACE_MS = 5000;
-const EXIT_INTERRUPTED = 130;
+/** The exit code of a run stopped by Ctrl-C or SIGTERM, as a shell reports a SIGINT death. */
+export const EXIT_INTERRUPTED = 130;
 
 /** Messages between the supervisor and the run, over the IPC channel. */
 export type SupervisorMessage =
