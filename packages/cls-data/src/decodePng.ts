@@ -53,20 +53,8 @@ export function decodePngAtSize(file: Uint8Array, size: number): RawImage | unde
     at += 12 + length;
   }
   if (colourType === 3 && palette === undefined) return undefined;
-  let inflated: Uint8Array;
-  try {
-    inflated = inflateSync(Buffer.concat(idat), { maxOutputLength: scanlineBytes });
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ClsError(
-        'DATA_IMAGE_UNREADABLE',
-        `the PNG image data inflates to more than the ${scanlineBytes} bytes its ${width}×${height} header declares`,
-        { cause: error },
-      );
-    }
-    return undefined;
-  }
-  if (inflated.length < scanlineBytes) return undefined;
+  const inflated = inflateBounded(idat, scanlineBytes, width, height);
+  if (inflated === undefined || inflated.length < scanlineBytes) return undefined;
   const filtered = unfilter(inflated, rowBytes, height, Math.max(1, (channels * depth) / 8));
   if (filtered === undefined) return undefined;
   const samples = depth === 8 ? filtered : unpack(filtered, rowBytes, width, height, depth, colourType === 0);
@@ -227,8 +215,21 @@ export function assertPngInflateBound(file: Uint8Array): void {
     else if (type === 'IEND') break;
     at += 12 + length;
   }
+  inflateBounded(idat, scanlineBytes, width, height);
+}
+
+/**
+ * The IDAT chunks inflated, stopping at the `scanlineBytes` the header declares: more is a decompression bomb
+ * (`DATA_IMAGE_UNREADABLE`); undefined when the data is damaged otherwise.
+ */
+function inflateBounded(
+  idat: readonly Uint8Array[],
+  scanlineBytes: number,
+  width: number,
+  height: number,
+): Uint8Array | undefined {
   try {
-    inflateSync(Buffer.concat(idat), { maxOutputLength: Math.max(1, scanlineBytes) });
+    return inflateSync(Buffer.concat(idat), { maxOutputLength: Math.max(1, scanlineBytes) });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new ClsError(
@@ -237,5 +238,6 @@ export function assertPngInflateBound(file: Uint8Array): void {
         { cause: error },
       );
     }
+    return undefined;
   }
 }
