@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { DataModuleInfo } from './data.js';
+import type { ClsConfig } from './configSchema.js';
+import type { DataModuleInfo, RawImage, SplitName } from './data.js';
 import type { Logger } from './logger.js';
 import type { SplitPredictions } from './predictions.js';
 import type { ModuleState } from './state.js';
@@ -42,11 +43,35 @@ export interface TrainerContext {
   readonly validationPredictions: SplitPredictions | undefined;
   /** The per-sample predictions and targets of the test pass at the end of `fit`, set before `onTestEnd`. */
   readonly testPredictions: SplitPredictions | undefined;
+  /** The run's resolved config (what `.hydra/config.yaml` holds), e.g. for `model.arch` or `data.mean`. */
+  readonly config: Readonly<ClsConfig>;
+  /**
+   * The best checkpoint so far by the checkpoint callback's monitor (Lightning's `best_model_path`); undefined
+   * until one is saved, or when no callback tracks one.
+   */
+  readonly bestModelPath: string | undefined;
+  /** The checkpoint this run wrote (or linked) most recently; undefined before the first. */
+  readonly lastCheckpointPath: string | undefined;
+  /**
+   * Images `indices` (positions in the split's unshuffled order, as in `SplitPredictions`) of a split, decoded and
+   * resized as evaluation sees them, before normalization; undefined when the split is absent or holds no images.
+   */
+  loadImages(split: SplitName, indices: readonly number[]): Promise<readonly RawImage[] | undefined>;
+  /**
+   * A new model of the run's architecture holding the weights of the checkpoint at `path` (one this run wrote);
+   * the caller disposes it. For callbacks that use other weights than the live ones, e.g. exporting the best.
+   */
+  loadModel(path: string): Promise<LayersModel>;
   /** Records a metric for the current epoch; it lands in `metrics.csv` and `metrics`. */
   log(name: string, value: number): void;
   /** Ends training after the current epoch. */
   requestStop(reason: string): void;
   readonly stopRequested: boolean;
+  /**
+   * True once the run was interrupted (Ctrl-C): it ends after `onFitEnd` without validating or testing, so
+   * callbacks should skip slow end-of-fit work (exports, benchmarks) and leave files consistent for a resume.
+   */
+  readonly interrupted: boolean;
   /** Writes a checkpoint (weights and trainer state) to `path`, atomically. */
   saveCheckpoint(path: string): Promise<void>;
   /**

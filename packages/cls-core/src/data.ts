@@ -58,6 +58,11 @@ export interface DataSplitInfo {
 export interface DataSplit extends DataSplitInfo {
   /** Yields batches; the next batch is prepared while the caller works on the current one. */
   batches(options: BatchOptions): AsyncIterable<Batch>;
+  /**
+   * Sample `index` (in the unshuffled order) decoded and resized as evaluation sees it (not augmented, not
+   * normalized), for callbacks that show or re-run images. Absent for a split that holds no images.
+   */
+  loadImage?(index: number): Promise<RawImage>;
 }
 
 /** What a data module holds, without loading it: class names and each split's size, counts and files. */

@@ -57,3 +57,4 @@ export { PluginRegistry } from './registry.js';
 export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels.js';
 export type { BatchNormTrainingAttrs } from './kernels.js';
 export { escapeTerminalText } from './terminalText.js';
+export { createPixelNormalizer } from './pixelNormalizer.js';

@@ -1,5 +1,6 @@
 import {
   ClsError,
+  createPixelNormalizer,
   createRandom,
   deriveSeed,
   shuffleInPlace,
@@ -13,7 +14,6 @@ import {
 } from '@nextplay/cls-core';
 import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
 import { decodeImage, type ResizeMode } from './decodeImage.js';
-import { createPixelNormalizer } from './normalizePixels.js';
 import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
 
 export interface ImagePipelineSettings {

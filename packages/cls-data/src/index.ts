@@ -22,7 +22,7 @@ export { RESIZE_MODES, decodeImage, decodeImagePixels } from './decodeImage.js';
 export type { ResizeMode } from './decodeImage.js';
 export { decodeBmp } from './decodeBmp.js';
 export { decodePngAtSize } from './decodePng.js';
-export { createPixelNormalizer } from './normalizePixels.js';
+export { createPixelNormalizer } from '@nextplay/cls-core';
 export { ConcurrencyLimiter } from './concurrencyLimiter.js';
 export { mnistDataset, ensureMnistImageFolder } from './mnist/mnistDataset.js';
 export { MNIST_MARKER, prepareMnist, readMnistMarker } from './mnist/prepareMnist.js';

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   createLogger,
+  type ClsConfig,
   type DataModuleInfo,
   type Logger,
+  type RawImage,
+  type SplitName,
   type SplitPredictions,
   type Stage,
   type TrainerContext,
@@ -44,6 +47,15 @@ export interface RecordingTrainerContextOptions {
    * `classes`, 32 px RGB, an empty train split and no val or test split.
    */
   readonly data?: DataModuleInfo;
+  /** What `context.config` returns; without one, reading `context.config` throws. */
+  readonly config?: ClsConfig;
+  /**
+   * What `loadImages(split, indices)` reads each image from; without it, `loadImages` resolves with undefined
+   * (a split that holds no images).
+   */
+  readonly loadImage?: (split: SplitName, index: number) => RawImage | Promise<RawImage>;
+  /** What `loadModel(path)` builds; without it, `loadModel` throws. */
+  readonly loadModel?: TrainerContext['loadModel'];
   /** Default 10. */
   readonly maxEpochs?: number;
   /** Default 100; also the default `batchesInLoop`. */
@@ -94,7 +106,16 @@ export class RecordingTrainerContext implements TrainerContext {
   readonly validations: string[] = [];
   /** Reasons passed to `requestStop`, in order; clear it to let a run go on. */
   stopReasons: string[] = [];
+  /** Set it to drive a callback through an interrupted run's `onFitEnd`. */
+  interrupted = false;
+  /** Set it as a checkpoint callback would have. */
+  bestModelPath: string | undefined;
+  /** The latest path given to `saveCheckpoint` or `linkCheckpoint` (as target), as the engine tracks it. */
+  lastCheckpointPath: string | undefined;
   readonly #model: TrainerContext['model'] | undefined;
+  readonly #config: ClsConfig | undefined;
+  readonly #loadImage: RecordingTrainerContextOptions['loadImage'];
+  readonly #loadModel: RecordingTrainerContextOptions['loadModel'];
   readonly #ownsRunDir: boolean;
   readonly #validation: RecordingTrainerContextOptions['validation'];
   #saves = 0;
@@ -103,6 +124,9 @@ export class RecordingTrainerContext implements TrainerContext {
     this.runDir = options.runDir;
     this.#ownsRunDir = options.ownsRunDir ?? false;
     this.#model = options.model;
+    this.#config = options.config;
+    this.#loadImage = options.loadImage;
+    this.#loadModel = options.loadModel;
     this.#validation = options.validation;
     this.classes = options.data?.classes ?? options.classes ?? ['cat', 'dog'];
     this.data = options.data ?? {
@@ -134,6 +158,30 @@ export class RecordingTrainerContext implements TrainerContext {
     return this.#model;
   }
 
+  get config(): ClsConfig {
+    if (this.#config === undefined) {
+      throw new Error(
+        'RecordingTrainerContext has no config: pass { config } when creating it to test a callback that uses context.config',
+      );
+    }
+    return this.#config;
+  }
+
+  async loadImages(split: SplitName, indices: readonly number[]): Promise<readonly RawImage[] | undefined> {
+    const loadImage = this.#loadImage;
+    if (loadImage === undefined) return undefined;
+    return Promise.all(indices.map(async (index) => loadImage(split, index)));
+  }
+
+  loadModel(path: string): ReturnType<TrainerContext['loadModel']> {
+    if (this.#loadModel === undefined) {
+      throw new Error(
+        'RecordingTrainerContext cannot load models: pass { loadModel } when creating it to test a callback that uses context.loadModel',
+      );
+    }
+    return this.#loadModel(path);
+  }
+
   get stopRequested(): boolean {
     return this.stopReasons.length > 0;
   }
@@ -159,6 +207,7 @@ export class RecordingTrainerContext implements TrainerContext {
     await rm(path, { recursive: true, force: true });
     await rename(staging, path);
     this.saved.push(path);
+    this.lastCheckpointPath = path;
   }
 
   /** Logs and resolves with the metrics the `validation` option gives for `prefix`, as the engine does. */
@@ -176,6 +225,7 @@ export class RecordingTrainerContext implements TrainerContext {
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
     this.linked.push([source, target]);
+    this.lastCheckpointPath = target;
   }
 
   /** Texts of the `warn` messages, in order. */

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
   type ClassifierModel,
@@ -11,6 +12,7 @@ import {
   type Logger,
   type LrScheduler,
   type Optimizer,
+  type RawImage,
   type SplitName,
   type SplitPredictions,
   type Stage,
@@ -18,7 +20,7 @@ import {
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { linkCheckpoint } from '../checkpoint/linkCheckpoint.js';
-import { loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
+import { loadCheckpointModel, loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, type ResumeState } from '../checkpoint/resumeState.js';
 import { saveCheckpoint, type TrainerState } from '../checkpoint/saveCheckpoint.js';
 import { evaluateSplit, splitMetrics, type SplitEvaluation } from '../evaluation/evaluateSplit.js';
@@ -70,6 +72,7 @@ export class Trainer implements TrainerContext {
   batchesInLoop = 0;
   lr: number;
   stopRequested = false;
+  interrupted = false;
   validationPredictions: SplitPredictions | undefined;
   testPredictions: SplitPredictions | undefined;
   readonly maxEpochs: number;
@@ -80,6 +83,7 @@ export class Trainer implements TrainerContext {
   readonly model: ClassifierModel;
   readonly classes: readonly string[];
   readonly data: DataModuleInfo;
+  readonly config: Readonly<ClsConfig>;
   readonly #setup: TrainerSetup;
   readonly #metrics: Record<string, number> = {};
   readonly #variables: readonly tf.Variable[];
@@ -104,6 +108,7 @@ export class Trainer implements TrainerContext {
     this.model = setup.model;
     this.classes = setup.data.classes;
     this.data = setup.data;
+    this.config = setup.config;
     this.lr = setup.scheduler.lrAt(0);
     this.#variables = setup.parameters.map((p) => p.variable);
     this.#trainLoss = { labelSmoothing: setup.config.trainer.label_smoothing, scale: 1 / setup.accumulate };
@@ -204,6 +209,30 @@ export class Trainer implements TrainerContext {
     this.#lastCheckpoint = path;
   }
 
+  get bestModelPath(): string | undefined {
+    return this.#setup.callbacks.bestModelPath();
+  }
+
+  get lastCheckpointPath(): string | undefined {
+    return this.#lastCheckpoint;
+  }
+
+  async loadImages(split: SplitName, indices: readonly number[]): Promise<readonly RawImage[] | undefined> {
+    const source = this.#setup.data[split];
+    if (source?.loadImage === undefined) return undefined;
+    for (const index of indices) {
+      if (!Number.isInteger(index) || index < 0 || index >= source.size) {
+        throw new RangeError(`image index ${index} is outside the ${split} split (size ${source.size})`);
+      }
+    }
+    const loadImage = source.loadImage.bind(source);
+    return Promise.all(indices.map((index) => loadImage(index)));
+  }
+
+  loadModel(path: string): Promise<LayersModel> {
+    return loadCheckpointModel(path);
+  }
+
   async linkCheckpoint(source: string, target: string): Promise<void> {
     await linkCheckpoint(source, target);
     this.#lastCheckpoint = target;
@@ -255,6 +284,7 @@ export class Trainer implements TrainerContext {
         if (this.stopRequested) break;
       }
       if (interrupted) {
+        this.interrupted = true;
         const last = join(defaultCheckpointDir(this.runDir), 'last');
         await this.saveCheckpoint(last);
         await this.#csv.append(this.#row);
