@@ -67,7 +67,11 @@ export function layersModelToOnnx(model: LayersModel, options: OnnxConversionOpt
   }
 
   const converter = new Converter(model, input, output);
-  converter.convert();
+  // The converter reads weights through temporaries (transposed kernels, default batch-norm scales); tidy frees
+  // them. Nothing tensor-valued is returned, so tidy has nothing to walk.
+  tf.tidy(() => {
+    converter.convert();
+  });
   return encodeOnnxModel({
     opset,
     irVersion: opset <= 14 ? 7 : 8,

@@ -166,6 +166,19 @@ describe('ONNX export of torchvision-weighted ResNets', () => {
     expect(check.maxAbsDiff).toBeLessThanOrEqual(check.tolerance);
     cnn.dispose();
   });
+
+  it('leaves no tensor behind (transposed kernels, default batch-norm scales)', () => {
+    const image = input({ shape: [8, 8, 3] });
+    let x = layers.conv2d({ filters: 4, kernelSize: 3, useBias: false }).apply(image);
+    x = layers.batchNormalization({ scale: false, center: false }).apply(x);
+    x = layers.globalAveragePooling2d({}).apply(x);
+    x = layers.dense({ units: 2 }).apply(x);
+    const cnn = functionalModel({ inputs: image, outputs: x as ReturnType<typeof input> });
+    const before = tf.memory().numTensors;
+    layersModelToOnnx(cnn);
+    expect(tf.memory().numTensors).toBe(before);
+    cnn.dispose();
+  });
 });
 
 describe.skipIf(python === undefined)(
