@@ -1,0 +1,26 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { layersModelToOnnx } from '@nextplay/cls-onnx';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+
+export interface OnnxSource {
+  readonly bytes: Uint8Array;
+  /** `onnx/last.onnx`, `onnx/best.onnx` or `converted in memory`. */
+  readonly name: string;
+}
+
+/** Files onnx_export writes at fit end, relative to the run directory; either has the run's architecture. */
+const EXPORTED = ['onnx/last.onnx', 'onnx/best.onnx'] as const;
+
+/** The run's exported ONNX model when onnx_export wrote one, else `model` converted in memory. */
+export async function onnxModelFor(runDir: string, model: LayersModel): Promise<OnnxSource> {
+  for (const name of EXPORTED) {
+    try {
+      return { bytes: await readFile(join(runDir, name)), name };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  const bytes = layersModelToOnnx(model);
+  return { bytes, name: 'converted in memory' };
+}
