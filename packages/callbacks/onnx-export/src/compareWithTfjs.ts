@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { ClsError } from '@nextplay/cls-core';
+import { runOnnxModel } from '@nextplay/cls-onnx';
+import type { ComparisonBatch } from './comparisonBatch.js';
+
+/** How closely the exported graph reproduces the TensorFlow.js model on real images. */
+export interface OnnxComparison {
+  /** Largest |ONNX Runtime logit − TensorFlow.js logit| over the batch. */
+  readonly maxAbsDiff: number;
+  readonly maxAbsLogit: number;
+  /** `1e-4 × maxAbsLogit + 1e-5`, the bound `cls export` holds exports to. */
+  readonly tolerance: number;
+  /** Fraction of images whose predicted class is the same in both. */
+  readonly argmaxAgreement: number;
+}
+
+/**
+ * Runs `model.predict` on the batch (NHWC) and the ONNX graph in ONNX Runtime on the same values (NCHW) and
+ * compares the logits. Throws a ClsError when they differ by more than the tolerance: such a file is not written.
+ */
+export async function compareWithTfjs(
+  model: LayersModel,
+  onnx: Uint8Array,
+  batch: ComparisonBatch,
+): Promise<OnnxComparison> {
+  const [count, height, width, channels] = batch.shape;
+  const { expected, nchw } = tf.tidy(() => {
+    const images = tf.tensor4d(batch.nhwc, [count, height, width, channels]);
+    const logits = model.predict(images) as tf.Tensor;
+    return {
+      expected: logits.dataSync().slice() as Float32Array,
+      nchw: tf.transpose(images, [0, 3, 1, 2]).dataSync().slice() as Float32Array,
+    };
+  });
+  const { logits: actual } = await runOnnxModel(onnx, nchw, [count, channels, height, width]);
+  if (actual.length !== expected.length || expected.length % count !== 0) {
+    throw new ClsError(
+      'PLUGIN_FAILED',
+      `ONNX export check: ONNX Runtime gave ${actual.length} logits, TensorFlow.js ${expected.length}`,
+    );
+  }
+  let maxAbsDiff = 0;
+  let maxAbsLogit = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const diff = Math.abs((expected[i] ?? NaN) - (actual[i] ?? NaN));
+    maxAbsDiff = Number.isNaN(diff) ? Infinity : Math.max(maxAbsDiff, diff);
+    maxAbsLogit = Math.max(maxAbsLogit, Math.abs(expected[i] ?? 0));
+  }
+  const classes = expected.length / count;
+  let agreeing = 0;
+  for (let n = 0; n < count; n++) {
+    const rows = [expected, actual].map((logits) => logits.subarray(n * classes, (n + 1) * classes));
+    if (argmax(rows[0] ?? new Float32Array()) === argmax(rows[1] ?? new Float32Array())) agreeing++;
+  }
+  const tolerance = 1e-4 * maxAbsLogit + 1e-5;
+  if (!(maxAbsDiff <= tolerance)) {
+    throw new ClsError(
+      'PLUGIN_FAILED',
+      `ONNX export check failed: ONNX Runtime and TensorFlow.js logits differ by up to ${maxAbsDiff.toExponential(3)} on ${count} ${batch.split ?? 'random'} images (allowed ${tolerance.toExponential(3)})`,
+    );
+  }
+  return { maxAbsDiff, maxAbsLogit, tolerance, argmaxAgreement: agreeing / count };
+}
+
+function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++)
+    if ((values[i] ?? -Infinity) > (values[best] ?? -Infinity)) best = i;
+  return best;
+}
