@@ -112,6 +112,11 @@ export interface CallbackHooks {
   onTestStart(context: TrainerContext): void | Promise<void>;
   onTestBatchEnd(context: TrainerContext, batchIndex: number): void | Promise<void>;
   onTestEnd(context: TrainerContext): void | Promise<void>;
+  /**
+   * Last, once `results.json` is written (also after an interrupted fit, which tests nothing): for callbacks
+   * that summarize the whole run from its files, such as a report.
+   */
+  onRunEnd(context: TrainerContext): void | Promise<void>;
   onException(context: TrainerContext, error: unknown): void | Promise<void>;
 }
 
@@ -129,6 +134,7 @@ export const CALLBACK_HOOK_NAMES = [
   'onTestStart',
   'onTestBatchEnd',
   'onTestEnd',
+  'onRunEnd',
   'onException',
 ] as const satisfies readonly CallbackHookName[];
 

@@ -152,6 +152,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       ...(await trainer.run()),
     };
     await writeFile(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    await callbacks.call('onRunEnd', trainer);
     return results;
   } finally {
     optimizer?.dispose();

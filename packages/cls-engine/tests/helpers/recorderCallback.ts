@@ -82,6 +82,9 @@ export class Recorder implements Callback {
   onTestEnd(): void {
     this.#record('onTestEnd');
   }
+  onRunEnd(): void {
+    this.#record('onRunEnd');
+  }
   onException(): void {
     this.hooks.push('onException');
   }
