@@ -15,3 +15,11 @@ export { pluginOptionDefaults, validatePluginOptions } from './pluginOptions.js'
 export type { PluginOptionsValidation, PluginWithOptionsSchema } from './pluginOptions.js';
 export { createCallbackFromPlugin } from './createCallbackFromPlugin.js';
 export { findPython, runPython } from './referencePython.js';
+export {
+  findChromium,
+  launchChromium,
+  openOffline,
+  pageContent,
+  SKIP_BROWSER_TESTS,
+} from './headlessChromium.js';
+export type { Browser, Page, PageContent, PageWatch } from './headlessChromium.js';

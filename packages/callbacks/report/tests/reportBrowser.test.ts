@@ -1,68 +1,21 @@
-/// <reference lib="dom" />
-import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { launch, type Browser, type Page } from 'puppeteer-core';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  launchChromium,
+  openOffline,
+  pageContent,
+  SKIP_BROWSER_TESTS,
+  type Browser,
+} from '@nextplay/cls-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRunReport } from '../src/index.js';
 import { writeSyntheticRun } from './syntheticRun.js';
 
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
-const SKIP = process.env.CLS_SKIP_BROWSER_TESTS === '1';
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`, else `chromium` or `chromium-browser` on the PATH. */
-function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH;
-  if (fromEnv !== undefined && fromEnv !== '') return isExecutable(fromEnv) ? fromEnv : undefined;
-  if (isExecutable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  for (const name of ['chromium', 'chromium-browser']) {
-    for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-      if (dir !== '' && isExecutable(join(dir, name))) return join(dir, name);
-    }
-  }
-  return undefined;
-}
-
-/** What a page did while it loaded: requests other than its own file and data: URLs, and console errors. */
-interface PageWatch {
-  readonly blocked: string[];
-  readonly errors: string[];
-}
-
-async function openOffline(browser: Browser, file: string): Promise<{ page: Page; watch: PageWatch }> {
-  const page = await browser.newPage();
-  const documentUrl = pathToFileURL(file).href;
-  const watch: PageWatch = { blocked: [], errors: [] };
-  await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    const url = request.url();
-    if (url === documentUrl || url.startsWith('data:')) void request.continue();
-    else {
-      watch.blocked.push(url);
-      void request.abort();
-    }
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') watch.errors.push(message.text());
-  });
-  page.on('pageerror', (error) => watch.errors.push(String(error)));
-  await page.setViewport({ width: 1280, height: 900 });
-  await page.goto(documentUrl, { waitUntil: 'load' });
-  return { page, watch };
-}
-
-describe.skipIf(SKIP)('report.html in headless Chromium', () => {
+describe.skipIf(SKIP_BROWSER_TESTS)('report.html in headless Chromium', () => {
   let browser: Browser | undefined;
   let runDir: string | undefined;
   const opened = () => {
@@ -71,14 +24,7 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
   };
 
   beforeAll(async () => {
-    const executablePath = findChromium();
-    if (executablePath === undefined) {
-      throw new Error(
-        "Chromium not found: install Debian's chromium (apt-get install chromium; CI installs it) or set " +
-          'CHROMIUM_PATH to a Chromium binary; CLS_SKIP_BROWSER_TESTS=1 skips this test',
-      );
-    }
-    browser = await launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+    browser = await launchChromium();
     runDir = await writeSyntheticRun();
   });
 
@@ -90,9 +36,7 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
   it('shows every chart, raises no console error and requests nothing', async () => {
     const { browser, runDir } = opened();
     const { page, watch } = await openOffline(browser, await writeRunReport(runDir));
-    const images = await page.$$eval('img', (elements) =>
-      elements.map((image) => ({ alt: image.alt, loaded: image.complete && image.naturalWidth > 0 })),
-    );
+    const { images, svgAreas, scripts } = await pageContent(page);
     expect(images.map((image) => image.alt)).toEqual([
       'Loss, accuracy and learning rate per epoch.',
       'plots/gradcam.svg',
@@ -102,12 +46,9 @@ describe.skipIf(SKIP)('report.html in headless Chromium', () => {
       'plots/extra/custom.svg',
     ]);
     expect(images.filter((image) => !image.loaded)).toEqual([]);
-    const svgBoxes = await page.$$eval('svg', (elements) =>
-      elements.map((svg) => svg.getBoundingClientRect()).map((box) => box.width * box.height),
-    );
-    expect(svgBoxes.filter((area) => area === 0)).toEqual([]);
+    expect(svgAreas.filter((area) => area === 0)).toEqual([]);
     // The synthetic charts carry a script and an onload handler: embedded as images, neither runs.
-    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(0);
+    expect(scripts).toBe(0);
     expect(watch).toEqual({ blocked: [], errors: [] });
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
