@@ -8,7 +8,7 @@ const MIB = 2 ** 20;
 /**
  * Writes `report.html` in the run directory: one self-contained page (styles and images inline, nothing loaded
  * from anywhere) with every section whose files exist, rebuilt at each epoch's end, at fit end (also after
- * Ctrl-C) and at test end. It runs after the other callbacks (`post`), so their files of the same hook are in;
+ * Ctrl-C) and at run end, once results.json is written. It runs after the other callbacks (`post`), so their files of the same hook are in;
  * a chart they render in the background shows up one rebuild later.
  */
 export class ReportCallback implements Callback {
@@ -42,8 +42,9 @@ export class ReportCallback implements Callback {
     await this.#write(context, context.interrupted ? 'interrupted' : next);
   }
 
-  async onTestEnd(context: TrainerContext): Promise<void> {
-    await this.#write(context, 'finished');
+  /** The last rebuild, with results.json on disk (backend, best checkpoint, per-class test metrics). */
+  async onRunEnd(context: TrainerContext): Promise<void> {
+    await this.#write(context, context.interrupted ? 'interrupted' : 'finished');
   }
 
   async #write(context: TrainerContext, status: LiveRun['status']): Promise<void> {

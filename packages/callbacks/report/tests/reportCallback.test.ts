@@ -53,7 +53,7 @@ describe('ReportCallback', () => {
     expect(await report()).toContain('interrupted in epoch 2 of 4; resume with ckpt_path=last');
   });
 
-  it('shows the test metrics at test end, before results.json is written', async () => {
+  it('shows the test metrics at run end, from the trainer when results.json is missing', async () => {
     await context.dispose();
     context = await createRecordingTrainerContext({
       maxEpochs: 2,
@@ -73,7 +73,7 @@ describe('ReportCallback', () => {
     expect(await report()).toContain('fit finished, testing');
     context.stage = 'test';
     context.metrics = { ...context.metrics, 'test/acc': 0.71875, 'test/loss': 0.75 };
-    await callback.onTestEnd(context);
+    await callback.onRunEnd(context);
     const page = await report();
     expect(page).toContain('<h2>Final metrics</h2>');
     expect(page).toContain('From the trainer, at the end of the test.');
