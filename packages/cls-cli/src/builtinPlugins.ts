@@ -4,12 +4,17 @@ import { dataPlugins } from '@nextplay/cls-data';
 import { enginePlugins } from '@nextplay/cls-engine';
 import { modelPlugins } from '@nextplay/cls-models';
 import { confusionMatrixPlugin } from '@nextplay/cls-callback-confusion-matrix';
+import { datasetStatsPlugin } from '@nextplay/cls-callback-dataset-stats';
 import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
 import { emaPlugin } from '@nextplay/cls-callback-ema';
 import { historyPlugin } from '@nextplay/cls-callback-history';
 import { lrMonitorPlugin } from '@nextplay/cls-callback-lr-monitor';
 import { modelCheckpointPlugin } from '@nextplay/cls-callback-model-checkpoint';
+import { modelInfoPlugin } from '@nextplay/cls-callback-model-info';
+import { onnxExportPlugin } from '@nextplay/cls-callback-onnx-export';
+import { predictionsPlugin } from '@nextplay/cls-callback-predictions';
 import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
+import { reportPlugin } from '@nextplay/cls-callback-report';
 import { vertexLauncherPlugin } from '@nextplay/cls-launcher-vertex';
 import { basicLauncherPlugin } from './launchers/basicLauncher.js';
 
@@ -25,6 +30,11 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   emaPlugin,
   confusionMatrixPlugin,
   historyPlugin,
+  datasetStatsPlugin,
+  modelInfoPlugin,
+  onnxExportPlugin,
+  predictionsPlugin,
+  reportPlugin,
   basicLauncherPlugin,
   vertexLauncherPlugin,
 ];

@@ -6,6 +6,7 @@ import { dataPrepareCommand } from './commands/dataPrepare.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { configSearchPath } from './configDirs.js';
@@ -56,6 +57,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (command === 'test') return testCommand(args, io);
   if (command === 'predict') return predictCommand(args, io);
   if (command === 'export') return exportCommand(args, io);
+  if (command === 'report') return reportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
   const given = args.command.join(' ');
   const [close] = suggest(command === 'data' ? args.command.slice(0, 2).join(' ') : command, COMMANDS, 2);
@@ -67,7 +69,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** What `cls <command>` accepts, for "did you mean". */
-const COMMANDS = ['train', 'test', 'predict', 'export', 'data prepare', 'help'];
+const COMMANDS = ['train', 'test', 'predict', 'export', 'report', 'data prepare', 'help'];
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ');

@@ -16,6 +16,8 @@ Commands:
                                 model=<arch> model.num_classes=<n> model.pretrained=<file|URL|imagenet>
                                 export.output=<file.onnx> [data.image_size=<px>] [export.format=onnx|tfjs]
                                 [export.opset=13..17] [ckpt_path=<checkpoint dir>]
+  report DIR                    (re)build DIR/report.html from a run's files; for a multirun sweep directory,
+                                one report comparing its runs (overrides, best val/acc, test/acc, time)
   data prepare mnist [--out D]  write the embedded MNIST as an ImageFolder (default: ./data/mnist)
 
 Options:

@@ -127,6 +127,52 @@ export function createTestRegistry(): PluginRegistry {
     plugin('callback', 'history', options({ loss_scale: { enum: ['linear', 'log'], default: 'linear' } })),
     plugin(
       'callback',
+      'dataset_stats',
+      options({
+        max_header_reads: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 2000 },
+        plots: { type: 'boolean', default: true },
+      }),
+    ),
+    plugin(
+      'callback',
+      'model_info',
+      options({
+        benchmark: { type: 'boolean', default: true },
+        benchmark_seconds: { type: 'number', exclusiveMinimum: 0, default: 1 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'predictions',
+      options({
+        count: { type: 'integer', minimum: 1, maximum: 1024, default: 32 },
+        columns: { type: 'integer', minimum: 1, maximum: 64, default: 8 },
+        tile_size: { type: 'integer', minimum: 16, maximum: 512, default: 112 },
+        most_confident_wrong: { type: 'integer', minimum: 0, default: 8 },
+        least_confident_correct: { type: 'integer', minimum: 0, default: 8 },
+        seed: { type: 'integer', minimum: 0, default: 0 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'report',
+      options({
+        every_n_epochs: { type: 'integer', minimum: 1, default: 1 },
+        max_inline_image_mb: { type: 'number', exclusiveMinimum: 0, default: 20 },
+      }),
+    ),
+    plugin(
+      'callback',
+      'onnx_export',
+      options({
+        best: { type: 'boolean', default: true },
+        last: { type: 'boolean', default: true },
+        opset: { type: 'integer', minimum: 13, maximum: 17, default: 17 },
+        compare_images: { type: 'integer', minimum: 1, maximum: 256, default: 16 },
+      }),
+    ),
+    plugin(
+      'callback',
       'progress_bar',
       options({ refresh_rate: { type: 'integer', minimum: 0, default: 1 } }),
     ),

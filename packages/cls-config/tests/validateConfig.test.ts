@@ -109,7 +109,7 @@ describe('validateConfig', () => {
         'model.arch: no model plugin named "resnet51" (did you mean resnet50? available: resnet18, resnet50)',
     });
     expect(problemsOf('+callbacks.early_stoping={patience: 1}').message).toBe(
-      'callbacks.early_stoping: no callback plugin named "early_stoping" (did you mean early_stopping? available: confusion_matrix, early_stopping, history, lr_monitor, model_checkpoint, progress_bar)',
+      'callbacks.early_stoping: no callback plugin named "early_stoping" (did you mean early_stopping? available: confusion_matrix, dataset_stats, early_stopping, history, lr_monitor, model_checkpoint, model_info, onnx_export, predictions, progress_bar, report)',
     );
     expect(problemsOf('+data.augment.blur={}').message).toBe(
       'data.augment.blur: no transform plugin named "blur" (available: color_jitter, horizontal_flip, random_resized_crop, random_rotation)',
