@@ -8,4 +8,3 @@ export { svgToPng } from './svgToPng.js';
 export type { SvgToPngOptions } from './svgToPng.js';
 export { writeChartFiles } from './writeChartFiles.js';
 export type { ChartFiles } from './writeChartFiles.js';
-export { writeFileAtomic } from './writeFileAtomic.js';

@@ -1,6 +1,6 @@
+import { writeFileAtomic } from '@nextplay/cls-core';
 import { renderChartSvg, type ChartSpec } from './renderChartSvg.js';
 import { svgToPng } from './svgToPng.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 
 /** The files one chart was written to. */
 export interface ChartFiles {

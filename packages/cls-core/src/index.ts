@@ -58,3 +58,4 @@ export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels.js';
 export type { BatchNormTrainingAttrs } from './kernels.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';
+export { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';

@@ -1,10 +1,11 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ChartWriter, writeFileAtomic } from '@nextplay/cls-charts';
+import { ChartWriter } from '@nextplay/cls-charts';
 import {
   ClsError,
   isBetter,
   isMonitorMode,
+  writeFileAtomic,
   type Callback,
   type ModuleState,
   type TrainerContext,

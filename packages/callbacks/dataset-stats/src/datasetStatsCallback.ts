@@ -1,6 +1,12 @@
 import { join } from 'node:path';
-import { ChartWriter, writeFileAtomic } from '@nextplay/cls-charts';
-import { ClsError, deriveSeed, type Callback, type TrainerContext } from '@nextplay/cls-core';
+import { ChartWriter } from '@nextplay/cls-charts';
+import {
+  ClsError,
+  deriveSeed,
+  writeFileAtomic,
+  type Callback,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 import { presentSplits, SPLIT_NAMES, splitStats, type DatasetStats } from './datasetStats.js';
 import { datasetStatsChart } from './datasetStatsChart.js';
 import { DATASET_STATS_JSON, datasetStatsJson } from './datasetStatsJson.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ClsError, type Callback, type TrainerContext } from '@nextplay/cls-core';
+import { ClsError, writeFileAtomic, type Callback, type TrainerContext } from '@nextplay/cls-core';
 import { benchmarkModel } from './benchmarkModel.js';
 import { describeModel, type ModelInfo } from './modelInfo.js';
 import {
@@ -9,7 +9,6 @@ import {
 } from './modelInfoOptions.js';
 import { onnxModelFor } from './onnxModelFor.js';
 import { roundTo } from './roundTo.js';
-import { writeJsonAtomic } from './writeJsonAtomic.js';
 
 export const MODEL_INFO_FILE = 'model_info.json';
 
@@ -92,6 +91,6 @@ export class ModelInfoCallback implements Callback {
   }
 
   async #write(context: TrainerContext): Promise<void> {
-    await writeJsonAtomic(join(context.runDir, MODEL_INFO_FILE), this.#info);
+    await writeFileAtomic(join(context.runDir, MODEL_INFO_FILE), `${JSON.stringify(this.#info, null, 2)}\n`);
   }
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { ClsError, type Callback, type TrainerContext } from '@nextplay/cls-core';
+import {
+  ClsError,
+  linkFileAtomic,
+  writeFileAtomic,
+  type Callback,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 import { INPUT_NAME, OUTPUT_NAME, layersModelToOnnx } from '@nextplay/cls-onnx';
 import { readCheckpointProgress, sameCheckpointModel, type CheckpointProgress } from './checkpointFiles.js';
 import { compareWithTfjs, type OnnxComparison } from './compareWithTfjs.js';
@@ -13,7 +19,6 @@ import {
   type ResolvedOnnxExportOptions,
 } from './onnxExportOptions.js';
 import { preprocessDescription, type OnnxSidecar, type WeightsSource } from './onnxSidecar.js';
-import { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';
 
 /** The folder under the run dir that holds the exports. */
 export const ONNX_DIR = 'onnx';

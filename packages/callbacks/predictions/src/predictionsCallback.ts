@@ -1,6 +1,12 @@
 import { join } from 'node:path';
-import { checkChartFonts, writeFileAtomic } from '@nextplay/cls-charts';
-import { ClsError, type Callback, type SplitPredictions, type TrainerContext } from '@nextplay/cls-core';
+import { checkChartFonts } from '@nextplay/cls-charts';
+import {
+  ClsError,
+  writeFileAtomic,
+  type Callback,
+  type SplitPredictions,
+  type TrainerContext,
+} from '@nextplay/cls-core';
 import { className, predictionsDocument } from './predictionsDocument.js';
 import {
   PREDICTIONS_DEFAULTS,

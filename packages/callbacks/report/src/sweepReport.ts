@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, writeFileAtomic } from '@nextplay/cls-core';
 import { parse as parseYaml } from 'yaml';
 import { REPORT_HTML } from './buildRunReport.js';
 import { formatDuration } from './format.js';
@@ -9,7 +9,6 @@ import { renderPage, renderTable } from './renderPage.js';
 import type { ReportCell } from './reportSection.js';
 import { isRecord } from './runData.js';
 import { summarizeRun, type RunSummary } from './runSummary.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 import { isRunDir, saveRunReport } from './writeRunReport.js';
 
 /** The file `cls train -m` writes at the top of a sweep directory (Hydra's name). */

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, writeFileAtomic } from '@nextplay/cls-core';
 import {
   MANIFEST_NAME,
   REPORT_MANIFEST_DIR,
   checkSectionManifest,
   type ReportSectionManifest,
 } from './sectionManifest.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 
 /**
  * Adds (or replaces) a section of the run's `report.html`: checks `manifest` and writes it, atomically, as

@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, writeFileAtomic } from '@nextplay/cls-core';
 import { buildRunReport, REPORT_HTML, type RunReportOptions } from './buildRunReport.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
 
 /** Files only a run directory has; one of them is enough (an interrupted run may lack the others). */
 export const RUN_DIR_MARKERS = ['.hydra/config.yaml', 'metrics.csv', 'results.json'] as const;

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@nextplay/cls-core';
 
 const LEADING_COLUMNS = ['epoch', 'step', 'train/loss', 'train/acc', 'val/loss', 'val/acc'];
 
@@ -22,9 +22,7 @@ export class MetricsCsv {
     this.#addRow(row);
     const lines = [this.#columns.map(escapeCell).join(',')];
     for (const r of this.#rows) lines.push(this.#columns.map((c) => formatCell(r[c])).join(','));
-    const temporary = `${this.#path}.tmp-${process.pid}`;
-    await writeFile(temporary, `${lines.join('\n')}\n`);
-    await rename(temporary, this.#path);
+    await writeFileAtomic(this.#path, `${lines.join('\n')}\n`);
   }
 
   get rows(): readonly Readonly<Record<string, number>>[] {
