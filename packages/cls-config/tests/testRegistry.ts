@@ -138,7 +138,7 @@ export function createTestRegistry(): PluginRegistry {
       'model_info',
       options({
         benchmark: { type: 'boolean', default: true },
-        benchmark_seconds: { type: 'number', exclusiveMinimum: 0, default: 1 },
+        benchmark_seconds: { type: 'number', exclusiveMinimum: 0, default: 0.25 },
       }),
     ),
     plugin(

@@ -63,6 +63,9 @@ describe('fit', () => {
     );
     // Summaries are taken for results.json, before the one hook that follows it (onRunEnd).
     expect(results.recorder_hooks).toBe(recorder.hooks.length - 1);
+    const hookSeconds = results.callback_seconds as Record<string, number>;
+    expect(Object.keys(hookSeconds)).toEqual(['recorder']);
+    expect(hookSeconds.recorder).toBeGreaterThan(0);
     expect(JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'))).toEqual(results);
     const perClass = results['test/per_class'] as Record<
       string,

@@ -13,7 +13,7 @@ export interface ModelInfoOptions {
 
 export type ResolvedModelInfoOptions = { readonly [K in keyof ModelInfoOptions]-?: ModelInfoOptions[K] };
 
-export const MODEL_INFO_DEFAULTS: ResolvedModelInfoOptions = { benchmark: true, benchmark_seconds: 1 };
+export const MODEL_INFO_DEFAULTS: ResolvedModelInfoOptions = { benchmark: true, benchmark_seconds: 0.25 };
 
 export const modelInfoOptionsSchema: JsonSchema = {
   type: 'object',

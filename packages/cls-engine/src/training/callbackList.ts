@@ -17,6 +17,8 @@ type HookArgs<H extends keyof CallbackHooks> = Parameters<CallbackHooks[H]>;
 export class CallbackList {
   readonly callbacks: readonly Callback[];
   readonly #warned = new Set<string>();
+  /** Seconds spent in each callback's hooks (Lightning's SimpleProfiler, per callback), for results.json. */
+  readonly #seconds = new Map<string, number>();
   #logger: Logger | undefined;
 
   constructor(callbacks: readonly Callback[], logger?: Logger) {
@@ -32,12 +34,21 @@ export class CallbackList {
     for (const callback of this.callbacks) {
       const fn = callback[hook] as ((...a: HookArgs<H>) => void | Promise<void>) | undefined;
       if (fn === undefined) continue;
+      const started = performance.now();
       try {
         await fn.apply(callback, args);
       } catch (error) {
         this.#fail(callback, hook, error);
+      } finally {
+        const seconds = (performance.now() - started) / 1000;
+        this.#seconds.set(callback.name, (this.#seconds.get(callback.name) ?? 0) + seconds);
       }
     }
+  }
+
+  /** Seconds each callback has spent in its hooks so far, by name, in firing order. */
+  hookSeconds(): Record<string, number> {
+    return Object.fromEntries(this.#seconds);
   }
 
   /** `onException` on every callback; their own failures are logged, never thrown over the original error. */

@@ -559,6 +559,12 @@ export class Trainer implements TrainerContext {
       stopped_early: this.#stopReason ?? null,
       interrupted,
       resumed_from: this.#setup.resume?.path ?? null,
+      callback_seconds: Object.fromEntries(
+        Object.entries(callbacks.hookSeconds()).map(([name, seconds]) => [
+          name,
+          Math.round(seconds * 1000) / 1000,
+        ]),
+      ),
     };
     for (const callback of callbacks.callbacks) {
       for (const [key, value] of Object.entries(callback.summary?.() ?? {})) {
