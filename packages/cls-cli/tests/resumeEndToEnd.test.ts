@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,5 +80,29 @@ describe('cls train interrupted and resumed with ckpt_path=last', () => {
     expect(readFileSync(join(resumedDir, 'metrics.csv'), 'utf8')).toBe(
       readFileSync(join(reference, 'metrics.csv'), 'utf8'),
     );
+  });
+
+  it('leaves the observability files as the uninterrupted run does: no epoch missing or repeated', () => {
+    const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+    const matrices = (dir: string) => readdirSync(join(dir, 'confusion_matrix')).sort();
+    expect(matrices(reference)).toEqual(['epoch_000.csv', 'epoch_001.csv', 'epoch_002.csv']);
+    expect(matrices(resumedDir)).toEqual(matrices(reference));
+    for (const file of matrices(reference)) {
+      expect(read(resumedDir, `confusion_matrix/${file}`), file).toBe(
+        read(reference, `confusion_matrix/${file}`),
+      );
+    }
+    const plots = (dir: string) => readdirSync(join(dir, 'plots', 'confusion_matrix')).sort();
+    expect(plots(resumedDir)).toEqual(plots(reference));
+    // The history plot is drawn from every epoch's metrics: the same epochs, the same curves.
+    expect(read(resumedDir, 'plots/history.svg')).toBe(read(reference, 'plots/history.svg'));
+    expect(read(resumedDir, 'dataset_stats.json')).toBe(read(reference, 'dataset_stats.json'));
+    const shown = (dir: string) => JSON.parse(read(dir, 'predictions.json')) as { samples: unknown[] };
+    expect(shown(resumedDir).samples).toEqual(shown(reference).samples);
+    const sidecar = (dir: string) => JSON.parse(read(dir, 'onnx/best.json')) as Record<string, unknown>;
+    expect(sidecar(resumedDir).sha256).toBe(sidecar(reference).sha256);
+    for (const file of ['model_info.json', 'onnx/last.onnx', 'plots/predictions.png', 'report.html']) {
+      expect(existsSync(join(resumedDir, file)), file).toBe(true);
+    }
   });
 });
