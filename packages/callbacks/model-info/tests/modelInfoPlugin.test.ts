@@ -23,7 +23,7 @@ describe('modelInfoPlugin', () => {
 
   it('has a strict JSON schema whose defaults fill an empty node', () => {
     expect(pluginOptionDefaults(modelInfoPlugin)).toEqual(MODEL_INFO_DEFAULTS);
-    expect(MODEL_INFO_DEFAULTS).toEqual({ benchmark: true, benchmark_seconds: 1 });
+    expect(MODEL_INFO_DEFAULTS).toEqual({ benchmark: true, benchmark_seconds: 0.25 });
   });
 
   it.each([{ benchmark_seconds: 0 }, { benchmark_seconds: -1 }, { benchmark: 'yes' }, { warmup: 2 }])(
