@@ -62,6 +62,16 @@ describe('cls train -m', () => {
     expect(lines[4]).toBe('1 of 2 jobs completed, 1 failed');
   });
 
+  it('writes with cls report SWEEP_DIR one report.html comparing the jobs, linking each run’s report', async () => {
+    const report = await runCliInProcess(['report', sweepDir]);
+    expect(report).toMatchObject({ code: 0, stderr: '', stdout: `${join(sweepDir, 'report.html')}\n` });
+    const html = readFileSync(join(sweepDir, 'report.html'), 'utf8');
+    expect(html).toContain(`data.root=${root}`);
+    expect(html).toContain('data.root=/no/such/dataset');
+    expect(html).toContain('href="0/report.html"');
+    expect(existsSync(join(sweepDir, '0', 'report.html'))).toBe(true);
+  });
+
   it("recomposes a job's config byte for byte from its .hydra/overrides.yaml", async () => {
     const jobDir = join(sweepDir, '0');
     const before = readFileSync(join(jobDir, '.hydra', 'config.yaml'), 'utf8');
