@@ -23,3 +23,5 @@ export {
   SKIP_BROWSER_TESTS,
 } from './headlessChromium.js';
 export type { Browser, Page, PageContent, PageWatch } from './headlessChromium.js';
+export { testRunConfig } from './testRunConfig.js';
+export type { TestRunConfigOverrides } from './testRunConfig.js';

@@ -3,7 +3,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { layersModelToOnnx } from '@nextplay/cls-onnx';
 import { buildResNet, countParameters as torchParameterCount } from '@nextplay/cls-models';
-import { createRecordingTrainerContext, type RecordingTrainerContext } from '@nextplay/cls-testing';
+import {
+  createRecordingTrainerContext,
+  testRunConfig,
+  type RecordingTrainerContext,
+} from '@nextplay/cls-testing';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   input,
@@ -14,7 +18,6 @@ import {
 } from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_INFO_FILE, ModelInfoCallback, type ModelInfo, type ModelInfoOptions } from '../src/index.js';
-import { runConfig } from './helpers/runConfig.js';
 
 const CONTRACT_KEYS = [
   'arch',
@@ -57,7 +60,10 @@ async function start(
   batchSize = 4,
 ): Promise<ModelInfoCallback> {
   model = net;
-  context = await createRecordingTrainerContext({ model, config: runConfig('tiny_resnet', batchSize) });
+  context = await createRecordingTrainerContext({
+    model,
+    config: testRunConfig({ data: { batch_size: batchSize } }),
+  });
   const callback = new ModelInfoCallback(options);
   await callback.onFitStart(context);
   return callback;

@@ -7,6 +7,7 @@ import {
   createRecordingTrainerContext,
   findPython,
   runPython,
+  testRunConfig,
   type RecordingTrainerContext,
 } from '@nextplay/cls-testing';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,7 +24,19 @@ import {
   syntheticImage,
   tinyResNet,
 } from './helpers/fakeRun.js';
-import { runConfig } from './helpers/runConfig.js';
+
+/** The run config the callback reads: the model input, ImageNet normalization and, when given, `data.resize`. */
+function onnxRunConfig(resize?: string) {
+  return testRunConfig({
+    data: {
+      image_size: IMAGE_SIZE,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.229, 0.224, 0.225],
+      ...(resize === undefined ? {} : { resize }),
+    },
+    trainer: { max_epochs: 2 },
+  });
+}
 
 /** The keys every sidecar has, in the order it writes them. */
 const SIDECAR_KEYS = [
@@ -66,7 +79,7 @@ beforeEach(async () => {
   store = new CheckpointStore();
   context = await createRecordingTrainerContext({
     model,
-    config: runConfig(IMAGE_SIZE, 'center_crop'),
+    config: onnxRunConfig('center_crop'),
     data: dataInfo(),
     loadImage: (split, index) => syntheticImage(split, index),
     loadModel: store.load,
@@ -224,7 +237,7 @@ describe('OnnxExportCallback', () => {
       context = await createRecordingTrainerContext({
         model,
         runDir: context.runDir,
-        config: runConfig(IMAGE_SIZE),
+        config: onnxRunConfig(),
         data: dataInfo(),
         loadImage: (split, index) => syntheticImage(split, index),
         loadModel: async (path) => {
@@ -311,7 +324,7 @@ describe('OnnxExportCallback', () => {
     context = await createRecordingTrainerContext({
       model,
       runDir: context.runDir,
-      config: runConfig(IMAGE_SIZE),
+      config: onnxRunConfig(),
       data: { ...info, val: undefined },
       loadImage: (split, index) => syntheticImage(split, index),
     });
@@ -324,7 +337,7 @@ describe('OnnxExportCallback', () => {
     context = await createRecordingTrainerContext({
       model,
       runDir: context.runDir,
-      config: runConfig(IMAGE_SIZE),
+      config: onnxRunConfig(),
       data: info,
     });
     await new OnnxExportCallback({ last: false }).onFitEnd(context);
@@ -337,7 +350,7 @@ describe('OnnxExportCallback', () => {
     context = await createRecordingTrainerContext({
       model,
       runDir: context.runDir,
-      config: runConfig(IMAGE_SIZE),
+      config: onnxRunConfig(),
       data: dataInfo(),
       loadImage: (split, index) => syntheticImage(split, index, 20),
     });

@@ -1,27 +1,34 @@
 import type { ClsConfig } from '@nextplay/cls-core';
 
-/** A complete run config; the callback reads `model.arch` and `data.{image_size,mean,std,resize}`. */
-export function runConfig(imageSize: number, resize?: string): ClsConfig {
+/** What a test changes of `testRunConfig`'s defaults, node by node. */
+export interface TestRunConfigOverrides {
+  readonly data?: Record<string, unknown>;
+  readonly model?: Record<string, unknown>;
+  readonly trainer?: Partial<ClsConfig['trainer']>;
+}
+
+/** A complete, valid run config for `context.config` in callback tests; override what the callback reads. */
+export function testRunConfig(overrides: TestRunConfigOverrides = {}): ClsConfig {
   return {
-    task_name: 'onnx-export-test',
+    task_name: 'callback-test',
     seed: 42,
     plugins: [],
     data: {
       name: 'synthetic',
       root: null,
       batch_size: 4,
-      image_size: imageSize,
+      image_size: 16,
       num_workers: 0,
-      mean: [0.485, 0.456, 0.406],
-      std: [0.229, 0.224, 0.225],
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
       augment: {},
-      ...(resize === undefined ? {} : { resize }),
+      ...overrides.data,
     },
-    model: { arch: 'tiny_resnet', num_classes: 3, pretrained: null },
+    model: { arch: 'tiny_resnet', num_classes: 3, pretrained: null, ...overrides.model },
     optimizer: { name: 'adamw', lr: 0.01, weight_decay: 0.01 },
     scheduler: { name: 'cosine' },
     trainer: {
-      max_epochs: 2,
+      max_epochs: 1,
       accelerator: 'cpu',
       num_threads: 1,
       precision: '32-true',
@@ -35,6 +42,7 @@ export function runConfig(imageSize: number, resize?: string): ClsConfig {
       gradient_clip_algorithm: 'norm',
       accumulate_grad_batches: 1,
       label_smoothing: 0,
+      ...overrides.trainer,
     },
     callbacks: {},
     ckpt_path: null,
