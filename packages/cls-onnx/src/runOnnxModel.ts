@@ -7,7 +7,9 @@ export async function runOnnxModel(
   input: Float32Array,
   shape: readonly number[],
 ): Promise<{ logits: Float32Array; dims: readonly number[] }> {
-  const session = await InferenceSession.create(onnx);
+  // One run to check the graph: 'basic' (constant folding) opens a ResNet in ~0.15 s, the default 'all' (fusions
+  // that pay off over many runs) in 0.4–1.1 s, which would dominate the check's cost.
+  const session = await InferenceSession.create(onnx, { graphOptimizationLevel: 'basic' });
   try {
     const results = await session.run({ [INPUT_NAME]: new Tensor('float32', input, shape) });
     const logits = results[OUTPUT_NAME];
