@@ -22,6 +22,7 @@ describe('validateConfig', () => {
       arch: 'resnet18',
       num_classes: null,
       pretrained: null,
+      class_weights: null,
       seed: 42,
       dropout: 0,
       zero_init_residual: true,
@@ -148,7 +149,7 @@ describe('validateConfig', () => {
       {
         path: 'model.widht',
         message:
-          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, dropout, zero_init_residual, seed)',
+          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, class_weights, dropout, zero_init_residual, seed)',
       },
     ]);
     expect(checkConfig(resolved(), registry)).toMatchObject({ errors: [], config: { seed: 42 } });

@@ -34,6 +34,14 @@ export const ModelConfigSchema = Type.Object(
     arch: Type.String({ description: 'Model plugin name.' }),
     num_classes: Nullable(Type.Integer({ minimum: 2 })),
     pretrained: Nullable(Type.String({ minLength: 1 })),
+    class_weights: Type.Optional(
+      Nullable(
+        Type.Union([Type.Literal('auto'), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1 })], {
+          description:
+            'Training loss weight per class (torch CrossEntropyLoss(weight=…)): auto = n_samples / (n_classes · count), a list = one per class; null = unweighted.',
+        }),
+      ),
+    ),
   },
   { additionalProperties: true },
 );

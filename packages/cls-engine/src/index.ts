@@ -1,5 +1,9 @@
 export { fit } from './training/fit.js';
 export type { FitOptions, RunResults } from './training/fit.js';
+export { crossEntropy } from './training/crossEntropy.js';
+export type { CrossEntropyOptions } from './training/crossEntropy.js';
+export { resolveClassWeights } from './training/classWeights.js';
+export type { ClassWeightsSetting } from './training/classWeights.js';
 export { selectBackend } from './backends/selectBackend.js';
 export type { SelectedBackend } from './backends/selectBackend.js';
 export { enginePlugins } from './enginePlugins.js';

@@ -15,6 +15,7 @@ import { selectBackend } from '../backends/selectBackend.js';
 import { assertTrainingStepFits } from './trainingStepMemory.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
+import { resolveClassWeights } from './classWeights.js';
 import { resolveCkptPath, restoreFromCheckpoint, type ResumePoint } from './resumeRun.js';
 import { trainableParameters } from './steps.js';
 import { Trainer, type RunResults } from './trainer.js';
@@ -67,6 +68,13 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     throw new ClsError(
       'CONFIG_INVALID',
       `model.num_classes=${numClasses} is smaller than the ${data.classes.length} classes of dataset ${config.data.name}`,
+    );
+  }
+  const classWeights = resolveClassWeights(config.model.class_weights, data.train.classCounts, numClasses);
+  if (classWeights !== undefined) {
+    logger.info(
+      `class weights (${config.model.class_weights === 'auto' ? 'auto' : 'model.class_weights'}): ` +
+        classWeights.map((weight, c) => `${data.classes[c] ?? c}=${weight.toPrecision(3)}`).join(', '),
     );
   }
   const model = await registry.create('model', config.model.arch, config.model, {
@@ -135,6 +143,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       parameters,
       data,
       numClasses,
+      classWeights,
       optimizer,
       scheduler,
       callbacks,

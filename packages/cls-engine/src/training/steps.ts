@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, ClassifierModel, TrainableParameter } from '@nextplay/cls-core';
+import { crossEntropy } from './crossEntropy.js';
 
 /** Summed (not averaged) loss and correct predictions of one batch, read back to the host. */
 export interface BatchOutcome {
@@ -23,6 +24,8 @@ export interface TrainLoss {
   readonly labelSmoothing: number;
   /** The loss is multiplied by this before differentiation (1 / accumulate_grad_batches, as Lightning). */
   readonly scale: number;
+  /** torch CrossEntropyLoss(weight=w): one weight per class (`model.class_weights`); absent = unweighted. */
+  readonly classWeights?: readonly number[] | undefined;
 }
 
 /** One batch's gradients (of the scaled loss) with its unscaled mean loss and correct count, still on device. */
@@ -87,7 +90,10 @@ export function computeGradients(
     const { value, grads } = tf.variableGrads((): tf.Scalar => {
       const logits = model.apply(images, { training: true }) as tf.Tensor;
       kept.correct = tf.keep(countCorrect(logits, labels));
-      const mean: tf.Scalar = tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing);
+      const mean: tf.Scalar =
+        loss.classWeights === undefined
+          ? tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing)
+          : crossEntropy(logits as tf.Tensor2D, targets, { ...loss, hardLabels: true });
       if (loss.scale === 1) return mean;
       kept.loss = tf.keep(mean);
       return tf.mul(mean, loss.scale);

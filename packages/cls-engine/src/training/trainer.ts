@@ -44,6 +44,8 @@ export interface TrainerSetup {
   readonly parameters: readonly TrainableParameter[];
   readonly data: DataModule;
   readonly numClasses: number;
+  /** `model.class_weights` resolved to one loss weight per class; undefined = unweighted. */
+  readonly classWeights?: readonly number[] | undefined;
   readonly optimizer: Optimizer;
   readonly scheduler: LrScheduler;
   readonly callbacks: CallbackList;
@@ -111,7 +113,11 @@ export class Trainer implements TrainerContext {
     this.config = setup.config;
     this.lr = setup.scheduler.lrAt(0);
     this.#variables = setup.parameters.map((p) => p.variable);
-    this.#trainLoss = { labelSmoothing: setup.config.trainer.label_smoothing, scale: 1 / setup.accumulate };
+    this.#trainLoss = {
+      labelSmoothing: setup.config.trainer.label_smoothing,
+      scale: 1 / setup.accumulate,
+      classWeights: setup.classWeights,
+    };
     this.#csv = new MetricsCsv(join(setup.runDir, 'metrics.csv'));
     this.#valInterval = validationInterval(setup.config.trainer.val_check_interval, setup.batchesPerEpoch);
     const resume = setup.resume;
