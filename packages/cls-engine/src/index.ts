@@ -1,5 +1,6 @@
 export { fit } from './training/fit.js';
 export type { FitOptions, RunResults } from './training/fit.js';
+export { CLASSES_JSON, classesJson } from './training/classesJson.js';
 export { crossEntropy } from './training/crossEntropy.js';
 export type { CrossEntropyOptions } from './training/crossEntropy.js';
 export { resolveClassWeights } from './training/classWeights.js';

@@ -15,6 +15,7 @@ import { selectBackend } from '../backends/selectBackend.js';
 import { assertTrainingStepFits } from './trainingStepMemory.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
+import { writeClassesJson } from './classesJson.js';
 import { resolveClassWeights } from './classWeights.js';
 import { resolveCkptPath, restoreFromCheckpoint, type ResumePoint } from './resumeRun.js';
 import { trainableParameters } from './steps.js';
@@ -63,6 +64,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   if (data.skippedImages !== undefined) {
     await writeFile(join(runDir, SKIPPED_IMAGES_CSV), skippedImagesCsv(data.skippedImages));
   }
+  await writeClassesJson(runDir, data.classes);
   const numClasses = config.model.num_classes ?? data.classes.length;
   if (numClasses < data.classes.length) {
     throw new ClsError(
