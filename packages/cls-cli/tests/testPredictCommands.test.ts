@@ -150,8 +150,32 @@ describe('cls test', () => {
     const mismatch = await runCliInProcess(['test', `ckpt_path=${best}`, `data.root=${other}`], cwd);
     expect(mismatch).toMatchObject({
       code: 1,
-      stderr: `cls: checkpoint ${best} was trained on classes [${classes.join(', ')}], but dataset imagefolder at ${other} has [a, b, c]\n`,
+      stderr:
+        `cls: ${join(other, 'test')} has classes "a", "b", "c" that checkpoint ${best} lacks (it has [${classes.join(', ')}]) ` +
+        '(the model can only be evaluated on the classes it was trained on, matched by name)\n',
     });
+    // A test set with fewer classes is labelled with the checkpoint's map, by name: no re-scan of the folders.
+    const fewer = await makeImageFolder({
+      classes: ['7', '23', '00'],
+      perClass: { train: 1, valid: 1, test: 2 },
+    });
+    otherRoots.push(fewer);
+    rmSync(join(fewer, 'test', '00'), { recursive: true });
+    const subset = await runCliInProcess(
+      ['test', `ckpt_path=${best}`, `data.root=${fewer}`, 'hydra.run.dir=subset'],
+      cwd,
+    );
+    expect(subset.code).toBe(0);
+    const tested = JSON.parse(readFileSync(join(cwd, 'subset', 'test_results.json'), 'utf8')) as {
+      num_images: number;
+      'test/per_class': Record<string, { support: number }>;
+    };
+    expect(tested.num_images).toBe(4);
+    expect(tested['test/per_class']['7']?.support).toBe(2);
+    expect(tested['test/per_class']['23']?.support).toBe(2);
+    expect(JSON.parse(readFileSync(join(runDir, 'classes.json'), 'utf8'))).toEqual(
+      Object.fromEntries(classes.entries()),
+    );
   });
 });
 

@@ -126,6 +126,11 @@ export interface DatasetContext {
    * cached. Absent: all of them.
    */
   readonly splits?: readonly SplitName[];
+  /**
+   * The index→class map to label with, a checkpoint's (`cls test`): the dataset matches its classes to it by
+   * name instead of deriving the classes from the folders, and fails on a class outside it. Absent: its own.
+   */
+  readonly classes?: { readonly names: readonly string[]; readonly source: string };
   /** The registry, so a dataset can build the transforms named in `data.augment`. */
   readonly createTransform: (
     name: string,

@@ -40,7 +40,10 @@ export async function createImageFolderDataModule(
   context: DatasetContext,
 ): Promise<ImageFolderDataModule> {
   const settings = resolveImageFolderSettings(options);
-  const scan = await scanImageFolder(settings.root);
+  const scan = await scanImageFolder(
+    settings.root,
+    context.classes === undefined ? {} : { classes: context.classes },
+  );
   for (const warning of scan.warnings) context.logger.warn(warning);
 
   const transforms: ImageTransform[] = [];

@@ -28,9 +28,17 @@ export interface ScannedSplit {
   readonly classCounts: readonly number[];
 }
 
+export interface ScanOptions {
+  /**
+   * The index→class map to label with (a checkpoint's `classes`) instead of the sorted class names of `train/`;
+   * a split holding a class outside it is an error. `source` names the map in that error.
+   */
+  readonly classes?: { readonly names: readonly string[]; readonly source: string };
+}
+
 export interface ImageFolderScan {
   readonly root: string;
-  /** Class names from `train/`, in label order. */
+  /** Class names from `train/` (or `ScanOptions.classes`), in label order. */
   readonly classes: readonly string[];
   readonly train: ScannedSplit;
   readonly val: ScannedSplit | undefined;
@@ -62,7 +70,7 @@ interface FoundSplit {
  * each with one folder per class, or flat images plus `_classes.csv`. Checks what a run needs and throws a
  * `ClsError` naming the problem: a missing root or train split, an empty split, a class absent from train.
  */
-export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
+export async function scanImageFolder(root: string, options: ScanOptions = {}): Promise<ImageFolderScan> {
   const rootDir = resolve(root);
   await assertDirectory(rootDir);
   const warnings: string[] = [];
@@ -88,7 +96,7 @@ export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
   if (trainDir === undefined) throw await missingTrainError(rootDir, entries);
 
   const train = await readSplit('train', trainDir, warnings);
-  const classes = sortClassNames(train.byClass.keys());
+  const classes = options.classes?.names ?? sortClassNames(train.byClass.keys());
   const classIndex = new Map(classes.map((name, index) => [name, index]));
   const others: Partial<Record<SplitName, FoundSplit>> = {};
   for (const split of ['val', 'test'] as const) {
@@ -108,9 +116,20 @@ export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
       throw new ClsError('DATA_SPLIT_EMPTY', `${found.source} has no images: ${expected}`);
     }
   }
-  for (const found of [others.val, others.test]) {
+  // With a given map (cls test), the test split is named first.
+  const checked =
+    options.classes === undefined ? [others.val, others.test] : [others.test, others.val, train];
+  for (const found of checked) {
     if (found === undefined) continue;
     const unknown = [...found.byClass].filter(([name, files]) => files.length > 0 && !classIndex.has(name));
+    if (unknown.length > 0 && options.classes !== undefined) {
+      const names = sortClassNames(unknown.map(([name]) => name));
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `${found.source} has class${names.length > 1 ? 'es' : ''} ${names.map((n) => `"${escapeTerminalText(n)}"`).join(', ')} that ${options.classes.source} lacks (it has ${classList(classes)})`,
+        { hint: 'the model can only be evaluated on the classes it was trained on, matched by name' },
+      );
+    }
     if (unknown.length > 0) {
       const names = sortClassNames(unknown.map(([name]) => name));
       throw new ClsError(
@@ -124,7 +143,7 @@ export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
   }
 
   const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
-  if (emptyClasses.length > 0) {
+  if (emptyClasses.length > 0 && options.classes === undefined) {
     warnings.push(
       `class${emptyClasses.length > 1 ? 'es' : ''} ${emptyClasses.join(', ')} ha${emptyClasses.length > 1 ? 've' : 's'} no training images`,
     );
@@ -138,6 +157,15 @@ export async function scanImageFolder(root: string): Promise<ImageFolderScan> {
     test: others.test && toScannedSplit(others.test, classes),
     warnings,
   };
+}
+
+/** `[a, b, c]`, cut after ten names. */
+function classList(classes: readonly string[]): string {
+  const shown = classes
+    .slice(0, 10)
+    .map((name) => escapeTerminalText(name))
+    .join(', ');
+  return classes.length > 10 ? `[${shown}, … (${classes.length} classes)]` : `[${shown}]`;
 }
 
 function toScannedSplit(found: FoundSplit, classes: readonly string[]): ScannedSplit {
@@ -184,7 +212,13 @@ async function readSplit(name: SplitName, dir: string, warnings: string[]): Prom
   return { name, dir, layout: 'class_folders', source: dir, byClass };
 }
 
-/** Roboflow's multiclass CSV: `filename, classA, classB, …` with one-hot rows; rows without exactly one 1 are skipped. */
+/**
+ * Roboflow's multiclass CSV: a `filename, classA, classB, …` header (Roboflow puts a space after each comma) and
+ * one row per image of the folder with exactly one 1. Single-label classification: any other row, a file it
+ * names that is not in the folder, or a file named twice stops with the line at fault. Images of the folder the
+ * CSV does not list are left out with a warning; whether each listed image can be decoded is checked later,
+ * with the other splits' images (`data.on_bad_image`).
+ */
 async function readClassesCsv(
   dir: string,
   csvPath: string,
@@ -194,34 +228,51 @@ async function readClassesCsv(
   const rows = parseCsv((await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, ''));
   const [header, ...body] = rows;
   const classNames = header?.slice(1) ?? [];
+  const invalid = (message: string) => new ClsError('DATA_LABELS_INVALID', `${csvPath}: ${message}`);
   if (classNames.length === 0) {
     throw new ClsError(
       'DATA_SPLIT_EMPTY',
       `${csvPath} has no class columns (expected "filename, <class>, <class>, …")`,
     );
   }
+  const blank = classNames.findIndex((name) => name === '');
+  if (blank >= 0) throw invalid(`column ${blank + 2} of the header has no class name`);
+  const repeated = classNames.find((name, i) => classNames.indexOf(name) !== i);
+  if (repeated !== undefined) throw invalid(`class "${escapeTerminalText(repeated)}" is a column twice`);
   const present = new Set(
     entries.filter((e) => !e.isDirectory && isImageFileName(e.name)).map((e) => e.name),
   );
   const byClass = new Map<string, string[]>(classNames.map((name) => [name, []]));
-  let unlabelled = 0;
-  let multiLabel = 0;
-  let missing = 0;
-  for (const [file = '', ...values] of body) {
-    const hot = values.flatMap((value, column) => (Number(value) === 1 ? [column] : []));
-    const column = hot[0];
-    if (column === undefined) unlabelled++;
-    else if (hot.length > 1) multiLabel++;
-    else if (!present.has(file)) missing++;
-    else byClass.get(classNames[column] ?? '')?.push(join(dir, file));
-  }
+  const listed = new Set<string>();
+  // parseCsv drops blank lines, so a row's line is only its position among the rows (header = 1).
+  body.forEach(([file = '', ...values], i) => {
+    const row = `row ${i + 2} (${escapeTerminalText(file)})`;
+    if (values.length !== classNames.length) {
+      throw invalid(`${row} has ${values.length} class values; the header has ${classNames.length} classes`);
+    }
+    const odd = values.find((value) => value === '' || (Number(value) !== 0 && Number(value) !== 1));
+    if (odd !== undefined)
+      throw invalid(`${row} has the value "${escapeTerminalText(odd)}"; expected 0 or 1`);
+    const hot = values.flatMap((value, column) => (Number(value) === 1 ? [classNames[column] ?? ''] : []));
+    if (hot.length !== 1) {
+      throw invalid(
+        hot.length === 0
+          ? `${row} has no class (every column 0); single-label classification needs exactly one 1 per row`
+          : `${row} has ${hot.length} classes (${hot.map((name) => escapeTerminalText(name)).join(', ')}); single-label classification needs exactly one 1 per row`,
+      );
+    }
+    if (listed.has(file)) throw invalid(`${row} lists the file a second time`);
+    listed.add(file);
+    if (!present.has(file)) throw invalid(`${row} names a file that is not an image in ${dir}`);
+    byClass.get(hot[0] ?? '')?.push(join(dir, file));
+  });
   for (const files of byClass.values()) files.sort(compareCodePoints);
-  const skipped = [
-    unlabelled > 0 ? `${unlabelled} without a class` : '',
-    multiLabel > 0 ? `${multiLabel} with several classes (single-label classification)` : '',
-    missing > 0 ? `${missing} whose image file is missing` : '',
-  ].filter((part) => part !== '');
-  if (skipped.length > 0) warnings.push(`${csvPath}: skipped rows: ${skipped.join(', ')}`);
+  const unlisted = [...present].filter((name) => !listed.has(name));
+  if (unlisted.length > 0) {
+    warnings.push(
+      `${unlisted.length} image${unlisted.length > 1 ? 's' : ''} in ${dir} not listed in ${basename(csvPath)} ignored (the first: ${escapeTerminalText(unlisted[0] ?? '')})`,
+    );
+  }
   return byClass;
 }
 

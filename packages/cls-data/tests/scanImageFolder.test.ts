@@ -72,12 +72,12 @@ describe('scanImageFolder', () => {
     expect(scan.test).toBeUndefined();
   });
 
-  it('reads Roboflow multiclass CSV splits, skipping rows that are not single-label', async () => {
+  it('reads Roboflow multiclass CSV splits: header with spaces, BOM, CRLF, quoting; unlisted images ignored', async () => {
     const root = await tempDir();
-    for (const name of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']) await png(join(root, 'train', name));
+    for (const name of ['a.jpg', 'b.jpg', 'c.jpg', 'stray.jpg']) await png(join(root, 'train', name));
     await writeFile(
       join(root, 'train', '_classes.csv'),
-      '\uFEFFfilename, dog, cat\r\na.jpg, 1, 0\r\nb.jpg, 0, 1\r\n"c.jpg", 0, 1\r\nd.jpg, 1, 1\r\ne.jpg, 1, 0\r\n',
+      '\uFEFFfilename, dog, cat\r\na.jpg, 1, 0\r\nb.jpg, 0, 1\r\n"c.jpg", 0, 1\r\n',
     );
     await png(join(root, 'valid', 'v.jpg'));
     await writeFile(join(root, 'valid', '_classes.csv'), 'filename,cat,dog\nv.jpg,0,1\n');
@@ -90,8 +90,55 @@ describe('scanImageFolder', () => {
     });
     expect(scan.val?.classCounts).toEqual([0, 1]);
     expect(scan.warnings).toEqual([
-      `${join(root, 'train', '_classes.csv')}: skipped rows: 1 with several classes (single-label classification), 1 whose image file is missing`,
+      `1 image in ${join(root, 'train')} not listed in _classes.csv ignored (the first: stray.jpg)`,
     ]);
+  });
+
+  it.each([
+    [
+      'd.jpg, 1, 1',
+      'row 3 (d.jpg) has 2 classes (dog, cat); single-label classification needs exactly one 1 per row',
+    ],
+    [
+      'd.jpg, 0, 0',
+      'row 3 (d.jpg) has no class (every column 0); single-label classification needs exactly one 1 per row',
+    ],
+    ['d.jpg, 1', 'row 3 (d.jpg) has 1 class values; the header has 2 classes'],
+    ['d.jpg, yes, 0', 'row 3 (d.jpg) has the value "yes"; expected 0 or 1'],
+    ['e.jpg, 1, 0', `row 3 (e.jpg) names a file that is not an image in {train}`],
+    ['a.jpg, 0, 1', 'row 3 (a.jpg) lists the file a second time'],
+  ])(
+    'stops on a _classes.csv row that is not one listed image with exactly one class: %s',
+    async (row, message) => {
+      const root = await tempDir();
+      for (const name of ['a.jpg', 'd.jpg']) await png(join(root, 'train', name));
+      const csv = join(root, 'train', '_classes.csv');
+      await writeFile(csv, `filename, dog, cat\na.jpg, 1, 0\n${row}\n`);
+      const error = await caught(scanImageFolder(root));
+      expect(error.code).toBe('DATA_LABELS_INVALID');
+      expect(error.message).toBe(`${csv}: ${message.replace('{train}', join(root, 'train'))}`);
+    },
+  );
+
+  it('labels with a given class map by name, accepting splits that lack some classes', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', 'cat', 'a.png'));
+    await png(join(root, 'train', 'dog', 'b.png'));
+    await png(join(root, 'test', 'dog', 'c.png'));
+    const scan = await scanImageFolder(root, {
+      classes: { names: ['dog', 'cat', 'owl'], source: 'checkpoint x' },
+    });
+    expect(scan.classes).toEqual(['dog', 'cat', 'owl']);
+    expect(scan.test?.images).toEqual([{ path: join(root, 'test', 'dog', 'c.png'), label: 0 }]);
+    expect(scan.test?.classCounts).toEqual([1, 0, 0]);
+    expect(scan.train.images.map((image) => image.label)).toEqual([0, 1]);
+    await png(join(root, 'test', 'emu', 'd.png'));
+    const error = await caught(
+      scanImageFolder(root, { classes: { names: ['dog', 'cat'], source: 'checkpoint x' } }),
+    );
+    expect(error.message).toBe(
+      `${join(root, 'test')} has class "emu" that checkpoint x lacks (it has [dog, cat]) (the model can only be evaluated on the classes it was trained on, matched by name)`,
+    );
   });
 
   it('names a missing root', async () => {
