@@ -65,6 +65,7 @@ export async function createImageFolderDataModule(
     transforms,
     decoder,
     prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
+    sampler: settings.sampler,
   };
   const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
     // A split the command does not read stays a list of files: nothing decoded, checked or cached.

@@ -3,7 +3,6 @@ import {
   createPixelNormalizer,
   createRandom,
   deriveSeed,
-  shuffleInPlace,
   type Batch,
   type BatchOptions,
   type DataSplit,
@@ -13,6 +12,7 @@ import {
   type SplitName,
 } from '@nextplay/cls-core';
 import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
+import { epochDraws, type Sampler } from './epochOrder.js';
 import { decodeImage, type ResizeMode } from './decodeImage.js';
 import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
 
@@ -30,6 +30,8 @@ export interface ImagePipelineSettings {
   readonly decoder: ConcurrencyLimiter;
   /** Batches prepared ahead of the one the caller holds; 0 prepares each batch only when asked for. */
   readonly prefetchBatches: number;
+  /** How `batches({ shuffle: true })` orders an epoch (`data.sampler`); default `random`. */
+  readonly sampler?: Sampler;
   /** Keep every decoded, resized image (before augmentation) in memory after its first use. */
   readonly cache: boolean;
 }
@@ -114,10 +116,16 @@ export class ImageFolderSplit implements DataSplit {
     return entry;
   }
 
+  /** The epoch's draws (`epochDraws`: image `draw % size`) in batches. */
   #plan(options: BatchOptions): number[][] {
     const count = this.batchCount(options);
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
+    const sampler = options.shuffle ? (this.#settings.sampler ?? 'random') : 'sequential';
+    const order = epochDraws(
+      this.#images.map((image) => image.label),
+      sampler,
+      options.seed,
+      options.epoch,
+    );
     const start = options.startBatch ?? 0;
     if (!Number.isInteger(start) || start < 0) {
       throw new RangeError(`startBatch must be an integer ≥ 0; got ${start}`);
@@ -163,26 +171,27 @@ export class ImageFolderSplit implements DataSplit {
     const size = this.#settings.imageSize;
     const imageLength = size * size * 3;
     const images = new Float32Array(indices.length * imageLength);
-    const labels = Int32Array.from(indices, (index) => this.entry(index).label);
+    const labels = Int32Array.from(indices, (draw) => this.entry(draw % this.size).label);
     await Promise.all(
-      indices.map(async (index, slot) => {
-        const image = await this.#prepareImage(index, options, state, group);
+      indices.map(async (draw, slot) => {
+        const image = await this.#prepareImage(draw, options, state, group);
         this.#normalize(image.data, images, slot * imageLength);
       }),
     );
     return { images, labels, shape: [indices.length, size, size, 3] };
   }
 
+  /** `draw`: the image `draw % size`, its augmentation seeded by the draw (see `epochDraws`). */
   async #prepareImage(
-    index: number,
+    draw: number,
     options: BatchOptions,
     state: IterationState,
     group: object,
   ): Promise<RawImage> {
-    const decoded = await this.#load(index, state, group);
+    const decoded = await this.#load(draw % this.size, state, group);
     const transforms = this.#settings.transforms;
     if (!options.augment || transforms.length === 0) return decoded;
-    const random = createRandom(deriveSeed(options.seed, options.epoch, index));
+    const random = createRandom(deriveSeed(options.seed, options.epoch, draw));
     // Transforms may work in place; the cached pixels must stay as decoded.
     let image: RawImage = { ...decoded, data: decoded.data.slice() };
     for (const transform of transforms) {
