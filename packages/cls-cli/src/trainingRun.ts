@@ -15,7 +15,7 @@ export interface TrainingRun {
 }
 
 /** Nodes a checkpoint command takes from the training run unless the command line picks the group itself. */
-export const INHERITED_NODES = ['data', 'model', 'seed', 'plugins'] as const;
+export const INHERITED_NODES = ['data', 'transforms', 'model', 'seed', 'plugins'] as const;
 
 /**
  * The training run `cls test|predict|export` work on, as Lightning's `trainer.test(ckpt_path="best")` uses the

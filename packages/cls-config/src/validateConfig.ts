@@ -63,6 +63,14 @@ export function checkConfig(
   const { kept, warnings } = setAsideAddedKeys(config, options.addedKeys ?? []);
   baseValidator ??= ajv.compile(ClsConfigSchema);
   const errors: ConfigProblem[] = [];
+  if (isConfigMap(config) && isConfigMap(config.data) && 'augment' in config.data) {
+    errors.push({
+      path: 'data.augment',
+      message:
+        'augmentations moved to the transforms group: pick one with transforms=default|jersey|randaugment|trivialaugment|none, or list them as transforms.train=[{random_rotation: {degrees: 5}}, ...]',
+    });
+    delete config.data.augment;
+  }
   if (!baseValidator(config)) errors.push(...problemsFromAjv(baseValidator.errors ?? [], []));
   if (isConfigMap(config)) {
     for (const node of pluginNodes(config)) errors.push(...checkPluginNode(node, registry));
@@ -179,7 +187,18 @@ function pluginNodes(config: ConfigMap): PluginNode[] {
     }
   };
   named('data', 'dataset', 'name', DataConfigSchema);
-  if (isConfigMap(config.data)) keyed(['data', 'augment'], config.data.augment, 'transform');
+  if (isConfigMap(config.transforms)) {
+    for (const list of ['train', 'eval', 'batch']) {
+      const steps = config.transforms[list];
+      if (!Array.isArray(steps)) continue;
+      steps.forEach((step: unknown, index) => {
+        if (!isConfigMap(step)) return;
+        // `- horizontal_flip:` (null options) takes the plugin's defaults.
+        for (const [name, value] of Object.entries(step)) if (value === null) step[name] = {};
+        keyed(['transforms', list, String(index)], step, 'transform');
+      });
+    }
+  }
   named('model', 'model', 'arch', ModelConfigSchema);
   named('optimizer', 'optimizer', 'name', OptimizerConfigSchema);
   named('scheduler', 'scheduler', 'name', SchedulerConfigSchema);

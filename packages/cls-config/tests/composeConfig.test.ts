@@ -14,6 +14,7 @@ describe('composeConfig: defaults list', () => {
   it('composes the shipped train config from its defaults list', () => {
     const { config, choices, overrides, configName } = compose();
     expect(choices).toEqual({
+      transforms: 'default',
       data: 'imagefolder',
       model: 'resnet18',
       optimizer: 'adamw',
@@ -30,6 +31,7 @@ describe('composeConfig: defaults list', () => {
       'seed',
       'plugins',
       'ckpt_path',
+      'transforms',
       'data',
       'optimizer',
       'scheduler',
@@ -117,6 +119,7 @@ describe('composeConfig: defaults list', () => {
       predict: ['default'],
       scheduler: ['constant', 'cosine', 'multistep', 'onecycle', 'reduce_on_plateau', 'step'],
       trainer: ['default'],
+      transforms: ['default', 'jersey', 'none'],
     });
     expect(listConfigGroups([fixture('nested'), join(fixture('nested'), 'no-such-dir')])).toEqual({
       db: ['mysql', 'postgres'],
@@ -131,6 +134,7 @@ describe('composeConfig: experiments', () => {
   it('experiment=mnist overrides other groups and the primary config', () => {
     const { config, choices } = compose('experiment=mnist');
     expect(choices).toEqual({
+      transforms: 'none',
       data: 'mnist',
       model: 'resnet18',
       optimizer: 'adam',
@@ -186,8 +190,8 @@ describe('composeConfig: overrides', () => {
       '++brand.new={a: 1}',
       '+model.pretrained=imagenet',
       'data.mean=[0.5,0.5,0.5]',
-      '+data.augment={random_rotation: {degrees: 5}}',
-      '~data.augment.horizontal_flip',
+      '+transforms.train=[{random_rotation: {degrees: 5}}, {horizontal_flip: {p: 0.5}}]',
+      '~transforms.train.1',
       'data.root="/data/my set"',
       'ckpt_path=null',
       'hydra.verbose=true',
@@ -199,10 +203,7 @@ describe('composeConfig: overrides', () => {
     expect(config.brand).toEqual({ new: { a: 1 } });
     expect(pick(config, 'model.pretrained')).toBe('imagenet');
     expect(pick(config, 'data.mean')).toEqual([0.5, 0.5, 0.5]);
-    expect(pick(config, 'data.augment')).toEqual({
-      random_resized_crop: { scale: [0.6, 1.0], ratio: [0.75, 1.3333] },
-      random_rotation: { degrees: 5 },
-    });
+    expect(pick(config, 'transforms.train')).toEqual([{ random_rotation: { degrees: 5 } }]);
     expect(pick(config, 'data.root')).toBe('/data/my set');
     expect(config.ckpt_path).toBeNull();
     expect(pick(config, 'hydra.verbose')).toBe(true);

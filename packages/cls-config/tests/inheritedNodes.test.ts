@@ -9,7 +9,6 @@ describe('composeConfig inheritedNodes', () => {
     root: '/runs/data/mnist',
     batch_size: 16,
     image_size: 28,
-    augment: {},
   };
 
   it('replaces the composed node whole, so no key of the default option is left behind', () => {

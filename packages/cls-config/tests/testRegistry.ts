@@ -43,7 +43,6 @@ export function createTestRegistry(): PluginRegistry {
   const badImages = {
     on_bad_image: { enum: ['skip', 'fail'], default: 'skip' },
     max_bad_fraction: { type: 'number', minimum: 0, maximum: 1, default: 0.01 },
-    sampler: { enum: ['sequential', 'random', 'balanced'], default: 'random' },
   };
   return new PluginRegistry().register(
     plugin('model', 'resnet18', resnet),
@@ -177,7 +176,24 @@ export function createTestRegistry(): PluginRegistry {
       'progress_bar',
       options({ refresh_rate: { type: 'integer', minimum: 0, default: 1 } }),
     ),
-    plugin('transform', 'random_resized_crop', options({ scale: pair(0.08, 1), ratio: pair(0.75, 1.3333) })),
+    plugin(
+      'transform',
+      'random_resized_crop',
+      options({
+        size: { type: ['integer', 'null'], default: null },
+        scale: pair(0.08, 1),
+        ratio: pair(0.75, 1.3333),
+      }),
+    ),
+    plugin(
+      'transform',
+      'random_erasing',
+      options({
+        p: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+        scale: pair(0.02, 0.33),
+        ratio: pair(0.3, 3.3),
+      }),
+    ),
     plugin(
       'transform',
       'horizontal_flip',

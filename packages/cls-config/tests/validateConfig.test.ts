@@ -40,9 +40,13 @@ describe('validateConfig', () => {
       warmup_start_factor: 0.01,
       min_lr: 0,
     });
-    expect(config.data.augment).toEqual({
-      random_resized_crop: { scale: [0.6, 1.0], ratio: [0.75, 1.3333] },
-      horizontal_flip: { p: 0.5 },
+    expect(config.transforms).toEqual({
+      train: [
+        { random_resized_crop: { size: null, scale: [0.6, 1.0], ratio: [0.75, 1.3333] } },
+        { horizontal_flip: { p: 0.5 } },
+      ],
+      eval: [],
+      batch: [],
     });
     expect(config.data).toMatchObject({ root: '/data/jerseys', cache_decoded: false });
     expect(config.callbacks.lr_monitor).toEqual({ logging_interval: 'epoch' });
@@ -112,8 +116,11 @@ describe('validateConfig', () => {
     expect(problemsOf('+callbacks.early_stoping={patience: 1}').message).toBe(
       'callbacks.early_stoping: no callback plugin named "early_stoping" (did you mean early_stopping? available: confusion_matrix, dataset_stats, early_stopping, history, lr_monitor, model_checkpoint, model_info, onnx_export, predictions, progress_bar, report)',
     );
-    expect(problemsOf('+data.augment.blur={}').message).toBe(
-      'data.augment.blur: no transform plugin named "blur" (available: color_jitter, horizontal_flip, random_resized_crop, random_rotation)',
+    expect(problemsOf('+transforms.train=[{blur: {}}]').message).toBe(
+      'transforms.train.0.blur: no transform plugin named "blur" (available: color_jitter, horizontal_flip, random_erasing, random_resized_crop, random_rotation)',
+    );
+    expect(problemsOf('transforms.train=[{random_rotaton: {degrees: 5}}]').message).toBe(
+      'transforms.train.0.random_rotaton: no transform plugin named "random_rotaton" (did you mean random_rotation? available: color_jitter, horizontal_flip, random_erasing, random_resized_crop, random_rotation)',
     );
     expect(problemsOf('optimizer.name=rmsprop').message).toBe(
       'optimizer.name: no optimizer plugin named "rmsprop" (available: adam, adamw, sgd)',
@@ -125,8 +132,11 @@ describe('validateConfig', () => {
     expect(problemsOf('callbacks.early_stopping.mode=maximum').message).toBe(
       'callbacks.early_stopping.mode: must be one of "min", "max" (got "maximum")',
     );
-    expect(problemsOf('data.augment.horizontal_flip.p=yes').message).toBe(
-      'data.augment.horizontal_flip.p: must be number (got "yes")',
+    expect(problemsOf('transforms.train.1.horizontal_flip.p=yes').message).toBe(
+      'transforms.train.1.horizontal_flip.p: must be number (got "yes")',
+    );
+    expect(problemsOf('+transforms.train.0.random_resized_crop.scales=[0.5,1]').message).toBe(
+      'transforms.train.0.random_resized_crop.scales: unknown key, set to [0.5,1] (did you mean scale?)',
     );
   });
 

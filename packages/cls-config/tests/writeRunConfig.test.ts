@@ -62,7 +62,7 @@ describe('writeRunConfig', () => {
     const configText = readFileSync(files.config, 'utf8');
     expect(
       configText.startsWith(
-        'task_name: train\nseed: 12345\nplugins: []\nckpt_path: null\ndata:\n  name: mnist\n',
+        'task_name: train\nseed: 12345\nplugins: []\nckpt_path: null\ntransforms:\n  train: []\n  eval: []\n  batch: []\ndata:\n  name: mnist\n',
       ),
     ).toBe(true);
     const config = parse(configText) as Record<string, Record<string, unknown>>;
@@ -90,6 +90,7 @@ describe('writeRunConfig', () => {
             optimizer: 'adam',
             scheduler: 'cosine',
             trainer: 'default',
+            transforms: 'none',
             callbacks: 'default',
             paths: 'default',
             hydra: 'default',

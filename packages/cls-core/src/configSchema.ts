@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /**
  * The one source of truth for the keys every run config has. Plugin nodes (`data`, `model`, `optimizer`,
- * `scheduler`, each `callbacks.<name>` and `data.augment.<name>`) accept further keys, which are checked against
+ * `scheduler`, each `callbacks.<name>` and each step of `transforms.train|eval|batch`) accept further keys, which are checked against
  * the chosen plugin's own options schema by the config package.
  */
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -22,11 +22,28 @@ export const DataConfigSchema = Type.Object(
     }),
     mean: Type.Array(Type.Number(), { minItems: 3, maxItems: 3 }),
     std: Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 3, maxItems: 3 }),
-    augment: Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown())), {
-      description: 'Training augmentations by transform plugin name, applied in order; null disables one.',
-    }),
   },
   { additionalProperties: true },
+);
+
+/** One step of a transform list: `{<transform plugin name>: {options}}`; null options take the defaults. */
+const TransformStep = Type.Record(Type.String(), Nullable(Type.Record(Type.String(), Type.Unknown())), {
+  minProperties: 1,
+  maxProperties: 1,
+});
+
+const TransformList = (description: string) => Type.Optional(Type.Array(TransformStep, { description }));
+
+/** The `transforms` group (`configs/transforms/*.yaml`): ordered lists, like torchvision's `Compose`. */
+export const TransformsConfigSchema = Type.Object(
+  {
+    train: TransformList('Applied in order to each training image, at source resolution.'),
+    eval: TransformList(
+      'Applied in order to each evaluated image (val, test); empty = resize to image_size.',
+    ),
+    batch: TransformList('Batch-level mixing after the images are normalized (mixup, cutmix).'),
+  },
+  { additionalProperties: false },
 );
 
 export const ModelConfigSchema = Type.Object(
@@ -167,6 +184,7 @@ export const ClsConfigSchema = Type.Object(
     }),
     tags: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]))),
     data: DataConfigSchema,
+    transforms: Type.Optional(TransformsConfigSchema),
     model: ModelConfigSchema,
     optimizer: OptimizerConfigSchema,
     scheduler: SchedulerConfigSchema,
@@ -188,6 +206,7 @@ export const ClsConfigSchema = Type.Object(
 );
 
 export type DataConfig = Static<typeof DataConfigSchema>;
+export type TransformsConfig = Static<typeof TransformsConfigSchema>;
 export type ModelConfig = Static<typeof ModelConfigSchema>;
 export type OptimizerConfig = Static<typeof OptimizerConfigSchema>;
 export type SchedulerConfig = Static<typeof SchedulerConfigSchema>;

@@ -1,4 +1,4 @@
-import type { DataConfig } from './configSchema.js';
+import type { DataConfig, TransformsConfig } from './configSchema.js';
 import type { Logger } from './logger.js';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -17,6 +17,11 @@ export interface Batch {
   readonly labels: Int32Array;
   /** [batch, height, width, channels] */
   readonly shape: readonly [number, number, number, number];
+  /**
+   * Soft targets, [batch, classes] row-major, each row summing to 1 (mixup, cutmix): when present, the loss is
+   * cross-entropy against them instead of the one-hot `labels` (which keep each image's own class).
+   */
+  readonly targets?: Float32Array;
 }
 
 export interface BatchOptions {
@@ -126,25 +131,43 @@ export interface DatasetContext {
    * cached. Absent: all of them.
    */
   readonly splits?: readonly SplitName[];
-  /**
-   * The index→class map to label with, a checkpoint's (`cls test`): the dataset matches its classes to it by
-   * name instead of deriving the classes from the folders, and fails on a class outside it. Absent: its own.
-   */
-  readonly classes?: { readonly names: readonly string[]; readonly source: string };
-  /** The registry, so a dataset can build the transforms named in `data.augment`. */
+  /** The `transforms` node of the run (`transforms=<name>`): the steps the dataset builds with `createTransform`. */
+  readonly transforms?: TransformsConfig;
+  /** The registry, so a dataset can build the transforms named in `transforms`. */
   readonly createTransform: (
     name: string,
     options: Readonly<Record<string, unknown>>,
-  ) => Promise<ImageTransform>;
+    context: TransformContext,
+  ) => Promise<Transform>;
 }
 
 export type DatasetOptions = DataConfig;
 
-/** A training-time augmentation applied to a decoded image before normalization. */
+/**
+ * A step of `transforms.train` or `transforms.eval`: applied to a decoded 8-bit image before normalization. It may
+ * change the size (crops, resizes); what the last step leaves is brought to `image_size` by `data.resize`.
+ */
 export interface ImageTransform {
   readonly name: string;
+  /**
+   * The input short side this transform can turn into detail, as a multiple of `TransformContext.imageSize`: a
+   * crop of at least a quarter of the area resized to image_size uses 2. The pipeline decodes (and caches) images
+   * at least this large when the source is. Default 1.
+   */
+  readonly detail?: number;
   apply(image: RawImage, random: () => number): RawImage | Promise<RawImage>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- transforms need no context yet; kept for symmetry
-export interface TransformContext {}
+/** A step of `transforms.batch`: mixes a normalized training batch and gives it soft `targets` (mixup, cutmix). */
+export interface BatchTransform {
+  readonly name: string;
+  applyBatch(batch: Batch, numClasses: number, random: () => number): Batch;
+}
+
+/** What a `transform` plugin produces: a per-image step or a batch-level one. */
+export type Transform = ImageTransform | BatchTransform;
+
+export interface TransformContext {
+  /** `data.image_size`: the side a crop or resize produces when its `size` is not set. */
+  readonly imageSize: number;
+}

@@ -27,11 +27,13 @@ export type {
   DataSplitInfo,
   DatasetContext,
   DatasetOptions,
+  BatchTransform,
   ImageTransform,
   LabeledFile,
   RawImage,
   SkippedImage,
   SplitName,
+  Transform,
   TransformContext,
 } from './data.js';
 export { SKIPPED_IMAGES_CSV, skippedImagesCsv } from './data.js';

@@ -1,6 +1,6 @@
 import type { BackendContext, ComputeBackend } from './backend.js';
 import type { Callback, CallbackContext } from './callback.js';
-import type { DataModule, DatasetContext, ImageTransform, TransformContext } from './data.js';
+import type { DataModule, DatasetContext, Transform, TransformContext } from './data.js';
 import type { Launcher, LauncherContext } from './launcher.js';
 import type { ClassifierModel, ModelContext } from './model.js';
 import type { Optimizer, OptimizerContext } from './optimizer.js';
@@ -16,7 +16,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
 export interface PluginKinds {
   model: { context: ModelContext; product: ClassifierModel };
   callback: { context: CallbackContext; product: Callback };
-  transform: { context: TransformContext; product: ImageTransform };
+  transform: { context: TransformContext; product: Transform };
   optimizer: { context: OptimizerContext; product: Optimizer };
   scheduler: { context: SchedulerContext; product: LrScheduler };
   dataset: { context: DatasetContext; product: DataModule };

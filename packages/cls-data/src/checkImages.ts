@@ -12,8 +12,8 @@ export interface UnreadableImage {
 export interface CheckedSplit {
   /** The split without its unreadable images: same order, counts recounted. */
   readonly split: ScannedSplit;
-  /** The decoded pixels of `split.images`, index for index, when they were kept. */
-  readonly decoded: readonly RawImage[] | undefined;
+  /** The decoded pixels of `split.images`, index for index, where `keep` kept them. */
+  readonly decoded: readonly (RawImage | undefined)[] | undefined;
   /** Unreadable images in the split's (class, path) order. */
   readonly unreadable: readonly UnreadableImage[];
 }
@@ -22,8 +22,8 @@ export interface CheckImagesOptions {
   readonly decode: (path: string) => Promise<RawImage>;
   /** Bounds the images decoding at once. */
   readonly decoder: ConcurrencyLimiter;
-  /** Keep the decoded pixels (for the split's cache) instead of dropping them once checked. */
-  readonly keep: boolean;
+  /** Whether to keep an image's decoded pixels (for the split's cache) instead of dropping them once checked. */
+  readonly keep: ((image: RawImage) => boolean) | undefined;
 }
 
 /**
@@ -37,7 +37,7 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
       options.decoder.run(async () => {
         try {
           const image = await options.decode(entry.path);
-          return options.keep ? image : true;
+          return options.keep?.(image) === true ? image : true;
         } catch (error) {
           return { reason: unreadableReason(error, entry.path) };
         }
@@ -45,7 +45,7 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
     ),
   );
   const images: ImageEntry[] = [];
-  const decoded: RawImage[] = [];
+  const decoded: (RawImage | undefined)[] = [];
   const unreadable: UnreadableImage[] = [];
   results.forEach((result, index) => {
     const entry = split.images[index];
@@ -55,10 +55,10 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
       return;
     }
     images.push(entry);
-    if (result !== true) decoded.push(result);
+    decoded.push(result === true ? undefined : result);
   });
   if (unreadable.length === 0) {
-    return { split, decoded: options.keep ? decoded : undefined, unreadable };
+    return { split, decoded: options.keep === undefined ? undefined : decoded, unreadable };
   }
   const left = new Set(unreadable.map((image) => image.entry.path));
   const files: Record<string, readonly string[]> = {};
@@ -67,7 +67,7 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
   for (const entry of images) classCounts[entry.label] = (classCounts[entry.label] ?? 0) + 1;
   return {
     split: { ...split, images, files, classCounts },
-    decoded: options.keep ? decoded : undefined,
+    decoded: options.keep === undefined ? undefined : decoded,
     unreadable,
   };
 }

@@ -48,9 +48,18 @@ export async function decodeImagePixels(path: string): Promise<RawImage> {
   return decodeFile(path, undefined);
 }
 
+/**
+ * Decodes an image file to 8-bit RGB (HWC) with its aspect ratio kept, shrunk (never enlarged) so that its short
+ * side is at most `shortSide`: the resolution transforms work from when the source is larger than they need.
+ */
+export async function decodeImageWithin(path: string, shortSide: number): Promise<RawImage> {
+  return decodeFile(path, { size: shortSide, resize: 'within' });
+}
+
 interface Target {
   readonly size: number;
-  readonly resize: ResizeMode;
+  /** `within`: keep the aspect ratio, the short side at most `size`. */
+  readonly resize: ResizeMode | 'within';
 }
 
 async function decodeFile(path: string, target: Target | undefined): Promise<RawImage> {
@@ -63,7 +72,7 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
         target === undefined ? Promise.resolve(image) : resizeRaw(image, target),
       );
     }
-    if (target !== undefined && file !== undefined) {
+    if (target !== undefined && target.resize !== 'within' && file !== undefined) {
       const direct = decodePngAtSize(file, target.size);
       if (direct !== undefined) return direct;
     }
@@ -247,6 +256,13 @@ async function grey16ToRgb(input: Uint8Array | string): Promise<RawImage> {
 }
 
 function resizeTo(input: sharp.Sharp, target: Target): sharp.Sharp {
+  if (target.resize === 'within') {
+    return input.resize(target.size, target.size, {
+      fit: 'outside',
+      withoutEnlargement: true,
+      kernel: 'linear',
+    });
+  }
   return input.resize(target.size, target.size, {
     fit: FIT[target.resize],
     kernel: 'linear',

@@ -4,20 +4,20 @@ import {
   escapeTerminalText,
   type DataModule,
   type DatasetContext,
-  type ImageTransform,
   type Logger,
   type SkippedImage,
 } from '@nextplay/cls-core';
 import { checkImages, unreadableImageError, type CheckedSplit } from './checkImages.js';
+import { CacheBudget } from './cacheBudget.js';
 import { ConcurrencyLimiter } from './concurrencyLimiter.js';
-import { decodeImage } from './decodeImage.js';
+import { decodeForPipeline } from './decodeForPipeline.js';
 import {
-  CACHE_BUDGET_BYTES,
   resolveImageFolderSettings,
   type ImageFolderOptions,
   type ImageFolderSettings,
 } from './imageFolderOptions.js';
 import { ImageFolderSplit } from './imageFolderSplit.js';
+import { createPipelineTransforms, decodeSide } from './pipelineTransforms.js';
 import { scanImageFolder, type ImageFolderScan, type ScannedSplit } from './scanImageFolder.js';
 
 export interface ImageFolderDataModule extends DataModule {
@@ -40,65 +40,72 @@ export async function createImageFolderDataModule(
   context: DatasetContext,
 ): Promise<ImageFolderDataModule> {
   const settings = resolveImageFolderSettings(options);
-  const scan = await scanImageFolder(
-    settings.root,
-    context.classes === undefined ? {} : { classes: context.classes },
-  );
+  const scan = await scanImageFolder(settings.root);
   for (const warning of scan.warnings) context.logger.warn(warning);
 
-  const transforms: ImageTransform[] = [];
-  for (const [name, transformOptions] of Object.entries(settings.augment)) {
-    if (transformOptions !== null) transforms.push(await context.createTransform(name, transformOptions));
+  const transforms = await createPipelineTransforms(context, settings.imageSize);
+  const trainSide = decodeSide([...transforms.train, ...transforms.eval], settings.imageSize);
+  const evalSide = decodeSide(transforms.eval, settings.imageSize);
+  if (trainSide !== undefined) {
+    context.logger.info(
+      `transforms work from the source images${trainSide === Infinity ? '' : `, shrunk to at most ${trainSide} px on the short side`}`,
+    );
   }
 
   const decoder = new ConcurrencyLimiter(settings.numWorkers);
-  const imageBytes = settings.imageSize * settings.imageSize * 3;
   const skippedImages: SkippedImage[] = [];
-  let cacheBudget = CACHE_BUDGET_BYTES;
+  const budget = settings.cache ? new CacheBudget(settings.cacheMaxBytes) : undefined;
   // Every image is decoded once here, before training: unreadable ones are left out (or stop the run) now,
-  // from the files alone, and the decoded pixels fill the cache.
+  // from the files alone, and the decoded pixels fill the cache as far as data.cache_max_mb allows.
   const pipeline = {
     imageSize: settings.imageSize,
     resize: settings.resize,
     mean: settings.mean,
     std: settings.std,
-    transforms,
+    train: transforms.train,
+    eval: transforms.eval,
     decoder,
     prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
-    sampler: settings.sampler,
   };
   const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
+    const resolution = {
+      imageSize: settings.imageSize,
+      resize: settings.resize,
+      decodeSide: split.name === 'train' ? trainSide : evalSide,
+    };
     // A split the command does not read stays a list of files: nothing decoded, checked or cached.
     if (context.splits !== undefined && !context.splits.includes(split.name)) {
-      return new ImageFolderSplit(split, { ...pipeline, cache: false });
+      return new ImageFolderSplit(split, { ...pipeline, ...resolution, cache: undefined });
     }
-    const bytes = split.images.length * imageBytes;
-    const cache = settings.cache === 'auto' ? bytes <= cacheBudget : settings.cache;
     if (split.images.length >= ANNOUNCED_SPLIT_IMAGES) {
       context.logger.info(
-        `${split.name}: reading ${split.images.length.toLocaleString('en-US')} images before training` +
-          (cache
-            ? ''
-            : ' (to find unreadable ones; the split is too large to cache, so training decodes them again)'),
+        `${split.name}: reading ${split.images.length.toLocaleString('en-US')} images before training`,
       );
     }
+    const usedBefore = budget?.usedBytes ?? 0;
     const checked = await checkImages(split, {
-      decode: (path) => decodeImage(path, settings.imageSize, settings.resize),
+      decode: (path) => decodeForPipeline(path, resolution),
       decoder,
-      keep: cache,
+      keep: budget === undefined ? undefined : (image) => budget.take(image.data.byteLength),
     });
     const skipped = reportUnreadable(checked, scan.root, settings, context.logger);
     skippedImages.push(...skipped);
     const kept = checked.split;
-    const keptBytes = kept.images.length * imageBytes;
-    if (cache) cacheBudget -= keptBytes;
-    const built = new ImageFolderSplit(kept, { ...pipeline, cache }, checked.decoded);
+    const built = new ImageFolderSplit(kept, { ...pipeline, ...resolution, cache: budget }, checked.decoded);
     const size = kept.images.length;
     const seen = kept.classCounts.filter((count) => count > 0).length;
     const classes = seen === scan.classes.length ? `${seen}` : `${seen} of ${scan.classes.length}`;
+    const cachedCount = built.cachedCount;
+    const cachedBytes = (budget?.usedBytes ?? 0) - usedBefore;
+    const cacheNote =
+      budget === undefined
+        ? ''
+        : cachedCount === size
+          ? ` (cached in memory, ${formatBytes(cachedBytes)})`
+          : ` (${cachedCount.toLocaleString('en-US')} cached in memory, ${formatBytes(cachedBytes)}: data.cache_max_mb=${settings.cacheMaxBytes / 1024 ** 2} is reached, so the other ${(size - cachedCount).toLocaleString('en-US')} are decoded again each epoch)`;
     context.logger.info(
       `${split.name}: ${size.toLocaleString('en-US')} image${size === 1 ? '' : 's'} in ${classes} classes from ${split.dir}` +
-        (cache ? ` (cached in memory, ${formatBytes(keptBytes)})` : '') +
+        cacheNote +
         (skipped.length > 0 ? `, ${skipped.length} unreadable skipped` : ''),
     );
     return built;

@@ -1,20 +1,19 @@
 import { ClsError, type DataConfig, type JsonSchema } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from './decodeImage.js';
-import { SAMPLERS, type Sampler } from './epochOrder.js';
 
 /** Keys the ImageFolder-based dataset plugins add to the `data` node. */
 export interface ImageFolderPluginOptions {
   readonly resize?: ResizeMode;
-  /** `auto`: keep decoded images in memory when the resized splits fit in about 2 GB. */
+  /** `auto` or true: keep decoded images in memory, up to `cache_max_mb`; false: decode every time. */
   readonly cache?: 'auto' | boolean;
+  /** The memory the decoded-image cache may take, in MB, all splits together (train first). */
+  readonly cache_max_mb?: number;
   /** Batches prepared ahead of the one being consumed. */
   readonly prefetch_batches?: number;
   /** What an unreadable image does: `skip` leaves it out (listed in skipped_images.csv), `fail` stops the run. */
   readonly on_bad_image?: BadImagePolicy;
   /** The largest fraction of a split that may be skipped as unreadable before the run stops. */
   readonly max_bad_fraction?: number;
-  /** How training epochs draw the train split: `random` (shuffled), `sequential`, `balanced` (by class). */
-  readonly sampler?: Sampler;
 }
 
 export type BadImagePolicy = 'skip' | 'fail';
@@ -37,7 +36,14 @@ export const imageFolderOptionsSchema: JsonSchema = {
       enum: ['auto', true, false],
       default: 'auto',
       description:
-        'Keep decoded, resized images in memory across epochs; auto = when the splits fit in about 2 GB.',
+        'Keep decoded images in memory across epochs (auto or true), up to cache_max_mb; images past the bound are decoded each time.',
+    },
+    cache_max_mb: {
+      type: 'number',
+      minimum: 0,
+      default: 2048,
+      description:
+        'Memory the decoded-image cache may take, in MB, all splits together (train first); the rest are decoded again each epoch.',
     },
     prefetch_batches: {
       type: 'integer',
@@ -59,18 +65,12 @@ export const imageFolderOptionsSchema: JsonSchema = {
       description:
         'Stop before training when more than this fraction of a split is unreadable (skipped with on_bad_image=skip).',
     },
-    sampler: {
-      enum: SAMPLERS,
-      default: 'random',
-      description:
-        'How a training epoch draws the train split: random = shuffled (torch RandomSampler), sequential = in order, balanced = with replacement, each class equally often (WeightedRandomSampler with 1/class count); the epoch length stays the split size.',
-    },
   },
   additionalProperties: false,
 };
 
-/** Decoded-image memory the `auto` cache may use, shared by the splits (train first). */
-export const CACHE_BUDGET_BYTES = 2 * 1024 ** 3;
+/** `data.cache_max_mb` when a hand-built node lacks it. */
+export const DEFAULT_CACHE_MAX_MB = 2048;
 
 export interface ImageFolderSettings {
   readonly root: string;
@@ -78,13 +78,12 @@ export interface ImageFolderSettings {
   readonly numWorkers: number;
   readonly mean: readonly number[];
   readonly std: readonly number[];
-  readonly augment: Readonly<Record<string, Readonly<Record<string, unknown>> | null>>;
   readonly resize: ResizeMode;
-  readonly cache: 'auto' | boolean;
+  readonly cache: boolean;
+  readonly cacheMaxBytes: number;
   readonly prefetchBatches: number;
   readonly onBadImage: BadImagePolicy;
   readonly maxBadFraction: number;
-  readonly sampler: Sampler;
 }
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -110,18 +109,18 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
       `data.on_bad_image must be one of ${BAD_IMAGE_POLICIES.join(', ')}, got "${onBadImage}"`,
     );
   }
-  const sampler = options.sampler ?? 'random';
-  if (!SAMPLERS.includes(sampler)) {
-    throw new ClsError(
-      'CONFIG_INVALID',
-      `data.sampler must be one of ${SAMPLERS.join(', ')}, got "${sampler}"`,
-    );
-  }
   const maxBadFraction = options.max_bad_fraction ?? 0.01;
   if (typeof maxBadFraction !== 'number' || !(maxBadFraction >= 0 && maxBadFraction <= 1)) {
     throw new ClsError(
       'CONFIG_INVALID',
       `data.max_bad_fraction must be a number from 0 to 1, got ${String(maxBadFraction)}`,
+    );
+  }
+  const cacheMaxMb = options.cache_max_mb ?? DEFAULT_CACHE_MAX_MB;
+  if (typeof cacheMaxMb !== 'number' || !(cacheMaxMb >= 0)) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `data.cache_max_mb must be a number >= 0, got ${String(cacheMaxMb)}`,
     );
   }
   return {
@@ -130,12 +129,11 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
     numWorkers: options.num_workers ?? 4,
     mean: options.mean ?? IMAGENET_MEAN,
     std: options.std ?? IMAGENET_STD,
-    augment: options.augment ?? {},
     resize,
-    cache: options.cache ?? 'auto',
+    cache: options.cache !== false,
+    cacheMaxBytes: cacheMaxMb * 1024 ** 2,
     prefetchBatches: options.prefetch_batches ?? 2,
     onBadImage,
     maxBadFraction,
-    sampler,
   };
 }

@@ -3,6 +3,7 @@ import {
   createPixelNormalizer,
   createRandom,
   deriveSeed,
+  shuffleInPlace,
   type Batch,
   type BatchOptions,
   type DataSplit,
@@ -11,9 +12,11 @@ import {
   type RawImage,
   type SplitName,
 } from '@nextplay/cls-core';
+import type { CacheBudget } from './cacheBudget.js';
 import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
-import { epochDraws, type Sampler } from './epochOrder.js';
-import { decodeImage, type ResizeMode } from './decodeImage.js';
+import { decodeForPipeline } from './decodeForPipeline.js';
+import type { ResizeMode } from './decodeImage.js';
+import { fitToSize } from './fitToSize.js';
 import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
 
 export interface ImagePipelineSettings {
@@ -21,8 +24,16 @@ export interface ImagePipelineSettings {
   readonly resize: ResizeMode;
   readonly mean: readonly number[];
   readonly std: readonly number[];
-  /** Applied in order to each training image when `BatchOptions.augment` is set. */
-  readonly transforms: readonly ImageTransform[];
+  /** `transforms.train`: applied in order to each image when `BatchOptions.augment` is set. */
+  readonly train: readonly ImageTransform[];
+  /** `transforms.eval`: applied in order to each image otherwise. */
+  readonly eval: readonly ImageTransform[];
+  /**
+   * The resolution images are decoded (and cached) at for the transforms: the short side shrunk to at most this
+   * (Infinity: the source as it is). Undefined: straight to `imageSize`×`imageSize` by `resize`, for a split
+   * whose images no transform sees.
+   */
+  readonly decodeSide: number | undefined;
   /**
    * Bounds the images decoding at once (`num_workers`) while the pipeline waits for them; shared by the splits
    * of a dataset. The next batch is released past the bound when a batch is handed over.
@@ -30,10 +41,8 @@ export interface ImagePipelineSettings {
   readonly decoder: ConcurrencyLimiter;
   /** Batches prepared ahead of the one the caller holds; 0 prepares each batch only when asked for. */
   readonly prefetchBatches: number;
-  /** How `batches({ shuffle: true })` orders an epoch (`data.sampler`); default `random`. */
-  readonly sampler?: Sampler;
-  /** Keep every decoded, resized image (before augmentation) in memory after its first use. */
-  readonly cache: boolean;
+  /** Keep decoded images (before any transform) in memory after their first use, within this budget. */
+  readonly cache: CacheBudget | undefined;
 }
 
 interface IterationState {
@@ -60,10 +69,14 @@ export class ImageFolderSplit implements DataSplit {
   readonly #cache: (RawImage | undefined)[] | undefined;
 
   /**
-   * `decoded`: the pixels of `split.images`, index for index, already decoded (by the check before training);
-   * with the cache on they fill it, so no image is decoded twice.
+   * `decoded`: the pixels of `split.images`, index for index, already decoded (by the check before training)
+   * where the cache budget kept them; with the cache on they fill it, so no image is decoded twice.
    */
-  constructor(split: ScannedSplit, settings: ImagePipelineSettings, decoded?: readonly RawImage[]) {
+  constructor(
+    split: ScannedSplit,
+    settings: ImagePipelineSettings,
+    decoded?: readonly (RawImage | undefined)[],
+  ) {
     this.name = split.name;
     this.dir = split.dir;
     this.size = split.images.length;
@@ -85,6 +98,11 @@ export class ImageFolderSplit implements DataSplit {
     return this.#cache !== undefined;
   }
 
+  /** Images held in the cache now. */
+  get cachedCount(): number {
+    return this.#cache?.reduce((count, image) => count + (image === undefined ? 0 : 1), 0) ?? 0;
+  }
+
   /** Number of batches `batches(options)` yields. */
   batchCount(options: Pick<BatchOptions, 'batchSize' | 'limitBatches' | 'dropLast'>): number {
     assertBatchSize(options.batchSize);
@@ -102,9 +120,10 @@ export class ImageFolderSplit implements DataSplit {
     return this.#iterate(plan, options);
   }
 
-  /** Image `index` decoded and resized (not augmented), from the cache when it is on. */
+  /** Image `index` as evaluation sees it (`transforms.eval`, resized, not normalized), from the cache when it is on. */
   async loadImage(index: number): Promise<RawImage> {
-    return this.#load(index, { stopped: false });
+    const options = { batchSize: 1, shuffle: false, seed: 0, epoch: 0, augment: false };
+    return this.#prepareImage(index, options, { stopped: false }, {});
   }
 
   /** Path and label of image `index`, in the split's (class, path) order. */
@@ -116,16 +135,10 @@ export class ImageFolderSplit implements DataSplit {
     return entry;
   }
 
-  /** The epoch's draws (`epochDraws`: image `draw % size`) in batches. */
   #plan(options: BatchOptions): number[][] {
     const count = this.batchCount(options);
-    const sampler = options.shuffle ? (this.#settings.sampler ?? 'random') : 'sequential';
-    const order = epochDraws(
-      this.#images.map((image) => image.label),
-      sampler,
-      options.seed,
-      options.epoch,
-    );
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
     const start = options.startBatch ?? 0;
     if (!Number.isInteger(start) || start < 0) {
       throw new RangeError(`startBatch must be an integer ≥ 0; got ${start}`);
@@ -171,55 +184,57 @@ export class ImageFolderSplit implements DataSplit {
     const size = this.#settings.imageSize;
     const imageLength = size * size * 3;
     const images = new Float32Array(indices.length * imageLength);
-    const labels = Int32Array.from(indices, (draw) => this.entry(draw % this.size).label);
+    const labels = Int32Array.from(indices, (index) => this.entry(index).label);
     await Promise.all(
-      indices.map(async (draw, slot) => {
-        const image = await this.#prepareImage(draw, options, state, group);
+      indices.map(async (index, slot) => {
+        const image = await this.#prepareImage(index, options, state, group);
         this.#normalize(image.data, images, slot * imageLength);
       }),
     );
     return { images, labels, shape: [indices.length, size, size, 3] };
   }
 
-  /** `draw`: the image `draw % size`, its augmentation seeded by the draw (see `epochDraws`). */
   async #prepareImage(
-    draw: number,
+    index: number,
     options: BatchOptions,
     state: IterationState,
     group: object,
   ): Promise<RawImage> {
-    const decoded = await this.#load(draw % this.size, state, group);
-    const transforms = this.#settings.transforms;
-    if (!options.augment || transforms.length === 0) return decoded;
-    const random = createRandom(deriveSeed(options.seed, options.epoch, draw));
-    // Transforms may work in place; the cached pixels must stay as decoded.
-    let image: RawImage = { ...decoded, data: decoded.data.slice() };
-    for (const transform of transforms) {
-      image = await transform.apply(image, random);
-      if (
-        image.width !== decoded.width ||
-        image.height !== decoded.height ||
-        image.channels !== decoded.channels
-      ) {
-        throw new ClsError(
-          'PLUGIN_FAILED',
-          `transform "${transform.name}" returned a ${image.width}×${image.height}×${image.channels} image; expected ${decoded.width}×${decoded.height}×${decoded.channels}`,
-        );
+    const decoded = await this.#load(index, state, group);
+    const { train, eval: evaluation, imageSize, resize } = this.#settings;
+    const steps = options.augment ? train : evaluation;
+    let image = decoded;
+    if (steps.length > 0) {
+      // Seeded per image and epoch, whatever the batch it lands in: resuming mid-epoch gives the same pixels.
+      const random = createRandom(deriveSeed(options.seed, options.epoch, index));
+      for (const step of steps) {
+        image = await step.apply(image, random);
+        if (
+          image.channels !== decoded.channels ||
+          image.data.length !== image.width * image.height * image.channels
+        ) {
+          throw new ClsError(
+            'PLUGIN_FAILED',
+            `transform "${step.name}" returned ${image.data.length} values for a ${image.width}×${image.height}×${image.channels} image; expected ${decoded.channels} channels`,
+          );
+        }
       }
     }
-    return image;
+    return fitToSize(image, imageSize, resize);
   }
 
   async #load(index: number, state: IterationState, group?: object): Promise<RawImage> {
     const cached = this.#cache?.[index];
     if (cached !== undefined) return cached;
     const { path } = this.entry(index);
-    const { imageSize, resize } = this.#settings;
+    const { imageSize, resize, decodeSide } = this.#settings;
     const image = await this.#settings.decoder.run(() => {
       if (state.stopped) return Promise.reject(new IterationStopped());
-      return decodeImage(path, imageSize, resize);
+      return decodeForPipeline(path, { imageSize, resize, decodeSide });
     }, group);
-    if (this.#cache !== undefined) this.#cache[index] = image;
+    if (this.#cache !== undefined && this.#settings.cache?.take(image.data.byteLength) === true) {
+      this.#cache[index] = image;
+    }
     return image;
   }
 }

@@ -3,7 +3,7 @@ export { imageFolderDataset } from './imageFolderDataset.js';
 export { createImageFolderDataModule } from './imageFolderDataModule.js';
 export type { ImageFolderDataModule } from './imageFolderDataModule.js';
 export {
-  CACHE_BUDGET_BYTES,
+  DEFAULT_CACHE_MAX_MB,
   imageFolderOptionsSchema,
   resolveImageFolderSettings,
 } from './imageFolderOptions.js';
@@ -18,8 +18,6 @@ export { CLASSES_CSV, SPLIT_FOLDER_NAMES, scanImageFolder } from './scanImageFol
 export type { ImageEntry, ImageFolderScan, ScannedSplit, SplitLayout } from './scanImageFolder.js';
 export { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
 export { sortClassNames } from './sortClassNames.js';
-export { SAMPLERS, epochDraws } from './epochOrder.js';
-export type { Sampler } from './epochOrder.js';
 export { RESIZE_MODES, decodeImage, decodeImagePixels } from './decodeImage.js';
 export type { ResizeMode } from './decodeImage.js';
 export { decodeBmp } from './decodeBmp.js';
@@ -38,9 +36,11 @@ export {
   createRandomResizedCrop,
   randomCropBox,
   randomResizedCropTransform,
-  resizeCrop,
 } from './transforms/randomResizedCrop.js';
-export type { CropBox, RandomResizedCropOptions } from './transforms/randomResizedCrop.js';
+export type { RandomResizedCropOptions } from './transforms/randomResizedCrop.js';
+export { resampleBox, resizedSize } from './transforms/resample.js';
+export type { CropBox } from './transforms/resample.js';
+export { fitToSize } from './fitToSize.js';
 export { createHorizontalFlip, horizontalFlipTransform } from './transforms/horizontalFlip.js';
 export type { HorizontalFlipOptions } from './transforms/horizontalFlip.js';
 export { createRandomRotation, randomRotationTransform } from './transforms/randomRotation.js';

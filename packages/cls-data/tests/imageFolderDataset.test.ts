@@ -146,7 +146,10 @@ describe('imagefolder dataset', () => {
   });
 
   it('resumes mid-epoch with startBatch: the remaining batches, augmentations included', async () => {
-    const data = await create({ augment: { random_rotation: { degrees: 30 } } });
+    const data = await create(
+      {},
+      { ...testContext(), transforms: { train: [{ random_rotation: { degrees: 30 } }] } },
+    );
     const options = { shuffle: true, seed: 7, epoch: 3, augment: true };
     const whole = await collect(data.train, options);
     expect(whole).toHaveLength(3);
@@ -169,14 +172,13 @@ describe('imagefolder dataset', () => {
     expect(await collect(serial.train, options)).toEqual(reference);
   });
 
-  it('augments with the transforms of data.augment in order, skipping null ones, reproducibly', async () => {
-    const context = testContext();
-    const augment = {
-      random_rotation: { degrees: 30 },
-      horizontal_flip: null,
-      color_jitter: { brightness: 0.5, contrast: 0.5, saturation: 0.5 },
-    };
-    const data = await create({ augment, cache: true }, context);
+  it('augments with the steps of transforms.train in order, reproducibly', async () => {
+    const train = [
+      { random_rotation: { degrees: 30 } },
+      { color_jitter: { brightness: 0.5, contrast: 0.5, saturation: 0.5 } },
+    ];
+    const context = { ...testContext(), transforms: { train } };
+    const data = await create({ cache: true }, context);
     expect(context.transformsCreated).toEqual(['random_rotation', 'color_jitter']);
     const options = { shuffle: true, seed: 5, epoch: 1, augment: true };
     const unaugmented = await collect(data.train, { ...options, augment: false });
@@ -211,8 +213,12 @@ describe('imagefolder dataset', () => {
         return image;
       },
     };
-    const context = { ...testContext(), createTransform: () => Promise.resolve(counting) };
-    const ahead = await create({ augment: { counting: {} }, cache: false, prefetch_batches: 1 }, context);
+    const context = {
+      ...testContext(),
+      transforms: { train: [{ counting: {} }] },
+      createTransform: () => Promise.resolve(counting),
+    };
+    const ahead = await create({ cache: false, prefetch_batches: 1 }, context);
     const options = { ...plain, batchSize: 2, augment: true };
     const iterator = ahead.train.batches(options)[Symbol.asyncIterator]();
     await iterator.next();
@@ -223,7 +229,7 @@ describe('imagefolder dataset', () => {
     await iterator.return?.();
 
     seen.clear();
-    const onDemand = await create({ augment: { counting: {} }, cache: false, num_workers: 0 }, context);
+    const onDemand = await create({ cache: false, num_workers: 0 }, context);
     const lazy = onDemand.train.batches(options)[Symbol.asyncIterator]();
     await lazy.next();
     await sleep(100);
@@ -273,11 +279,11 @@ describe('imagefolder dataset', () => {
     const properties = imageFolderDataset.optionsSchema.properties as Record<string, { default?: unknown }>;
     expect(Object.keys(properties).sort()).toEqual([
       'cache',
+      'cache_max_mb',
       'max_bad_fraction',
       'on_bad_image',
       'prefetch_batches',
       'resize',
-      'sampler',
     ]);
     for (const option of Object.values(properties)) expect(option.default).toBeDefined();
   });
@@ -292,15 +298,19 @@ describe('imagefolder dataset', () => {
     });
   });
 
-  it('rejects a transform that changes the image size', async () => {
-    const shrink: ImageTransform = {
-      name: 'shrink',
-      apply: (image) => ({ ...image, width: 4, data: image.data.subarray(0, 4 * 8 * 3) }),
+  it('rejects a transform whose pixels do not match its size', async () => {
+    const broken: ImageTransform = {
+      name: 'broken',
+      apply: (image) => ({ ...image, width: 4, data: image.data.subarray(0, 5 * 8 * 3) }),
     };
-    const context = { ...testContext(), createTransform: () => Promise.resolve(shrink) };
-    const data = await create({ augment: { shrink: {} } }, context);
+    const context = {
+      ...testContext(),
+      transforms: { train: [{ broken: {} }] },
+      createTransform: () => Promise.resolve(broken),
+    };
+    const data = await create({}, context);
     await expect(collect(data.train, { augment: true })).rejects.toThrow(
-      'transform "shrink" returned a 4×8×3 image; expected 8×8×3',
+      /^transform "broken" returned 120 values for a 4×\d+×3 image; expected 3 channels$/,
     );
   });
 });

@@ -145,7 +145,7 @@ describe('mnist dataset', () => {
     await prepareMnist(root, { limit: 30 });
     const context = testContext();
     const data = await mnistDataset.create(
-      { root, image_size: 28, num_workers: 2, mean: [0, 0, 0], std: [1, 1, 1], augment: {} },
+      { root, image_size: 28, num_workers: 2, mean: [0, 0, 0], std: [1, 1, 1] },
       context,
     );
     expect(data.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);

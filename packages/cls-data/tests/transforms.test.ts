@@ -29,7 +29,7 @@ function solid(width: number, height: number, rgb: readonly number[]): RawImage 
 }
 
 const all: readonly [string, ImageTransform][] = [
-  ['random_resized_crop', createRandomResizedCrop({})],
+  ['random_resized_crop', createRandomResizedCrop({ size: [12, 16] })],
   ['horizontal_flip', createHorizontalFlip({ p: 0.5 })],
   ['random_rotation', createRandomRotation({ degrees: 20 })],
   ['color_jitter', createColorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 })],
@@ -103,7 +103,7 @@ describe('random_rotation', () => {
 
 describe('random_resized_crop', () => {
   it('is the identity when the crop is the whole image', async () => {
-    const whole = createRandomResizedCrop({ scale: [1, 1], ratio: [16 / 12, 16 / 12] });
+    const whole = createRandomResizedCrop({ size: [12, 16], scale: [1, 1], ratio: [16 / 12, 16 / 12] });
     expect(await apply(whole, image)).toEqual(image);
   });
 
@@ -128,7 +128,7 @@ describe('random_resized_crop', () => {
     const data = new Uint8Array(20 * 10 * 3);
     for (let i = 0; i < 200; i++) data[i * 3 + (i % 20 < 10 ? 0 : 2)] = 255;
     const halves: RawImage = { data, width: 20, height: 10, channels: 3 };
-    const crop = createRandomResizedCrop({ scale: [0.4, 0.4], ratio: [0.8, 0.8] });
+    const crop = createRandomResizedCrop({ size: [10, 20], scale: [0.4, 0.4], ratio: [0.8, 0.8] });
     for (let seed = 0; seed < 10; seed++) {
       const out = await apply(crop, halves, seed);
       const reds = Array.from({ length: 200 }, (_, i) => out.data[i * 3] ?? 0);

@@ -21,7 +21,6 @@ export function testRunConfig(overrides: TestRunConfigOverrides = {}): ClsConfig
       num_workers: 0,
       mean: [0, 0, 0],
       std: [1, 1, 1],
-      augment: {},
       ...overrides.data,
     },
     model: { arch: 'tiny_resnet', num_classes: 3, pretrained: null, ...overrides.model },

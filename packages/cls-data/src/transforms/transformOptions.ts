@@ -81,8 +81,49 @@ export function readProbability(option: string, value: unknown, fallback: number
 export function invalid(option: string, value: unknown, expected: string): ClsError {
   return new ClsError(
     'CONFIG_INVALID',
-    `data.augment.${option} must be ${expected}, got ${JSON.stringify(value)}`,
+    `transform ${option} must be ${expected}, got ${JSON.stringify(value)}`,
   );
+}
+
+/** An output size as torchvision takes it: `s` (a square for crops, the short side for resize) or `[h, w]`. */
+export type Size = number | readonly [number, number];
+
+/** JSON Schema of a `size` option: null (data.image_size), `s` or `[h, w]`. */
+export function sizeSchema(description: string): Record<string, unknown> {
+  return {
+    anyOf: [
+      { type: 'integer', minimum: 1 },
+      { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2 },
+      { type: 'null' },
+    ],
+    default: null,
+    description,
+  };
+}
+
+/** Reads a `size` option: `[h, w]`, or `[s, s]` for `s`, or `[imageSize, imageSize]` for null. */
+export function readSize(option: string, value: unknown, imageSize: number): [number, number] {
+  if (value === undefined || value === null) return [imageSize, imageSize];
+  const positive = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+  if (positive(value)) return [value, value];
+  if (Array.isArray(value) && value.length === 2 && value.every(positive)) {
+    const [height, width] = value as [number, number];
+    return [height, width];
+  }
+  throw invalid(option, value, 'an integer >= 1, [height, width] or null (data.image_size)');
+}
+
+/** Python's `round`: halves go to the even neighbour, as torchvision's parameter sampling rounds. */
+export function roundHalfEven(value: number): number {
+  const floor = Math.floor(value);
+  const fraction = value - floor;
+  if (fraction !== 0.5) return Math.round(value);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** `torch.randint(low, high)`: an integer in [low, high). */
+export function randomInt(random: () => number, low: number, high: number): number {
+  return low + Math.floor(random() * (high - low));
 }
 
 /** Uniform in [min, max). */

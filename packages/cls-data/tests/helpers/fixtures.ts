@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { PluginRegistry, createLogger, type DatasetContext, type ImageTransform } from '@nextplay/cls-core';
+import {
+  PluginRegistry,
+  createLogger,
+  type DatasetContext,
+  type Transform,
+  type TransformContext,
+} from '@nextplay/cls-core';
 import { dataPlugins } from '@nextplay/cls-data';
 
 export type Rgb = readonly [number, number, number];
@@ -146,9 +152,13 @@ export function testContext(seed = 0): TestContext {
     seed,
     messages,
     transformsCreated,
-    createTransform: (name: string, options: Readonly<Record<string, unknown>>): Promise<ImageTransform> => {
+    createTransform: (
+      name: string,
+      options: Readonly<Record<string, unknown>>,
+      context: TransformContext,
+    ): Promise<Transform> => {
       transformsCreated.push(name);
-      return registry.create('transform', name, options, {});
+      return registry.create('transform', name, options, context);
     },
   };
 }

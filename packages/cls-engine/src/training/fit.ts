@@ -59,7 +59,9 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   const data = await registry.create('dataset', config.data.name, config.data, {
     logger,
     seed,
-    createTransform: (name, transformOptions) => registry.create('transform', name, transformOptions, {}),
+    ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
+    createTransform: (name, transformOptions, context) =>
+      registry.create('transform', name, transformOptions, context),
   });
   if (data.skippedImages !== undefined) {
     await writeFile(join(runDir, SKIPPED_IMAGES_CSV), skippedImagesCsv(data.skippedImages));

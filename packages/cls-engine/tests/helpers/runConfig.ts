@@ -22,7 +22,6 @@ export function runConfig(overrides: {
       num_workers: 0,
       mean: [0, 0, 0],
       std: [1, 1, 1],
-      augment: {},
       ...overrides.data,
     },
     model: { arch: 'tiny_cnn', num_classes: null, pretrained: null, ...overrides.model },

@@ -1,0 +1,58 @@
+import {
+  ClsError,
+  type BatchTransform,
+  type DatasetContext,
+  type ImageTransform,
+  type Transform,
+} from '@nextplay/cls-core';
+
+export interface PipelineTransforms {
+  readonly train: readonly ImageTransform[];
+  readonly eval: readonly ImageTransform[];
+  readonly batch: readonly BatchTransform[];
+}
+
+/** Builds the steps of the run's `transforms` node (`transforms.train`, `.eval`, `.batch`) through the registry. */
+export async function createPipelineTransforms(
+  context: DatasetContext,
+  imageSize: number,
+): Promise<PipelineTransforms> {
+  const build = async (list: 'train' | 'eval' | 'batch'): Promise<Transform[]> => {
+    const steps: Transform[] = [];
+    for (const [index, step] of (context.transforms?.[list] ?? []).entries()) {
+      for (const [name, options] of Object.entries(step)) {
+        const transform = await context.createTransform(name, options ?? {}, { imageSize });
+        const batchLevel = 'applyBatch' in transform;
+        if (batchLevel !== (list === 'batch')) {
+          throw new ClsError(
+            'CONFIG_INVALID',
+            `transforms.${list}.${index}.${name}: ${batchLevel ? 'mixes whole batches, so it goes in transforms.batch' : 'works on one image, so it goes in transforms.train or transforms.eval'}`,
+          );
+        }
+        steps.push(transform);
+      }
+    }
+    return steps;
+  };
+  return {
+    train: (await build('train')) as ImageTransform[],
+    eval: (await build('eval')) as ImageTransform[],
+    batch: (await build('batch')) as BatchTransform[],
+  };
+}
+
+/**
+ * The short side images are decoded at for `steps`: up to the first step that resamples to a fixed size (a
+ * crop-and-resize, a resize), the largest `detail` asked for, times `imageSize`; Infinity when a step works in the
+ * source's own pixels (a fixed-size crop). Undefined when there are no steps: decode straight to image_size.
+ */
+export function decodeSide(steps: readonly ImageTransform[], imageSize: number): number | undefined {
+  if (steps.length === 0) return undefined;
+  let detail = 1;
+  for (const step of steps) {
+    if (step.detail === undefined) continue;
+    detail = Math.max(detail, step.detail);
+    if (Number.isFinite(step.detail)) break;
+  }
+  return detail === Infinity ? Infinity : Math.ceil(imageSize * detail);
+}

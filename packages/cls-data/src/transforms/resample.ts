@@ -1,0 +1,117 @@
+import type { RawImage } from '@nextplay/cls-core';
+
+/** An integer pixel box of an image. */
+export interface CropBox {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Per output pixel: the first source pixel and the normalized weights of its taps (`taps` slots each). */
+interface Coefficients {
+  readonly first: Int32Array;
+  readonly count: Int32Array;
+  readonly weights: Float32Array;
+  readonly taps: number;
+}
+
+/**
+ * Antialiased bilinear (triangle filter widened by the downscale factor), as PIL's resize and torchvision's
+ * `resize(..., antialias=True)`: output pixel i of `outSize` centres at (i + 0.5) · inSize / outSize in the
+ * `inSize` source pixels from `start`, which it never reads past.
+ */
+function coefficients(start: number, inSize: number, outSize: number): Coefficients {
+  const scale = inSize / outSize;
+  const filterScale = Math.max(scale, 1);
+  const taps = Math.ceil(filterScale) * 2 + 1;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float32Array(outSize * taps);
+  for (let i = 0; i < outSize; i++) {
+    const centre = (i + 0.5) * scale;
+    const min = Math.max(Math.floor(centre - filterScale + 0.5), 0);
+    const max = Math.min(Math.floor(centre + filterScale + 0.5), inSize);
+    let total = 0;
+    for (let j = 0; j < max - min; j++) {
+      const w = Math.max(0, 1 - Math.abs((j + min - centre + 0.5) / filterScale));
+      weights[i * taps + j] = w;
+      total += w;
+    }
+    for (let j = 0; j < max - min; j++) weights[i * taps + j] = (weights[i * taps + j] ?? 0) / total;
+    first[i] = start + min;
+    count[i] = max - min;
+  }
+  return { first, count, weights, taps };
+}
+
+/**
+ * Resizes `box` of `image` to `outWidth`×`outHeight` with antialiased bilinear filtering (torchvision's
+ * `resized_crop` / `resize` with antialias): a horizontal pass into floats, then a vertical one, rounded once.
+ */
+export function resampleBox(image: RawImage, box: CropBox, outWidth: number, outHeight: number): RawImage {
+  const { data, width, channels } = image;
+  const h = coefficients(box.x, box.width, outWidth);
+  const v = coefficients(box.y, box.height, outHeight);
+  const rowLength = outWidth * channels;
+  // Only the source rows the vertical pass reads.
+  const rowStart = v.first[0] ?? box.y;
+  const rowEnd = (v.first[outHeight - 1] ?? box.y) + (v.count[outHeight - 1] ?? 1);
+  const rows = new Float32Array((rowEnd - rowStart) * rowLength);
+  for (let y = rowStart; y < rowEnd; y++) {
+    const source = y * width * channels;
+    const target = (y - rowStart) * rowLength;
+    for (let ox = 0; ox < outWidth; ox++) {
+      const base = ox * h.taps;
+      const count = h.count[ox] ?? 0;
+      let at = source + (h.first[ox] ?? 0) * channels;
+      if (channels === 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let k = 0; k < count; k++, at += 3) {
+          const w = h.weights[base + k] ?? 0;
+          r += (data[at] ?? 0) * w;
+          g += (data[at + 1] ?? 0) * w;
+          b += (data[at + 2] ?? 0) * w;
+        }
+        rows[target + ox * 3] = r;
+        rows[target + ox * 3 + 1] = g;
+        rows[target + ox * 3 + 2] = b;
+      } else {
+        for (let c = 0; c < channels; c++) {
+          let sum = 0;
+          for (let k = 0; k < count; k++)
+            sum += (data[at + k * channels + c] ?? 0) * (h.weights[base + k] ?? 0);
+          rows[target + ox * channels + c] = sum;
+        }
+      }
+    }
+  }
+  const out = new Uint8Array(outHeight * rowLength);
+  for (let oy = 0; oy < outHeight; oy++) {
+    const base = oy * v.taps;
+    const count = v.count[oy] ?? 0;
+    const firstRow = ((v.first[oy] ?? 0) - rowStart) * rowLength;
+    const target = oy * rowLength;
+    for (let i = 0; i < rowLength; i++) {
+      let sum = 0;
+      for (let k = 0, at = firstRow + i; k < count; k++, at += rowLength) {
+        sum += (rows[at] ?? 0) * (v.weights[base + k] ?? 0);
+      }
+      out[target + i] = sum <= 0 ? 0 : sum >= 255 ? 255 : Math.round(sum);
+    }
+  }
+  return { data: out, width: outWidth, height: outHeight, channels };
+}
+
+/** torchvision's `resize` output for `size`: `[h, w]` as is; `s` scales the short side to s (long side floored). */
+export function resizedSize(
+  width: number,
+  height: number,
+  size: number | readonly [number, number],
+): [number, number] {
+  if (typeof size !== 'number') return [size[0], size[1]];
+  if (width <= height) return [Math.floor((size * height) / width), size];
+  return [size, Math.floor((size * width) / height)];
+}
