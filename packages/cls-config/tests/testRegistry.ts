@@ -43,6 +43,7 @@ export function createTestRegistry(): PluginRegistry {
   const badImages = {
     on_bad_image: { enum: ['skip', 'fail'], default: 'skip' },
     max_bad_fraction: { type: 'number', minimum: 0, maximum: 1, default: 0.01 },
+    sampler: { enum: ['sequential', 'random', 'balanced'], default: 'random' },
   };
   return new PluginRegistry().register(
     plugin('model', 'resnet18', resnet),

@@ -131,6 +131,11 @@ export interface DatasetContext {
    * cached. Absent: all of them.
    */
   readonly splits?: readonly SplitName[];
+  /**
+   * The index→class map to label with, a checkpoint's (`cls test`): the dataset matches its classes to it by
+   * name instead of deriving the classes from the folders, and fails on a class outside it. Absent: its own.
+   */
+  readonly classes?: { readonly names: readonly string[]; readonly source: string };
   /** The `transforms` node of the run (`transforms=<name>`): the steps the dataset builds with `createTransform`. */
   readonly transforms?: TransformsConfig;
   /** The registry, so a dataset can build the transforms named in `transforms`. */

@@ -40,7 +40,10 @@ export async function createImageFolderDataModule(
   context: DatasetContext,
 ): Promise<ImageFolderDataModule> {
   const settings = resolveImageFolderSettings(options);
-  const scan = await scanImageFolder(settings.root);
+  const scan = await scanImageFolder(
+    settings.root,
+    context.classes === undefined ? {} : { classes: context.classes },
+  );
   for (const warning of scan.warnings) context.logger.warn(warning);
 
   const transforms = await createPipelineTransforms(context, settings.imageSize);
@@ -66,6 +69,7 @@ export async function createImageFolderDataModule(
     eval: transforms.eval,
     decoder,
     prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
+    sampler: settings.sampler,
   };
   const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
     const resolution = {

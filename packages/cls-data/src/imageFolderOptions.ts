@@ -1,5 +1,6 @@
 import { ClsError, type DataConfig, type JsonSchema } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from './decodeImage.js';
+import { SAMPLERS, type Sampler } from './epochOrder.js';
 
 /** Keys the ImageFolder-based dataset plugins add to the `data` node. */
 export interface ImageFolderPluginOptions {
@@ -14,6 +15,8 @@ export interface ImageFolderPluginOptions {
   readonly on_bad_image?: BadImagePolicy;
   /** The largest fraction of a split that may be skipped as unreadable before the run stops. */
   readonly max_bad_fraction?: number;
+  /** How training epochs draw the train split: `random` (shuffled), `sequential`, `balanced` (by class). */
+  readonly sampler?: Sampler;
 }
 
 export type BadImagePolicy = 'skip' | 'fail';
@@ -65,6 +68,12 @@ export const imageFolderOptionsSchema: JsonSchema = {
       description:
         'Stop before training when more than this fraction of a split is unreadable (skipped with on_bad_image=skip).',
     },
+    sampler: {
+      enum: SAMPLERS,
+      default: 'random',
+      description:
+        'How a training epoch draws the train split: random = shuffled (torch RandomSampler), sequential = in order, balanced = with replacement, each class equally often (WeightedRandomSampler with 1/class count); the epoch length stays the split size.',
+    },
   },
   additionalProperties: false,
 };
@@ -84,6 +93,7 @@ export interface ImageFolderSettings {
   readonly prefetchBatches: number;
   readonly onBadImage: BadImagePolicy;
   readonly maxBadFraction: number;
+  readonly sampler: Sampler;
 }
 
 const IMAGENET_MEAN = [0.485, 0.456, 0.406];
@@ -107,6 +117,13 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
     throw new ClsError(
       'CONFIG_INVALID',
       `data.on_bad_image must be one of ${BAD_IMAGE_POLICIES.join(', ')}, got "${onBadImage}"`,
+    );
+  }
+  const sampler = options.sampler ?? 'random';
+  if (!SAMPLERS.includes(sampler)) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `data.sampler must be one of ${SAMPLERS.join(', ')}, got "${sampler}"`,
     );
   }
   const maxBadFraction = options.max_bad_fraction ?? 0.01;
@@ -135,5 +152,6 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
     prefetchBatches: options.prefetch_batches ?? 2,
     onBadImage,
     maxBadFraction,
+    sampler,
   };
 }

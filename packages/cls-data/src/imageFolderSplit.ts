@@ -3,7 +3,6 @@ import {
   createPixelNormalizer,
   createRandom,
   deriveSeed,
-  shuffleInPlace,
   type Batch,
   type BatchOptions,
   type DataSplit,
@@ -14,6 +13,7 @@ import {
 } from '@nextplay/cls-core';
 import type { CacheBudget } from './cacheBudget.js';
 import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
+import { epochDraws, type Sampler } from './epochOrder.js';
 import { decodeForPipeline } from './decodeForPipeline.js';
 import type { ResizeMode } from './decodeImage.js';
 import { fitToSize } from './fitToSize.js';
@@ -41,6 +41,8 @@ export interface ImagePipelineSettings {
   readonly decoder: ConcurrencyLimiter;
   /** Batches prepared ahead of the one the caller holds; 0 prepares each batch only when asked for. */
   readonly prefetchBatches: number;
+  /** How `batches({ shuffle: true })` orders an epoch (`data.sampler`); default `random`. */
+  readonly sampler?: Sampler;
   /** Keep decoded images (before any transform) in memory after their first use, within this budget. */
   readonly cache: CacheBudget | undefined;
 }
@@ -135,10 +137,16 @@ export class ImageFolderSplit implements DataSplit {
     return entry;
   }
 
+  /** The epoch's draws (`epochDraws`: image `draw % size`) in batches. */
   #plan(options: BatchOptions): number[][] {
     const count = this.batchCount(options);
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    if (options.shuffle) shuffleInPlace(order, createRandom(deriveSeed(options.seed, options.epoch)));
+    const sampler = options.shuffle ? (this.#settings.sampler ?? 'random') : 'sequential';
+    const order = epochDraws(
+      this.#images.map((image) => image.label),
+      sampler,
+      options.seed,
+      options.epoch,
+    );
     const start = options.startBatch ?? 0;
     if (!Number.isInteger(start) || start < 0) {
       throw new RangeError(`startBatch must be an integer ≥ 0; got ${start}`);
@@ -184,29 +192,30 @@ export class ImageFolderSplit implements DataSplit {
     const size = this.#settings.imageSize;
     const imageLength = size * size * 3;
     const images = new Float32Array(indices.length * imageLength);
-    const labels = Int32Array.from(indices, (index) => this.entry(index).label);
+    const labels = Int32Array.from(indices, (draw) => this.entry(draw % this.size).label);
     await Promise.all(
-      indices.map(async (index, slot) => {
-        const image = await this.#prepareImage(index, options, state, group);
+      indices.map(async (draw, slot) => {
+        const image = await this.#prepareImage(draw, options, state, group);
         this.#normalize(image.data, images, slot * imageLength);
       }),
     );
     return { images, labels, shape: [indices.length, size, size, 3] };
   }
 
+  /** `draw`: the image `draw % size`, its augmentation seeded by the draw (see `epochDraws`). */
   async #prepareImage(
-    index: number,
+    draw: number,
     options: BatchOptions,
     state: IterationState,
     group: object,
   ): Promise<RawImage> {
-    const decoded = await this.#load(index, state, group);
+    const decoded = await this.#load(draw % this.size, state, group);
     const { train, eval: evaluation, imageSize, resize } = this.#settings;
     const steps = options.augment ? train : evaluation;
     let image = decoded;
     if (steps.length > 0) {
       // Seeded per image and epoch, whatever the batch it lands in: resuming mid-epoch gives the same pixels.
-      const random = createRandom(deriveSeed(options.seed, options.epoch, index));
+      const random = createRandom(deriveSeed(options.seed, options.epoch, draw));
       for (const step of steps) {
         image = await step.apply(image, random);
         if (

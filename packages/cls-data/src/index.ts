@@ -18,6 +18,8 @@ export { CLASSES_CSV, SPLIT_FOLDER_NAMES, scanImageFolder } from './scanImageFol
 export type { ImageEntry, ImageFolderScan, ScannedSplit, SplitLayout } from './scanImageFolder.js';
 export { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
 export { sortClassNames } from './sortClassNames.js';
+export { SAMPLERS, epochDraws } from './epochOrder.js';
+export type { Sampler } from './epochOrder.js';
 export { RESIZE_MODES, decodeImage, decodeImagePixels } from './decodeImage.js';
 export type { ResizeMode } from './decodeImage.js';
 export { decodeBmp } from './decodeBmp.js';

@@ -284,6 +284,7 @@ describe('imagefolder dataset', () => {
       'on_bad_image',
       'prefetch_batches',
       'resize',
+      'sampler',
     ]);
     for (const option of Object.values(properties)) expect(option.default).toBeDefined();
   });

@@ -39,6 +39,8 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
       logger,
       seed: config.seed,
       splits: ['test'],
+      // The checkpoint's index→class map labels the test images, matched by class name; never a re-scan.
+      classes: { names: state.classes, source: `checkpoint ${checkpoint}` },
       ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
       createTransform: (name, options, context) => registry.create('transform', name, options, context),
     },
