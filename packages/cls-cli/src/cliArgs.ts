@@ -13,6 +13,10 @@ export interface CliArgs {
   readonly help: boolean;
   readonly version: boolean;
   readonly out: string | undefined;
+  /** `--json`: print one JSON object instead of text (cls data bench). */
+  readonly json: boolean;
+  /** `--epochs N` (cls data bench). */
+  readonly epochs: number | undefined;
   /** `-m`/`--multirun`: run one job per combination of the sweeps in the overrides. */
   readonly multirun: boolean;
 }
@@ -38,6 +42,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         version: { type: 'boolean', default: false },
         multirun: { type: 'boolean', short: 'm', default: false },
         out: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        epochs: { type: 'string' },
       },
     });
   } catch (error) {
@@ -63,6 +69,17 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     help: values.help,
     version: values.version,
     out: values.out,
+    json: values.json,
+    epochs: parseEpochs(values.epochs),
     multirun: values.multirun,
   };
+}
+
+function parseEpochs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const epochs = Number(value);
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new ClsError('USAGE', `--epochs ${value}: expected a whole number of epochs ≥ 1`);
+  }
+  return epochs;
 }

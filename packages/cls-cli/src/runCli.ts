@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ClsError, escapeTerminalText, isClsError, suggest } from '@nextplay/cls-core';
 import { parseCliArgs, type CliArgs } from './cliArgs.js';
 import { processIo, type CliIo } from './cliIo.js';
+import { dataBenchCommand } from './commands/dataBench.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
@@ -59,6 +60,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (command === 'export') return exportCommand(args, io);
   if (command === 'report') return reportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
+  if (command === 'data' && sub === 'bench') return dataBenchCommand(args, io);
   const given = args.command.join(' ');
   const [close] = suggest(command === 'data' ? args.command.slice(0, 2).join(' ') : command, COMMANDS, 2);
   throw new ClsError(
@@ -69,7 +71,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** What `cls <command>` accepts, for "did you mean". */
-const COMMANDS = ['train', 'test', 'predict', 'export', 'report', 'data prepare', 'help'];
+const COMMANDS = ['train', 'test', 'predict', 'export', 'report', 'data prepare', 'data bench', 'help'];
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ');

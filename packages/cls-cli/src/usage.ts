@@ -19,6 +19,8 @@ Commands:
   report DIR                    (re)build DIR/report.html from a run's files; for a multirun sweep directory,
                                 one report comparing its runs (overrides, best val/acc, test/acc, time)
   data prepare mnist [--out D]  write the embedded MNIST as an ImageFolder (default: ./data/mnist)
+  data bench [overrides]        images/s of the input pipeline alone (decode, transforms, batches), first
+                                epoch and steady state, peak RSS [--epochs N (3)] [--json]
 
 Options:
   --cfg job|hydra|all   print the composed config as YAML and exit
