@@ -105,6 +105,19 @@ describe('data.sampler in the imagefolder dataset', () => {
     expect(await labels(data.train, 3, false)).toEqual([...Array<number>(12).fill(0), 1, 1]);
   });
 
+  it('resumes a balanced epoch mid-way with startBatch: exactly the remaining batches', async () => {
+    const data = await create('balanced');
+    const options = { batchSize: 4, shuffle: true, seed: 5, epoch: 2, augment: false };
+    const collect = async (startBatch: number): Promise<Batch[]> => {
+      const batches: Batch[] = [];
+      for await (const batch of data.train.batches({ ...options, startBatch })) batches.push(batch);
+      return batches;
+    };
+    const whole = await collect(0);
+    expect(whole).toHaveLength(4);
+    expect(await collect(2)).toEqual(whole.slice(2));
+  });
+
   it('sequential trains in the split order; random (the default) shuffles', async () => {
     const sequential = await create('sequential');
     expect(await labels(sequential.train, 2)).toEqual([...Array<number>(12).fill(0), 1, 1]);
