@@ -4,6 +4,7 @@ import { parseCliArgs, type CliArgs } from './cliArgs.js';
 import { processIo, type CliIo } from './cliIo.js';
 import { dataBenchCommand } from './commands/dataBench.js';
 import { dataPrepareCommand } from './commands/dataPrepare.js';
+import { dataSynthCommand } from './commands/dataSynth.js';
 import { exportCommand } from './commands/export.js';
 import { infoCommand } from './commands/info.js';
 import { predictCommand } from './commands/predict.js';
@@ -61,6 +62,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (command === 'report') return reportCommand(args, io);
   if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
   if (command === 'data' && sub === 'bench') return dataBenchCommand(args, io);
+  if (command === 'data' && sub === 'synth') return dataSynthCommand(args, io);
   const given = args.command.join(' ');
   const [close] = suggest(command === 'data' ? args.command.slice(0, 2).join(' ') : command, COMMANDS, 2);
   throw new ClsError(
@@ -71,7 +73,17 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
 }
 
 /** What `cls <command>` accepts, for "did you mean". */
-const COMMANDS = ['train', 'test', 'predict', 'export', 'report', 'data prepare', 'data bench', 'help'];
+const COMMANDS = [
+  'train',
+  'test',
+  'predict',
+  'export',
+  'report',
+  'data prepare',
+  'data bench',
+  'data synth',
+  'help',
+];
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, '; ');

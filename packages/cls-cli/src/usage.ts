@@ -21,6 +21,8 @@ Commands:
   data prepare mnist [--out D]  write the embedded MNIST as an ImageFolder (default: ./data/mnist)
   data bench [overrides]        images/s of the input pipeline alone (decode, transforms, batches), first
                                 epoch and steady state, peak RSS [--epochs N (3)] [--json]
+  data synth out=D [numbers=0-99] [per_number=100] [image_size=64|[h,w]] [seed=0]
+                                render synthetic jersey-number crops as an ImageFolder (80/10/10 split)
 
 Options:
   --cfg job|hydra|all   print the composed config as YAML and exit

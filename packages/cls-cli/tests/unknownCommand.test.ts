@@ -12,14 +12,14 @@ describe('an unknown command', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `cls: unknown command ${argv.filter((a) => !a.includes('=')).join(' ')}; did you mean ${close}? ` +
-        '(commands: train, test, predict, export, report, data prepare, data bench, help; see cls --help)\n',
+        '(commands: train, test, predict, export, report, data prepare, data bench, data synth, help; see cls --help)\n',
     );
   });
 
   it('lists the commands when nothing is close', async () => {
     const run = await runCliInProcess(['xyzzy']);
     expect(run.stderr).toBe(
-      'cls: unknown command xyzzy (commands: train, test, predict, export, report, data prepare, data bench, help; see cls --help)\n',
+      'cls: unknown command xyzzy (commands: train, test, predict, export, report, data prepare, data bench, data synth, help; see cls --help)\n',
     );
   });
 });
