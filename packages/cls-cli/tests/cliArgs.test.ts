@@ -15,7 +15,7 @@ describe('cls argument handling', () => {
     expect(unknown).toMatchObject({
       code: 2,
       stderr:
-        'cls: unknown command fly (commands: train, test, predict, export, report, data prepare, data bench, help; see cls --help)\n',
+        'cls: unknown command fly (commands: train, test, predict, export, report, data prepare, data bench, data synth, help; see cls --help)\n',
     });
     const flag = await runCliInProcess(['train', '--fast']);
     expect(flag.code).toBe(2);
