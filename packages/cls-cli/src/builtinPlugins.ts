@@ -17,11 +17,13 @@ import { progressBarPlugin } from '@nextplay/cls-callback-progress-bar';
 import { reportPlugin } from '@nextplay/cls-callback-report';
 import { vertexLauncherPlugin } from '@nextplay/cls-launcher-vertex';
 import { basicLauncherPlugin } from './launchers/basicLauncher.js';
+import { jerseySynthDataset } from './jerseySynthDataset.js';
 
 /** Everything `cls` ships, registered exactly as an outside plugin package would be. */
 export const builtinPlugins: readonly AnyPluginDefinition[] = [
   ...modelPlugins,
   ...dataPlugins,
+  jerseySynthDataset,
   ...enginePlugins,
   modelCheckpointPlugin,
   earlyStoppingPlugin,

@@ -69,17 +69,14 @@ export function parseDataSynthOptions(overrides: readonly string[], cwd: string)
 }
 
 /** `64` (square) or `[96,64]` (height, width), 8 to 1024 pixels a side. */
-export function parseImageSize(value: string | number | readonly number[]): CropSize {
+export function parseImageSize(value: string | number | readonly number[], key = 'image_size'): CropSize {
   const text = Array.isArray(value) ? `[${value.join(',')}]` : String(value).trim();
   const match = /^(?:(\d+)|\[\s*(\d+)\s*,\s*(\d+)\s*\])$/.exec(text);
   const height = Number(match?.[1] ?? match?.[2]);
   const width = Number(match?.[1] ?? match?.[3]);
   const ok = (side: number) => Number.isInteger(side) && side >= 8 && side <= 1024;
   if (!ok(height) || !ok(width)) {
-    throw new ClsError(
-      'USAGE',
-      `cls data synth: image_size=${text} must be pixels (8-1024) or [height,width]`,
-    );
+    throw new ClsError('USAGE', `cls data synth: ${key}=${text} must be pixels (8-1024) or [height,width]`);
   }
   return { height, width };
 }
