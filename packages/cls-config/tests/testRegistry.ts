@@ -188,6 +188,30 @@ export function createTestRegistry(): PluginRegistry {
     ),
     plugin(
       'transform',
+      'random_affine',
+      options({
+        degrees: { type: 'number', minimum: 0, default: 0 },
+        translate: { type: ['array', 'null'], default: null },
+        scale: { type: ['array', 'null'], default: null },
+        shear: { type: ['number', 'null'], default: null },
+        interpolation: { enum: ['nearest', 'bilinear'], default: 'nearest' },
+      }),
+    ),
+    plugin(
+      'transform',
+      'random_perspective',
+      options({
+        distortion_scale: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+        p: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+      }),
+    ),
+    plugin(
+      'transform',
+      'gaussian_blur',
+      options({ kernel_size: { type: 'integer', default: 3 }, sigma: pair(0.1, 2) }),
+    ),
+    plugin(
+      'transform',
       'random_erasing',
       options({
         p: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
@@ -200,7 +224,14 @@ export function createTestRegistry(): PluginRegistry {
       'horizontal_flip',
       options({ p: { type: 'number', minimum: 0, maximum: 1, default: 0.5 } }),
     ),
-    plugin('transform', 'random_rotation', options({ degrees: { type: 'number', minimum: 0, default: 10 } })),
+    plugin(
+      'transform',
+      'random_rotation',
+      options({
+        degrees: { type: 'number', minimum: 0, default: 10 },
+        interpolation: { enum: ['nearest', 'bilinear'], default: 'nearest' },
+      }),
+    ),
     plugin(
       'transform',
       'color_jitter',

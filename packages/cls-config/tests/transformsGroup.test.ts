@@ -32,7 +32,9 @@ describe('the transforms config group', () => {
 
   it('changes one option of one step by its list index', () => {
     const config = validated('transforms=jersey', 'transforms.train.1.random_rotation.degrees=5');
-    expect(config.transforms?.train?.[1]).toEqual({ random_rotation: { degrees: 5 } });
+    expect(config.transforms?.train?.[1]).toEqual({
+      random_rotation: { degrees: 5, interpolation: 'bilinear' },
+    });
     expect(config.transforms?.train?.[0]).toEqual({
       random_resized_crop: { size: null, scale: [0.8, 1.0], ratio: [0.8, 1.25] },
     });
@@ -43,7 +45,7 @@ describe('the transforms config group', () => {
       '[{random_resized_crop: {scale: [0.8, 1.0], ratio: [0.8, 1.25]}}, {random_rotation: {degrees: 8}}, {color_jitter: {brightness: 0.3, contrast: 0.3, saturation: 0.3}}]';
     const expected = [
       { random_resized_crop: { size: null, scale: [0.8, 1.0], ratio: [0.8, 1.25] } },
-      { random_rotation: { degrees: 8 } },
+      { random_rotation: { degrees: 8, interpolation: 'nearest' } },
       { color_jitter: { brightness: 0.3, contrast: 0.3, saturation: 0.3, hue: 0 } },
     ];
     expect(validated('transforms=none', `transforms.train=${list}`).transforms?.train).toEqual(expected);

@@ -117,10 +117,10 @@ describe('validateConfig', () => {
       'callbacks.early_stoping: no callback plugin named "early_stoping" (did you mean early_stopping? available: confusion_matrix, dataset_stats, early_stopping, history, lr_monitor, model_checkpoint, model_info, onnx_export, predictions, progress_bar, report)',
     );
     expect(problemsOf('+transforms.train=[{blur: {}}]').message).toBe(
-      'transforms.train.0.blur: no transform plugin named "blur" (available: color_jitter, horizontal_flip, random_erasing, random_resized_crop, random_rotation)',
+      'transforms.train.0.blur: no transform plugin named "blur" (available: color_jitter, gaussian_blur, horizontal_flip, random_affine, random_erasing, random_perspective, random_resized_crop, random_rotation)',
     );
     expect(problemsOf('transforms.train=[{random_rotaton: {degrees: 5}}]').message).toBe(
-      'transforms.train.0.random_rotaton: no transform plugin named "random_rotaton" (did you mean random_rotation? available: color_jitter, horizontal_flip, random_erasing, random_resized_crop, random_rotation)',
+      'transforms.train.0.random_rotaton: no transform plugin named "random_rotaton" (did you mean random_rotation? available: color_jitter, gaussian_blur, horizontal_flip, random_affine, random_erasing, random_perspective, random_resized_crop, random_rotation)',
     );
     expect(problemsOf('optimizer.name=rmsprop').message).toBe(
       'optimizer.name: no optimizer plugin named "rmsprop" (available: adam, adamw, sgd)',

@@ -6,6 +6,13 @@ import { horizontalFlipTransform } from './transforms/horizontalFlip.js';
 import { randomErasingTransform } from './transforms/randomErasing.js';
 import { randomResizedCropTransform } from './transforms/randomResizedCrop.js';
 import { randomRotationTransform } from './transforms/randomRotation.js';
+import { resizeTransform } from './transforms/resize.js';
+import { centerCropTransform } from './transforms/centerCrop.js';
+import { randomCropTransform } from './transforms/randomCrop.js';
+import { randomAffineTransform } from './transforms/randomAffine.js';
+import { randomPerspectiveTransform } from './transforms/randomPerspective.js';
+import { randomGrayscaleTransform } from './transforms/randomGrayscale.js';
+import { gaussianBlurTransform } from './transforms/gaussianBlur.js';
 
 /** Every plugin of this package: the datasets and the augmentations. */
 export const dataPlugins: readonly AnyPluginDefinition[] = [
@@ -16,4 +23,11 @@ export const dataPlugins: readonly AnyPluginDefinition[] = [
   randomRotationTransform,
   colorJitterTransform,
   randomErasingTransform,
+  resizeTransform,
+  centerCropTransform,
+  randomCropTransform,
+  randomAffineTransform,
+  randomPerspectiveTransform,
+  randomGrayscaleTransform,
+  gaussianBlurTransform,
 ];

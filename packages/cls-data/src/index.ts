@@ -51,4 +51,46 @@ export { colorJitterTransform, createColorJitter } from './transforms/colorJitte
 export type { ColorJitterOptions } from './transforms/colorJitter.js';
 export { createRandomErasing, randomErasingTransform } from './transforms/randomErasing.js';
 export type { RandomErasingOptions } from './transforms/randomErasing.js';
-export type { Fill } from './transforms/bilinear.js';
+export {
+  inverseAffineMatrix,
+  perspectiveCoefficients,
+  affine,
+  rotate,
+  perspective,
+  warp,
+} from './transforms/warp.js';
+export type { AffineParams, Interpolation } from './transforms/warp.js';
+export { centerCrop, crop, erase, horizontalFlip, pad, paddingSides } from './transforms/geometry.js';
+export type { PaddingMode } from './transforms/geometry.js';
+export {
+  adjustBrightness,
+  adjustContrast,
+  adjustHue,
+  adjustSaturation,
+  adjustSharpness,
+  autocontrast,
+  equalize,
+  grayscale,
+  invert,
+  posterize,
+  solarize,
+} from './transforms/colorOps.js';
+export { gaussianBlur, gaussianKernel } from './transforms/gaussianBlurOp.js';
+export { createResize, resizeTransform } from './transforms/resize.js';
+export type { ResizeOptions } from './transforms/resize.js';
+export { centerCropTransform, createCenterCrop } from './transforms/centerCrop.js';
+export type { CenterCropOptions } from './transforms/centerCrop.js';
+export { createRandomCrop, randomCropTransform } from './transforms/randomCrop.js';
+export type { RandomCropOptions } from './transforms/randomCrop.js';
+export { createRandomAffine, randomAffineTransform, sampleAffine } from './transforms/randomAffine.js';
+export type { AffineSampler, RandomAffineOptions } from './transforms/randomAffine.js';
+export {
+  createRandomPerspective,
+  randomPerspectiveTransform,
+  samplePerspective,
+} from './transforms/randomPerspective.js';
+export type { RandomPerspectiveOptions } from './transforms/randomPerspective.js';
+export { createRandomGrayscale, randomGrayscaleTransform } from './transforms/randomGrayscale.js';
+export type { RandomGrayscaleOptions } from './transforms/randomGrayscale.js';
+export { createGaussianBlur, gaussianBlurTransform } from './transforms/gaussianBlur.js';
+export type { GaussianBlurOptions } from './transforms/gaussianBlur.js';

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, type ImageTransform, type RawImage } from '@nextplay/cls-core';
 import {
+  createCenterCrop,
+  createGaussianBlur,
+  createRandomAffine,
+  createRandomCrop,
+  createRandomGrayscale,
+  createRandomPerspective,
+  createResize,
+  samplePerspective,
+  sampleAffine,
   createColorJitter,
   createHorizontalFlip,
   createRandomErasing,
@@ -34,6 +43,11 @@ const all: readonly [string, ImageTransform][] = [
   ['random_rotation', createRandomRotation({ degrees: 20 })],
   ['color_jitter', createColorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 })],
   ['random_erasing', createRandomErasing({ p: 0.5, value: 'random' })],
+  ['random_affine', createRandomAffine({ degrees: 15, translate: [0.1, 0.1], scale: [0.9, 1.1], shear: 8 })],
+  ['random_perspective', createRandomPerspective({ distortion_scale: 0.5, p: 0.7 })],
+  ['random_grayscale', createRandomGrayscale({ p: 0.5 })],
+  ['gaussian_blur', createGaussianBlur({ kernel_size: 3, sigma: [0.5, 2] })],
+  ['random_crop', createRandomCrop({ size: [12, 16], padding: 2 })],
 ];
 
 describe.each(all)('%s', (name, transform) => {
@@ -83,15 +97,13 @@ describe('random_rotation', () => {
     expect(await apply(createRandomRotation({ degrees: 0 }), image)).toEqual(image);
   });
 
-  it('fills the corners with the fill level or the edge', async () => {
+  it('fills the corners with the fill level', async () => {
     const white = solid(10, 10, [255, 255, 255]);
     const zero = await apply(createRandomRotation({ degrees: [45, 45] }), white);
     expect(pixel(zero, 0, 0)).toEqual([0, 0, 0]);
     expect(pixel(zero, 5, 5)).toEqual([255, 255, 255]);
     const grey = await apply(createRandomRotation({ degrees: [45, 45], fill: 128 }), white);
     expect(pixel(grey, 0, 0)).toEqual([128, 128, 128]);
-    const edge = await apply(createRandomRotation({ degrees: [45, 45], fill: 'edge' }), white);
-    expect(edge).toEqual(white);
   });
 
   it('rejects bad options', () => {
@@ -187,5 +199,137 @@ describe('random_erasing', () => {
   it('rejects bad options', () => {
     expect(() => createRandomErasing({ value: 256 })).toThrow(/random_erasing\.value/);
     expect(() => createRandomErasing({ p: 2 })).toThrow(/random_erasing\.p/);
+  });
+});
+
+describe('size-setting transforms', () => {
+  it('produce size, defaulting to data.image_size', async () => {
+    const context = { imageSize: 10 };
+    const shape = (raw: RawImage) => [raw.width, raw.height];
+    expect(shape(await apply(createResize({}, context), image))).toEqual([13, 10]);
+    expect(shape(await apply(createResize({ size: [5, 7] }, context), image))).toEqual([7, 5]);
+    expect(shape(await apply(createCenterCrop({}, context), image))).toEqual([10, 10]);
+    expect(shape(await apply(createRandomCrop({ size: 20, pad_if_needed: true }, context), image))).toEqual([
+      20, 20,
+    ]);
+    expect(shape(await apply(createRandomResizedCrop({}, context), image))).toEqual([10, 10]);
+  });
+
+  it('say how much source detail they use, so the pipeline decodes large enough', () => {
+    const context = { imageSize: 64 };
+    expect(createRandomResizedCrop({ scale: [0.25, 1] }, context).detail).toBeCloseTo(2);
+    expect(createResize({ size: 72 }, context).detail).toBeCloseTo(72 / 64);
+    expect(createCenterCrop({}, context).detail).toBe(Infinity);
+    expect(createRandomRotation({}).detail).toBeUndefined();
+  });
+
+  it('refuse a crop larger than the padded image unless pad_if_needed', async () => {
+    await expect(Promise.resolve().then(() => apply(createRandomCrop({ size: 20 }), image))).rejects.toThrow(
+      /random_crop\.size/,
+    );
+  });
+});
+
+describe('parameter sampling, as torchvision draws it', () => {
+  const draws = 4000;
+
+  it('random_affine: angle, translation, scale and shear uniform in their ranges', () => {
+    const random = createRandom(3);
+    const sampler = {
+      degrees: [-10, 10] as const,
+      translate: [0.2, 0.1] as const,
+      scale: [0.8, 1.2] as const,
+      shear: [[-5, 5] as const, [0, 3] as const],
+    };
+    let angles = 0;
+    const txs = new Set<number>();
+    for (let i = 0; i < draws; i++) {
+      const p = sampleAffine(sampler, 50, 40, random);
+      expect(Math.abs(p.angle)).toBeLessThanOrEqual(10);
+      expect(Math.abs(p.translate[0])).toBeLessThanOrEqual(10);
+      expect(Math.abs(p.translate[1])).toBeLessThanOrEqual(4);
+      expect(Number.isInteger(p.translate[0])).toBe(true);
+      expect(p.scale).toBeGreaterThanOrEqual(0.8);
+      expect(p.scale).toBeLessThanOrEqual(1.2);
+      expect(p.shear[1]).toBeGreaterThanOrEqual(0);
+      angles += p.angle;
+      txs.add(p.translate[0]);
+    }
+    expect(Math.abs(angles / draws)).toBeLessThan(0.5); // uniform about 0: mean 0 ± 3σ/√n
+    expect(txs.size).toBe(21); // every integer shift -10…10 appears
+  });
+
+  it('random_perspective: corners move inwards by at most distortion_scale of half the side', () => {
+    const random = createRandom(4);
+    const seen = new Set<number>();
+    for (let i = 0; i < draws; i++) {
+      const { startpoints, endpoints } = samplePerspective(40, 30, 0.5, random);
+      expect(startpoints).toEqual([
+        [0, 0],
+        [39, 0],
+        [39, 29],
+        [0, 29],
+      ]);
+      const [tl, tr, br, bl] = endpoints as [
+        [number, number],
+        [number, number],
+        [number, number],
+        [number, number],
+      ];
+      expect(tl[0]).toBeGreaterThanOrEqual(0);
+      expect(tl[0]).toBeLessThanOrEqual(10);
+      expect(tr[0]).toBeGreaterThanOrEqual(29);
+      expect(tr[0]).toBeLessThanOrEqual(39);
+      expect(br[1]).toBeGreaterThanOrEqual(21);
+      expect(bl[1]).toBeLessThanOrEqual(29);
+      seen.add(tl[0]);
+    }
+    expect(seen.size).toBe(11);
+  });
+
+  it('random_resized_crop: area fraction and log-ratio uniform, as get_params draws them', () => {
+    const random = createRandom(5);
+    let sumLogRatio = 0;
+    let accepted = 0;
+    for (let i = 0; i < draws; i++) {
+      // A square image: no ratio is rejected more often than its inverse.
+      const box = randomCropBox(400, 400, [0.3, 0.6], [0.5, 2], random);
+      const area = (box.width * box.height) / (400 * 400);
+      if (box.width === 400 || box.height === 400) continue;
+      expect(area).toBeGreaterThan(0.28);
+      expect(area).toBeLessThan(0.62);
+      sumLogRatio += Math.log(box.width / box.height);
+      accepted++;
+    }
+    // log(w/h) uniform in [log 0.5, log 2] is symmetric about 0
+    expect(Math.abs(sumLogRatio / accepted)).toBeLessThan(0.05);
+  });
+
+  it('probabilities: flip, grayscale, perspective and erasing happen about p of the time', async () => {
+    const count = async (transform: ImageTransform) => {
+      let changed = 0;
+      for (let seed = 0; seed < 400; seed++) {
+        const out = await apply(transform, image, seed);
+        if (out !== image) changed++;
+      }
+      return changed / 400;
+    };
+    expect(await count(createHorizontalFlip({ p: 0.3 }))).toBeCloseTo(0.3, 1);
+    expect(await count(createRandomGrayscale({ p: 0.2 }))).toBeCloseTo(0.2, 1);
+    expect(await count(createRandomPerspective({ p: 0.6 }))).toBeCloseTo(0.6, 1);
+    expect(await count(createRandomErasing({ p: 0.4, scale: [0.02, 0.1] }))).toBeCloseTo(0.4, 1);
+  });
+
+  it('color_jitter: factors uniform in their ranges, applied through torchvision ops', async () => {
+    const grey = solid(4, 4, [100, 100, 100]);
+    const values: number[] = [];
+    for (let seed = 0; seed < 500; seed++) {
+      values.push((await apply(createColorJitter({ brightness: 0.5 }), grey, seed)).data[0] ?? 0);
+    }
+    expect(Math.min(...values)).toBeGreaterThanOrEqual(50);
+    expect(Math.max(...values)).toBeLessThanOrEqual(150);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    expect(mean).toBeGreaterThan(95);
+    expect(mean).toBeLessThan(105);
   });
 });

@@ -1,4 +1,11 @@
-import { ClsError, definePlugin, shuffleInPlace, type ImageTransform } from '@nextplay/cls-core';
+import {
+  ClsError,
+  definePlugin,
+  shuffleInPlace,
+  type ImageTransform,
+  type RawImage,
+} from '@nextplay/cls-core';
+import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './colorOps.js';
 import { readSpread, spreadSchema, uniform, type Range } from './transformOptions.js';
 
 export interface ColorJitterOptions {
@@ -10,20 +17,27 @@ export interface ColorJitterOptions {
   readonly hue?: number | Range;
 }
 
-type Adjustment = (pixels: Float32Array, amount: number) => void;
+type Adjustment = (image: RawImage, amount: number) => RawImage;
 
 /**
- * torchvision's ColorJitter on 8-bit RGB: brightness, contrast, saturation and hue, each with a random factor,
- * applied in a random order, clamping to 0–255 after each.
+ * torchvision's ColorJitter: brightness, contrast, saturation and hue factors drawn per image and applied in a
+ * random order, each op with torchvision's uint8 arithmetic. An unset option is skipped, as torchvision does.
  */
 export function createColorJitter(options: Readonly<ColorJitterOptions>): ImageTransform {
-  const ranges: readonly (readonly [Range, Adjustment])[] = [
-    [readSpread('color_jitter.brightness', options.brightness ?? 0, 1, 0, Infinity), adjustBrightness],
-    [readSpread('color_jitter.contrast', options.contrast ?? 0, 1, 0, Infinity), adjustContrast],
-    [readSpread('color_jitter.saturation', options.saturation ?? 0, 1, 0, Infinity), adjustSaturation],
-    [readSpread('color_jitter.hue', options.hue ?? 0, 0, -0.5, 0.5), adjustHue],
+  const steps: readonly (readonly [Range, Adjustment] | undefined)[] = [
+    jitter(
+      readSpread('color_jitter.brightness', options.brightness ?? 0, 1, 0, Infinity),
+      1,
+      adjustBrightness,
+    ),
+    jitter(readSpread('color_jitter.contrast', options.contrast ?? 0, 1, 0, Infinity), 1, adjustContrast),
+    jitter(
+      readSpread('color_jitter.saturation', options.saturation ?? 0, 1, 0, Infinity),
+      1,
+      adjustSaturation,
+    ),
+    jitter(readSpread('color_jitter.hue', options.hue ?? 0, 0, -0.5, 0.5), 0, adjustHue),
   ];
-  const identity = [1, 1, 1, 0];
   return {
     name: 'color_jitter',
     apply(image, random) {
@@ -31,70 +45,24 @@ export function createColorJitter(options: Readonly<ColorJitterOptions>): ImageT
         throw new ClsError('CONFIG_INVALID', `color_jitter needs RGB images, got ${image.channels} channels`);
       }
       const order = shuffleInPlace([0, 1, 2, 3], random);
-      const amounts = ranges.map(([range]) => (range[0] === range[1] ? range[0] : uniform(random, range)));
-      const steps = order.filter((i) => amounts[i] !== identity[i]);
-      if (steps.length === 0) return image;
-      const pixels = Float32Array.from(image.data);
-      for (const i of steps) ranges[i]?.[1](pixels, amounts[i] ?? 0);
-      const data = new Uint8Array(pixels.length);
-      for (let k = 0; k < pixels.length; k++) data[k] = Math.round(pixels[k] ?? 0);
-      return { data, width: image.width, height: image.height, channels: 3 };
+      const amounts = steps.map((step) => (step === undefined ? 0 : uniform(random, step[0])));
+      let out = image;
+      for (const i of order) {
+        const step = steps[i];
+        if (step !== undefined) out = step[1](out, amounts[i] ?? 0);
+      }
+      return out;
     },
   };
 }
 
-const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
-const grey = (r: number, g: number, b: number) => 0.2989 * r + 0.587 * g + 0.114 * b;
-
-function adjustBrightness(pixels: Float32Array, factor: number): void {
-  for (let k = 0; k < pixels.length; k++) pixels[k] = clamp((pixels[k] ?? 0) * factor);
-}
-
-/** Blends with the mean grey level of the whole image. */
-function adjustContrast(pixels: Float32Array, factor: number): void {
-  let sum = 0;
-  for (let k = 0; k < pixels.length; k += 3)
-    sum += grey(pixels[k] ?? 0, pixels[k + 1] ?? 0, pixels[k + 2] ?? 0);
-  const mean = sum / (pixels.length / 3);
-  for (let k = 0; k < pixels.length; k++) pixels[k] = clamp(factor * (pixels[k] ?? 0) + (1 - factor) * mean);
-}
-
-/** Blends each pixel with its own grey level. */
-function adjustSaturation(pixels: Float32Array, factor: number): void {
-  for (let k = 0; k < pixels.length; k += 3) {
-    const g = grey(pixels[k] ?? 0, pixels[k + 1] ?? 0, pixels[k + 2] ?? 0);
-    for (let c = 0; c < 3; c++) pixels[k + c] = clamp(factor * (pixels[k + c] ?? 0) + (1 - factor) * g);
-  }
-}
-
-/** Rotates the hue by `shift` turns, through HSV. */
-function adjustHue(pixels: Float32Array, shift: number): void {
-  for (let k = 0; k < pixels.length; k += 3) {
-    const r = (pixels[k] ?? 0) / 255;
-    const g = (pixels[k + 1] ?? 0) / 255;
-    const b = (pixels[k + 2] ?? 0) / 255;
-    const max = Math.max(r, g, b);
-    const min = Math.min(r, g, b);
-    const delta = max - min;
-    if (delta === 0) continue; // grey: no hue to turn
-    let h = max === r ? (g - b) / delta : max === g ? 2 + (b - r) / delta : 4 + (r - g) / delta;
-    h = (((h / 6 + shift) % 1) + 1) % 1;
-    const s = delta / max;
-    const sector = Math.floor(h * 6);
-    const f = h * 6 - sector;
-    const p = max * (1 - s);
-    const q = max * (1 - s * f);
-    const t = max * (1 - s * (1 - f));
-    const rgb = [
-      [max, t, p],
-      [q, max, p],
-      [p, max, t],
-      [p, q, max],
-      [t, p, max],
-      [max, p, q],
-    ][sector % 6] ?? [max, t, p];
-    for (let c = 0; c < 3; c++) pixels[k + c] = clamp((rgb[c] ?? 0) * 255);
-  }
+/** A step only where the range is not the identity alone (torchvision leaves such a factor None). */
+function jitter(
+  range: Range,
+  identity: number,
+  adjust: Adjustment,
+): readonly [Range, Adjustment] | undefined {
+  return range[0] === identity && range[1] === identity ? undefined : [range, adjust];
 }
 
 const jitterDescription = (what: string) =>

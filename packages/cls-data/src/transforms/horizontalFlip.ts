@@ -1,4 +1,5 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
+import { horizontalFlip } from './geometry.js';
 import { readProbability } from './transformOptions.js';
 
 export interface HorizontalFlipOptions {
@@ -10,18 +11,7 @@ export function createHorizontalFlip(options: Readonly<HorizontalFlipOptions>): 
   const p = readProbability('horizontal_flip.p', options.p, 0.5);
   return {
     name: 'horizontal_flip',
-    apply(image, random) {
-      if (!(random() < p)) return image;
-      const { data, width, height, channels } = image;
-      const flipped = new Uint8Array(data.length);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const from = (y * width + x) * channels;
-          flipped.set(data.subarray(from, from + channels), (y * width + (width - 1 - x)) * channels);
-        }
-      }
-      return { data: flipped, width, height, channels };
-    },
+    apply: (image, random) => (random() < p ? horizontalFlip(image) : image),
   };
 }
 

@@ -1,5 +1,15 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
-import { invalid, rangeSchema, readProbability, readRange, uniform, type Range } from './transformOptions.js';
+import { erase } from './geometry.js';
+import {
+  invalid,
+  randomInt,
+  rangeSchema,
+  readProbability,
+  readRange,
+  roundHalfEven,
+  uniform,
+  type Range,
+} from './transformOptions.js';
 
 export interface RandomErasingOptions {
   readonly p?: number;
@@ -28,22 +38,16 @@ export function createRandomErasing(options: Readonly<RandomErasingOptions>): Im
     name: 'random_erasing',
     apply(image, random) {
       if (!(random() < p)) return image;
-      const { width, height, channels } = image;
+      const { width, height } = image;
       for (let attempt = 0; attempt < 10; attempt++) {
         const area = width * height * uniform(random, scale);
         const aspect = Math.exp(uniform(random, logRatio));
-        const h = Math.round(Math.sqrt(area * aspect));
-        const w = Math.round(Math.sqrt(area / aspect));
+        const h = roundHalfEven(Math.sqrt(area * aspect));
+        const w = roundHalfEven(Math.sqrt(area / aspect));
         if (!(h < height && w < width)) continue;
-        const top = Math.floor(random() * (height - h + 1));
-        const left = Math.floor(random() * (width - w + 1));
-        const data = image.data.slice();
-        for (let y = top; y < top + h; y++) {
-          for (let k = (y * width + left) * channels; k < (y * width + left + w) * channels; k++) {
-            data[k] = value === 'random' ? Math.floor(random() * 256) : value;
-          }
-        }
-        return { data, width, height, channels };
+        const top = randomInt(random, 0, height - h + 1);
+        const left = randomInt(random, 0, width - w + 1);
+        return erase(image, top, left, h, w, value === 'random' ? () => Math.floor(random() * 256) : value);
       }
       return image;
     },

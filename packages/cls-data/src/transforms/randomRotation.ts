@@ -1,49 +1,42 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
-import { sampleBilinear, type Fill } from './bilinear.js';
+import { fillSchema, interpolationSchema } from './transformSchemas.js';
 import { invalid, readSpread, spreadSchema, uniform } from './transformOptions.js';
+import { affine, type Interpolation } from './warp.js';
 
 export interface RandomRotationOptions {
   /** `d` for an angle in [-d, d], or `[min, max]`, in degrees; positive turns counter-clockwise. */
   readonly degrees?: number | readonly [number, number];
-  /** Outside the source: a grey level 0–255, or `edge` to repeat the border. */
-  readonly fill?: Fill;
+  readonly interpolation?: Interpolation;
+  /** Pixel coordinates to turn about; null: the centre. */
+  readonly center?: readonly [number, number] | null;
+  /** Grey level 0–255 outside the source. */
+  readonly fill?: number;
 }
 
-/** Rotates about the centre by a uniform random angle, bilinear, keeping the size (torchvision's RandomRotation). */
+export function readFill(option: string, fill: unknown): number {
+  if (!(typeof fill === 'number' && Number.isInteger(fill) && fill >= 0 && fill <= 255)) {
+    throw invalid(option, fill, 'an integer 0–255');
+  }
+  return fill;
+}
+
+/** torchvision's RandomRotation (expand=False): a uniform angle, same size. */
 export function createRandomRotation(options: Readonly<RandomRotationOptions>): ImageTransform {
   const degrees = readSpread('random_rotation.degrees', options.degrees ?? 10, 0, -360, 360);
-  const fill = options.fill ?? 0;
-  if (fill !== 'edge' && !(Number.isInteger(fill) && fill >= 0 && fill <= 255)) {
-    throw invalid('random_rotation.fill', fill, 'an integer 0–255 or "edge"');
-  }
+  const fill = readFill('random_rotation.fill', options.fill ?? 0);
+  const interpolation = options.interpolation ?? 'nearest';
+  const center = options.center ?? undefined;
   return {
     name: 'random_rotation',
     apply(image, random) {
       const angle = uniform(random, degrees);
       if (angle === 0) return image;
-      const { width, height, channels } = image;
-      const radians = (angle * Math.PI) / 180;
-      const cos = Math.cos(radians);
-      const sin = Math.sin(radians);
-      const cx = (width - 1) / 2;
-      const cy = (height - 1) / 2;
-      const rotated = new Uint8Array(image.data.length);
-      for (let y = 0; y < height; y++) {
-        const dy = y - cy;
-        for (let x = 0; x < width; x++) {
-          // Inverse map: the source of each output pixel, turned back by `angle` (y points down).
-          const dx = x - cx;
-          sampleBilinear(
-            image,
-            cos * dx - sin * dy + cx,
-            sin * dx + cos * dy + cy,
-            fill,
-            rotated,
-            (y * width + x) * channels,
-          );
-        }
-      }
-      return { data: rotated, width, height, channels };
+      return affine(
+        image,
+        { angle: -angle, translate: [0, 0], scale: 1, shear: [0, 0], center },
+        interpolation,
+        fill,
+      );
     },
   };
 }
@@ -52,16 +45,18 @@ export const randomRotationTransform = definePlugin<'transform', RandomRotationO
   kind: 'transform',
   name: 'random_rotation',
   package: '@nextplay/cls-data',
-  description: 'Rotate by a random angle (degrees; positive is counter-clockwise), bilinear, same size.',
+  description: 'Rotate by a random angle (degrees; positive is counter-clockwise), same size.',
   optionsSchema: {
     type: 'object',
     properties: {
       degrees: spreadSchema(10, 'd for an angle in [-d, d], or [min, max], in degrees.'),
-      fill: {
-        anyOf: [{ type: 'integer', minimum: 0, maximum: 255 }, { const: 'edge' }],
-        default: 0,
-        description: 'What appears in the corners: a grey level 0–255, or edge to repeat the border.',
+      interpolation: interpolationSchema('nearest'),
+      center: {
+        anyOf: [{ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }, { type: 'null' }],
+        default: null,
+        description: 'Pixel coordinates [x, y] to turn about; null for the centre.',
       },
+      fill: fillSchema,
     },
     additionalProperties: false,
   },

@@ -1,0 +1,187 @@
+import type { RawImage } from '@nextplay/cls-core';
+import { roundHalfEven } from './transformOptions.js';
+
+export type Interpolation = 'nearest' | 'bilinear';
+
+/** Maps an output pixel (x, y) to the source position it samples, in pixel indices; writes into `out[0..1]`. */
+type InverseMap = (x: number, y: number, out: Float64Array) => void;
+
+/**
+ * torchvision's `_get_inverse_affine_matrix`: the 2×3 matrix taking output coordinates (origin at the image centre)
+ * to input coordinates, for a rotation of `angle` degrees about `center`, a translation, a scale and shears (x, y)
+ * in degrees.
+ */
+export function inverseAffineMatrix(
+  center: readonly [number, number],
+  angle: number,
+  translate: readonly [number, number],
+  scale: number,
+  shear: readonly [number, number],
+): number[] {
+  const rot = (angle * Math.PI) / 180;
+  const sx = (shear[0] * Math.PI) / 180;
+  const sy = (shear[1] * Math.PI) / 180;
+  const [cx, cy] = center;
+  const [tx, ty] = translate;
+  const a = Math.cos(rot - sy) / Math.cos(sy);
+  const b = (-Math.cos(rot - sy) * Math.tan(sx)) / Math.cos(sy) - Math.sin(rot);
+  const c = Math.sin(rot - sy) / Math.cos(sy);
+  const d = (-Math.sin(rot - sy) * Math.tan(sx)) / Math.cos(sy) + Math.cos(rot);
+  const m = [d, -b, 0, -c, a, 0].map((v) => v / scale) as [number, number, number, number, number, number];
+  m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty) + cx;
+  m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty) + cy;
+  return m;
+}
+
+export interface AffineParams {
+  readonly angle: number;
+  readonly translate: readonly [number, number];
+  readonly scale: number;
+  readonly shear: readonly [number, number];
+  /** Pixel coordinates of the centre of rotation; undefined: the image centre. */
+  readonly center?: readonly [number, number] | undefined;
+}
+
+/** torchvision's `F.affine` on a tensor: same size, `fill` outside the source. */
+export function affine(
+  image: RawImage,
+  params: AffineParams,
+  interpolation: Interpolation,
+  fill: number,
+): RawImage {
+  const { width, height } = image;
+  const center: [number, number] =
+    params.center === undefined ? [0, 0] : [params.center[0] - width * 0.5, params.center[1] - height * 0.5];
+  const m = inverseAffineMatrix(center, params.angle, params.translate, params.scale, params.shear);
+  const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0] = m;
+  const hx = (width - 1) / 2;
+  const hy = (height - 1) / 2;
+  return warp(
+    image,
+    (x, y, out) => {
+      const u = x - hx;
+      const v = y - hy;
+      out[0] = m0 * u + m1 * v + m2 + hx;
+      out[1] = m3 * u + m4 * v + m5 + hy;
+    },
+    interpolation,
+    fill,
+  );
+}
+
+/** torchvision's `F.rotate` (expand=False): `angle` degrees counter-clockwise about the centre. */
+export function rotate(image: RawImage, angle: number, interpolation: Interpolation, fill: number): RawImage {
+  return affine(image, { angle: -angle, translate: [0, 0], scale: 1, shear: [0, 0] }, interpolation, fill);
+}
+
+/** torchvision's `_get_perspective_coeffs`: the 8 coefficients mapping `endpoints` back onto `startpoints`. */
+export function perspectiveCoefficients(
+  startpoints: readonly (readonly [number, number])[],
+  endpoints: readonly (readonly [number, number])[],
+): number[] {
+  const rows: number[][] = [];
+  endpoints.forEach(([x, y], i) => {
+    const [u, v] = startpoints[i] ?? [0, 0];
+    rows.push([x, y, 1, 0, 0, 0, -u * x, -u * y, u]);
+    rows.push([0, 0, 0, x, y, 1, -v * x, -v * y, v]);
+  });
+  return solve(rows);
+}
+
+/** Gaussian elimination with partial pivoting on an augmented n×(n+1) system. */
+function solve(rows: number[][]): number[] {
+  const n = rows.length;
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) {
+      if (Math.abs(rows[r]?.[col] ?? 0) > Math.abs(rows[pivot]?.[col] ?? 0)) pivot = r;
+    }
+    [rows[col], rows[pivot]] = [rows[pivot] ?? [], rows[col] ?? []];
+    const top = rows[col] ?? [];
+    for (let r = 0; r < n; r++) {
+      const row = rows[r] ?? [];
+      if (r === col) continue;
+      const factor = (row[col] ?? 0) / (top[col] ?? 1);
+      for (let k = col; k <= n; k++) row[k] = (row[k] ?? 0) - factor * (top[k] ?? 0);
+    }
+  }
+  return rows.map((row, i) => (row[n] ?? 0) / (row[i] ?? 1));
+}
+
+/** torchvision's `F.perspective` on a tensor: the quadrilateral `startpoints` moves onto `endpoints`. */
+export function perspective(
+  image: RawImage,
+  startpoints: readonly (readonly [number, number])[],
+  endpoints: readonly (readonly [number, number])[],
+  interpolation: Interpolation,
+  fill: number,
+): RawImage {
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = perspectiveCoefficients(
+    startpoints,
+    endpoints,
+  );
+  return warp(
+    image,
+    (x, y, out) => {
+      const X = x + 0.5;
+      const Y = y + 0.5;
+      const w = g * X + h * Y + 1;
+      out[0] = (a * X + b * Y + c) / w - 0.5;
+      out[1] = (d * X + e * Y + f) / w - 0.5;
+    },
+    interpolation,
+    fill,
+  );
+}
+
+/**
+ * Resamples `image` through `map` as torchvision's `_apply_grid_transform` does (grid_sample, zeros outside,
+ * align_corners=False): bilinear blends the in-image taps and fills the rest of the weight with `fill`; nearest
+ * rounds half to even and takes `fill` outside.
+ */
+export function warp(image: RawImage, map: InverseMap, interpolation: Interpolation, fill: number): RawImage {
+  const { data, width, height, channels } = image;
+  const out = new Uint8Array(data.length);
+  const at = new Float64Array(2);
+  const values = new Float64Array(channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      map(x, y, at);
+      const target = (y * width + x) * channels;
+      const sx = at[0] ?? 0;
+      const sy = at[1] ?? 0;
+      if (interpolation === 'nearest') {
+        const ix = roundHalfEven(sx);
+        const iy = roundHalfEven(sy);
+        if (ix < 0 || iy < 0 || ix >= width || iy >= height) {
+          out.fill(fill, target, target + channels);
+        } else {
+          const source = (iy * width + ix) * channels;
+          for (let c = 0; c < channels; c++) out[target + c] = data[source + c] ?? 0;
+        }
+        continue;
+      }
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      values.fill(0);
+      let mask = 0;
+      for (let k = 0; k < 4; k++) {
+        const tx = x0 + (k & 1);
+        const ty = y0 + (k >> 1);
+        if (tx < 0 || ty < 0 || tx >= width || ty >= height) continue;
+        const w = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy);
+        if (w === 0) continue;
+        mask += w;
+        const source = (ty * width + tx) * channels;
+        for (let c = 0; c < channels; c++) values[c] = (values[c] ?? 0) + w * (data[source + c] ?? 0);
+      }
+      for (let c = 0; c < channels; c++) {
+        const v = (values[c] ?? 0) * mask + (1 - mask) * fill;
+        out[target + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+  return { data: out, width, height, channels };
+}
