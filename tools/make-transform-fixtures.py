@@ -129,6 +129,38 @@ def main():
         {'top': 0, 'left': 10, 'height': 20, 'width': 3, 'value': 200},
     ]], img)
     write('horizontal_flip', [({}, F.hflip(img))], img)
+    write_augment_policies(img)
+
+
+def write_augment_policies(img):
+    """The op sets and magnitude bins of RandAugment, TrivialAugmentWide and AutoAugment (imagenet), and each op
+    applied through torchvision's own `_apply_op` at one signed magnitude."""
+    from torchvision.transforms import autoaugment as aa
+
+    size = [H, W]
+    def space(meta):
+        return {name: {'magnitudes': [float(v) for v in m.reshape(-1).tolist()] if m.ndim > 0 else [],
+                       'signed': bool(signed)} for name, (m, signed) in meta.items()}
+    auto = aa.AutoAugment(aa.AutoAugmentPolicy.IMAGENET)
+    doc = {
+        'image_size': size,
+        'rand_augment': space(aa.RandAugment()._augmentation_space(31, (H, W))),
+        'trivial_augment_wide': space(aa.TrivialAugmentWide()._augmentation_space(31)),
+        'auto_augment': space(auto._augmentation_space(10, (H, W))),
+        'imagenet_policy': [[[op, p, m] for op, p, m in pair] for pair in auto.policies],
+    }
+    with open(os.path.join(OUT, 'augment_space.json'), 'w') as f:
+        json.dump(doc, f, separators=(',', ':'))
+        f.write('\n')
+    meta = aa.RandAugment()._augmentation_space(31, (H, W))
+    cases = []
+    for name, (mags, signed) in meta.items():
+        magnitude = float(mags[17].item()) if mags.ndim > 0 else 0.0
+        if signed:
+            magnitude = -magnitude
+        out = aa._apply_op(img, name, magnitude, interpolation=InterpolationMode.NEAREST, fill=None)
+        cases.append(({'op': name, 'magnitude': magnitude}, out))
+    write('augment_ops', cases, img)
 
 
 if __name__ == '__main__':

@@ -119,7 +119,7 @@ describe('composeConfig: defaults list', () => {
       predict: ['default'],
       scheduler: ['constant', 'cosine', 'multistep', 'onecycle', 'reduce_on_plateau', 'step'],
       trainer: ['default'],
-      transforms: ['default', 'jersey', 'none'],
+      transforms: ['default', 'jersey', 'none', 'randaugment', 'trivialaugment'],
     });
     expect(listConfigGroups([fixture('nested'), join(fixture('nested'), 'no-such-dir')])).toEqual({
       db: ['mysql', 'postgres'],

@@ -13,6 +13,9 @@ import { randomAffineTransform } from './transforms/randomAffine.js';
 import { randomPerspectiveTransform } from './transforms/randomPerspective.js';
 import { randomGrayscaleTransform } from './transforms/randomGrayscale.js';
 import { gaussianBlurTransform } from './transforms/gaussianBlur.js';
+import { randAugmentTransform } from './transforms/randAugment.js';
+import { trivialAugmentWideTransform } from './transforms/trivialAugmentWide.js';
+import { autoAugmentTransform } from './transforms/autoAugment.js';
 
 /** Every plugin of this package: the datasets and the augmentations. */
 export const dataPlugins: readonly AnyPluginDefinition[] = [
@@ -30,4 +33,7 @@ export const dataPlugins: readonly AnyPluginDefinition[] = [
   randomPerspectiveTransform,
   randomGrayscaleTransform,
   gaussianBlurTransform,
+  randAugmentTransform,
+  trivialAugmentWideTransform,
+  autoAugmentTransform,
 ];

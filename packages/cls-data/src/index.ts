@@ -94,3 +94,18 @@ export { createRandomGrayscale, randomGrayscaleTransform } from './transforms/ra
 export type { RandomGrayscaleOptions } from './transforms/randomGrayscale.js';
 export { createGaussianBlur, gaussianBlurTransform } from './transforms/gaussianBlur.js';
 export type { GaussianBlurOptions } from './transforms/gaussianBlur.js';
+export {
+  applyAugmentOp,
+  autoAugmentSpace,
+  linspace,
+  posterizeBits,
+  randAugmentSpace,
+  trivialAugmentSpace,
+} from './transforms/augmentOps.js';
+export type { AugmentOp, AugmentationSpace, OpMagnitudes } from './transforms/augmentOps.js';
+export { createRandAugment, randAugmentTransform } from './transforms/randAugment.js';
+export type { RandAugmentOptions } from './transforms/randAugment.js';
+export { createTrivialAugmentWide, trivialAugmentWideTransform } from './transforms/trivialAugmentWide.js';
+export type { TrivialAugmentWideOptions } from './transforms/trivialAugmentWide.js';
+export { IMAGENET_POLICY, autoAugmentTransform, createAutoAugment } from './transforms/autoAugment.js';
+export type { AutoAugmentOptions, PolicyStep } from './transforms/autoAugment.js';
