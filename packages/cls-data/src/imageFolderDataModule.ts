@@ -19,6 +19,7 @@ import {
 import { ImageFolderSplit } from './imageFolderSplit.js';
 import { createPipelineTransforms, decodeSide } from './pipelineTransforms.js';
 import { scanImageFolder, type ImageFolderScan, type ScannedSplit } from './scanImageFolder.js';
+import { mixSynthetic } from './mixSynthetic.js';
 
 export interface ImageFolderDataModule extends DataModule {
   readonly root: string;
@@ -67,6 +68,7 @@ export async function createImageFolderDataModule(
     std: settings.std,
     train: transforms.train,
     eval: transforms.eval,
+    batch: transforms.batch,
     decoder,
     prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
     sampler: settings.sampler,
@@ -115,7 +117,11 @@ export async function createImageFolderDataModule(
     return built;
   };
 
-  const train = await build(scan.train);
+  const mixed =
+    options.synthetic === undefined
+      ? { split: scan.train }
+      : await mixSynthetic(scan.train, scan.classes, options.synthetic, context.seed, context.logger);
+  const train = await build(mixed.split);
   const val = scan.val && (await build(scan.val));
   const test = scan.test && (await build(scan.test));
   const unreadableClasses = scan.classes.filter(

@@ -1,6 +1,7 @@
 import { ClsError, type DataConfig, type JsonSchema } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from './decodeImage.js';
 import { SAMPLERS, type Sampler } from './epochOrder.js';
+import type { SyntheticMixOptions } from './mixSynthetic.js';
 
 /** Keys the ImageFolder-based dataset plugins add to the `data` node. */
 export interface ImageFolderPluginOptions {
@@ -17,6 +18,8 @@ export interface ImageFolderPluginOptions {
   readonly max_bad_fraction?: number;
   /** How training epochs draw the train split: `random` (shuffled), `sequential`, `balanced` (by class). */
   readonly sampler?: Sampler;
+  /** Synthetic images mixed into the train split (`data.synthetic.root` + `fraction` or `balance`). */
+  readonly synthetic?: SyntheticMixOptions;
 }
 
 export type BadImagePolicy = 'skip' | 'fail';
@@ -73,6 +76,34 @@ export const imageFolderOptionsSchema: JsonSchema = {
       default: 'random',
       description:
         'How a training epoch draws the train split: random = shuffled (torch RandomSampler), sequential = in order, balanced = with replacement, each class equally often (WeightedRandomSampler with 1/class count); the epoch length stays the split size.',
+    },
+    synthetic: {
+      type: 'object',
+      properties: {
+        root: {
+          type: ['string', 'null'],
+          default: null,
+          description:
+            'ImageFolder of synthetic images (cls data synth) whose classes are named like the real ones.',
+        },
+        fraction: {
+          type: ['number', 'null'],
+          minimum: 0,
+          exclusiveMaximum: 1,
+          default: null,
+          description:
+            'Share of each training epoch that is synthetic: a fixed, seed-drawn subset spread evenly over the classes.',
+        },
+        balance: {
+          type: 'boolean',
+          default: false,
+          description: 'Top every class up with synthetic images to the size of the largest real class.',
+        },
+      },
+      additionalProperties: false,
+      default: { root: null, fraction: null, balance: false },
+      description:
+        'Synthetic images mixed into the train split; the epoch order stays a function of seed and epoch.',
     },
   },
   additionalProperties: false,

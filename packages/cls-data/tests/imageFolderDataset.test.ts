@@ -285,6 +285,7 @@ describe('imagefolder dataset', () => {
       'prefetch_batches',
       'resize',
       'sampler',
+      'synthetic',
     ]);
     for (const option of Object.values(properties)) expect(option.default).toBeDefined();
   });
