@@ -16,6 +16,7 @@ import { gaussianBlurTransform } from './transforms/gaussianBlur.js';
 import { randAugmentTransform } from './transforms/randAugment.js';
 import { trivialAugmentWideTransform } from './transforms/trivialAugmentWide.js';
 import { autoAugmentTransform } from './transforms/autoAugment.js';
+import { cutmixTransform, mixupTransform } from './transforms/mixup.js';
 
 /** Every plugin of this package: the datasets and the augmentations. */
 export const dataPlugins: readonly AnyPluginDefinition[] = [
@@ -36,4 +37,6 @@ export const dataPlugins: readonly AnyPluginDefinition[] = [
   randAugmentTransform,
   trivialAugmentWideTransform,
   autoAugmentTransform,
+  mixupTransform,
+  cutmixTransform,
 ];

@@ -5,6 +5,7 @@ import {
   deriveSeed,
   type Batch,
   type BatchOptions,
+  type BatchTransform,
   type DataSplit,
   type ImageTransform,
   type LabeledFile,
@@ -28,6 +29,10 @@ export interface ImagePipelineSettings {
   readonly train: readonly ImageTransform[];
   /** `transforms.eval`: applied in order to each image otherwise. */
   readonly eval: readonly ImageTransform[];
+  /** `transforms.batch`: applied in order to each training batch (augment set), after normalization. */
+  readonly batch?: readonly BatchTransform[];
+  /** The model's number of classes, for the soft targets of batch transforms; default: the split's. */
+  readonly numClasses?: number;
   /**
    * The resolution images are decoded (and cached) at for the transforms: the short side shrunk to at most this
    * (Infinity: the source as it is). Undefined: straight to `imageSize`×`imageSize` by `resize`, for a split
@@ -52,6 +57,9 @@ interface IterationState {
 }
 
 class IterationStopped extends Error {}
+
+/** Separates batch-level draws from the per-image ones (which take three seed words, not four). */
+const MIX_SEED_TAG = 0x6d6978;
 
 /**
  * One split of an ImageFolder: decodes with sharp on libuv's threads, augments, normalizes, and keeps the next
@@ -165,7 +173,9 @@ export class ImageFolderSplit implements DataSplit {
       for (let b = 0; b < plan.length; b++) {
         for (; started < plan.length && started <= b + this.#settings.prefetchBatches; started++) {
           const group = {};
-          const batch = this.#prepareBatch(plan[started] ?? [], options, state, group);
+          const batch = this.#prepareBatch(plan[started] ?? [], options, state, group).then((prepared) =>
+            this.#mixBatch(prepared, options, (options.startBatch ?? 0) + started),
+          );
           batch.catch(() => undefined); // a failure surfaces when that batch is awaited, not as an unhandled rejection
           pending.push({ batch, group });
         }
@@ -181,6 +191,15 @@ export class ImageFolderSplit implements DataSplit {
     } finally {
       state.stopped = true;
     }
+  }
+
+  /** `transforms.batch` on a training batch, seeded by (seed, epoch, batch number): resume replays it. */
+  #mixBatch(batch: Batch, options: BatchOptions, batchNumber: number): Batch {
+    const steps = this.#settings.batch ?? [];
+    if (!options.augment || steps.length === 0) return batch;
+    const random = createRandom(deriveSeed(options.seed, options.epoch, MIX_SEED_TAG, batchNumber));
+    const numClasses = this.#settings.numClasses ?? this.classCounts.length;
+    return steps.reduce((mixed, step) => step.applyBatch(mixed, numClasses, random), batch);
   }
 
   async #prepareBatch(

@@ -109,3 +109,5 @@ export { createTrivialAugmentWide, trivialAugmentWideTransform } from './transfo
 export type { TrivialAugmentWideOptions } from './transforms/trivialAugmentWide.js';
 export { IMAGENET_POLICY, autoAugmentTransform, createAutoAugment } from './transforms/autoAugment.js';
 export type { AutoAugmentOptions, PolicyStep } from './transforms/autoAugment.js';
+export { createMixup, cutmixBox, cutmixTransform, mixupTransform, sampleBeta } from './transforms/mixup.js';
+export type { MixupOptions } from './transforms/mixup.js';

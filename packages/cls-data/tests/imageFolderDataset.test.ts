@@ -159,6 +159,16 @@ describe('imagefolder dataset', () => {
     await expect(collect(data.train, { startBatch: -1 })).rejects.toThrow('startBatch must be an integer');
   });
 
+  it('mixes training batches with transforms.batch, seeded by batch number so resume replays them', async () => {
+    const context = { ...testContext(), transforms: { batch: [{ mixup: { mixup_alpha: 0.4 } }] } };
+    const data = await create({}, context);
+    const options = { shuffle: true, seed: 7, epoch: 1, augment: true };
+    const whole = await collect(data.train, options);
+    expect(whole[0]?.targets).toHaveLength(4 * 2);
+    expect(await collect(data.train, { ...options, startBatch: 1 })).toEqual(whole.slice(1));
+    expect((await collect(data.train, { ...options, augment: false }))[0]?.targets).toBeUndefined();
+  });
+
   it('gives the same batches with and without the cache, and without prefetch', async () => {
     const options = { shuffle: true, seed: 3, epoch: 2 };
     const cached = await create({ cache: true });

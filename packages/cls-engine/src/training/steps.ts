@@ -53,6 +53,16 @@ function batchTensors(
   return tf.tidy(() => {
     const images = tf.tensor4d(batch.images, [...batch.shape]);
     const labels = tf.tensor1d(batch.labels, 'int32');
+    if (batch.targets !== undefined) {
+      // Soft targets (mixup, cutmix) over the dataset's classes; a larger head's extra classes get 0.
+      const n = batch.labels.length;
+      const soft = tf.tensor2d(batch.targets, [n, batch.targets.length / n]);
+      const targets = tf.pad(soft, [
+        [0, 0],
+        [0, numClasses - soft.shape[1]],
+      ]);
+      return { images, targets, labels };
+    }
     const targets = tf.cast(tf.oneHot(labels, numClasses), 'float32') as tf.Tensor2D;
     return { images, targets, labels };
   });
@@ -90,10 +100,13 @@ export function computeGradients(
     const { value, grads } = tf.variableGrads((): tf.Scalar => {
       const logits = model.apply(images, { training: true }) as tf.Tensor;
       kept.correct = tf.keep(countCorrect(logits, labels));
+      // Soft targets carry their own smoothing (timm's SoftTargetCrossEntropy).
       const mean: tf.Scalar =
-        loss.classWeights === undefined
-          ? tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing)
-          : crossEntropy(logits as tf.Tensor2D, targets, { ...loss, hardLabels: true });
+        batch.targets !== undefined
+          ? crossEntropy(logits as tf.Tensor2D, targets, { ...loss, labelSmoothing: 0, hardLabels: false })
+          : loss.classWeights === undefined
+            ? tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing)
+            : crossEntropy(logits as tf.Tensor2D, targets, { ...loss, hardLabels: true });
       if (loss.scale === 1) return mean;
       kept.loss = tf.keep(mean);
       return tf.mul(mean, loss.scale);
