@@ -7,6 +7,7 @@ import {
   type BatchOptions,
   type DataSplit,
   type ImageTransform,
+  type RawImage,
 } from '@nextplay/cls-core';
 import { imageFolderDataset, type ImageFolderDataModule, type ImageFolderOptions } from '@nextplay/cls-data';
 import {
@@ -157,6 +158,49 @@ describe('imagefolder dataset', () => {
     expect(await collect(data.train, { ...options, startBatch: 3 })).toEqual([]);
     expect((await collect(data.train, { ...options, startBatch: 1, limitBatches: 2 })).length).toBe(1);
     await expect(collect(data.train, { startBatch: -1 })).rejects.toThrow('startBatch must be an integer');
+  });
+
+  it('hands transforms the source resolution (shrunk only to the detail they need), not an image_size thumbnail', async () => {
+    const root = await tempDir();
+    await writeSolidImage(join(root, 'train', 'a', 'wide.png'), {
+      width: 180,
+      height: 128,
+      color: [9, 9, 9],
+    });
+    await writeSolidImage(join(root, 'train', 'b', 'small.png'), { width: 40, height: 30, color: [9, 9, 9] });
+    const seen: string[] = [];
+    const base = testContext();
+    const context = {
+      ...base,
+      transforms: { train: [{ random_resized_crop: { scale: [0.5, 1] } }] },
+      createTransform: async (...args: Parameters<typeof base.createTransform>) => {
+        const crop = (await base.createTransform(...args)) as ImageTransform;
+        return {
+          ...crop,
+          apply: (image: RawImage, random: () => number) => {
+            seen.push(`${image.width}x${image.height}`);
+            return crop.apply(image, random);
+          },
+        };
+      },
+    };
+    const data = await create({ root, image_size: 64, cache: true }, context);
+    const batches = await collect(data.train, { augment: true, batchSize: 2 });
+    expect(batches[0]?.shape).toEqual([2, 64, 64, 3]);
+    // 64 / sqrt(0.5) = 91 px on the short side; the 40×30 image stays as it is (never enlarged).
+    expect(seen.sort()).toEqual(['128x91', '40x30']);
+    expect(base.messages.some((m) => m.text.includes('shrunk to at most 91 px'))).toBe(true);
+  });
+
+  it('caches within data.cache_max_mb and decodes the rest each time, saying so', async () => {
+    const context = testContext();
+    const data = await create({ cache: true, cache_max_mb: 0.0005 }, context);
+    expect(data.train.cachedCount).toBeGreaterThan(0);
+    expect(data.train.cachedCount).toBeLessThan(data.train.size);
+    expect(context.messages.some((m) => m.text.includes('data.cache_max_mb=0.0005 is reached'))).toBe(true);
+    const uncached = await create({ cache: false });
+    const options = { shuffle: true, seed: 3, epoch: 0 };
+    expect(await collect(data.train, options)).toEqual(await collect(uncached.train, options));
   });
 
   it('mixes training batches with transforms.batch, seeded by batch number so resume replays them', async () => {
