@@ -1,5 +1,5 @@
 export { buildResNet } from './buildResNet.js';
-export type { ResNetSpec } from './buildResNet.js';
+export type { ResNetHead, ResNetSpec } from './buildResNet.js';
 export { countParameters } from './countParameters.js';
 export { RESNET_ARCHITECTURES, STAGE_PLANES, blockExpansion, convOutputSize } from './resnetArchitectures.js';
 export type { ResNetArchName, ResNetArchitecture, ResNetBlock } from './resnetArchitectures.js';
@@ -33,7 +33,7 @@ export { weightsCacheDir } from './weightsCacheDir.js';
 export { foldBatchNorm } from './foldBatchNorm.js';
 export { formatJerseyNumber, jerseyDigitSequence, parseJerseyNumber } from './heads/jerseyNumber.js';
 export type { JerseyDigits } from './heads/jerseyNumber.js';
-export { ctcLoss } from './heads/ctcLoss.js';
+export { CTC_CLASSES, ctcLoss } from './heads/ctcLoss.js';
 export { ctcGreedyDecode } from './heads/ctcGreedyDecode.js';
 export type { CtcReading } from './heads/ctcGreedyDecode.js';
 export { TENS_CLASSES, UNITS_CLASSES, digitsLoss, tensClass } from './heads/digitsLoss.js';

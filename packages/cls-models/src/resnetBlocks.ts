@@ -6,8 +6,13 @@ export interface BlockOptions {
   readonly name: string;
   readonly inChannels: number;
   readonly planes: number;
-  readonly stride: number;
+  /** One stride for both axes, or `[height, width]` (a sequence head keeps the columns with `[2, 1]`). */
+  readonly stride: number | readonly [number, number];
   readonly zeroInitResidual: boolean;
+}
+
+function isUnitStride(stride: number | readonly [number, number]): boolean {
+  return typeof stride === 'number' ? stride === 1 : stride[0] === 1 && stride[1] === 1;
 }
 
 /** torchvision `downsample`: a strided 1x1 conv + BN when the shortcut changes shape, else the identity. */
@@ -17,7 +22,7 @@ function shortcut(
   options: BlockOptions,
   outChannels: number,
 ): SymbolicTensor {
-  if (options.stride === 1 && options.inChannels === outChannels) return x;
+  if (isUnitStride(options.stride) && options.inChannels === outChannels) return x;
   const conv = nn.conv(x, `${options.name}.downsample.0`, outChannels, 1, options.stride);
   return nn.batchNorm(conv, `${options.name}.downsample.1`);
 }

@@ -29,15 +29,22 @@ export class ResNetLayers {
    * padding; with stride 2 'same' pads only bottom/right, so the input is zero-padded explicitly and the conv is
    * 'valid', exactly like torch.
    */
-  conv(x: SymbolicTensor, name: string, filters: number, kernelSize: number, stride: number): SymbolicTensor {
+  conv(
+    x: SymbolicTensor,
+    name: string,
+    filters: number,
+    kernelSize: number,
+    stride: number | readonly [number, number],
+  ): SymbolicTensor {
     const padding = (kernelSize - 1) / 2;
-    const explicitPadding = stride > 1 && padding > 0;
+    const strides: [number, number] = typeof stride === 'number' ? [stride, stride] : [stride[0], stride[1]];
+    const explicitPadding = Math.max(...strides) > 1 && padding > 0;
     const input = explicitPadding ? this.zeroPad(x, `${name}_pad`, padding) : x;
     const conv = new UnfusedConv2D({
       name,
       filters,
       kernelSize,
-      strides: stride,
+      strides,
       padding: explicitPadding ? 'valid' : 'same',
       useBias: false,
       kernelInitializer: this.init.kaimingNormalFanOut(kernelSize, filters),

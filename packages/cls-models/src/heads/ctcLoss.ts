@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Classes of a sequence head's columns: the blank (0) and the digits 0–9 (1–10). */
+export const CTC_CLASSES = 11;
+
 /** Stands in for log(0): finite so that masked paths give zero gradients instead of NaN. */
 const LOG_ZERO = -1e9;
 
