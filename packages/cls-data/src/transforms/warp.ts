@@ -3,9 +3,6 @@ import { roundHalfEven } from './transformOptions.js';
 
 export type Interpolation = 'nearest' | 'bilinear';
 
-/** Maps an output pixel (x, y) to the source position it samples, in pixel indices; writes into `out[0..1]`. */
-type InverseMap = (x: number, y: number, out: Float64Array) => void;
-
 /**
  * torchvision's `_get_inverse_affine_matrix`: the 2×3 matrix taking output coordinates (origin at the image centre)
  * to input coordinates, for a rotation of `angle` degrees about `center`, a translation, a scale and shears (x, y)
@@ -56,17 +53,9 @@ export function affine(
   const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0] = m;
   const hx = (width - 1) / 2;
   const hy = (height - 1) / 2;
-  return warp(
-    image,
-    (x, y, out) => {
-      const u = x - hx;
-      const v = y - hy;
-      out[0] = m0 * u + m1 * v + m2 + hx;
-      out[1] = m3 * u + m4 * v + m5 + hy;
-    },
-    interpolation,
-    fill,
-  );
+  // In pixel indices: source = M·(output − centre) + centre.
+  const projective = [m0, m1, m2 + hx - m0 * hx - m1 * hy, m3, m4, m5 + hy - m3 * hx - m4 * hy, 0, 0, 1];
+  return warp(image, projective, interpolation, fill);
 }
 
 /** torchvision's `F.rotate` (expand=False): `angle` degrees counter-clockwise about the centre. */
@@ -120,37 +109,45 @@ export function perspective(
     startpoints,
     endpoints,
   );
-  return warp(
-    image,
-    (x, y, out) => {
-      const X = x + 0.5;
-      const Y = y + 0.5;
-      const w = g * X + h * Y + 1;
-      out[0] = (a * X + b * Y + c) / w - 0.5;
-      out[1] = (d * X + e * Y + f) / w - 0.5;
-    },
-    interpolation,
-    fill,
-  );
+  // torchvision samples at pixel centres (x + 0.5) and reads back at − 0.5; folded into one projective matrix.
+  const w0 = 0.5 * g + 0.5 * h + 1;
+  const projective = [
+    a - 0.5 * g,
+    b - 0.5 * h,
+    c + 0.5 * a + 0.5 * b - 0.5 * w0,
+    d - 0.5 * g,
+    e - 0.5 * h,
+    f + 0.5 * d + 0.5 * e - 0.5 * w0,
+    g,
+    h,
+    w0,
+  ];
+  return warp(image, projective, interpolation, fill);
 }
 
 /**
- * Resamples `image` through `map` as torchvision's `_apply_grid_transform` does (grid_sample, zeros outside,
- * align_corners=False): bilinear blends the in-image taps and fills the rest of the weight with `fill`; nearest
- * rounds half to even and takes `fill` outside.
+ * Resamples `image` through the projective map source = (M₀x + M₁y + M₂, M₃x + M₄y + M₅) / (M₆x + M₇y + M₈), in
+ * pixel indices, as torchvision's `_apply_grid_transform` does (grid_sample, zeros outside, align_corners=False):
+ * bilinear blends the in-image taps and fills the rest of the weight with `fill`; nearest rounds half to even and
+ * takes `fill` outside.
  */
-export function warp(image: RawImage, map: InverseMap, interpolation: Interpolation, fill: number): RawImage {
+export function warp(
+  image: RawImage,
+  m: readonly number[],
+  interpolation: Interpolation,
+  fill: number,
+): RawImage {
   const { data, width, height, channels } = image;
+  const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0, m6 = 0, m7 = 0, m8 = 1] = m;
   const out = new Uint8Array(data.length);
-  const at = new Float64Array(2);
-  const values = new Float64Array(channels);
+  const nearest = interpolation === 'nearest';
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      map(x, y, at);
+      const w = m6 * x + m7 * y + m8;
+      const sx = (m0 * x + m1 * y + m2) / w;
+      const sy = (m3 * x + m4 * y + m5) / w;
       const target = (y * width + x) * channels;
-      const sx = at[0] ?? 0;
-      const sy = at[1] ?? 0;
-      if (interpolation === 'nearest') {
+      if (nearest) {
         const ix = roundHalfEven(sx);
         const iy = roundHalfEven(sy);
         if (ix < 0 || iy < 0 || ix >= width || iy >= height) {
@@ -165,20 +162,24 @@ export function warp(image: RawImage, map: InverseMap, interpolation: Interpolat
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
-      values.fill(0);
-      let mask = 0;
-      for (let k = 0; k < 4; k++) {
-        const tx = x0 + (k & 1);
-        const ty = y0 + (k >> 1);
-        if (tx < 0 || ty < 0 || tx >= width || ty >= height) continue;
-        const w = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy);
-        if (w === 0) continue;
-        mask += w;
-        const source = (ty * width + tx) * channels;
-        for (let c = 0; c < channels; c++) values[c] = (values[c] ?? 0) + w * (data[source + c] ?? 0);
-      }
+      const inX0 = x0 >= 0 && x0 < width;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < width;
+      const inY0 = y0 >= 0 && y0 < height;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < height;
+      const w00 = inX0 && inY0 ? (1 - fx) * (1 - fy) : 0;
+      const w10 = inX1 && inY0 ? fx * (1 - fy) : 0;
+      const w01 = inX0 && inY1 ? (1 - fx) * fy : 0;
+      const w11 = inX1 && inY1 ? fx * fy : 0;
+      const mask = w00 + w10 + w01 + w11;
+      const p00 = (y0 * width + x0) * channels;
+      const p01 = p00 + width * channels;
       for (let c = 0; c < channels; c++) {
-        const v = (values[c] ?? 0) * mask + (1 - mask) * fill;
+        let v = 0;
+        if (w00 !== 0) v += w00 * (data[p00 + c] ?? 0);
+        if (w10 !== 0) v += w10 * (data[p00 + channels + c] ?? 0);
+        if (w01 !== 0) v += w01 * (data[p01 + c] ?? 0);
+        if (w11 !== 0) v += w11 * (data[p01 + channels + c] ?? 0);
+        v = v * mask + (1 - mask) * fill;
         out[target + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
       }
     }
