@@ -10,6 +10,7 @@ import {
   formatJerseyNumber,
   jerseyDigitSequence,
   parseJerseyNumber,
+  readColumns,
   tensClass,
 } from '../src/index.js';
 
@@ -66,6 +67,8 @@ describe('ctcGreedyDecode', () => {
     expect(reading.symbols).toEqual([3, 3, 5]);
     const top = Math.exp(10) / (Math.exp(10) + 10);
     expect(reading.confidence).toBeCloseTo(top ** 6, 10);
+    expect(readColumns([column(1), column(0), column(1), column(8)]).label).toBe('007');
+    expect(readColumns([column(0), column(0)]).label).toBe('');
   });
 });
 

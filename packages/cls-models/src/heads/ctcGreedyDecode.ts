@@ -38,3 +38,15 @@ export function ctcGreedyDecode(columnLogits: readonly ArrayLike<number>[], blan
   }
   return { symbols, confidence };
 }
+
+/** The number a sequence head reads from one sample's columns (blank 0, digit d as d + 1): e.g. "07", or "" if none. */
+export function readColumns(columnLogits: readonly ArrayLike<number>[]): {
+  label: string;
+  confidence: number;
+} {
+  const reading = ctcGreedyDecode(columnLogits);
+  return {
+    label: reading.symbols.map((symbol) => String(symbol - 1)).join(''),
+    confidence: reading.confidence,
+  };
+}
