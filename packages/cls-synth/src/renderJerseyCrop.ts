@@ -33,7 +33,7 @@ export async function renderJerseyCrop(text: string, size: CropSize, seed: numbe
   // Where the number sits on the jersey plane (output pixels before perspective and warp).
   const inkHeight = mask.inkBottom - mask.inkTop + 1;
   const inkWidth = mask.inkRight - mask.inkLeft + 1;
-  const targetHeight = between(0.42, 0.72) * H;
+  const targetHeight = between(0.5, 0.75) * H;
   let scale = targetHeight / inkHeight; // output px per mask px
   const squeeze = between(0.8, 1.2);
   if (inkWidth * scale * squeeze > 0.92 * W) scale = (0.92 * W) / (inkWidth * squeeze);
@@ -49,7 +49,7 @@ export async function renderJerseyCrop(text: string, size: CropSize, seed: numbe
 
   const persp = perspective(random, W, H);
   const warps = Array.from({ length: 3 }, () => ({
-    amplitude: between(0, 0.035) * H,
+    amplitude: between(0, 0.03) * H,
     frequency: (between(0.5, 2.5) * 2 * Math.PI) / H,
     phase: between(0, 2 * Math.PI),
     horizontal: random() < 0.5,
@@ -61,8 +61,8 @@ export async function renderJerseyCrop(text: string, size: CropSize, seed: numbe
   const lightAngle = between(0, 2 * Math.PI);
   const lightStrength = between(0, 0.5);
   const brightness = between(0.7, 1.15);
-  const occluder = random() < 0.3 ? armBand(random, W, H) : undefined;
-  const noiseSigma = between(0, 7);
+  const occluder = random() < 0.2 ? armBand(random, W, H) : undefined;
+  const noiseSigma = between(0, 5);
 
   const fill = mask.fill;
   const ring = outlineRadius > 0 ? mask.dilated(outlineRadius) : undefined;
@@ -109,9 +109,9 @@ export async function renderJerseyCrop(text: string, size: CropSize, seed: numbe
 
   let image = sharp(pixels, { raw: { width: W, height: H, channels: 3 } });
   const blur = random();
-  if (blur < 0.35) image = image.blur(between(0.4, 1.3));
-  else if (blur < 0.65) image = image.convolve(motionKernel(Math.round(between(2, 4)), between(0, Math.PI)));
-  return image.jpeg({ quality: Math.round(between(35, 95)), chromaSubsampling: '4:2:0' }).toBuffer();
+  if (blur < 0.3) image = image.blur(between(0.4, 1.1));
+  else if (blur < 0.55) image = image.convolve(motionKernel(Math.round(between(2, 4)), between(0, Math.PI)));
+  return image.jpeg({ quality: Math.round(between(40, 95)), chromaSubsampling: '4:2:0' }).toBuffer();
 }
 
 function sample(data: Uint8Array, mask: GlyphMask, x: number, y: number): number {
@@ -168,7 +168,7 @@ function armBand(
         : side === 2
           ? [along * W, H - inset]
           : [inset, along * H];
-  const halfWidth = (0.08 + 0.1 * random()) * Math.min(W, H);
+  const halfWidth = (0.05 + 0.08 * random()) * Math.min(W, H);
   return {
     colour,
     coverage: (x, y) => {
