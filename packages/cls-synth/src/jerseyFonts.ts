@@ -75,9 +75,20 @@ export function jerseyFontFile(font: JerseyFont): string {
   return path;
 }
 
+const RASTER_RULES =
+  '    <edit name="antialias" mode="assign"><bool>true</bool></edit>\n' +
+  '    <edit name="hinting" mode="assign"><bool>false</bool></edit>\n' +
+  '    <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>\n' +
+  '    <edit name="autohint" mode="assign"><bool>false</bool></edit>\n' +
+  '    <edit name="rgba" mode="assign"><const>none</const></edit>\n' +
+  '    <edit name="lcdfilter" mode="assign"><const>lcdnone</const></edit>\n' +
+  '    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>\n';
+
 /**
- * Points fontconfig at a configuration that lists only the shipped fonts and fixes how glyphs are rasterized
- * (antialiased, unhinted), so crops are the same bytes on every machine whatever its fonts and fonts.conf.
+ * Points fontconfig at a configuration that adds the shipped fonts and fixes how glyphs are rasterized
+ * (antialiased, unhinted, overriding the machine's fonts.conf, which is included first), so crops are the same
+ * bytes on every machine. The machine's fonts stay visible: charts drawn later in the same process (a training run
+ * that generated its crops first) still find their sans-serif; crops name the shipped families only.
  * fontconfig reads FONTCONFIG_FILE once, when a process first draws text: call this before any text is drawn
  * (`cls data synth` does; a process that already drew text with the system fonts keeps them).
  */
@@ -87,17 +98,14 @@ export function useShippedFontsOnly(): void {
   if (process.env.FONTCONFIG_FILE === conf) return;
   const xml =
     '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n' +
+    '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n' +
     `  <dir>${FONT_DIR}</dir>\n` +
     `  <cachedir>${join(FONT_DIR, 'cache')}</cachedir>\n` +
-    '  <match target="pattern">\n' +
-    '    <edit name="antialias" mode="assign"><bool>true</bool></edit>\n' +
-    '    <edit name="hinting" mode="assign"><bool>false</bool></edit>\n' +
-    '    <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>\n' +
-    '    <edit name="autohint" mode="assign"><bool>false</bool></edit>\n' +
-    '    <edit name="rgba" mode="assign"><const>none</const></edit>\n' +
-    '    <edit name="lcdfilter" mode="assign"><const>lcdnone</const></edit>\n' +
-    '    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>\n' +
-    '  </match>\n</fontconfig>\n';
+    // After the machine's rules, for both matching phases, so these win.
+    ['pattern', 'font']
+      .map((target) => `  <match target="${target}">\n${RASTER_RULES}  </match>\n`)
+      .join('') +
+    '</fontconfig>\n';
   const partial = `${conf}.${process.pid}.tmp`;
   writeFileSync(partial, xml);
   renameSync(partial, conf);
