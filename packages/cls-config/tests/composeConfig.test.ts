@@ -100,7 +100,7 @@ describe('composeConfig: defaults list', () => {
     expect(quick.config.callbacks).toEqual({});
     expect(pick(quick.config, 'trainer.max_epochs')).toBe(2);
     expect(listConfigGroups(dirs)).toMatchObject({
-      experiment: ['mnist', 'quick', 't4_resnet18', 't4_resnet50'],
+      experiment: ['jersey_synth', 'mnist', 'quick', 't4_resnet18', 't4_resnet50'],
       model: ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'tiny'],
     });
   });
@@ -108,8 +108,8 @@ describe('composeConfig: defaults list', () => {
   it('lists the config groups and their options', () => {
     expect(listConfigGroups([CONFIGS])).toEqual({
       callbacks: ['default', 'ema', 'none'],
-      data: ['basketball_jersey_numbers', 'imagefolder', 'mnist'],
-      experiment: ['mnist', 't4_resnet18', 't4_resnet50'],
+      data: ['basketball_jersey_numbers', 'imagefolder', 'jersey_synth', 'mnist'],
+      experiment: ['jersey_synth', 'mnist', 't4_resnet18', 't4_resnet50'],
       export: ['default'],
       hydra: ['default'],
       'hydra/launcher': ['basic', 'vertex'],
@@ -281,7 +281,7 @@ describe('composeConfig: overrides', () => {
         'model=resnet51: no such option in group model; available: resnet18, resnet34, resnet50, resnet101, resnet152 (did you mean resnet50?)',
     });
     expect(errorOf(() => compose('experiment=mnsit')).message).toBe(
-      'experiment=mnsit: no such option in group experiment; available: mnist, t4_resnet18, t4_resnet50 (did you mean mnist?)',
+      'experiment=mnsit: no such option in group experiment; available: jersey_synth, mnist, t4_resnet18, t4_resnet50 (did you mean mnist?)',
     );
     expect(errorOf(() => compose('model=../../secret')).message).toBe(
       'model=../../secret: "../../secret" is not an option name',

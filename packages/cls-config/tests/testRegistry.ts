@@ -51,7 +51,12 @@ export function createTestRegistry(): PluginRegistry {
     plugin(
       'dataset',
       'imagefolder',
-      options({ cache_decoded: { type: 'boolean', default: false }, ...badImages }),
+      options({
+        cache_decoded: { type: 'boolean', default: false },
+        // data.synthetic (cls-data mixes `cls data synth` crops into train); its own keys are cls-data's to check.
+        synthetic: { type: 'object', default: { root: null, fraction: null, balance: false } },
+        ...badImages,
+      }),
     ),
     plugin(
       'dataset',
