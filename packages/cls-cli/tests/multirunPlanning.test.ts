@@ -41,6 +41,8 @@ describe('multirun planning (no training)', () => {
     ]);
     expect(run.code).toBe(0);
     expect(printedJobs(run.stdout).map((job) => [job.data?.name, job.seed])).toEqual([
+      ['jersey_synth', 1],
+      ['jersey_synth', 2],
       ['mnist', 1],
       ['mnist', 2],
       ['imagefolder', 1], // t4_resnet18
@@ -146,7 +148,7 @@ describe('cls --help', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Config groups (group=option):');
     expect(help.stdout).toMatch(/\n {2}model +resnet18, resnet34, resnet50, resnet101, resnet152\n/);
-    expect(help.stdout).toMatch(/\n {2}experiment +mnist, t4_resnet18, t4_resnet50\n/);
+    expect(help.stdout).toMatch(/\n {2}experiment +jersey_synth, mnist, t4_resnet18, t4_resnet50\n/);
     expect(help.stdout).toContain('-m, --multirun');
   });
 });
