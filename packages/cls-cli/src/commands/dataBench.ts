@@ -1,12 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { createLogger, type DataModule } from '@nextplay/cls-core';
-import { composeConfig } from '@nextplay/cls-config';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
 import { checkDataPaths } from '../checkDataPaths.js';
-import { configSearchPath } from '../configDirs.js';
-import { loadProjectDefaults } from '../loadProjectDefaults.js';
+import { composeCommandConfig } from '../composeCommandConfig.js';
 import { validatedRunConfig } from '../validatedRunConfig.js';
 
 /** Epochs measured when `--epochs` is not given: the first, and two for the steady state. */
@@ -36,14 +34,7 @@ export interface DataBenchResult {
  */
 export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number> {
   const registry = createBuiltinRegistry();
-  const configDirs = configSearchPath(io.cwd, args.configDir);
-  const projectConfig = await loadProjectDefaults(io.cwd, args);
-  const composed = composeConfig({
-    configDirs,
-    configName: args.configName,
-    overrides: args.overrides,
-    ...(projectConfig === undefined ? {} : { projectConfig }),
-  });
+  const { composed } = await composeCommandConfig(args, io, args.overrides);
   const { config } = await validatedRunConfig(composed, registry, io.cwd);
   await checkDataPaths(config);
   // With --json, stdout holds the one object: only warnings and errors are logged (to stderr).
