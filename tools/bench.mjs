@@ -16,6 +16,7 @@ import {
   OptimizerStepper,
   adamwPlugin,
   computeGradients,
+  linearHead,
   readTrainOutcome,
   selectBackend,
   trainableParameters,
@@ -25,6 +26,7 @@ import { foldBatchNorm, resnet18Plugin, resnetComplexity } from '@nextplay/cls-m
 import * as tf from '@tensorflow/tfjs-core';
 
 const NUM_CLASSES = 10;
+const CLASS_NAMES = Array.from({ length: NUM_CLASSES }, (_, c) => String(c));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
@@ -115,7 +117,9 @@ async function runCase(imageSize, options) {
   // AdamW step (OptimizerStepper), loss and correct count read back.
   const hostBatch = { images: pixels, labels, shape };
   const trainStep = async () => {
-    const computed = computeGradients(model, variables, hostBatch, NUM_CLASSES, {
+    const computed = computeGradients(model, variables, hostBatch, {
+      head: linearHead,
+      classes: CLASS_NAMES,
       labelSmoothing: 0,
       scale: 1,
     });

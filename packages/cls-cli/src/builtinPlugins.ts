@@ -2,7 +2,7 @@ import type { AnyPluginDefinition } from '@nextplay/cls-core';
 import { PluginRegistry } from '@nextplay/cls-core';
 import { dataPlugins } from '@nextplay/cls-data';
 import { enginePlugins } from '@nextplay/cls-engine';
-import { modelPlugins } from '@nextplay/cls-models';
+import { headPlugins, modelPlugins } from '@nextplay/cls-models';
 import { confusionMatrixPlugin } from '@nextplay/cls-callback-confusion-matrix';
 import { datasetStatsPlugin } from '@nextplay/cls-callback-dataset-stats';
 import { earlyStoppingPlugin } from '@nextplay/cls-callback-early-stopping';
@@ -22,6 +22,7 @@ import { jerseySynthDataset } from './jerseySynthDataset.js';
 /** Everything `cls` ships, registered exactly as an outside plugin package would be. */
 export const builtinPlugins: readonly AnyPluginDefinition[] = [
   ...modelPlugins,
+  ...headPlugins,
   ...dataPlugins,
   jerseySynthDataset,
   ...enginePlugins,

@@ -200,6 +200,11 @@ function pluginNodes(config: ConfigMap): PluginNode[] {
     }
   }
   named('model', 'model', 'arch', ModelConfigSchema);
+  // `model.head` names a head plugin; heads take no options of their own.
+  if (isConfigMap(config.model) && typeof config.model.head === 'string') {
+    const name = config.model.head;
+    nodes.push({ path: ['model', 'head'], kind: 'head', nameKey: undefined, name, node: {}, baseKeys: [] });
+  }
   named('optimizer', 'optimizer', 'name', OptimizerConfigSchema);
   named('scheduler', 'scheduler', 'name', SchedulerConfigSchema);
   keyed(['callbacks'], config.callbacks, 'callback');

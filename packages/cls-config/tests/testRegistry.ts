@@ -48,6 +48,10 @@ export function createTestRegistry(): PluginRegistry {
   return new PluginRegistry().register(
     plugin('model', 'resnet18', resnet),
     plugin('model', 'resnet50', resnet),
+    // model.head names one of these (cls-engine's linear, cls-models' digit heads); heads take no options.
+    plugin('head', 'linear', options({})),
+    plugin('head', 'digits', options({})),
+    plugin('head', 'sequence', options({})),
     plugin(
       'dataset',
       'imagefolder',

@@ -21,6 +21,7 @@ describe('validateConfig', () => {
     expect(config.model).toEqual({
       arch: 'resnet18',
       num_classes: null,
+      head: 'linear',
       pretrained: null,
       class_weights: null,
       seed: 42,
@@ -122,6 +123,9 @@ describe('validateConfig', () => {
     expect(problemsOf('transforms.train=[{random_rotaton: {degrees: 5}}]').message).toBe(
       'transforms.train.0.random_rotaton: no transform plugin named "random_rotaton" (did you mean random_rotation? available: color_jitter, gaussian_blur, horizontal_flip, random_affine, random_erasing, random_perspective, random_resized_crop, random_rotation)',
     );
+    expect(problemsOf('model.head=digit').message).toBe(
+      'model.head: no head plugin named "digit" (did you mean digits? available: digits, linear, sequence)',
+    );
     expect(problemsOf('optimizer.name=rmsprop').message).toBe(
       'optimizer.name: no optimizer plugin named "rmsprop" (available: adam, adamw, sgd)',
     );
@@ -159,7 +163,7 @@ describe('validateConfig', () => {
       {
         path: 'model.widht',
         message:
-          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, class_weights, dropout, zero_init_residual, seed)',
+          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, head, class_weights, dropout, zero_init_residual, seed)',
       },
     ]);
     expect(checkConfig(resolved(), registry)).toMatchObject({ errors: [], config: { seed: 42 } });

@@ -51,6 +51,13 @@ export const ModelConfigSchema = Type.Object(
     arch: Type.String({ description: 'Model plugin name.' }),
     num_classes: Nullable(Type.Integer({ minimum: 2 })),
     pretrained: Nullable(Type.String({ minLength: 1 })),
+    head: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'Head plugin: linear (one logit per class) | digits (tens + units) | sequence (CTC over feature columns).',
+      }),
+    ),
     class_weights: Type.Optional(
       Nullable(
         Type.Union([Type.Literal('auto'), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1 })], {

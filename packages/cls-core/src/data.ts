@@ -136,6 +136,11 @@ export interface DatasetContext {
    * name instead of deriving the classes from the folders, and fails on a class outside it. Absent: its own.
    */
   readonly classes?: { readonly names: readonly string[]; readonly source: string };
+  /**
+   * Val and test may hold classes that train lacks, for a head that reads classes without training images
+   * (`model.head=digits`): the classes are then those of every split. Absent or false: train's classes.
+   */
+  readonly unseenClasses?: boolean;
   /** The `transforms` node of the run (`transforms=<name>`): the steps the dataset builds with `createTransform`. */
   readonly transforms?: TransformsConfig;
   /** The registry, so a dataset can build the transforms named in `transforms`. */

@@ -39,6 +39,14 @@ export type {
 export { SKIPPED_IMAGES_CSV, skippedImagesCsv } from './data.js';
 export type { SplitPredictions } from './predictions.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
+export type {
+  DenseLayerFactory,
+  HeadBuildOptions,
+  HeadContext,
+  HeadLossOptions,
+  HeadReadings,
+  ModelHead,
+} from './head.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
 export type { ModuleState } from './state.js';
 export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';

@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ModelConfig } from './configSchema.js';
+import type { ModelHead } from './head.js';
 import type { Logger } from './logger.js';
 
 export interface ModelContext {
@@ -8,6 +9,8 @@ export interface ModelContext {
   readonly imageSize: number;
   readonly channels: number;
   readonly logger: Logger;
+  /** The output layers to build on the features (`model.head`); absent = the model's own linear classifier. */
+  readonly head?: ModelHead;
 }
 
 export type ModelOptions = ModelConfig;

@@ -1,6 +1,7 @@
 import type { BackendContext, ComputeBackend } from './backend.js';
 import type { Callback, CallbackContext } from './callback.js';
 import type { DataModule, DatasetContext, Transform, TransformContext } from './data.js';
+import type { HeadContext, ModelHead } from './head.js';
 import type { Launcher, LauncherContext } from './launcher.js';
 import type { ClassifierModel, ModelContext } from './model.js';
 import type { Optimizer, OptimizerContext } from './optimizer.js';
@@ -15,6 +16,7 @@ export type JsonSchema = Readonly<Record<string, unknown>>;
  */
 export interface PluginKinds {
   model: { context: ModelContext; product: ClassifierModel };
+  head: { context: HeadContext; product: ModelHead };
   callback: { context: CallbackContext; product: Callback };
   transform: { context: TransformContext; product: Transform };
   optimizer: { context: OptimizerContext; product: Optimizer };
@@ -28,6 +30,7 @@ export type PluginKind = keyof PluginKinds;
 
 export const PLUGIN_KINDS = [
   'model',
+  'head',
   'callback',
   'transform',
   'optimizer',

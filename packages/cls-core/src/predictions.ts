@@ -9,10 +9,15 @@ export interface SplitPredictions {
   readonly split: Exclude<SplitName, 'train'>;
   /** The 0-based epoch the pass ran in. */
   readonly epoch: number;
-  /** The predicted class (argmax of the logits) of each sample. */
+  /**
+   * The predicted class of each sample (argmax of the logits). For a head that reads unseen classes (digits), a
+   * reading that is no class of the run is `classes.length`: the confusion matrix's `other` column.
+   */
   readonly predicted: Int32Array;
   /** The true class of each sample. */
   readonly targets: Int32Array;
-  /** The softmax probability of each sample's predicted class. */
+  /** The softmax probability of each sample's predicted class (a digit head: the product of its digits'). */
   readonly confidence: Float32Array;
+  /** What a head that reads unseen classes read of each sample, e.g. "47" (`""` for nothing); absent otherwise. */
+  readonly readings?: readonly string[];
 }

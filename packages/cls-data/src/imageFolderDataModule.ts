@@ -41,10 +41,10 @@ export async function createImageFolderDataModule(
   context: DatasetContext,
 ): Promise<ImageFolderDataModule> {
   const settings = resolveImageFolderSettings(options);
-  const scan = await scanImageFolder(
-    settings.root,
-    context.classes === undefined ? {} : { classes: context.classes },
-  );
+  const scan = await scanImageFolder(settings.root, {
+    ...(context.classes === undefined ? {} : { classes: context.classes }),
+    ...(context.unseenClasses === true ? { unseenClasses: true } : {}),
+  });
   for (const warning of scan.warnings) context.logger.warn(warning);
 
   const transforms = await createPipelineTransforms(context, settings.imageSize);

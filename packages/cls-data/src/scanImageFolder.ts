@@ -34,6 +34,11 @@ export interface ScanOptions {
    * a split holding a class outside it is an error. `source` names the map in that error.
    */
   readonly classes?: { readonly names: readonly string[]; readonly source: string };
+  /**
+   * Val and test may hold classes that train lacks (a digit-aware `model.head` reads them): the classes are those
+   * of every split, after `classes` when it is given.
+   */
+  readonly unseenClasses?: boolean;
 }
 
 export interface ImageFolderScan {
@@ -96,13 +101,26 @@ export async function scanImageFolder(root: string, options: ScanOptions = {}): 
   if (trainDir === undefined) throw await missingTrainError(rootDir, entries);
 
   const train = await readSplit('train', trainDir, warnings);
-  const classes = options.classes?.names ?? sortClassNames(train.byClass.keys());
-  const classIndex = new Map(classes.map((name, index) => [name, index]));
   const others: Partial<Record<SplitName, FoundSplit>> = {};
   for (const split of ['val', 'test'] as const) {
     const dir = splitDirs.get(split);
     if (dir !== undefined) others[split] = await readSplit(split, dir, warnings);
   }
+  let classes = options.classes?.names ?? sortClassNames(train.byClass.keys());
+  if (options.unseenClasses === true) {
+    const known = new Set(classes);
+    const added = [train, others.val, others.test].flatMap((found) =>
+      [...(found?.byClass ?? [])]
+        .filter(([name, files]) => files.length > 0 && !known.has(name))
+        .map(([n]) => n),
+    );
+    // A checkpoint's classes keep their indices; a dataset's own are sorted together.
+    classes =
+      options.classes === undefined
+        ? sortClassNames(new Set([...classes, ...added]))
+        : [...classes, ...sortClassNames(new Set(added))];
+  }
+  const classIndex = new Map(classes.map((name, index) => [name, index]));
 
   for (const found of [train, others.val, others.test]) {
     if (found === undefined) continue;
@@ -143,7 +161,11 @@ export async function scanImageFolder(root: string, options: ScanOptions = {}): 
   }
 
   const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
-  if (emptyClasses.length > 0 && options.classes === undefined) {
+  if (emptyClasses.length > 0 && options.unseenClasses === true) {
+    warnings.push(
+      `${emptyClasses.length} class${emptyClasses.length > 1 ? 'es' : ''} without training images, read digit by digit: ${classList(emptyClasses)}`,
+    );
+  } else if (emptyClasses.length > 0 && options.classes === undefined) {
     warnings.push(
       `class${emptyClasses.length > 1 ? 'es' : ''} ${emptyClasses.join(', ')} ha${emptyClasses.length > 1 ? 've' : 's'} no training images`,
     );

@@ -201,6 +201,26 @@ describe('scanImageFolder', () => {
     expect(error.hint).toContain(join(root, 'train', '42'));
   });
 
+  it('takes the classes of every split for a head that reads unseen classes', async () => {
+    const root = await tempDir();
+    await png(join(root, 'train', '23', 'a.png'));
+    await png(join(root, 'train', '7', 'b.png'));
+    await png(join(root, 'valid', '47', 'c.png'));
+    await png(join(root, 'test', '10', 'd.png'));
+    await png(join(root, 'test', '23', 'e.png'));
+    const scan = await scanImageFolder(root, { unseenClasses: true });
+    expect(scan.classes).toEqual(['7', '10', '23', '47']);
+    expect(scan.train.classCounts).toEqual([1, 0, 1, 0]);
+    expect(scan.test?.images.map((image) => image.label)).toEqual([1, 2]);
+    expect(scan.warnings).toEqual(['2 classes without training images, read digit by digit: [10, 47]']);
+    // A checkpoint's classes keep their indices; new ones follow, sorted.
+    const given = await scanImageFolder(root, {
+      classes: { names: ['23', '7'], source: 'checkpoint x' },
+      unseenClasses: true,
+    });
+    expect(given.classes).toEqual(['23', '7', '10', '47']);
+  });
+
   it('warns about a class folder in train/ without images but keeps the class', async () => {
     const root = await tempDir();
     await png(join(root, 'train', 'a', 'x.png'));

@@ -1,5 +1,6 @@
 import type { AnyPluginDefinition } from '@nextplay/cls-core';
 import { backendPlugins } from './backends/backendPlugins.js';
+import { linearHeadPlugin } from './heads/linearHead.js';
 import { adamPlugin, adamwPlugin } from './optimizers/adam.js';
 import { sgdPlugin } from './optimizers/sgd.js';
 import { constantPlugin } from './schedulers/constant.js';
@@ -8,8 +9,9 @@ import { oneCyclePlugin } from './schedulers/oneCycle.js';
 import { reduceOnPlateauPlugin } from './schedulers/reduceOnPlateau.js';
 import { multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
 
-/** Every plugin the engine provides: optimizers, LR schedulers and compute backends. */
+/** Every plugin the engine provides: the linear head, optimizers, LR schedulers and compute backends. */
 export const enginePlugins: AnyPluginDefinition[] = [
+  linearHeadPlugin,
   sgdPlugin,
   adamPlugin,
   adamwPlugin,

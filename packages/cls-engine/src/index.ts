@@ -51,7 +51,14 @@ export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/regi
 export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
 export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
 export { limitBatches } from './training/batchLimit.js';
-export { computeGradients, evaluateBatch, readTrainOutcome, trainableParameters } from './training/steps.js';
+export {
+  applyModel,
+  computeGradients,
+  evaluateBatch,
+  readTrainOutcome,
+  trainableParameters,
+} from './training/steps.js';
+export { countTopK, linearHead, linearHeadPlugin } from './heads/linearHead.js';
 export type { BatchGradients, BatchOutcome, EvaluatedBatch, TrainLoss } from './training/steps.js';
 export { OptimizerStepper } from './training/optimizerStepper.js';
 export type { OptimizerStepperSettings } from './training/optimizerStepper.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfusionMatrix, clipGradientsByNorm, clipGradientsByValue } from '../src/index.js';
-import { countTopK } from '../src/training/steps.js';
+import { countTopK } from '../src/heads/linearHead.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

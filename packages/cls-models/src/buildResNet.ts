@@ -1,9 +1,7 @@
-import { ClsError, type ClassifierModel } from '@nextplay/cls-core';
-import { input, layers, model, type SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { ClsError, type ClassifierModel, type ModelHead } from '@nextplay/cls-core';
+import { input, layers, model } from '@tensorflow/tfjs-layers';
 import { STAGE_PLANES, blockExpansion, type ResNetArchitecture } from './resnetArchitectures.js';
 import { basicBlock, bottleneckBlock } from './resnetBlocks.js';
-import { CTC_CLASSES } from './heads/ctcLoss.js';
-import { TENS_CLASSES, UNITS_CLASSES } from './heads/digitsLoss.js';
 import { ResNetLayers, applyLayer } from './resnetLayers.js';
 import { TorchInitializers } from './torchInitializers.js';
 
@@ -13,11 +11,11 @@ export interface ResNetSpec extends ResNetArchitecture {
   /** Side of the square NHWC input, or `[height, width]`. */
   readonly imageSize: number | readonly [number, number];
   /**
-   * The output layers: `linear` (default) one `fc` over pooled features giving `[N, numClasses]` logits;
-   * `digits` two outputs `tens` `[N, 11]` (none, 0–9) and `units` `[N, 10]`; `sequence` one output `columns`
-   * `[N, W, 11]` (blank, 0–9) read from the height-pooled last feature map, layer3/layer4 strided (2, 1).
+   * The output layers (`model.head`), built on layer4's feature map. Absent: torchvision's own, one `fc` over the
+   * pooled features giving `[N, numClasses]` logits. A head reading `columns` gets layer3 and layer4 strided
+   * (2, 1), so the feature map keeps its width.
    */
-  readonly head?: ResNetHead;
+  readonly head?: ModelHead | undefined;
   /** Input channels; default 3. */
   readonly channels?: number;
   /** Start each residual branch's last BN with gamma 0, so every block begins as the identity; default false. */
@@ -33,8 +31,6 @@ export interface ResNetSpec extends ResNetArchitecture {
   /** Model name; default `resnet`. */
   readonly name?: string;
 }
-
-export type ResNetHead = 'linear' | 'digits' | 'sequence';
 
 function requirePositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value < 1) {
@@ -59,7 +55,7 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
     requirePositiveInteger(height, 'image_size height');
     requirePositiveInteger(width, 'image_size width');
   }
-  const head = spec.head ?? 'linear';
+  const keepColumns = spec.head?.features === 'columns';
   requirePositiveInteger(channels, 'channels');
   const stagePlanes = spec.planes ?? STAGE_PLANES;
   const stemChannels = spec.stemChannels ?? 64;
@@ -95,69 +91,39 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
         name: `layer${stage + 1}.${i}`,
         inChannels,
         planes,
-        stride: i === 0 && stage > 0 ? stageStride(head, stage) : 1,
+        stride: i === 0 && stage > 0 ? stageStride(keepColumns, stage) : 1,
         zeroInitResidual,
       });
       inChannels = planes * expansion;
     }
   });
 
-  if (head === 'sequence') return sequenceOutput(spec, init, image, x, inChannels, dropout);
+  // torch nn.Linear init for every classifier a head adds; no seed for dropout (tfjs re-seeds every call with it,
+  // which would drop the same units at every step).
+  const dense = (name: string, units: number, fanIn: number) =>
+    layers.dense({
+      name,
+      units,
+      kernelInitializer: init.linearUniform(fanIn),
+      biasInitializer: init.linearUniform(fanIn),
+    });
+  const name = spec.name ?? 'resnet';
+  if (spec.head !== undefined) {
+    const outputs = spec.head.build(x, {
+      numClasses: spec.numClasses,
+      inputChannels: inChannels,
+      dropout,
+      dense,
+    });
+    return model({ name, inputs: image, outputs: outputs.length === 1 ? (outputs[0] ?? []) : outputs });
+  }
   x = applyLayer(layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  // No seed for dropout: tfjs re-seeds every call with it, which would drop the same units at every step.
   if (dropout > 0) x = applyLayer(layers.dropout({ name: 'dropout', rate: dropout }), x);
-  if (head === 'digits') {
-    const tens = applyLayer(denseHead(init, 'tens', TENS_CLASSES, inChannels), x);
-    const units = applyLayer(denseHead(init, 'units', UNITS_CLASSES, inChannels), x);
-    return model({ name: spec.name ?? 'resnet', inputs: image, outputs: [tens, units] });
-  }
-  const fc = layers.dense({
-    name: 'fc',
-    units: spec.numClasses,
-    kernelInitializer: init.linearUniform(inChannels),
-    biasInitializer: init.linearUniform(inChannels),
-  });
-  const logits = applyLayer(fc, x);
-  return model({ name: spec.name ?? 'resnet', inputs: image, outputs: logits });
+  const logits = applyLayer(dense('fc', spec.numClasses, inChannels), x);
+  return model({ name, inputs: image, outputs: logits });
 }
 
-/** layer3 and layer4 of a sequence head halve only the height, so the columns survive for the digits. */
-function stageStride(head: ResNetHead, stage: number): number | readonly [number, number] {
-  return head === 'sequence' && stage >= 2 ? [2, 1] : 2;
-}
-
-function denseHead(init: TorchInitializers, name: string, units: number, inChannels: number) {
-  return layers.dense({
-    name,
-    units,
-    kernelInitializer: init.linearUniform(inChannels),
-    biasInitializer: init.linearUniform(inChannels),
-  });
-}
-
-/** Height-pools the last feature map and classifies each column over blank + 10 digits: `columns` [N, W, 11]. */
-function sequenceOutput(
-  spec: ResNetSpec,
-  init: TorchInitializers,
-  image: SymbolicTensor,
-  features: SymbolicTensor,
-  inChannels: number,
-  dropout: number,
-): ClassifierModel {
-  const [, featureHeight, featureWidth] = features.shape;
-  if (typeof featureHeight !== 'number' || typeof featureWidth !== 'number') {
-    throw new Error('sequence head: the feature map needs a static height and width');
-  }
-  let x = applyLayer(
-    layers.averagePooling2d({
-      name: 'height_pool',
-      poolSize: [featureHeight, 1],
-      strides: [featureHeight, 1],
-    }),
-    features,
-  );
-  x = applyLayer(layers.reshape({ name: 'column_features', targetShape: [featureWidth, inChannels] }), x);
-  if (dropout > 0) x = applyLayer(layers.dropout({ name: 'dropout', rate: dropout }), x);
-  const columns = applyLayer(denseHead(init, 'columns', CTC_CLASSES, inChannels), x);
-  return model({ name: spec.name ?? 'resnet', inputs: image, outputs: columns });
+/** With a head reading columns, layer3 and layer4 halve only the height, so the columns survive for the digits. */
+function stageStride(keepColumns: boolean, stage: number): number | readonly [number, number] {
+  return keepColumns && stage >= 2 ? [2, 1] : 2;
 }

@@ -1,5 +1,5 @@
 export { buildResNet } from './buildResNet.js';
-export type { ResNetHead, ResNetSpec } from './buildResNet.js';
+export type { ResNetSpec } from './buildResNet.js';
 export { countParameters } from './countParameters.js';
 export { RESNET_ARCHITECTURES, STAGE_PLANES, blockExpansion, convOutputSize } from './resnetArchitectures.js';
 export type { ResNetArchName, ResNetArchitecture, ResNetBlock } from './resnetArchitectures.js';
@@ -41,3 +41,8 @@ export { decodeDigits } from './heads/decodeDigits.js';
 export type { NumberReading } from './heads/decodeDigits.js';
 export { jerseyMetrics } from './heads/jerseyMetrics.js';
 export type { JerseyMetrics } from './heads/jerseyMetrics.js';
+export { digitsHead } from './heads/digitsHead.js';
+export { sequenceHead } from './heads/sequenceHead.js';
+export { headPlugins, digitsHeadPlugin, sequenceHeadPlugin } from './heads/headPlugins.js';
+export { jerseyClasses } from './heads/jerseyClasses.js';
+export type { JerseyClasses } from './heads/jerseyClasses.js';

@@ -58,6 +58,7 @@ function resnetPlugin(
         zeroInitResidual: options.zero_init_residual ?? false,
         dropout: options.dropout ?? 0,
         seed: options.seed ?? null,
+        head: context.head,
       });
       const pretrained = options.pretrained ?? null;
       if (pretrained !== null) {

@@ -3,7 +3,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
-import { RESNET_ARCHITECTURES, buildResNet, ctcLoss, type ResNetSpec } from '../src/index.js';
+import {
+  RESNET_ARCHITECTURES,
+  buildResNet,
+  ctcLoss,
+  digitsHead,
+  sequenceHead,
+  type ResNetSpec,
+} from '../src/index.js';
 
 const tiny: ResNetSpec = {
   ...RESNET_ARCHITECTURES.resnet18,
@@ -41,9 +48,9 @@ describe('buildResNet heads', () => {
   });
 
   it('digits gives tens [N, 11] and units [N, 10]', () => {
-    const model = buildResNet({ ...tiny, head: 'digits' });
+    const model = buildResNet({ ...tiny, head: digitsHead });
     expect(model.outputNames).toEqual(['tens', 'units']);
-    expect(shapes({ ...tiny, head: 'digits' }, images)).toEqual([
+    expect(shapes({ ...tiny, head: digitsHead }, images)).toEqual([
       [2, 11],
       [2, 10],
     ]);
@@ -51,9 +58,9 @@ describe('buildResNet heads', () => {
 
   it('sequence keeps layer2 columns through layer3 and layer4 strided (2, 1)', () => {
     // 48 px wide: stem /2, maxpool /2, layer2 /2 → 6 columns; the (2, 1) strides keep them.
-    const model = buildResNet({ ...tiny, head: 'sequence' });
+    const model = buildResNet({ ...tiny, head: sequenceHead });
     expect(model.outputNames).toEqual(['columns']);
-    expect(shapes({ ...tiny, head: 'sequence' }, images)).toEqual([[2, 6, 11]]);
+    expect(shapes({ ...tiny, head: sequenceHead }, images)).toEqual([[2, 6, 11]]);
   });
 });
 
@@ -64,7 +71,7 @@ describe('training a sequence head', () => {
     for (const backend of ['cpu', 'wasm']) {
       await tf.setBackend(backend);
       if (backend === 'wasm') registerWasmTrainingKernels();
-      const model = buildResNet({ ...tiny, head: 'sequence' });
+      const model = buildResNet({ ...tiny, head: sequenceHead });
       const images = tf.randomUniform<tf.Rank.R4>([2, 32, 48, 1], 0, 1, 'float32', 5);
       const { value, grads } = tf.variableGrads(() =>
         ctcLoss(model.apply(images, { training: true }) as tf.Tensor3D, [[3, 8], [1]]),

@@ -16,6 +16,7 @@ export function checkTrainerState(value: unknown, path: string): TrainerState {
   if (!isRecord(value)) return refuse('not a JSON object');
   const limits = CHECKPOINT_LIMITS;
   const { epoch, global_step, metrics, classes, model, image_size, mean, std, resize, resume } = value;
+  const trainClassCounts = value.train_class_counts;
   if (!isCount(epoch)) refuse('epoch is not a non-negative integer');
   if (!isCount(global_step)) refuse('global_step is not a non-negative integer');
   if (!isRecord(metrics)) refuse('metrics is not an object');
@@ -35,6 +36,17 @@ export function checkTrainerState(value: unknown, path: string): TrainerState {
       `classes is not a list of ${limits.minClasses} to ${limits.maxClasses} class names ` +
         `(strings of at most ${limits.maxClassNameLength} characters)`,
     );
+  }
+  if (
+    trainClassCounts !== undefined &&
+    !(
+      Array.isArray(trainClassCounts) &&
+      Array.isArray(classes) &&
+      trainClassCounts.length === classes.length &&
+      trainClassCounts.every(isCount)
+    )
+  ) {
+    refuse('train_class_counts is not a list of one image count per class');
   }
   if (!isChannelValues(mean, () => true)) refuse('mean is not a list of 3 numbers');
   if (!isChannelValues(std, (v) => v > 0)) refuse('std is not a list of 3 positive numbers');

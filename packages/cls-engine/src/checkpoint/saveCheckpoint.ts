@@ -13,6 +13,8 @@ export interface TrainerState {
   readonly global_step: number;
   readonly metrics: Readonly<Record<string, number>>;
   readonly classes: readonly string[];
+  /** Training images per class, indexed like `classes`: a digit head's classes without any are its unseen ones. */
+  readonly train_class_counts?: readonly number[];
   readonly model: Readonly<Record<string, JsonValue>>;
   readonly image_size: number;
   readonly mean: readonly number[];

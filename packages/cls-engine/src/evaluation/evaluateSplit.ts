@@ -1,4 +1,4 @@
-import type { ClassifierModel, DataSplit } from '@nextplay/cls-core';
+import type { ClassifierModel, DataSplit, ModelHead } from '@nextplay/cls-core';
 import { ConfusionMatrix } from '../metrics/confusionMatrix.js';
 import { evaluateBatch } from '../training/steps.js';
 import { SampleOutcomes } from './sampleOutcomes.js';
@@ -7,6 +7,10 @@ const TOP_K = 5;
 
 /** A split's evaluation: summed loss, its per-sample predictions, their confusion matrix and top-5 hits. */
 export interface SplitEvaluation {
+  /** What the head read of each sample, as text, in the split's order. */
+  readonly readings: readonly string[];
+  /** The head's own metrics (e.g. `acc_tens`, `acc_unseen`); null where a metric has no samples. */
+  readonly headMetrics: Readonly<Record<string, number | null>>;
   readonly lossSum: number;
   readonly size: number;
   readonly confusion: ConfusionMatrix;
@@ -18,7 +22,13 @@ export interface SplitEvaluation {
 
 export interface EvaluateSplitOptions {
   readonly batchSize: number;
+  /** Classes the head can predict: the model's outputs for a class head, the run's classes + `other` for a digit one. */
   readonly numClasses: number;
+  readonly head: ModelHead;
+  /** The run's class names, in label order. */
+  readonly classes: readonly string[];
+  /** Training images per class, for the head's metrics on classes without any (`acc_unseen`). */
+  readonly trainClassCounts: readonly number[];
   /** Batches to run (already resolved from a `limit_*_batches` setting). */
   readonly batchLimit: number;
   readonly seed: number;
@@ -37,7 +47,9 @@ export async function evaluateSplit(
   const confusion = new ConfusionMatrix(numClasses);
   const samples = new SampleOutcomes(Math.min(split.size, batchLimit * options.batchSize));
   let lossSum = 0;
-  let top5Correct = numClasses >= TOP_K ? 0 : undefined;
+  const topK = numClasses >= TOP_K && options.head.countTopK !== undefined ? TOP_K : undefined;
+  let top5Correct = topK === undefined ? undefined : 0;
+  const readings: string[] = [];
   let index = 0;
   const batches = split.batches({
     batchSize: options.batchSize,
@@ -50,7 +62,8 @@ export async function evaluateSplit(
   });
   for await (const batch of batches) {
     if (index >= batchLimit) break;
-    const evaluated = await evaluateBatch(model, batch, numClasses, TOP_K);
+    const evaluated = await evaluateBatch(model, batch, options.head, options.classes, topK);
+    readings.push(...evaluated.readings);
     lossSum += evaluated.lossSum;
     confusion.add(batch.labels, evaluated.predictions);
     samples.add(batch.labels, evaluated.predictions, evaluated.confidence);
@@ -59,10 +72,16 @@ export async function evaluateSplit(
     index += 1;
   }
   if (confusion.total === 0) return undefined;
-  return { lossSum, size: confusion.total, confusion, samples, top5Correct };
+  const { targets } = samples.toArrays();
+  const headMetrics =
+    options.head.metrics?.(readings, targets, options.classes, options.trainClassCounts) ?? {};
+  return { lossSum, size: confusion.total, confusion, samples, top5Correct, readings, headMetrics };
 }
 
-/** `<prefix>/loss`, `/acc`, `/f1_macro` and, with five or more classes, `/acc_top5`. */
+/**
+ * `<prefix>/loss`, `/acc`, `/f1_macro`, with five or more classes `/acc_top5`, and the head's metrics that have a
+ * value (`/acc_tens`, …; see `headMetricsOf` for the null ones).
+ */
 export function splitMetrics(prefix: string, evaluation: SplitEvaluation): Record<string, number> {
   const metrics: Record<string, number> = {
     [`${prefix}/loss`]: evaluation.lossSum / evaluation.size,
@@ -72,5 +91,15 @@ export function splitMetrics(prefix: string, evaluation: SplitEvaluation): Recor
     metrics[`${prefix}/acc_top5`] = evaluation.top5Correct / evaluation.size;
   }
   metrics[`${prefix}/f1_macro`] = evaluation.confusion.f1Macro;
+  for (const [name, value] of Object.entries(evaluation.headMetrics)) {
+    if (value !== null) metrics[`${prefix}/${name}`] = value;
+  }
   return metrics;
+}
+
+/** The head's metrics under `<prefix>/`, null ones included (for `results.json`). */
+export function headMetricsOf(prefix: string, evaluation: SplitEvaluation): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries(evaluation.headMetrics).map(([name, value]) => [`${prefix}/${name}`, value]),
+  );
 }

@@ -1,11 +1,16 @@
-import { ClsError, type ClassifierModel, type DataSplit } from '@nextplay/cls-core';
+import { ClsError, type ClassifierModel, type DataSplit, type ModelHead } from '@nextplay/cls-core';
 import type { ClassMetrics } from '../metrics/confusionMatrix.js';
+import { linearHead } from '../heads/linearHead.js';
 import { batchCount, limitBatches } from '../training/batchLimit.js';
-import { evaluateSplit, splitMetrics } from './evaluateSplit.js';
+import { evaluateSplit, headMetricsOf, splitMetrics } from './evaluateSplit.js';
 
 export interface TestCheckpointOptions {
   /** The dataset's class names, indexed like its labels. */
   readonly classes: readonly string[];
+  /** The model's head (`model.head` of its run); default the linear head. */
+  readonly head?: ModelHead;
+  /** Training images per class of the model's run (indexed like `classes`, 0 past its own classes). */
+  readonly trainClassCounts?: readonly number[];
   readonly batchSize: number;
   /** `trainer.limit_test_batches`: null or absent = the whole split. */
   readonly limitBatches?: number | null;
@@ -18,6 +23,10 @@ export interface TestCheckpointOptions {
 export interface CheckpointTestResults {
   /** `test/loss`, `test/acc`, `test/f1_macro` and, with five or more model outputs, `test/acc_top5`. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** The head's own metrics (`test/acc_tens`, `test/acc_unseen`, …), null where one has no samples. */
+  readonly headMetrics: Readonly<Record<string, number | null>>;
+  /** What the head read of each image, in the split's order. */
+  readonly readings: readonly string[];
   /** Keyed by class name, as `ConfusionMatrix.perClass`. */
   readonly perClass: Readonly<Record<string, ClassMetrics>>;
   /** Images evaluated (fewer than the split's size under a batch limit). */
@@ -33,8 +42,17 @@ export async function testCheckpoint(
   split: DataSplit,
   options: TestCheckpointOptions,
 ): Promise<CheckpointTestResults> {
-  const numClasses = model.outputs[0]?.shape[1] ?? 0;
-  if (numClasses < options.classes.length) {
+  const head = options.head ?? linearHead;
+  if (model.outputs.length !== head.outputNames.length) {
+    throw new ClsError(
+      'CHECKPOINT_INVALID',
+      `the model has ${model.outputs.length} outputs but its head ${head.name} reads ${head.outputNames.length}`,
+    );
+  }
+  const outputs = model.outputs[0]?.shape[1] ?? 0;
+  // A digit head's reading may name no class: the confusion matrix gets an `other` column.
+  const numClasses = head.readsUnseenClasses ? options.classes.length + 1 : outputs;
+  if (!head.readsUnseenClasses && numClasses < options.classes.length) {
     throw new ClsError(
       'CHECKPOINT_INVALID',
       `the model has ${numClasses} outputs but the dataset has ${options.classes.length} classes`,
@@ -48,6 +66,9 @@ export async function testCheckpoint(
   const evaluation = await evaluateSplit(model, split, {
     batchSize: options.batchSize,
     numClasses,
+    head,
+    classes: options.classes,
+    trainClassCounts: options.trainClassCounts ?? [],
     batchLimit,
     seed: options.seed ?? 0,
     epoch: 0,
@@ -58,6 +79,8 @@ export async function testCheckpoint(
   }
   return {
     metrics: splitMetrics('test', evaluation),
+    headMetrics: headMetricsOf('test', evaluation),
+    readings: evaluation.readings,
     perClass: evaluation.confusion.perClass(options.classes),
     numImages: evaluation.size,
   };

@@ -8,6 +8,7 @@ import {
   type ClassifierModel,
   type ClsConfig,
   type Logger,
+  type ModelHead,
   type Optimizer,
   type PluginRegistry,
 } from '@nextplay/cls-core';
@@ -56,9 +57,12 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   await mkdir(runDir, { recursive: true });
 
   const seed = config.seed;
+  const headName = config.model.head ?? 'linear';
+  const head = await registry.create('head', headName, {}, { logger });
   const data = await registry.create('dataset', config.data.name, config.data, {
     logger,
     seed,
+    ...(head.readsUnseenClasses ? { unseenClasses: true } : {}),
     ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
     createTransform: (name, transformOptions, context) =>
       registry.create('transform', name, transformOptions, context),
@@ -66,6 +70,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   if (data.skippedImages !== undefined) {
     await writeFile(join(runDir, SKIPPED_IMAGES_CSV), skippedImagesCsv(data.skippedImages));
   }
+  head.checkClasses(data.classes);
   await writeClassesJson(runDir, data.classes);
   const numClasses = config.model.num_classes ?? data.classes.length;
   if (numClasses < data.classes.length) {
@@ -86,9 +91,12 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     imageSize: data.imageSize,
     channels: data.channels,
     logger,
+    head,
   });
+  checkModelOutputs(model, head, config.model.arch);
   logger.info(
-    `model: ${config.model.arch}, ${trainableParameterCount(model).toLocaleString('en-US')} trainable parameters, ` +
+    `model: ${config.model.arch} with a ${head.name} head (${head.outputNames.join(', ')}), ` +
+      `${trainableParameterCount(model).toLocaleString('en-US')} trainable parameters, ` +
       `${numClasses} classes, input ${data.imageSize}x${data.imageSize}x${data.channels}`,
   );
   let optimizer: Optimizer | undefined;
@@ -147,6 +155,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       parameters,
       data,
       numClasses,
+      head,
       classWeights,
       optimizer,
       scheduler,
@@ -180,6 +189,17 @@ function accumulateGradBatches(config: ClsConfig): number {
     throw new ClsError('CONFIG_INVALID', `trainer.accumulate_grad_batches must be an integer ≥ 1; got ${k}`);
   }
   return k;
+}
+
+/** A model plugin that ignores `ModelContext.head` gives outputs the head cannot read: say so before training. */
+export function checkModelOutputs(model: ClassifierModel, head: ModelHead, arch: string): void {
+  if (model.outputs.length !== head.outputNames.length) {
+    model.dispose();
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `model.head=${head.name} needs ${head.outputNames.length} output${head.outputNames.length === 1 ? '' : 's'} (${head.outputNames.join(', ')}) but model ${arch} has ${model.outputs.length}: its plugin does not build the head`,
+    );
+  }
 }
 
 function trainableParameterCount(model: ClassifierModel): number {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, ClassifierModel, TrainableParameter } from '@nextplay/cls-core';
-import { crossEntropy } from './crossEntropy.js';
+import type { Batch, ClassifierModel, ModelHead, TrainableParameter } from '@nextplay/cls-core';
 
 /** Summed (not averaged) loss and correct predictions of one batch, read back to the host. */
 export interface BatchOutcome {
@@ -9,17 +8,24 @@ export interface BatchOutcome {
   readonly size: number;
 }
 
-/** An evaluated batch: its outcome, the predicted class of every sample and, with ≥ `k` classes, top-k hits. */
+/** An evaluated batch: its outcome, what the head read of every sample and, with ≥ `k` classes, top-k hits. */
 export interface EvaluatedBatch extends BatchOutcome {
+  /** The class each sample was read as (`classes.length` for a reading outside the classes). */
   readonly predictions: Int32Array;
-  /** The softmax probability of each sample's predicted class. */
+  /** The probability of each sample's reading. */
   readonly confidence: Float32Array;
-  /** Samples whose label is among the `topK` largest logits; undefined when the model has fewer classes. */
+  /** Each reading as text (class name, or the number a digit head read). */
+  readonly readings: readonly string[];
+  /** Samples whose label is among the head's `topK` most likely classes; undefined when it has fewer or none. */
   readonly topKCorrect: number | undefined;
 }
 
 /** How the training loss is formed. */
 export interface TrainLoss {
+  /** The output layers: what forms the loss and reads the outputs (`model.head`). */
+  readonly head: ModelHead;
+  /** The run's class names, in label order. */
+  readonly classes: readonly string[];
   /** torch CrossEntropyLoss(label_smoothing=ε): targets are (1 − ε)·one_hot + ε/num_classes. */
   readonly labelSmoothing: number;
   /** The loss is multiplied by this before differentiation (1 / accumulate_grad_batches, as Lightning). */
@@ -46,67 +52,39 @@ export function trainableParameters(model: ClassifierModel): TrainableParameter[
   }));
 }
 
-function batchTensors(
-  batch: Batch,
-  numClasses: number,
-): { images: tf.Tensor4D; targets: tf.Tensor2D; labels: tf.Tensor1D } {
-  return tf.tidy(() => {
-    const images = tf.tensor4d(batch.images, [...batch.shape]);
-    const labels = tf.tensor1d(batch.labels, 'int32');
-    if (batch.targets !== undefined) {
-      // Soft targets (mixup, cutmix) over the dataset's classes; a larger head's extra classes get 0.
-      const n = batch.labels.length;
-      const soft = tf.tensor2d(batch.targets, [n, batch.targets.length / n]);
-      const targets = tf.pad(soft, [
-        [0, 0],
-        [0, numClasses - soft.shape[1]],
-      ]);
-      return { images, targets, labels };
-    }
-    const targets = tf.cast(tf.oneHot(labels, numClasses), 'float32') as tf.Tensor2D;
-    return { images, targets, labels };
-  });
+/** The model's outputs as a list, in the order of its `outputs`. */
+export function applyModel(model: ClassifierModel, images: tf.Tensor4D, training: boolean): tf.Tensor[] {
+  const outputs = model.apply(images, { training }) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(outputs) ? outputs : [outputs];
 }
 
-function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
-  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'float32'));
-}
-
-/** Samples whose label is among the `k` largest logits (ties broken toward the lower class index). */
-export function countTopK(logits: tf.Tensor2D, labels: tf.Tensor1D, k: number): tf.Scalar {
-  return tf.tidy(() => {
-    const { indices } = tf.topk(logits, k);
-    return tf.sum(tf.cast(tf.equal(indices, tf.expandDims(labels, 1)), 'float32'));
-  });
+function softTargets(batch: Batch): tf.Tensor2D | undefined {
+  if (batch.targets === undefined) return undefined;
+  const n = batch.labels.length;
+  return tf.tensor2d(batch.targets, [n, batch.targets.length / n]);
 }
 
 /**
  * Forward and backward pass of one batch with the model in training mode (batch-norm uses and updates batch
- * statistics): mean softmax cross-entropy, gradients of every variable in `variables`.
+ * statistics): the head's mean loss, gradients of every variable in `variables`.
  */
 export function computeGradients(
   model: ClassifierModel,
   variables: readonly tf.Variable[],
   batch: Batch,
-  numClasses: number,
   loss: TrainLoss,
 ): BatchGradients {
-  const { images, targets, labels } = batchTensors(batch, numClasses);
+  const images = tf.tensor4d(batch.images, [...batch.shape]);
+  const targets = softTargets(batch);
   const kept: { correct: tf.Scalar | undefined; loss: tf.Scalar | undefined } = {
     correct: undefined,
     loss: undefined,
   };
   try {
     const { value, grads } = tf.variableGrads((): tf.Scalar => {
-      const logits = model.apply(images, { training: true }) as tf.Tensor;
-      kept.correct = tf.keep(countCorrect(logits, labels));
-      // Soft targets carry their own smoothing (timm's SoftTargetCrossEntropy).
-      const mean: tf.Scalar =
-        batch.targets !== undefined
-          ? crossEntropy(logits as tf.Tensor2D, targets, { ...loss, labelSmoothing: 0, hardLabels: false })
-          : loss.classWeights === undefined
-            ? tf.losses.softmaxCrossEntropy(targets, logits, undefined, loss.labelSmoothing)
-            : crossEntropy(logits as tf.Tensor2D, targets, { ...loss, hardLabels: true });
+      const outputs = applyModel(model, images, true);
+      kept.correct = tf.keep(loss.head.countCorrect(outputs, batch.labels, loss.classes));
+      const mean = loss.head.loss(outputs, batch.labels, targets, loss);
       if (loss.scale === 1) return mean;
       kept.loss = tf.keep(mean);
       return tf.mul(mean, loss.scale);
@@ -126,7 +104,7 @@ export function computeGradients(
     kept.correct?.dispose();
     throw error;
   } finally {
-    tf.dispose([images, targets, labels]);
+    tf.dispose([images, ...(targets === undefined ? [] : [targets])]);
   }
 }
 
@@ -143,38 +121,43 @@ export async function readTrainOutcome(
   }
 }
 
-/** Loss, predictions and top-k hits of one batch in inference mode (batch-norm uses its moving statistics). */
+/**
+ * Loss, readings and top-k hits of one batch in inference mode (batch-norm uses its moving statistics). The loss
+ * is the head's, unsmoothed and unweighted.
+ */
 export async function evaluateBatch(
   model: ClassifierModel,
   batch: Batch,
-  numClasses: number,
-  topK: number,
+  head: ModelHead,
+  classes: readonly string[],
+  topK: number | undefined,
 ): Promise<EvaluatedBatch> {
-  const { images, targets, labels } = batchTensors(batch, numClasses);
-  const withTopK = numClasses >= topK;
-  const outputs = tf.tidy((): tf.Tensor[] => {
-    const logits = model.apply(images, { training: false }) as tf.Tensor2D;
-    const losses = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE);
-    const predicted = tf.argMax(logits, -1);
-    const confidence = tf.max(tf.softmax(logits), -1);
-    return [tf.sum(losses), predicted, confidence, ...(withTopK ? [countTopK(logits, labels, topK)] : [])];
+  const images = tf.tensor4d(batch.images, [...batch.shape]);
+  const outputs = tf.tidy(() => applyModel(model, images, false));
+  const scores = tf.tidy((): tf.Scalar[] => {
+    const mean = head.loss(outputs, batch.labels, undefined, { classes, labelSmoothing: 0 });
+    const topKHits = topK === undefined ? undefined : head.countTopK?.(outputs, batch.labels, topK);
+    return [tf.mul(mean, batch.labels.length), ...(topKHits === undefined ? [] : [topKHits])];
   });
   try {
-    const [lossValue, predicted, confidence, topKValue] = await Promise.all(outputs.map((t) => t.data()));
-    const predictions = Int32Array.from(predicted ?? []);
+    const [readings, lossValue, topKValue] = await Promise.all([
+      head.read(outputs, classes),
+      ...scores.map((t) => t.data()),
+    ]);
     let correct = 0;
-    predictions.forEach((p, i) => {
+    readings.predicted.forEach((p, i) => {
       if (p === batch.labels[i]) correct += 1;
     });
     return {
       lossSum: lossValue?.[0] ?? NaN,
       correct,
       size: batch.labels.length,
-      predictions,
-      confidence: Float32Array.from(confidence ?? []),
+      predictions: readings.predicted,
+      confidence: readings.confidence,
+      readings: readings.labels,
       topKCorrect: topKValue?.[0],
     };
   } finally {
-    tf.dispose([images, targets, labels, ...outputs]);
+    tf.dispose([images, ...outputs, ...scores]);
   }
 }

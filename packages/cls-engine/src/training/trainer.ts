@@ -11,6 +11,7 @@ import {
   type JsonValue,
   type Logger,
   type LrScheduler,
+  type ModelHead,
   type Optimizer,
   type RawImage,
   type SplitName,
@@ -23,7 +24,13 @@ import { linkCheckpoint } from '../checkpoint/linkCheckpoint.js';
 import { loadCheckpointModel, loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, type ResumeState } from '../checkpoint/resumeState.js';
 import { saveCheckpoint, type TrainerState } from '../checkpoint/saveCheckpoint.js';
-import { evaluateSplit, splitMetrics, type SplitEvaluation } from '../evaluation/evaluateSplit.js';
+import {
+  evaluateSplit,
+  headMetricsOf,
+  splitMetrics,
+  type EvaluateSplitOptions,
+  type SplitEvaluation,
+} from '../evaluation/evaluateSplit.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import type { CallbackList } from './callbackList.js';
 import { MetricsCsv } from './metricsCsv.js';
@@ -43,7 +50,10 @@ export interface TrainerSetup {
   readonly model: ClassifierModel;
   readonly parameters: readonly TrainableParameter[];
   readonly data: DataModule;
+  /** Output units of a class head (`model.num_classes` or the dataset's classes). */
   readonly numClasses: number;
+  /** The model's output layers (`model.head`): its loss, how its outputs are read, its metrics. */
+  readonly head: ModelHead;
   /** `model.class_weights` resolved to one loss weight per class; undefined = unweighted. */
   readonly classWeights?: readonly number[] | undefined;
   readonly optimizer: Optimizer;
@@ -114,6 +124,8 @@ export class Trainer implements TrainerContext {
     this.lr = setup.scheduler.lrAt(0);
     this.#variables = setup.parameters.map((p) => p.variable);
     this.#trainLoss = {
+      head: setup.head,
+      classes: setup.data.classes,
       labelSmoothing: setup.config.trainer.label_smoothing,
       scale: 1 / setup.accumulate,
       classWeights: setup.classWeights,
@@ -163,6 +175,7 @@ export class Trainer implements TrainerContext {
       global_step: this.globalStep,
       metrics: { ...this.#metrics },
       classes: this.classes,
+      train_class_counts: data.train.classCounts,
       model: config.model,
       image_size: data.imageSize,
       mean: config.data.mean,
@@ -245,7 +258,7 @@ export class Trainer implements TrainerContext {
   }
 
   async validate(prefix: string): Promise<Readonly<Record<string, number>> | undefined> {
-    const { data, config, numClasses } = this.#setup;
+    const { data, config } = this.#setup;
     if (data.val === undefined) return undefined;
     const batchLimit = limitBatches(
       config.trainer.limit_val_batches,
@@ -253,8 +266,7 @@ export class Trainer implements TrainerContext {
       'limit_val_batches',
     );
     const evaluation = await evaluateSplit(this.model, data.val, {
-      batchSize: config.data.batch_size,
-      numClasses,
+      ...this.#evaluationSettings(),
       batchLimit,
       seed: config.seed,
       epoch: this.epoch,
@@ -331,8 +343,7 @@ export class Trainer implements TrainerContext {
    * even when partial); an abort takes effect once the current optimizer step is done.
    */
   async #trainEpoch(stepper: OptimizerStepper): Promise<boolean> {
-    const { config, data, scheduler, numClasses, callbacks, signal, batchesPerEpoch, accumulate } =
-      this.#setup;
+    const { config, data, scheduler, callbacks, signal, batchesPerEpoch, accumulate } = this.#setup;
     this.stage = 'fit';
     this.batchesInLoop = batchesPerEpoch;
     await callbacks.call('onTrainEpochStart', this);
@@ -353,7 +364,7 @@ export class Trainer implements TrainerContext {
     let aborted = false;
     for await (const batch of batches) {
       if (index >= batchesPerEpoch) break;
-      const computed = computeGradients(this.model, this.#variables, batch, numClasses, this.#trainLoss);
+      const computed = computeGradients(this.model, this.#variables, batch, this.#trainLoss);
       stepper.add(computed.gradients);
       const step = this.globalStep;
       const stepsNow = stepper.pendingBatches === accumulate || index + 1 === batchesPerEpoch;
@@ -448,7 +459,7 @@ export class Trainer implements TrainerContext {
     );
     if (evaluation !== undefined) {
       for (const [name, value] of Object.entries(splitMetrics('val', evaluation))) this.log(name, value);
-      this.validationPredictions = { split: 'val', epoch: this.epoch, ...evaluation.samples.toArrays() };
+      this.validationPredictions = this.#predictionsOf('val', evaluation);
     }
     if (endOfEpoch) {
       scheduler.onEpochEnd?.(this.epoch, this.#row);
@@ -471,13 +482,12 @@ export class Trainer implements TrainerContext {
     limit: number | null,
     key: string,
   ): Promise<SplitEvaluation | undefined> {
-    const { config, numClasses, callbacks } = this.#setup;
+    const { config, callbacks } = this.#setup;
     const batchLimit = limitBatches(limit, batchCount(source.size, config.data.batch_size), key);
     this.batchesInLoop = batchLimit;
     await callbacks.call(split === 'val' ? 'onValidationStart' : 'onTestStart', this);
     const evaluation = await evaluateSplit(this.model, source, {
-      batchSize: config.data.batch_size,
-      numClasses,
+      ...this.#evaluationSettings(),
       batchLimit,
       seed: config.seed,
       epoch: this.epoch,
@@ -515,7 +525,7 @@ export class Trainer implements TrainerContext {
     if (evaluation === undefined) return {};
     const testMetrics = splitMetrics('test', evaluation);
     Object.assign(this.#metrics, testMetrics);
-    this.testPredictions = { split: 'test', epoch: this.epoch, ...evaluation.samples.toArrays() };
+    this.testPredictions = this.#predictionsOf('test', evaluation);
     await callbacks.call('onTestEnd', this);
     this.logger.info(
       `test: loss ${(testMetrics['test/loss'] ?? NaN).toFixed(4)} acc ${(testMetrics['test/acc'] ?? NaN).toFixed(4)}` +
@@ -525,7 +535,25 @@ export class Trainer implements TrainerContext {
     for (const [name, metrics] of Object.entries(evaluation.confusion.perClass(this.classes))) {
       perClass[name] = { ...metrics };
     }
-    return { ...testMetrics, 'test/per_class': perClass };
+    return { ...testMetrics, ...headMetricsOf('test', evaluation), 'test/per_class': perClass };
+  }
+
+  /** What every evaluation pass shares: the head, the classes and how many of them a reading can name. */
+  #evaluationSettings(): Omit<EvaluateSplitOptions, 'batchLimit' | 'seed' | 'epoch'> {
+    const { config, data, head, numClasses } = this.#setup;
+    return {
+      batchSize: config.data.batch_size,
+      // A digit head's reading may name no class of the run: the confusion matrix gets an `other` column.
+      numClasses: head.readsUnseenClasses ? data.classes.length + 1 : numClasses,
+      head,
+      classes: data.classes,
+      trainClassCounts: data.train.classCounts,
+    };
+  }
+
+  #predictionsOf(split: 'val' | 'test', evaluation: SplitEvaluation): SplitPredictions {
+    const readings = this.#setup.head.readsUnseenClasses ? { readings: evaluation.readings } : {};
+    return { split, epoch: this.epoch, ...evaluation.samples.toArrays(), ...readings };
   }
 
   #logEpoch(): void {
@@ -545,12 +573,13 @@ export class Trainer implements TrainerContext {
   }
 
   #results(epochsTrained: number, interrupted: boolean, test: RunResults): RunResults {
-    const { callbacks, data, numClasses } = this.#setup;
+    const { callbacks, data, numClasses, head } = this.#setup;
     const results: RunResults = {
       'test/acc': test['test/acc'] ?? null,
       'test/loss': test['test/loss'] ?? null,
       'test/acc_top5': test['test/acc_top5'] ?? null,
       'test/f1_macro': test['test/f1_macro'] ?? null,
+      ...Object.fromEntries(Object.entries(test).filter(([key]) => !(key in TEST_KEYS_SHOWN_FIRST))),
       'test/per_class': test['test/per_class'] ?? null,
       'val/acc': this.#metrics['val/acc'] ?? null,
       'val/loss': this.#metrics['val/loss'] ?? null,
@@ -560,6 +589,7 @@ export class Trainer implements TrainerContext {
       epochs_trained: epochsTrained,
       global_step: this.globalStep,
       num_classes: numClasses,
+      head: head.name,
       classes: [...data.classes],
       train_images_per_second: this.#trainSeconds > 0 ? this.#trainImages / this.#trainSeconds : null,
       stopped_early: this.#stopReason ?? null,
@@ -580,6 +610,15 @@ export class Trainer implements TrainerContext {
     return results;
   }
 }
+
+/** The test metrics every run reports, in this order; a head's own ones (`test/acc_unseen`, …) follow them. */
+const TEST_KEYS_SHOWN_FIRST = {
+  'test/acc': true,
+  'test/loss': true,
+  'test/acc_top5': true,
+  'test/f1_macro': true,
+  'test/per_class': true,
+};
 
 function resizeOf(config: ClsConfig): { resize?: string } {
   const resize = (config.data as Record<string, unknown>).resize;

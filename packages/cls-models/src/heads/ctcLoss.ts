@@ -10,9 +10,14 @@ const LOG_ZERO = -1e9;
  * `torch.nn.functional.ctc_loss(log_softmax(logits), targets, reduction='mean', blank)` for short label
  * sequences, in log space with differentiable tf ops. `logits` is [batch, columns, classes]; each label is a
  * sequence of class indices (never the blank). The mean divides each sample's loss by its label length, then
- * averages over the batch, as torch does.
+ * averages over the batch, as torch does. With `weights` (one per sample) the average is weighted: Σ wᵢ·lossᵢ / Σ wᵢ.
  */
-export function ctcLoss(logits: tf.Tensor3D, labels: readonly (readonly number[])[], blank = 0): tf.Scalar {
+export function ctcLoss(
+  logits: tf.Tensor3D,
+  labels: readonly (readonly number[])[],
+  blank = 0,
+  weights?: readonly number[],
+): tf.Scalar {
   const [batch, columns, classes] = logits.shape;
   if (labels.length !== batch)
     throw new RangeError(`ctcLoss: ${labels.length} labels for a batch of ${batch}`);
@@ -58,6 +63,9 @@ export function ctcLoss(logits: tf.Tensor3D, labels: readonly (readonly number[]
     }
     const logLikelihood = tf.logSumExp(tf.add(alpha, tf.tensor2d(final)), 1);
     const lengths = tf.tensor1d(labels.map((label) => label.length));
-    return tf.mean(tf.div(tf.neg(logLikelihood), lengths));
+    const perSample = tf.div(tf.neg(logLikelihood), lengths);
+    if (weights === undefined) return tf.mean(perSample);
+    const w = tf.tensor1d([...weights]);
+    return tf.div(tf.sum(tf.mul(perSample, w)), tf.sum(w));
   });
 }
