@@ -2,6 +2,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ClsConfig } from './configSchema.js';
 import type { DataModuleInfo, RawImage, SplitName } from './data.js';
+import type { ModelHead } from './head.js';
 import type { Logger } from './logger.js';
 import type { SplitPredictions } from './predictions.js';
 import type { ModuleState } from './state.js';
@@ -30,6 +31,8 @@ export interface TrainerContext {
   readonly runDir: string;
   readonly logger: Logger;
   readonly model: LayersModel;
+  /** The model's output layers (`model.head`): how its outputs are named and read. Absent: one `logits` output. */
+  readonly head?: ModelHead;
   readonly classes: readonly string[];
   /**
    * The run's data as it was loaded: class names, image size and, per split, its size, per-class counts and

@@ -141,6 +141,11 @@ export interface DatasetContext {
    * (`model.head=digits`): the classes are then those of every split. Absent or false: train's classes.
    */
   readonly unseenClasses?: boolean;
+  /**
+   * A mirrored image is no longer of its class (a mirrored 23 is no 23; `ModelHead.mirrorChangesClass`): the
+   * dataset leaves out the steps that mirror (`ImageTransform.mirrors`), saying so in the log.
+   */
+  readonly noMirroring?: boolean;
   /** The `transforms` node of the run (`transforms=<name>`): the steps the dataset builds with `createTransform`. */
   readonly transforms?: TransformsConfig;
   /** The registry, so a dataset can build the transforms named in `transforms`. */
@@ -165,6 +170,8 @@ export interface ImageTransform {
    * at least this large when the source is. Default 1.
    */
   readonly detail?: number;
+  /** The step may mirror the image left to right (a horizontal flip): left out where that changes the class. */
+  readonly mirrors?: boolean;
   apply(image: RawImage, random: () => number): RawImage | Promise<RawImage>;
 }
 

@@ -62,6 +62,8 @@ export interface ModelHead {
    * classes that train lacks, and the run reports accuracy on them.
    */
   readonly readsUnseenClasses: boolean;
+  /** A mirrored image is read as another class (digits read left to right): training leaves out flips. */
+  readonly mirrorChangesClass: boolean;
   /** Class names this head cannot label (e.g. a folder that is not a jersey number): a `ClsError` naming one. */
   checkClasses(classes: readonly string[]): void;
   /** Adds the head's layers on the backbone's last feature map; returns the outputs in `outputNames` order. */

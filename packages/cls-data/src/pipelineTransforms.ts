@@ -29,6 +29,12 @@ export async function createPipelineTransforms(
             `transforms.${list}.${index}.${name}: ${batchLevel ? 'mixes whole batches, so it goes in transforms.batch' : 'works on one image, so it goes in transforms.train or transforms.eval'}`,
           );
         }
+        if (context.noMirroring === true && 'mirrors' in transform && transform.mirrors) {
+          context.logger.warn(
+            `transforms.${list}.${index}.${name}: left out, a mirrored image is read as another class by this model's head`,
+          );
+          continue;
+        }
         steps.push(transform);
       }
     }

@@ -5,5 +5,6 @@ export type { OnnxConversionOptions, OnnxExportMetadata } from './layersModelToO
 export { encodeOnnxModel, OnnxDataType } from './onnxProto.js';
 export type { OnnxAttribute, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './onnxProto.js';
 export { runOnnxModel } from './runOnnxModel.js';
-export { verifyOnnxExport } from './verifyOnnxExport.js';
+export type { OnnxOutput } from './runOnnxModel.js';
+export { flatOutputs, verifyOnnxExport } from './verifyOnnxExport.js';
 export type { OnnxVerification, VerifyOptions } from './verifyOnnxExport.js';

@@ -21,6 +21,11 @@ export interface OnnxExportMetadata {
 export interface OnnxConversionOptions {
   /** 13–17; default 17. */
   readonly opset?: number;
+  /**
+   * The graph's output names, one per model output in order (a head's `outputNames`: `tens`, `units`). Default:
+   * `logits` for a model with one output, each output layer's name for more.
+   */
+  readonly outputNames?: readonly string[];
   readonly metadata?: OnnxExportMetadata;
   readonly producerVersion?: string;
 }
@@ -30,7 +35,8 @@ type Config = Record<string, unknown>;
 
 /**
  * Converts a tfjs-layers image classifier (NHWC, e.g. a `@nextplay/cls-models` ResNet) to an ONNX model taking
- * `input` float32 NCHW `[N, C, H, W]` and returning `logits`, with a dynamic batch axis. The graph is NCHW
+ * `input` float32 NCHW `[N, C, H, W]` and returning `logits` (or a head's named outputs: `tens` and `units`
+ * `[N, classes]`, `columns` `[N, W, classes]`), with a dynamic batch axis. The graph is NCHW
  * throughout: conv kernels are transposed HWIO → OIHW, TensorFlow's 'same' padding becomes explicit pads, a zero
  * padding in front of a conv is folded into its pads, BatchNormalization stays one op.
  */
@@ -43,16 +49,17 @@ export function layersModelToOnnx(model: LayersModel, options: OnnxConversionOpt
     );
   }
   const [input] = model.inputs;
-  const [output] = model.outputs;
-  if (
-    model.inputs.length !== 1 ||
-    model.outputs.length !== 1 ||
-    input === undefined ||
-    output === undefined
-  ) {
+  if (model.inputs.length !== 1 || input === undefined || model.outputs.length === 0) {
     throw new ClsError(
       'CONFIG_INVALID',
-      `cannot export ${model.name}: ONNX export needs one input and one output`,
+      `cannot export ${model.name}: ONNX export needs one input and at least one output`,
+    );
+  }
+  const outputNames = options.outputNames ?? defaultOutputNames(model);
+  if (outputNames.length !== model.outputs.length || new Set(outputNames).size !== outputNames.length) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `cannot export ${model.name}: ${model.outputs.length} outputs need as many distinct names, got [${outputNames.join(', ')}]`,
     );
   }
   const [, height, width, channels] = input.shape;
@@ -62,11 +69,18 @@ export function layersModelToOnnx(model: LayersModel, options: OnnxConversionOpt
       `cannot export ${model.name}: expected an NHWC image input with fixed size`,
     );
   }
-  if (output.shape.length !== 2 || output.shape[1] == null) {
-    throw new ClsError('CONFIG_INVALID', `cannot export ${model.name}: expected [N, num_classes] logits`);
-  }
+  const outputs = model.outputs.map((output, i) => {
+    const dims = output.shape.slice(1);
+    if (dims.length < 1 || dims.length > 2 || dims.some((d) => d == null)) {
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `cannot export ${model.name}: output ${outputNames[i]} must be [N, classes] or [N, steps, classes]`,
+      );
+    }
+    return { tensor: output, name: outputNames[i] ?? OUTPUT_NAME, dims: dims as number[] };
+  });
 
-  const converter = new Converter(model, input, output);
+  const converter = new Converter(model, input, outputs);
   // The converter reads weights through temporaries (transposed kernels, default batch-norm scales); tidy frees
   // them. Nothing tensor-valued is returned, so tidy has nothing to walk.
   tf.tidy(() => {
@@ -81,13 +95,18 @@ export function layersModelToOnnx(model: LayersModel, options: OnnxConversionOpt
     nodes: converter.graph.nodes,
     initializers: converter.graph.initializers,
     inputs: [{ name: INPUT_NAME, shape: ['batch', channels, height, width] }],
-    outputs: [{ name: OUTPUT_NAME, shape: ['batch', output.shape[1]] }],
-    metadata: metadataProps(options.metadata ?? {}),
+    outputs: outputs.map((output) => ({ name: output.name, shape: ['batch', ...output.dims] })),
+    metadata: metadataProps(options.metadata ?? {}, outputNames),
   });
 }
 
-function metadataProps(metadata: OnnxExportMetadata): Record<string, string> {
-  const props: Record<string, string> = { layout: 'NCHW', input: INPUT_NAME, output: OUTPUT_NAME };
+/** `logits` for a classifier's one output; each output layer's name (`tens`, `units`) for more. */
+function defaultOutputNames(model: LayersModel): string[] {
+  return model.outputs.length === 1 ? [OUTPUT_NAME] : model.outputs.map((output) => output.sourceLayer.name);
+}
+
+function metadataProps(metadata: OnnxExportMetadata, outputNames: readonly string[]): Record<string, string> {
+  const props: Record<string, string> = { layout: 'NCHW', input: INPUT_NAME, output: outputNames.join(',') };
   if (metadata.classNames !== undefined) props.class_names = JSON.stringify(metadata.classNames);
   if (metadata.imageSize !== undefined) props.image_size = String(metadata.imageSize);
   if (metadata.mean !== undefined) props.mean = JSON.stringify(metadata.mean);
@@ -102,14 +121,16 @@ class Converter {
   /** Zero paddings folded into the conv that consumes them: pads [top, left, bottom, right] by tensor id. */
   readonly #pendingPads = new Map<number, { source: SymbolicTensor; pads: number[] }>();
   readonly #consumers = new Map<number, Layer[]>();
+  /** The graph output name of each model output, by tensor id. */
+  readonly #outputs: Map<number, string>;
 
   constructor(
     private readonly model: LayersModel,
     private readonly input: SymbolicTensor,
-    private readonly output: SymbolicTensor,
+    outputs: readonly { readonly tensor: SymbolicTensor; readonly name: string }[],
   ) {
     this.#names.set(input.id, this.graph.reserve(INPUT_NAME));
-    this.graph.reserve(OUTPUT_NAME);
+    this.#outputs = new Map(outputs.map((output) => [output.tensor.id, this.graph.reserve(output.name)]));
     for (const layer of model.layers) {
       for (const tensor of inputsOf(layer)) {
         this.#consumers.set(tensor.id, [...(this.#consumers.get(tensor.id) ?? []), layer]);
@@ -122,8 +143,11 @@ class Converter {
       if (layer.inboundNodes.length > 1) this.#unsupported(layer, 'it is applied more than once');
       this.#layer(layer);
     }
-    if (this.#names.get(this.output.id) !== OUTPUT_NAME) {
-      this.graph.node('Identity', 'output', [this.#name(this.output)], OUTPUT_NAME);
+    for (const output of this.model.outputs) {
+      const name = this.#outputs.get(output.id) ?? OUTPUT_NAME;
+      if (this.#names.get(output.id) !== name) {
+        this.graph.node('Identity', `output.${name}`, [this.#name(output)], name);
+      }
     }
   }
 
@@ -206,6 +230,9 @@ class Converter {
         return;
       case 'Dense':
         this.#dense(layer, config, x, out);
+        return;
+      case 'Reshape':
+        this.#columns(layer, config, x, out);
         return;
       default:
         this.#unsupported(layer, `layer class ${className} has no ONNX conversion`);
@@ -295,12 +322,52 @@ class Converter {
   }
 
   #dense(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor): void {
-    if (x.shape.length !== 2) this.#unsupported(layer, 'its input is not [N, features]');
+    if (x.shape.length !== 2 && x.shape.length !== 3) {
+      this.#unsupported(layer, 'its input is not [N, features] or [N, steps, features]');
+    }
     const [kernel, bias] = layer.getWeights();
     if (kernel === undefined) this.#unsupported(layer, 'it has no kernel');
     const inputs = [this.#name(x), this.#float(`${layer.name}.weight`, kernel)];
-    if (bias !== undefined) inputs.push(this.#float(`${layer.name}.bias`, bias));
-    this.#withActivation(layer, config, 'Gemm', inputs, [], out);
+    if (x.shape.length === 2) {
+      if (bias !== undefined) inputs.push(this.#float(`${layer.name}.bias`, bias));
+      this.#withActivation(layer, config, 'Gemm', inputs, [], out);
+      return;
+    }
+    // A dense layer over each step of a sequence (a sequence head's columns): MatMul broadcasts over N and steps.
+    if (bias === undefined) {
+      this.#withActivation(layer, config, 'MatMul', inputs, [], out);
+      return;
+    }
+    const product = this.graph.node('MatMul', layer.name, inputs, this.graph.unique(`${layer.name}:matmul`));
+    const biased = [product, this.#float(`${layer.name}.bias`, bias)];
+    this.#withActivation(layer, config, 'Add', biased, [], out);
+  }
+
+  /**
+   * The one reshape a sequence head makes: NHWC `[N, 1, W, C]` (the height-pooled feature map) to `[N, W, C]`,
+   * its columns left to right. The graph holds `[N, C, 1, W]`: squeeze the height, then put channels last.
+   */
+  #columns(layer: Layer, config: Config, x: SymbolicTensor, out: SymbolicTensor): void {
+    const [, height, width, channels] = x.shape;
+    const target = config.targetShape;
+    if (
+      x.shape.length !== 4 ||
+      height !== 1 ||
+      !Array.isArray(target) ||
+      target.length !== 2 ||
+      target[0] !== width ||
+      target[1] !== channels
+    ) {
+      this.#unsupported(layer, 'only a reshape of [N, 1, W, C] features to [N, W, C] columns converts');
+    }
+    const axes = this.graph.int64Tensor(`${layer.name}.axes`, [2]);
+    const squeezed = this.graph.node(
+      'Squeeze',
+      `${layer.name}.squeeze`,
+      [this.#name(x), axes],
+      this.graph.unique(`${layer.name}:squeezed`),
+    );
+    this.#emit(out, 'Transpose', layer.name, [squeezed], [{ name: 'perm', value: [0, 2, 1] }]);
   }
 
   /** Emits `op`, then the layer's fused activation (`relu`, `softmax`, …) if it has one. */
@@ -351,7 +418,7 @@ class Converter {
   }
 
   #outputName(out: SymbolicTensor, base: string): string {
-    return out.id === this.output.id ? OUTPUT_NAME : this.graph.unique(`${base}:out`);
+    return this.#outputs.get(out.id) ?? this.graph.unique(`${base}:out`);
   }
 
   #name(tensor: SymbolicTensor): string {

@@ -31,9 +31,7 @@ export async function verifyOnnxExport(
   const shape = model.inputs[0]?.shape ?? [];
   const [height, width, channels] = [shape[1] ?? 0, shape[2] ?? 0, shape[3] ?? 0];
   const nchw = tf.randomNormal([batch, channels, height, width], 0, 1, 'float32', options.seed ?? 0);
-  const expected = tf.tidy(() =>
-    (model.predict(tf.transpose(nchw, [0, 2, 3, 1])) as tf.Tensor).dataSync().slice(),
-  );
+  const expected = tf.tidy(() => flatOutputs(model.predict(tf.transpose(nchw, [0, 2, 3, 1]))));
   const data = nchw.dataSync().slice() as Float32Array;
   nchw.dispose();
 
@@ -61,4 +59,16 @@ export async function verifyOnnxExport(
     );
   }
   return { maxAbsDiff, maxAbsLogit, tolerance, batch };
+}
+
+/** Every output's values, one output after the other, as `runOnnxModel` gives `logits`. */
+export function flatOutputs(outputs: tf.Tensor | tf.Tensor[]): Float32Array {
+  const list = Array.isArray(outputs) ? outputs : [outputs];
+  const values = new Float32Array(list.reduce((n, t) => n + t.size, 0));
+  let offset = 0;
+  for (const output of list) {
+    values.set(output.dataSync(), offset);
+    offset += output.size;
+  }
+  return values;
 }

@@ -9,7 +9,9 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createLogger, isClsError } from '@nextplay/cls-core';
 import {
   buildResNet,
+  digitsHead,
   loadPretrainedWeights,
+  sequenceHead,
   resnet18Plugin,
   resnet50Plugin,
   type ResNetSpec,
@@ -165,6 +167,38 @@ describe('ONNX export of torchvision-weighted ResNets', () => {
     const check = await verifyOnnxExport(cnn, layersModelToOnnx(cnn));
     expect(check.maxAbsDiff).toBeLessThanOrEqual(check.tolerance);
     cnn.dispose();
+  });
+
+  it('exports digit heads with their named outputs: tens and units, or columns of a (2, 1)-strided ResNet', async () => {
+    const cases = [
+      {
+        head: digitsHead,
+        outputs: [
+          ['tens', 11],
+          ['units', 10],
+        ],
+      },
+      { head: sequenceHead, outputs: [['columns', 4, 11]] },
+    ] as const;
+    for (const { head, outputs } of cases) {
+      const model = buildResNet({ ...TINY.tiny_basic, imageSize: [32, 32], seed: 9, head });
+      const onnx = layersModelToOnnx(model, { outputNames: head.outputNames });
+      const check = await verifyOnnxExport(model, onnx);
+      expect(check.maxAbsDiff).toBeLessThanOrEqual(check.tolerance);
+      const session = await InferenceSession.create(onnx);
+      try {
+        expect(session.outputNames).toEqual(outputs.map(([name]) => name));
+        const result = await session.run({
+          input: new Tensor('float32', new Float32Array(3 * 3 * 32 * 32), [3, 3, 32, 32]),
+        });
+        expect(outputs.map(([name]) => [name, result[name]?.dims])).toEqual(
+          outputs.map(([name, ...dims]) => [name, [3, ...dims]]),
+        );
+      } finally {
+        await session.release();
+        model.dispose();
+      }
+    }
   });
 
   it('leaves no tensor behind (transposed kernels, default batch-norm scales)', () => {

@@ -18,7 +18,13 @@ export interface ConfusedPair {
   readonly shareOfTrue: number;
 }
 
-/** Counts the (true, predicted) pairs of a validation pass. */
+/** The column of readings that name no class of the run (a digit head reading a number no split holds). */
+export const OTHER_CLASS = '(other)';
+
+/**
+ * Counts the (true, predicted) pairs of a validation pass. With a digit head's readings, index `classes.length` is
+ * `(other)`: whole numbers the head read that are no class of the run (its row stays empty).
+ */
 export function confusionCounts(
   predictions: SplitPredictions,
   classNames: readonly string[],
@@ -26,7 +32,12 @@ export function confusionCounts(
   let size = classNames.length;
   for (const p of predictions.predicted) size = Math.max(size, p + 1);
   for (const t of predictions.targets) size = Math.max(size, t + 1);
-  const classes = Array.from({ length: size }, (_, c) => classNames[c] ?? String(c));
+  const classes = Array.from(
+    { length: size },
+    (_, c) =>
+      classNames[c] ??
+      (predictions.readings !== undefined && c === classNames.length ? OTHER_CLASS : String(c)),
+  );
   const counts = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   let correct = 0;
   predictions.targets.forEach((t, i) => {

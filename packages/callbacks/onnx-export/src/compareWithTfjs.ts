@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ClsError } from '@nextplay/cls-core';
-import { runOnnxModel } from '@nextplay/cls-onnx';
+import { flatOutputs, runOnnxModel } from '@nextplay/cls-onnx';
 import type { ComparisonBatch } from './comparisonBatch.js';
 
 /** How closely the exported graph reproduces the TensorFlow.js model on real images. */
@@ -11,7 +11,7 @@ export interface OnnxComparison {
   readonly maxAbsLogit: number;
   /** `1e-4 × maxAbsLogit + 1e-5`, the bound `cls export` holds exports to. */
   readonly tolerance: number;
-  /** Fraction of images whose predicted class is the same in both. */
+  /** Fraction of images read the same in both: the same argmax in every output row (class, digit, column). */
   readonly argmaxAgreement: number;
 }
 
@@ -27,13 +27,12 @@ export async function compareWithTfjs(
   const [count, height, width, channels] = batch.shape;
   const { expected, nchw } = tf.tidy(() => {
     const images = tf.tensor4d(batch.nhwc, [count, height, width, channels]);
-    const logits = model.predict(images) as tf.Tensor;
     return {
-      expected: logits.dataSync().slice() as Float32Array,
+      expected: flatOutputs(model.predict(images)),
       nchw: tf.transpose(images, [0, 3, 1, 2]).dataSync().slice() as Float32Array,
     };
   });
-  const { logits: actual } = await runOnnxModel(onnx, nchw, [count, channels, height, width]);
+  const { logits: actual, outputs } = await runOnnxModel(onnx, nchw, [count, channels, height, width]);
   if (actual.length !== expected.length || expected.length % count !== 0) {
     throw new ClsError(
       'PLUGIN_FAILED',
@@ -47,12 +46,7 @@ export async function compareWithTfjs(
     maxAbsDiff = Number.isNaN(diff) ? Infinity : Math.max(maxAbsDiff, diff);
     maxAbsLogit = Math.max(maxAbsLogit, Math.abs(expected[i] ?? 0));
   }
-  const classes = expected.length / count;
-  let agreeing = 0;
-  for (let n = 0; n < count; n++) {
-    const rows = [expected, actual].map((logits) => logits.subarray(n * classes, (n + 1) * classes));
-    if (argmax(rows[0] ?? new Float32Array()) === argmax(rows[1] ?? new Float32Array())) agreeing++;
-  }
+  const agreeing = countAgreeing(expected, actual, outputs, count);
   const tolerance = 1e-4 * maxAbsLogit + 1e-5;
   if (!(maxAbsDiff <= tolerance)) {
     throw new ClsError(
@@ -61,6 +55,28 @@ export async function compareWithTfjs(
     );
   }
   return { maxAbsDiff, maxAbsLogit, tolerance, argmaxAgreement: agreeing / count };
+}
+
+/** Images whose every output row (the last axis of each output) has the same argmax in both value lists. */
+function countAgreeing(
+  expected: Float32Array,
+  actual: Float32Array,
+  outputs: readonly { readonly data: Float32Array; readonly dims: readonly number[] }[],
+  count: number,
+): number {
+  const agrees = Array.from({ length: count }, () => true);
+  let offset = 0;
+  for (const output of outputs) {
+    const width = output.dims.at(-1) ?? 1;
+    const rowsPerImage = output.data.length / count / width;
+    for (let row = 0; row < output.data.length / width; row++) {
+      const start = offset + row * width;
+      const [a, b] = [expected, actual].map((values) => values.subarray(start, start + width));
+      if (argmax(a ?? []) !== argmax(b ?? [])) agrees[Math.floor(row / rowsPerImage)] = false;
+    }
+    offset += output.data.length;
+  }
+  return agrees.filter(Boolean).length;
 }
 
 function argmax(values: ArrayLike<number>): number {

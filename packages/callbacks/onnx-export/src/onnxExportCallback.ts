@@ -145,6 +145,7 @@ export class OnnxExportCallback implements Callback {
       const { config } = context;
       const onnx = layersModelToOnnx(model, {
         opset: this.options.opset,
+        ...(context.head === undefined ? {} : { outputNames: context.head.outputNames }),
         metadata: {
           classNames: context.classes,
           imageSize: config.data.image_size,
@@ -195,8 +196,7 @@ export class OnnxExportCallback implements Callback {
       input_name: INPUT_NAME,
       input_layout: 'NCHW',
       input_dtype: 'float32',
-      output_name: OUTPUT_NAME,
-      output: '[batch, num_classes] float32 logits (unnormalized; softmax gives probabilities)',
+      ...outputsOf(context.head),
       arch: config.model.arch,
       weights: target.weights,
       checkpoint,
@@ -250,14 +250,37 @@ function checkModel(
       `onnx_export: the model takes ${height}×${width}×${channels} images, the ${batch.split ?? 'random'} images are ${batchHeight}×${batchWidth}×${batchChannels}`,
     );
   }
+  // A digit head's outputs are digits, not classes.
   const numClasses = model.outputs[0]?.shape[1];
-  if (numClasses !== context.classes.length) {
+  if (context.head?.readsUnseenClasses !== true && numClasses !== context.classes.length) {
     throw new ClsError(
       'CONFIG_INVALID',
       `onnx_export: the model has ${numClasses} outputs, the run ${context.classes.length} classes`,
     );
   }
   return [batchChannels, batchHeight, batchWidth];
+}
+
+/** What the graph returns and how to read it: one `logits` output, or a head's named outputs and their decoding. */
+function outputsOf(
+  head: TrainerContext['head'],
+): Pick<OnnxSidecar, 'output_name' | 'output' | 'head' | 'output_names' | 'decode'> {
+  if (head === undefined || head.name === 'linear') {
+    return {
+      output_name: OUTPUT_NAME,
+      output: '[batch, num_classes] float32 logits (unnormalized; softmax gives probabilities)',
+      head: 'linear',
+      output_names: [OUTPUT_NAME],
+      decode: head?.decoding ?? null,
+    };
+  }
+  return {
+    output_name: head.outputNames.join(','),
+    output: `${head.name} head: outputs ${head.outputNames.join(', ')}; see decode`,
+    head: head.name,
+    output_names: [...head.outputNames],
+    decode: head.decoding,
+  };
 }
 
 /** `data.resize` (ImageFolder datasets), `fill` when the dataset has none. */

@@ -1,4 +1,4 @@
-import type { SplitName } from '@nextplay/cls-core';
+import type { JsonValue, SplitName } from '@nextplay/cls-core';
 
 /** Which weights an export holds. */
 export type WeightsSource = 'best_checkpoint' | 'last_checkpoint' | 'final_model';
@@ -31,9 +31,16 @@ export interface OnnxSidecar {
   /** `NCHW`: the graph takes float32 `[batch, channels, height, width]` with a dynamic batch axis. */
   readonly input_layout: 'NCHW';
   readonly input_dtype: 'float32';
+  /** The graph's output, or a head's outputs joined by commas (`tens,units`). */
   readonly output_name: string;
-  /** `[batch, num_classes]` unnormalized scores; softmax gives probabilities. */
+  /** `[batch, num_classes]` unnormalized scores; softmax gives probabilities. For a digit head, a pointer to `decode`. */
   readonly output: string;
+  /** `model.head`: `linear`, `digits` or `sequence`. */
+  readonly head: string;
+  /** The graph's outputs in order: `logits`; `tens`, `units`; `columns`. */
+  readonly output_names: readonly string[];
+  /** How the head's outputs become a class or a number (`ModelHead.decoding`): argmax, digit tables, greedy CTC. */
+  readonly decode: JsonValue;
   readonly arch: string;
   readonly weights: WeightsSource;
   /** The checkpoint directory (relative to the run dir when inside it); null for the model in memory. */

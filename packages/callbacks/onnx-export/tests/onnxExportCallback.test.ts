@@ -57,6 +57,9 @@ const SIDECAR_KEYS = [
   'input_dtype',
   'output_name',
   'output',
+  'head',
+  'output_names',
+  'decode',
   'arch',
   'weights',
   'checkpoint',
@@ -174,6 +177,8 @@ describe('OnnxExportCallback', () => {
         input_name: 'input',
         input_layout: 'NCHW',
         output_name: 'logits',
+        head: 'linear',
+        output_names: ['logits'],
         arch: 'tiny_resnet',
         argmax_agreement: 1,
       });

@@ -7,7 +7,7 @@ import {
   type SplitPredictions,
   type TrainerContext,
 } from '@nextplay/cls-core';
-import { className, predictionsDocument } from './predictionsDocument.js';
+import { className, predictedLabel, predictionsDocument } from './predictionsDocument.js';
 import {
   PREDICTIONS_DEFAULTS,
   PREDICTIONS_LIMITS,
@@ -98,7 +98,7 @@ export class PredictionsCallback implements Callback {
       return {
         image,
         trueLabel: className(context.classes, t),
-        predictedLabel: className(context.classes, p),
+        predictedLabel: predictedLabel(predictions, context.classes, index),
         confidence: predictions.confidence[index] ?? 0,
         correct: t === p,
       };

@@ -43,6 +43,17 @@ export function className(classes: readonly string[], c: number): string {
   return classes[c] ?? String(c);
 }
 
+/** What sample `index` was read as: a digit head's reading ("47", even when no class is 47), else its class. */
+export function predictedLabel(
+  predictions: SplitPredictions,
+  classes: readonly string[],
+  index: number,
+): string {
+  const reading = predictions.readings?.[index];
+  if (reading !== undefined) return reading === '' ? '(none)' : reading;
+  return className(classes, predictions.predicted[index] ?? -1);
+}
+
 /** Builds `predictions.json` for the samples shown, in grid order. */
 export function predictionsDocument(
   predictions: SplitPredictions,
@@ -58,7 +69,7 @@ export function predictionsDocument(
       index,
       path: split?.files?.[index]?.path ?? null,
       true: className(classes, t),
-      predicted: className(classes, p),
+      predicted: predictedLabel(predictions, classes, index),
       confidence: round(predictions.confidence[index] ?? 0),
       correct: t === p,
       reason,

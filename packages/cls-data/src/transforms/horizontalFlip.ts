@@ -11,6 +11,7 @@ export function createHorizontalFlip(options: Readonly<HorizontalFlipOptions>): 
   const p = readProbability('horizontal_flip.p', options.p, 0.5);
   return {
     name: 'horizontal_flip',
+    mirrors: true,
     apply: (image, random) => (random() < p ? horizontalFlip(image) : image),
   };
 }

@@ -34,6 +34,7 @@ export const linearHead: ModelHead = {
   outputNames: ['logits'],
   features: 'pooled',
   readsUnseenClasses: false,
+  mirrorChangesClass: false,
   checkClasses() {
     // Any class name will do: classes are indices.
   },

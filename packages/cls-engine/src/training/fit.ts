@@ -63,6 +63,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     logger,
     seed,
     ...(head.readsUnseenClasses ? { unseenClasses: true } : {}),
+    ...(head.mirrorChangesClass ? { noMirroring: true } : {}),
     ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
     createTransform: (name, transformOptions, context) =>
       registry.create('transform', name, transformOptions, context),

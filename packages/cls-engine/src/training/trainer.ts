@@ -93,6 +93,7 @@ export class Trainer implements TrainerContext {
   readonly runDir: string;
   readonly logger: Logger;
   readonly model: ClassifierModel;
+  readonly head: ModelHead;
   readonly classes: readonly string[];
   readonly data: DataModuleInfo;
   readonly config: Readonly<ClsConfig>;
@@ -118,6 +119,7 @@ export class Trainer implements TrainerContext {
     this.runDir = setup.runDir;
     this.logger = setup.logger;
     this.model = setup.model;
+    this.head = setup.head;
     this.classes = setup.data.classes;
     this.data = setup.data;
     this.config = setup.config;

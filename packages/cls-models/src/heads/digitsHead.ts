@@ -37,6 +37,7 @@ export const digitsHead: ModelHead = {
   outputNames: ['tens', 'units'],
   features: 'pooled',
   readsUnseenClasses: true,
+  mirrorChangesClass: true,
   checkClasses(classes) {
     jerseyClasses(classes);
   },

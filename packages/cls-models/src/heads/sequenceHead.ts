@@ -26,6 +26,7 @@ export const sequenceHead: ModelHead = {
   outputNames: ['columns'],
   features: 'columns',
   readsUnseenClasses: true,
+  mirrorChangesClass: true,
   checkClasses(classes) {
     jerseyClasses(classes);
   },
