@@ -4,10 +4,11 @@ import {
   type ClassifierModel,
   type ClsConfig,
   type Logger,
+  type ModelHead,
   type PluginRegistry,
 } from '@nextplay/cls-core';
 import type { ComposeResult } from '@nextplay/cls-config';
-import { loadCheckpointModel } from '@nextplay/cls-engine';
+import { loadCheckpointModel, type TrainerState } from '@nextplay/cls-engine';
 import { foldBatchNorm } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from './builtinPlugins.js';
 import { checkpointDir, requireCkptPath } from './checkpointDir.js';
@@ -103,4 +104,14 @@ export async function loadInferenceModel(checkpoint: string): Promise<Classifier
   } finally {
     loaded.dispose();
   }
+}
+
+/** The head the checkpoint was trained with (`model.head` of its run; `linear` for runs from before heads). */
+export async function checkpointHead(
+  registry: PluginRegistry,
+  state: TrainerState,
+  logger: Logger,
+): Promise<ModelHead> {
+  const name = state.model.head;
+  return registry.create('head', typeof name === 'string' ? name : 'linear', {}, { logger });
 }

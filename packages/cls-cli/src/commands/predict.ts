@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { ClsError, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
 import { loadTrainerState, predictImages, selectBackend, type TrainerState } from '@nextplay/cls-engine';
-import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
+import { checkpointHead, loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
 import { findImageFiles } from '../findImageFiles.js';
@@ -49,6 +49,13 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
   }
   const images = await findImageFiles(resolve(io.cwd, settings.input), settings.input);
   const state = await loadTrainerState(checkpoint);
+  const head = await checkpointHead(registry, state, logger);
+  if (settings.top_k > 1 && head.countTopK === undefined) {
+    throw new ClsError(
+      'CONFIG_INVALID',
+      `predict.top_k=${settings.top_k}: checkpoint ${checkpoint} has a ${head.name} head, which reads one number per image (top_k=1)`,
+    );
+  }
   if (settings.top_k > state.classes.length) {
     throw new ClsError(
       'CONFIG_INVALID',
@@ -68,7 +75,11 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
       config.data.batch_size,
       { imageSize: state.image_size, resize: resizeMode(state, config), mean: state.mean, std: state.std },
     );
-    const scores = await predictImages(model, batches, { classes: state.classes, topK: settings.top_k });
+    const scores = await predictImages(model, batches, {
+      classes: state.classes,
+      topK: settings.top_k,
+      head,
+    });
     predictions = images.map((image, i) => ({ name: image.name, scores: scores[i] ?? [] }));
   } finally {
     model.dispose();

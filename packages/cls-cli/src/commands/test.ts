@@ -10,7 +10,7 @@ import {
   testCheckpoint,
   type TrainerState,
 } from '@nextplay/cls-engine';
-import { loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
+import { checkpointHead, loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
 import { formatTestResults } from '../formatTestResults.js';
@@ -27,6 +27,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (setup === undefined) return 0;
   const { registry, config, runDir, checkpoint, logger } = setup;
   const state = await loadTrainerState(checkpoint);
+  const head = await checkpointHead(registry, state, logger);
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
   });
@@ -41,11 +42,18 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
       splits: ['test'],
       // The checkpoint's index→class map labels the test images, matched by class name; never a re-scan.
       classes: { names: state.classes, source: `checkpoint ${checkpoint}` },
+      // A digit head reads numbers it was not trained on: they join the checkpoint's classes.
+      ...(head.readsUnseenClasses ? { unseenClasses: true } : {}),
       ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
       createTransform: (name, options, context) => registry.create('transform', name, options, context),
     },
   );
-  if (!sameClasses(state.classes, data.classes)) {
+  if (
+    !sameClasses(
+      state.classes,
+      data.classes.slice(0, head.readsUnseenClasses ? state.classes.length : undefined),
+    )
+  ) {
     throw new ClsError(
       'CONFIG_INVALID',
       `checkpoint ${checkpoint} was trained on classes ${classList(state.classes)}, but dataset ` +
@@ -75,6 +83,11 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   try {
     tested = await testCheckpoint(model, data.test, {
       classes: data.classes,
+      head,
+      // Numbers beyond the checkpoint's classes, and its classes without training images, are unseen.
+      trainClassCounts: data.classes.map(
+        (_, c) => state.train_class_counts?.[c] ?? (c < state.classes.length ? 1 : 0),
+      ),
       batchSize: config.data.batch_size,
       limitBatches: config.trainer.limit_test_batches,
       seed: config.seed,
@@ -89,6 +102,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     'test/loss': tested.metrics['test/loss'] ?? null,
     'test/acc_top5': tested.metrics['test/acc_top5'] ?? null,
     'test/f1_macro': tested.metrics['test/f1_macro'] ?? null,
+    ...tested.headMetrics,
     'test/per_class': perClass,
     ckpt_path: checkpoint,
     backend: backend.name,

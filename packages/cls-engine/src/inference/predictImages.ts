@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, ClassifierModel } from '@nextplay/cls-core';
+import type { Batch, ClassifierModel, ModelHead } from '@nextplay/cls-core';
+import { applyModel } from '../training/steps.js';
 
 /** Normalized NHWC float32 pixels of some images, as the data pipeline prepares them (no labels). */
 export type ImageBatch = Pick<Batch, 'images' | 'shape'>;
@@ -18,6 +19,11 @@ export interface PredictImagesOptions {
   readonly classes: readonly string[];
   /** Classes per image, most confident first; at most the number of model outputs. */
   readonly topK: number;
+  /**
+   * The model's head. One that does not rank classes (a digit head) gives each image its one reading, e.g. "47" (a
+   * number no class may name; `index` is then `classes.length`) with the product of its digits' probabilities.
+   */
+  readonly head?: ModelHead;
 }
 
 /**
@@ -29,8 +35,10 @@ export async function predictImages(
   batches: AsyncIterable<ImageBatch> | Iterable<ImageBatch>,
   options: PredictImagesOptions,
 ): Promise<ClassScore[][]> {
+  const { topK, classes, head } = options;
+  if (head !== undefined && head.countTopK === undefined)
+    return readImages(model, batches, head, classes, topK);
   const outputs = model.outputs[0]?.shape[1] ?? 0;
-  const { topK, classes } = options;
   if (!Number.isInteger(topK) || topK < 1 || topK > outputs) {
     throw new RangeError(`topK must be an integer in [1, ${outputs}] (the model's outputs), got ${topK}`);
   }
@@ -55,6 +63,36 @@ export async function predictImages(
       }
     } finally {
       tf.dispose([values, indices]);
+    }
+  }
+  return predictions;
+}
+
+/** Each image's one reading by a head that does not rank classes. */
+async function readImages(
+  model: ClassifierModel,
+  batches: AsyncIterable<ImageBatch> | Iterable<ImageBatch>,
+  head: ModelHead,
+  classes: readonly string[],
+  topK: number,
+): Promise<ClassScore[][]> {
+  if (topK !== 1) {
+    throw new RangeError(
+      `topK must be 1 with a ${head.name} head: it reads one number per image, got ${topK}`,
+    );
+  }
+  const predictions: ClassScore[][] = [];
+  for await (const batch of batches) {
+    const outputs = tf.tidy(() => applyModel(model, tf.tensor4d(batch.images, [...batch.shape]), false));
+    try {
+      const readings = await head.read(outputs, classes);
+      readings.labels.forEach((name, i) => {
+        predictions.push([
+          { index: readings.predicted[i] ?? -1, name, confidence: readings.confidence[i] ?? NaN },
+        ]);
+      });
+    } finally {
+      tf.dispose(outputs);
     }
   }
   return predictions;
