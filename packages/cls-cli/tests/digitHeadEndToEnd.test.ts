@@ -130,6 +130,21 @@ describe('cls train model.head=digits', () => {
     });
   });
 
+  it('cls export writes the same two outputs, with the head and its decoding in the metadata', async () => {
+    const exported = await runCliInProcess(
+      ['export', 'ckpt_path=run/checkpoints/best', 'export.output=out/digits.onnx'],
+      cwd,
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('digits head: outputs tens, units');
+    const { outputs } = await runOnnxModel(
+      readFileSync(join(cwd, 'out', 'digits.onnx')),
+      new Float32Array(2 * 3 * 32 * 32),
+      [2, 3, 32, 32],
+    );
+    expect(outputs.map((output) => output.name)).toEqual(['tens', 'units']);
+  });
+
   it('cls test reads numbers the checkpoint never saw, and refuses top_k > 1 for predict', async () => {
     const other = await makeImageFolder({ classes: ['7', '99'], perClass: { train: 1, valid: 1, test: 2 } });
     const tested = await runCliInProcess(

@@ -16,6 +16,9 @@ export interface OnnxExportMetadata {
   readonly imageSize?: number;
   readonly mean?: readonly number[];
   readonly std?: readonly number[];
+  /** `model.head` and how its outputs are read (`ModelHead.decoding`), for a model that is not a plain classifier. */
+  readonly head?: string;
+  readonly decode?: unknown;
 }
 
 export interface OnnxConversionOptions {
@@ -111,6 +114,8 @@ function metadataProps(metadata: OnnxExportMetadata, outputNames: readonly strin
   if (metadata.imageSize !== undefined) props.image_size = String(metadata.imageSize);
   if (metadata.mean !== undefined) props.mean = JSON.stringify(metadata.mean);
   if (metadata.std !== undefined) props.std = JSON.stringify(metadata.std);
+  if (metadata.head !== undefined) props.head = metadata.head;
+  if (metadata.decode !== undefined) props.decode = JSON.stringify(metadata.decode);
   return props;
 }
 

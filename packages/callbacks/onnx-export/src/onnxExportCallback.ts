@@ -151,6 +151,7 @@ export class OnnxExportCallback implements Callback {
           imageSize: config.data.image_size,
           mean: config.data.mean,
           std: config.data.std,
+          ...(context.head === undefined ? {} : { head: context.head.name, decode: context.head.decoding }),
         },
       });
       const sha256 = createHash('sha256').update(onnx).digest('hex');

@@ -15,7 +15,7 @@ import {
   type TrainerState,
 } from '@nextplay/cls-engine';
 import { exportOnnx } from '@nextplay/cls-onnx';
-import { prepareExportCommand } from '../checkpointCommand.js';
+import { checkpointHead, prepareExportCommand } from '../checkpointCommand.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
 
@@ -55,9 +55,11 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
       io.stdout(`exported ${source.from} as a TensorFlow.js layers model to ${output}\n`);
       return 0;
     }
+    const head = await checkpointHead(registry, source.state, logger);
     const numClasses = source.model.outputs[0]?.shape[1] ?? 0;
     const classNames = settings.class_names ?? source.state.classes;
-    if (classNames.length !== numClasses) {
+    // A digit head's outputs are digits: any class list goes with it.
+    if (!head.readsUnseenClasses && classNames.length !== numClasses) {
       throw new ClsError(
         'CONFIG_INVALID',
         `export.class_names has ${classNames.length} names, the model has ${numClasses} classes`,
@@ -65,16 +67,20 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
     }
     const result = await exportOnnx(source.model, output, {
       opset: settings.opset,
+      outputNames: head.outputNames,
       metadata: {
         classNames,
         imageSize: source.state.image_size,
         mean: source.state.mean,
         std: source.state.std,
+        head: head.name,
+        decode: head.decoding,
       },
     });
     const { maxAbsDiff, maxAbsLogit, tolerance } = result.verification;
     io.stdout(
-      `exported ${source.from} to ${output} (ONNX opset ${settings.opset}, ${result.bytes} bytes)\n` +
+      `exported ${source.from} to ${output} (ONNX opset ${settings.opset}, ${result.bytes} bytes)` +
+        (head.readsUnseenClasses ? `, ${head.name} head: outputs ${head.outputNames.join(', ')}\n` : '\n') +
         `onnxruntime vs TensorFlow.js: max abs diff ${maxAbsDiff.toExponential(2)} ` +
         `(max |logit| ${maxAbsLogit.toFixed(3)}, allowed ${tolerance.toExponential(2)})\n`,
     );
@@ -113,11 +119,13 @@ async function exportSource(
   const isLocalPath = pretrained !== null && pretrained !== 'imagenet' && !/^https?:\/\//.test(pretrained);
   const modelNode = isLocalPath ? { ...config.model, pretrained: resolve(cwd, pretrained) } : config.model;
   const imageSize = config.data.image_size;
+  const head = await registry.create('head', config.model.head ?? 'linear', {}, { logger });
   const model = await registry.create('model', config.model.arch, modelNode, {
     numClasses,
     imageSize,
     channels: 3,
     logger,
+    head,
   });
   const state: TrainerState = {
     epoch: 0,
