@@ -164,3 +164,32 @@ describe('cls train model.head=digits', () => {
     expect(topK.stderr).toMatch(/predict.top_k=2: .* digits head, which reads one number per image/);
   });
 });
+
+describe('cls train model.head=linear on numbers train lacks', () => {
+  it('trains, warns that it cannot learn them, and reports test/acc_unseen', async () => {
+    const run = await runCliInProcess(
+      [
+        'train',
+        'data=imagefolder',
+        `data.root=${root}`,
+        'model=resnet18',
+        'data.image_size=32',
+        'data.batch_size=8',
+        'trainer.max_epochs=1',
+        '~callbacks.progress_bar',
+        '~callbacks.onnx_export',
+        '~callbacks.model_info',
+        'hydra.run.dir=linear',
+      ],
+      cwd,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'linear', 'train.log'), 'utf8')).toContain(
+      'model.head=linear cannot learn the 1 class without training images',
+    );
+    const results = readJson(join(cwd, 'linear', 'results.json'));
+    expect(results.head).toBe('linear');
+    expect(results.classes).toEqual(['00', '5', '7', '23', '47']);
+    expect(results['test/acc_unseen']).toBeTypeOf('number');
+  }, 120_000);
+});

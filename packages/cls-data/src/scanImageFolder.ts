@@ -162,8 +162,11 @@ export async function scanImageFolder(root: string, options: ScanOptions = {}): 
 
   const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
   if (emptyClasses.length > 0 && options.unseenClasses === true) {
+    const where = [others.val, others.test].flatMap((found) =>
+      found === undefined ? [] : [`${basename(found.dir)}/`],
+    );
     warnings.push(
-      `${emptyClasses.length} class${emptyClasses.length > 1 ? 'es' : ''} without training images, read digit by digit: ${classList(emptyClasses)}`,
+      `${emptyClasses.length} class${emptyClasses.length > 1 ? 'es' : ''} without training images (only in ${where.join(' or ')}): ${classList(emptyClasses)}`,
     );
   } else if (emptyClasses.length > 0 && options.classes === undefined) {
     warnings.push(

@@ -212,7 +212,7 @@ describe('scanImageFolder', () => {
     expect(scan.classes).toEqual(['7', '10', '23', '47']);
     expect(scan.train.classCounts).toEqual([1, 0, 1, 0]);
     expect(scan.test?.images.map((image) => image.label)).toEqual([1, 2]);
-    expect(scan.warnings).toEqual(['2 classes without training images, read digit by digit: [10, 47]']);
+    expect(scan.warnings).toEqual(['2 classes without training images (only in valid/ or test/): [10, 47]']);
     // A checkpoint's classes keep their indices; new ones follow, sorted.
     const given = await scanImageFolder(root, {
       classes: { names: ['23', '7'], source: 'checkpoint x' },

@@ -36,7 +36,7 @@ export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number
   const registry = createBuiltinRegistry();
   const { composed } = await composeCommandConfig(args, io, args.overrides);
   const { config } = await validatedRunConfig(composed, registry, io.cwd);
-  await checkDataPaths(config, registry);
+  await checkDataPaths(config);
   // With --json, stdout holds the one object: only warnings and errors are logged (to stderr).
   const logger = createLogger({ level: args.json ? 1 : args.verbose ? 4 : 3 });
   const epochs = args.epochs ?? DEFAULT_BENCH_EPOCHS;

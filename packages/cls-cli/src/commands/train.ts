@@ -43,7 +43,7 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd);
   // A missing or wrong data.root stops here, before a run directory exists or a backend is chosen. (A multirun
   // job still gets its directory with .hydra/, as in Hydra: it records the job that failed.)
-  await checkDataPaths(config, registry);
+  await checkDataPaths(config);
   const logger = createLogger({ level: args.verbose ? 4 : 3 });
   const interrupt = interruptSignal(logger);
   try {

@@ -85,6 +85,17 @@ export const linearHead: ModelHead = {
       tf.dispose([predicted, confidence]);
     }
   },
+  metrics(readings, targets, classes, trainClassCounts) {
+    // Only with classes that train lacks (val/test-only folders): a linear head never learned them.
+    let unseen = 0;
+    let right = 0;
+    Array.from(targets).forEach((c, i) => {
+      if ((trainClassCounts[c] ?? 0) > 0) return;
+      unseen += 1;
+      if (readings[i] === classes[c]) right += 1;
+    });
+    return unseen === 0 ? {} : { acc_unseen: right / unseen };
+  },
   decoding: {
     outputs: ['logits'],
     logits: 'one logit per class, in the order of classes',

@@ -62,7 +62,9 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   const data = await registry.create('dataset', config.data.name, config.data, {
     logger,
     seed,
-    ...(head.readsUnseenClasses ? { unseenClasses: true } : {}),
+    // Val and test may hold classes train lacks: a digit head reads them, a linear head has untrained outputs for
+    // them and scores 0 on them (test/acc_unseen), which is worth measuring rather than refusing.
+    unseenClasses: true,
     ...(head.mirrorChangesClass ? { noMirroring: true } : {}),
     ...(config.transforms === undefined ? {} : { transforms: config.transforms }),
     createTransform: (name, transformOptions, context) =>
@@ -72,6 +74,13 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     await writeFile(join(runDir, SKIPPED_IMAGES_CSV), skippedImagesCsv(data.skippedImages));
   }
   head.checkClasses(data.classes);
+  const untrained = data.classes.filter((_, c) => (data.train.classCounts[c] ?? 0) === 0);
+  if (untrained.length > 0 && !head.readsUnseenClasses) {
+    logger.warn(
+      `model.head=${head.name} cannot learn the ${untrained.length} class${untrained.length === 1 ? '' : 'es'} without training images: ` +
+        'its accuracy on them (test/acc_unseen) is 0; model.head=digits or sequence reads jersey numbers digit by digit',
+    );
+  }
   await writeClassesJson(runDir, data.classes);
   const numClasses = config.model.num_classes ?? data.classes.length;
   if (numClasses < data.classes.length) {
