@@ -37,6 +37,7 @@ export type {
   TransformContext,
 } from './data.js';
 export { SKIPPED_IMAGES_CSV, skippedImagesCsv } from './data.js';
+export { OTHER_CLASS } from './predictions.js';
 export type { SplitPredictions } from './predictions.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
 export type {

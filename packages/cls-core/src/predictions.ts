@@ -1,5 +1,8 @@
 import type { SplitName } from './data.js';
 
+/** The class a digit head's reading falls in when it names no class of the run (index `classes.length`). */
+export const OTHER_CLASS = '(other)';
+
 /**
  * The per-sample outcome of one evaluation pass over a split, in the split's unshuffled order (the order of
  * `DataSplitInfo.files`), over the images evaluated (fewer than the split's size under `limit_*_batches`).

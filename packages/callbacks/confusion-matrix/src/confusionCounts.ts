@@ -1,4 +1,4 @@
-import type { SplitPredictions } from '@nextplay/cls-core';
+import { OTHER_CLASS, type SplitPredictions } from '@nextplay/cls-core';
 
 /** A confusion matrix of counts: `counts[t][p]` samples of true class `t` predicted as `p`. */
 export interface ConfusionCounts {
@@ -17,9 +17,6 @@ export interface ConfusedPair {
   /** `count` over the true class's samples. */
   readonly shareOfTrue: number;
 }
-
-/** The column of readings that name no class of the run (a digit head reading a number no split holds). */
-export const OTHER_CLASS = '(other)';
 
 /**
  * Counts the (true, predicted) pairs of a validation pass. With a digit head's readings, index `classes.length` is

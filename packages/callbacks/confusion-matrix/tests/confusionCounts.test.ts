@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OTHER_CLASS, confusionCounts } from '../src/confusionCounts.js';
+import { OTHER_CLASS } from '@nextplay/cls-core';
+import { confusionCounts } from '../src/confusionCounts.js';
 
 describe('confusionCounts', () => {
   it("puts a digit head's readings that are no class of the run in an (other) column", () => {

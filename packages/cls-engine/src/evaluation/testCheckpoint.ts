@@ -1,4 +1,10 @@
-import { ClsError, type ClassifierModel, type DataSplit, type ModelHead } from '@nextplay/cls-core';
+import {
+  ClsError,
+  OTHER_CLASS,
+  type ClassifierModel,
+  type DataSplit,
+  type ModelHead,
+} from '@nextplay/cls-core';
 import type { ClassMetrics } from '../metrics/confusionMatrix.js';
 import { linearHead } from '../heads/linearHead.js';
 import { batchCount, limitBatches } from '../training/batchLimit.js';
@@ -81,7 +87,9 @@ export async function testCheckpoint(
     metrics: splitMetrics('test', evaluation),
     headMetrics: headMetricsOf('test', evaluation),
     readings: evaluation.readings,
-    perClass: evaluation.confusion.perClass(options.classes),
+    perClass: evaluation.confusion.perClass(
+      head.readsUnseenClasses ? [...options.classes, OTHER_CLASS] : options.classes,
+    ),
     numImages: evaluation.size,
   };
 }

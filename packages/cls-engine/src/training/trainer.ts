@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
+  OTHER_CLASS,
   type ClassifierModel,
   type ClsConfig,
   type DataModule,
@@ -534,7 +535,8 @@ export class Trainer implements TrainerContext {
         ` f1_macro ${(testMetrics['test/f1_macro'] ?? NaN).toFixed(4)}`,
     );
     const perClass: Record<string, JsonValue> = {};
-    for (const [name, metrics] of Object.entries(evaluation.confusion.perClass(this.classes))) {
+    const names = this.head.readsUnseenClasses ? [...this.classes, OTHER_CLASS] : this.classes;
+    for (const [name, metrics] of Object.entries(evaluation.confusion.perClass(names))) {
       perClass[name] = { ...metrics };
     }
     return { ...testMetrics, ...headMetricsOf('test', evaluation), 'test/per_class': perClass };
