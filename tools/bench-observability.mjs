@@ -14,7 +14,9 @@
 //     training waits: a lower bound (background chart rendering is not in it).
 // The verdict uses the wall figure when every pair agrees on the side of the budget, else (noise larger than the
 // effect) the CPU bound; it says which.
-// Usage: node tools/bench-observability.mjs [--repeat=2] [extra overrides...]   (build first: npm ci does).
+// A run that outlasts --run-timeout (seconds, default 900) is stopped and made again, once: on an overloaded machine
+// a training run has been seen to hang, with or without these callbacks.
+// Usage: node tools/bench-observability.mjs [--repeat=2] [--run-timeout=900] [extra overrides...]   (build first).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -34,12 +36,16 @@ const BUDGET = 0.05;
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 let repeat = 2;
+let runTimeout = 900;
 const overrides = [];
 for (const arg of process.argv.slice(2)) {
   if (arg.startsWith('--repeat=')) {
     repeat = Number(arg.slice('--repeat='.length));
     if (!Number.isInteger(repeat) || repeat < 1)
       throw new Error(`--repeat must be a positive integer, got ${arg}`);
+  } else if (arg.startsWith('--run-timeout=')) {
+    runTimeout = Number(arg.slice('--run-timeout='.length));
+    if (!(runTimeout > 0)) throw new Error(`--run-timeout must be a positive number of seconds, got ${arg}`);
   } else overrides.push(arg);
 }
 
@@ -122,21 +128,29 @@ const rows = [
 for (const [name, value] of rows) console.log(`${name.padEnd(25)} ${value}`);
 rmSync(scratch, { recursive: true, force: true });
 
-function run(label, extra) {
+function run(label, extra, attempt = 1) {
   const runDir = join(scratch, label);
   const args = [
     'packages/cls-cli/bin/cls.js',
     'train',
     'experiment=mnist',
-    `hydra.run.dir=${runDir}`,
+    `hydra.run.dir=${runDir}${attempt > 1 ? `-${attempt}` : ''}`,
     ...extra,
     ...overrides,
   ];
   const started = performance.now();
   // bash's `times` prints the CPU time of the shell's finished children (the whole cls process tree) to fd 3.
+  // `timeout` sends SIGTERM (the cls supervisor then stops its run) and SIGKILL 30 s later.
   const result = spawnSync(
     'bash',
-    ['-c', '"$@"; status=$?; times >&3; exit $status', 'bash', process.execPath, ...args],
+    [
+      '-c',
+      'timeout -k 30 "$@"; status=$?; times >&3; exit $status',
+      'bash',
+      String(runTimeout),
+      process.execPath,
+      ...args,
+    ],
     {
       cwd: repo,
       stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
@@ -145,18 +159,24 @@ function run(label, extra) {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = childCpuSeconds(String(result.output[3]));
+  if (result.status !== 0 && seconds >= runTimeout && attempt === 1) {
+    console.error(`${label}: no result after ${runTimeout} s (hung): stopped, running it again`);
+    return run(label, extra, attempt + 1);
+  }
   if (result.status !== 0) {
     console.error(`cls ${args.slice(1).join(' ')} exited with ${result.status}`);
     process.exit(result.status ?? 1);
   }
-  const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8'));
+  const results = JSON.parse(
+    readFileSync(join(args[3].slice('hydra.run.dir='.length), 'results.json'), 'utf8'),
+  );
   const load = loadavg()[0] ?? 0;
   if (label !== 'warm-up') loads.push(load);
   console.error(
     `${label}: ${seconds.toFixed(1)} s (CPU ${cpu.toFixed(1)} s), test/acc ${Number(results['test/acc']).toFixed(4)}, load ${load.toFixed(2)}`,
   );
   if (label.startsWith('with-')) {
-    lastRunDir = runDir;
+    lastRunDir = args[3].slice('hydra.run.dir='.length);
     const spent = results.callback_seconds ?? {};
     hookSeconds.push(OBSERVABILITY_CALLBACKS.reduce((sum, name) => sum + (spent[name] ?? 0), 0));
   }
