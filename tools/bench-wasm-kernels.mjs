@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
+import { registerWasmTrainingKernels } from '@nextplay/cls-backend-wasm';
 import { RESNET_ARCHITECTURES, buildResNet } from '@nextplay/cls-models';
 
 const batch = Number(process.env.BENCH_BATCH ?? 32);

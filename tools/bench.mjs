@@ -20,8 +20,8 @@ import {
   readTrainOutcome,
   selectBackend,
   trainableParameters,
-  wasmBackendPlugin,
 } from '@nextplay/cls-engine';
+import { wasmBackendPlugin } from '@nextplay/cls-backend-wasm';
 import { foldBatchNorm, resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -2,6 +2,9 @@ import type { AnyPluginDefinition } from '@nextplay/cls-core';
 import { PluginRegistry } from '@nextplay/cls-core';
 import { dataPlugins } from '@nextplay/cls-data';
 import { enginePlugins } from '@nextplay/cls-engine';
+import { tfjsBackendPlugins } from '@nextplay/cls-backend-tfjs-node';
+import { wasmBackendPlugins } from '@nextplay/cls-backend-wasm';
+import { webgpuBackendPlugins } from '@nextplay/cls-backend-webgpu';
 import { headPlugins, modelPlugins } from '@nextplay/cls-models';
 import { confusionMatrixPlugin } from '@nextplay/cls-callback-confusion-matrix';
 import { datasetStatsPlugin } from '@nextplay/cls-callback-dataset-stats';
@@ -26,6 +29,9 @@ export const builtinPlugins: readonly AnyPluginDefinition[] = [
   ...dataPlugins,
   jerseySynthDataset,
   ...enginePlugins,
+  ...wasmBackendPlugins,
+  ...webgpuBackendPlugins,
+  ...tfjsBackendPlugins,
   modelCheckpointPlugin,
   earlyStoppingPlugin,
   lrMonitorPlugin,

@@ -7,6 +7,17 @@ export interface BackendAvailability {
   readonly reason: string;
 }
 
+/** The device a GPU backend computes on, as its driver names it; logged and written to results.json. */
+export interface BackendAdapter {
+  readonly vendor: string;
+  /** The device, or its architecture where the driver names no device. */
+  readonly device: string;
+  /** The driver's description, e.g. its name and version. */
+  readonly driver: string;
+  /** A CPU emulating a GPU (llvmpipe, SwiftShader): correct, but slow. */
+  readonly software: boolean;
+}
+
 /** A TensorFlow.js backend the engine may train on. */
 export interface ComputeBackend {
   /** The tfjs backend name once active, e.g. `wasm`, `tensorflow`, `cpu`. */
@@ -24,10 +35,14 @@ export interface ComputeBackend {
    * wasm backend's 32-bit heap); undefined where the engine knows of none.
    */
   readonly memoryLimitBytes?: number | undefined;
+  /** The GPU it computes on once probed, where it is a GPU backend that can name one. */
+  readonly adapter?: BackendAdapter | undefined;
 }
 
 export interface BackendContext {
   readonly logger: Logger;
   /** CPU threads a CPU backend may use (`trainer.num_threads`, all cores by default). */
   readonly threads: number;
+  /** The `trainer.accelerator` asked for: a GPU backend accepts a software adapter only under `gpu`. */
+  readonly accelerator?: Accelerator | undefined;
 }

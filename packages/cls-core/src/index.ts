@@ -51,7 +51,7 @@ export type {
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
 export type { ModuleState } from './state.js';
 export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';
-export type { BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
+export type { BackendAdapter, BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
 export type { JobResult, JobStatus, Launcher, LauncherContext, RunJob, SweepJob } from './launcher.js';
 export { PLUGIN_KINDS, definePlugin } from './plugin.js';
 export type {
@@ -65,8 +65,9 @@ export type {
   PluginProduct,
 } from './plugin.js';
 export { PluginRegistry } from './registry.js';
-export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels.js';
-export type { BatchNormTrainingAttrs } from './kernels.js';
+export { ADAM_STEP, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels.js';
+export type { AdamStepAttrs, BatchNormTrainingAttrs } from './kernels.js';
+export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';
 export { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';

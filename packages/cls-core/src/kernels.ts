@@ -1,3 +1,5 @@
+import type { NamedAttrMap } from '@tensorflow/tfjs-core';
+
 /**
  * Kernels a backend plugin may add for the models' training steps, as tfjs-core names its kernels. A model runs
  * one where the active backend registers it (`getKernel(name, backendName)`) and the equivalent tfjs ops elsewhere,
@@ -20,4 +22,21 @@ export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
 
 export interface BatchNormTrainingAttrs {
   readonly epsilon: number;
+}
+
+/** One Adam/AdamW update of one parameter: inputs `{ parameter, gradient, m, v }` → `[parameter, m, v]`. */
+export const ADAM_STEP = 'ClsAdamStep';
+
+/** Attributes of `ADAM_STEP`; the bias corrections are 1 − βᵗ of the step being taken. */
+export interface AdamStepAttrs extends NamedAttrMap {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  lr: number;
+  /** AdamW's decoupled decay: p is scaled by 1 − lr·decoupledDecay. */
+  decoupledDecay: number;
+  /** Adam's L2 decay: l2Decay·p is added to the gradient. */
+  l2Decay: number;
+  correction1: number;
+  correction2: number;
 }

@@ -1,5 +1,4 @@
 import type { AnyPluginDefinition } from '@nextplay/cls-core';
-import { backendPlugins } from './backends/backendPlugins.js';
 import { linearHeadPlugin } from './heads/linearHead.js';
 import { adamPlugin, adamwPlugin } from './optimizers/adam.js';
 import { sgdPlugin } from './optimizers/sgd.js';
@@ -9,7 +8,7 @@ import { oneCyclePlugin } from './schedulers/oneCycle.js';
 import { reduceOnPlateauPlugin } from './schedulers/reduceOnPlateau.js';
 import { multistepPlugin, stepPlugin } from './schedulers/stepDecay.js';
 
-/** Every plugin the engine provides: the linear head, optimizers, LR schedulers and compute backends. */
+/** Every plugin the engine provides: the linear head, optimizers and LR schedulers (backends are packages of their own). */
 export const enginePlugins: AnyPluginDefinition[] = [
   linearHeadPlugin,
   sgdPlugin,
@@ -21,5 +20,4 @@ export const enginePlugins: AnyPluginDefinition[] = [
   multistepPlugin,
   oneCyclePlugin,
   reduceOnPlateauPlugin,
-  ...backendPlugins,
 ] as AnyPluginDefinition[];

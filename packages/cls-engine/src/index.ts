@@ -8,13 +8,6 @@ export type { ClassWeightsSetting } from './training/classWeights.js';
 export { selectBackend } from './backends/selectBackend.js';
 export type { SelectedBackend } from './backends/selectBackend.js';
 export { enginePlugins } from './enginePlugins.js';
-export {
-  backendPlugins,
-  cpuBackendPlugin,
-  tfjsNodeBackendPlugin,
-  tfjsNodeGpuBackendPlugin,
-  wasmBackendPlugin,
-} from './backends/backendPlugins.js';
 export { Sgd, sgdPlugin } from './optimizers/sgd.js';
 export type { SgdOptions } from './optimizers/sgd.js';
 export { Adam, adamPlugin, adamwPlugin } from './optimizers/adam.js';
@@ -47,9 +40,6 @@ export {
 } from './checkpoint/checkpointFileNames.js';
 export { resolveCkptPath } from './training/resumeRun.js';
 export type { CkptPathOptions } from './training/resumeRun.js';
-export { registerWasmTrainingKernels, wasmTrainingKernels } from './kernels/registerWasmTrainingKernels.js';
-export { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
-export type { WasmTrainingKernelSettings } from './kernels/kernelSettings.js';
 export { limitBatches } from './training/batchLimit.js';
 export {
   applyModel,

@@ -14,6 +14,7 @@ import {
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { enginePlugins, fit } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { QUADRANT_CLASSES, quadrantsDatasetPlugin } from './helpers/quadrantsDataset.js';
 import { runConfig } from './helpers/runConfig.js';
 import { tinyConvModelPlugin } from './helpers/tinyConvModel.js';
@@ -93,6 +94,7 @@ describe('the callback contract', () => {
     });
     registry = new PluginRegistry().register(
       ...enginePlugins,
+      ...backendPlugins,
       quadrantsDatasetPlugin,
       tinyConvModelPlugin,
       definePlugin<'callback', Record<string, never>>({

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClsError, PluginRegistry, createLogger } from '@nextplay/cls-core';
 import { enginePlugins, fit } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { selectBackend } from '../src/backends/selectBackend.js';
 import { resolveClassWeights } from '../src/training/classWeights.js';
 import { crossEntropy } from '../src/training/crossEntropy.js';
@@ -34,7 +35,7 @@ describe('weighted cross-entropy against torch', () => {
   beforeAll(async () => {
     await selectBackend(
       'cpu',
-      new PluginRegistry().register(...enginePlugins),
+      new PluginRegistry().register(...enginePlugins, ...backendPlugins),
       createLogger({ console: false }),
       {
         threads: 1,
@@ -112,6 +113,7 @@ describe('model.class_weights in fit', () => {
   async function trainOneStep(classWeights: unknown): Promise<number[][]> {
     const registry = new PluginRegistry().register(
       ...enginePlugins,
+      ...backendPlugins,
       tableDatasetPlugin,
       linearModelPlugin,
       probePlugin(probes),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginRegistry, createLogger } from '@nextplay/cls-core';
 import { CLASSES_JSON, enginePlugins, fit, loadTrainerState } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { linearModelPlugin } from './helpers/linearModel.js';
 import { runConfig } from './helpers/runConfig.js';
 import { tableDatasetPlugin } from './helpers/tableDataset.js';
@@ -20,7 +21,12 @@ describe('classes.json', () => {
   });
 
   it('records the index→class map in the run directory and the same list in the checkpoints', async () => {
-    const registry = new PluginRegistry().register(...enginePlugins, tableDatasetPlugin, linearModelPlugin);
+    const registry = new PluginRegistry().register(
+      ...enginePlugins,
+      ...backendPlugins,
+      tableDatasetPlugin,
+      linearModelPlugin,
+    );
     const config = runConfig({
       data: {
         name: 'table',

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginRegistry, createLogger, type Logger } from '@nextplay/cls-core';
 import { enginePlugins, fit, loadCheckpointModel, loadTrainerState } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { quadrantsDatasetPlugin } from './helpers/quadrantsDataset.js';
 import { recorderPlugin, type Recorder } from './helpers/recorderCallback.js';
 import { runConfig } from './helpers/runConfig.js';
@@ -27,6 +28,7 @@ describe('fit', () => {
     recorders = [];
     registry = new PluginRegistry().register(
       ...enginePlugins,
+      ...backendPlugins,
       quadrantsDatasetPlugin,
       tinyConvModelPlugin,
       recorderPlugin(recorders),

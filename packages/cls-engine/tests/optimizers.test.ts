@@ -3,7 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRandom, type Optimizer, type TrainableParameter } from '@nextplay/cls-core';
-import { Adam, Sgd, registerWasmTrainingKernels } from '../src/index.js';
+import { registerWasmTrainingKernels } from '@nextplay/cls-backend-wasm';
+import { Adam, Sgd } from '../src/index.js';
 
 const initialWeight = [0.5, -1.5, 2];
 const initialBias = [0.25, -0.75];

@@ -11,6 +11,7 @@ import {
   saveCheckpoint,
   type RunResults,
 } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { quadrantsDatasetPlugin } from './helpers/quadrantsDataset.js';
 import { recorderPlugin, type Recorder } from './helpers/recorderCallback.js';
 import { runConfig } from './helpers/runConfig.js';
@@ -34,6 +35,7 @@ describe('resuming with ckpt_path', () => {
     controller = new AbortController();
     registry = new PluginRegistry().register(
       ...enginePlugins,
+      ...backendPlugins,
       quadrantsDatasetPlugin,
       tinyConvModelPlugin,
       recorderPlugin(recorders),

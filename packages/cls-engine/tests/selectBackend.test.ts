@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { PluginRegistry, createLogger, definePlugin, type Logger } from '@nextplay/cls-core';
-import { backendPlugins, enginePlugins, selectBackend, wasmTrainingKernels } from '../src/index.js';
+import { wasmTrainingKernels } from '@nextplay/cls-backend-wasm';
+import { enginePlugins, selectBackend } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 
 function quietLogger(): { logger: Logger; messages: string[] } {
   const messages: string[] = [];
@@ -13,7 +15,7 @@ function quietLogger(): { logger: Logger; messages: string[] } {
 describe('selectBackend without tfjs-node', () => {
   it('auto picks wasm, explains why, and registers the training kernels', async () => {
     const { logger, messages } = quietLogger();
-    const registry = new PluginRegistry().register(...enginePlugins);
+    const registry = new PluginRegistry().register(...enginePlugins, ...backendPlugins);
     const selected = await selectBackend('auto', registry, logger, { threads: 1 });
     expect(selected.name).toBe('wasm');
     expect(selected.threads).toBe(1);
@@ -28,7 +30,7 @@ describe('selectBackend without tfjs-node', () => {
   });
 
   it('gpu fails with BACKEND_UNAVAILABLE and says how to install tfjs-node-gpu', async () => {
-    const registry = new PluginRegistry().register(...enginePlugins);
+    const registry = new PluginRegistry().register(...enginePlugins, ...backendPlugins);
     const error = await selectBackend('gpu', registry, quietLogger().logger).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
     const message = (error as Error).message;

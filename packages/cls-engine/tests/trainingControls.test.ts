@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginRegistry, createLogger, type ClsConfig, type Logger } from '@nextplay/cls-core';
 import { enginePlugins, fit, loadCheckpointModel, loadTrainerState } from '../src/index.js';
+import { backendPlugins } from './helpers/backendPlugins.js';
 import { linearModelPlugin } from './helpers/linearModel.js';
 import { probePlugin, type Probe, type ProbeOptions } from './helpers/probeCallback.js';
 import { runConfig } from './helpers/runConfig.js';
@@ -50,6 +51,7 @@ describe('gradient clipping, accumulation, label smoothing and interruption in f
     probes = [];
     registry = new PluginRegistry().register(
       ...enginePlugins,
+      ...backendPlugins,
       tableDatasetPlugin,
       linearModelPlugin,
       probePlugin(probes),

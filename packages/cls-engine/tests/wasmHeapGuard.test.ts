@@ -3,9 +3,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import { ClsError } from '@nextplay/cls-core';
 import { input, layers, model as functionalModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { guardWasmAllocations, type WasmAllocator } from '../src/backends/wasmHeapGuard.js';
+import { guardWasmAllocations, type WasmAllocator, type WasmHeapBackend } from '@nextplay/cls-backend-wasm';
 import { assertTrainingStepFits, estimateTrainingStepMemory } from '../src/training/trainingStepMemory.js';
-import type { WasmHeapBackend } from '../src/kernels/wasmKernelCalls.js';
 
 describe('the wasm heap guard', () => {
   beforeAll(async () => {

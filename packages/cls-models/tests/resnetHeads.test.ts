@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
+import { registerWasmTrainingKernels } from '@nextplay/cls-backend-wasm';
 import {
   RESNET_ARCHITECTURES,
   buildResNet,

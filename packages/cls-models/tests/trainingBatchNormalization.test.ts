@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { layers } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '@nextplay/cls-core';
-import { registerWasmTrainingKernels } from '@nextplay/cls-engine';
+import { registerWasmTrainingKernels } from '@nextplay/cls-backend-wasm';
 import { TrainingBatchNormalization } from '../src/trainingBatchNormalization.js';
 
 const ARGS = { axis: -1, momentum: 0.9, epsilon: 1e-5 } as const;

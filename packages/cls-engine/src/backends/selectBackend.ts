@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import {
   ClsError,
   type Accelerator,
+  type BackendAdapter,
   type ComputeBackend,
   type Logger,
   type PluginRegistry,
@@ -14,6 +15,8 @@ export interface SelectedBackend {
   readonly threads: number | undefined;
   /** The backend's hard memory ceiling in bytes, where it has one (wasm: 4 GiB). */
   readonly memoryLimitBytes: number | undefined;
+  /** The GPU it computes on, where a GPU backend names one (vendor, device, driver). */
+  readonly adapter: BackendAdapter | undefined;
 }
 
 export interface BackendSettings {
@@ -22,7 +25,8 @@ export interface BackendSettings {
 }
 
 const GPU_HINT =
-  'install it with `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1), or use trainer.accelerator=cpu';
+  'WebGPU needs a GPU driver with Vulkan (Linux: apt-get install libvulkan1 and the driver; in Docker NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics), Metal or D3D12; ' +
+  'or install `npm install @tensorflow/tfjs-node-gpu` (needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1); or use trainer.accelerator=cpu';
 
 /**
  * Picks and activates the backend to train on: the highest-priority available backend of the requested device
@@ -37,7 +41,7 @@ export async function selectBackend(
   const threads = settings.threads ?? availableParallelism();
   const candidates: { name: string; backend: ComputeBackend }[] = [];
   for (const definition of registry.list('backend')) {
-    const backend = await registry.create('backend', definition.name, {}, { logger, threads });
+    const backend = await registry.create('backend', definition.name, {}, { logger, threads, accelerator });
     if (accelerator === 'auto' || backend.device === accelerator)
       candidates.push({ name: definition.name, backend });
   }
@@ -64,8 +68,11 @@ export async function selectBackend(
           : `highest-priority ${accelerator} backend available`;
     const threadCount =
       backend.threads === undefined ? '' : `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
-    logger.info(`backend: ${name}${threadCount} (${reason})`);
-    return { name, reason, threads: backend.threads, memoryLimitBytes: backend.memoryLimitBytes };
+    const adapter = backend.adapter;
+    const onAdapter =
+      adapter === undefined ? '' : ` on ${adapter.vendor} ${adapter.device} (driver ${adapter.driver})`;
+    logger.info(`backend: ${name}${threadCount}${onAdapter} (${reason})`);
+    return { name, reason, threads: backend.threads, memoryLimitBytes: backend.memoryLimitBytes, adapter };
   }
 
   if (accelerator === 'gpu') {

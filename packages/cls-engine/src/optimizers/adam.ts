@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  ADAM_STEP,
   definePlugin,
+  type AdamStepAttrs,
   type ModuleState,
   type Optimizer,
   type OptimizerOptions,
   type TrainableParameter,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { ADAM_STEP, type AdamStepAttrs } from '../kernels/adamStep.js';
 import {
   ParameterBuffers,
   assertParameterCount,

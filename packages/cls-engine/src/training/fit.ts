@@ -179,6 +179,14 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     const results: RunResults = {
       backend: backend.name,
       threads: backend.threads ?? null,
+      adapter:
+        backend.adapter === undefined
+          ? null
+          : {
+              vendor: backend.adapter.vendor,
+              device: backend.adapter.device,
+              driver: backend.adapter.driver,
+            },
       precision: '32-true',
       requested_precision: requestedPrecision,
       ...(await trainer.run()),

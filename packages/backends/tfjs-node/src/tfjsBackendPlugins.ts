@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   definePlugin,
+  importOptional,
+  probePackage,
   type BackendAvailability,
   type ComputeBackend,
   type PluginDefinition,
 } from '@nextplay/cls-core';
-import { ENGINE_PACKAGE } from '../enginePackage.js';
-import { importOptional, probePackage } from './importOptional.js';
-import { WasmBackend } from './wasmBackend.js';
+
+const PACKAGE = '@nextplay/cls-backend-tfjs-node';
 
 interface TfjsBackendSpec {
   readonly name: string;
@@ -51,7 +52,7 @@ function tfjsBackendPlugin(spec: TfjsBackendSpec): PluginDefinition<'backend'> {
   return definePlugin<'backend', Record<string, unknown>>({
     kind: 'backend',
     name: spec.name,
-    package: ENGINE_PACKAGE,
+    package: PACKAGE,
     description: spec.description,
     optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
     create: () => new TfjsBackend(spec),
@@ -77,16 +78,6 @@ export const tfjsNodeBackendPlugin = tfjsBackendPlugin({
   description: 'libtensorflow on the CPU (optional peer dependency @tensorflow/tfjs-node).',
 });
 
-export const wasmBackendPlugin = definePlugin<'backend', Record<string, unknown>>({
-  kind: 'backend',
-  name: 'wasm',
-  package: ENGINE_PACKAGE,
-  description:
-    'WebAssembly + XNNPACK (SIMD) on the CPU, multi-threaded (trainer.num_threads), with the convolution gradient kernels training needs.',
-  optionsSchema: { type: 'object', properties: {}, additionalProperties: false },
-  create: (_options, context) => new WasmBackend(context.threads, context.logger),
-});
-
 export const cpuBackendPlugin = tfjsBackendPlugin({
   name: 'cpu',
   packageName: '@tensorflow/tfjs-backend-cpu',
@@ -96,9 +87,4 @@ export const cpuBackendPlugin = tfjsBackendPlugin({
   description: 'Plain JavaScript reference backend: slow, for tiny models and tests.',
 });
 
-export const backendPlugins = [
-  tfjsNodeGpuBackendPlugin,
-  tfjsNodeBackendPlugin,
-  wasmBackendPlugin,
-  cpuBackendPlugin,
-];
+export const tfjsBackendPlugins = [tfjsNodeGpuBackendPlugin, tfjsNodeBackendPlugin, cpuBackendPlugin];

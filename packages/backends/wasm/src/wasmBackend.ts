@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as WasmBackendModule from '@tensorflow/tfjs-backend-wasm';
-import type { BackendAvailability, ComputeBackend, Logger } from '@nextplay/cls-core';
-import { registerWasmTrainingKernels } from '../kernels/registerWasmTrainingKernels.js';
-import { configureWasmTrainingKernels } from '../kernels/kernelSettings.js';
-import { ownProductPossible } from '../kernels/parallelKernels.js';
-import { probePackage } from './importOptional.js';
+import { probePackage, type BackendAvailability, type ComputeBackend, type Logger } from '@nextplay/cls-core';
+import { registerWasmTrainingKernels } from './kernels/registerWasmTrainingKernels.js';
+import { configureWasmTrainingKernels } from './kernels/kernelSettings.js';
+import { ownProductPossible } from './kernels/parallelKernels.js';
 import { WASM_HEAP_LIMIT_BYTES, guardWasmAllocations, type WasmAllocator } from './wasmHeapGuard.js';
 import { installPthreadWorker, releaseIdlePthreadWorkers, withReportedCores } from './wasmThreads.js';
 

@@ -1,32 +1,10 @@
-import type {
-  KernelBackend,
-  KernelConfig,
-  KernelFunc,
-  NamedAttrMap,
-  TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { ADAM_STEP, type AdamStepAttrs } from '@nextplay/cls-core';
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
 import type { AdamArgs, AdamExport } from './kernelWorkers.js';
 import { parallelKernels } from './parallelKernels.js';
 import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
-
-/** The engine's own kernel: one Adam/AdamW update of one parameter, outputs `[parameter, m, v]`. */
-export const ADAM_STEP = 'ClsAdamStep';
-
-/** Attributes of `ADAM_STEP`; the bias corrections are 1 − βᵗ of the step being taken. */
-export interface AdamStepAttrs extends NamedAttrMap {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  lr: number;
-  /** AdamW's decoupled decay: p is scaled by 1 − lr·decoupledDecay. */
-  decoupledDecay: number;
-  /** Adam's L2 decay: l2Decay·p is added to the gradient. */
-  l2Decay: number;
-  correction1: number;
-  correction2: number;
-}
 
 const adamModule = [adamFunction];
 /** Values from which an update is split across threads. */

@@ -1,0 +1,6 @@
+export {
+  cpuBackendPlugin,
+  tfjsBackendPlugins,
+  tfjsNodeBackendPlugin,
+  tfjsNodeGpuBackendPlugin,
+} from './tfjsBackendPlugins.js';

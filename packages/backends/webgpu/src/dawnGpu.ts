@@ -1,0 +1,24 @@
+let gpu: Promise<GPU> | undefined;
+
+/**
+ * WebGPU through Dawn's Node bindings (the `webgpu` package's prebuilt dawn.node), installed as `navigator.gpu` with
+ * WebGPU's constants, as tfjs-backend-webgpu expects from a browser. Created once per process.
+ */
+export function dawnGpu(): Promise<GPU> {
+  gpu ??= import('webgpu').then((dawn) => {
+    Object.assign(globalThis, dawn.globals);
+    const instance = dawn.create([]);
+    const scope = globalThis as { navigator?: { gpu?: GPU } };
+    if (scope.navigator === undefined) {
+      Object.defineProperty(globalThis, 'navigator', {
+        value: { gpu: instance },
+        configurable: true,
+        writable: true,
+      });
+    } else {
+      Object.defineProperty(scope.navigator, 'gpu', { value: instance, configurable: true });
+    }
+    return instance;
+  });
+  return gpu;
+}

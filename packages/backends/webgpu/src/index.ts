@@ -1,0 +1,12 @@
+import { webgpuBackendPlugin } from './webgpuBackendPlugin.js';
+
+export { webgpuBackendPlugin } from './webgpuBackendPlugin.js';
+export { WebGpuBackend } from './webgpuBackend.js';
+export { findAdapter } from './findAdapter.js';
+export type { AdapterSearch } from './findAdapter.js';
+export { describeAdapter, formatAdapter, isSoftwareAdapter } from './gpuAdapter.js';
+export type { AdapterInfo } from './gpuAdapter.js';
+export { diagnoseVulkan } from './vulkanDiagnosis.js';
+
+export const webgpuBackendPlugins = [webgpuBackendPlugin];
+export default webgpuBackendPlugin;
