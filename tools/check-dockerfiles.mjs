@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Lints docker/Dockerfile.{gpu,cpu} (dockerfile-utils, the linter of VS Code's Docker support) and checks the
-// invariants the images rely on, without Docker: the GPU runtime is NVIDIA's CUDA 11.2 + cuDNN 8 image (what
-// tfjs-node-gpu 4.x's libtensorflow 2.9.1 loads), Node 20, multi-stage, a non-root user, `cls` as the
+// invariants the images rely on, without Docker: the GPU runtime is NVIDIA's CUDA 11.x + cuDNN 8 image (what
+// tfjs-node-gpu 4.x's libtensorflow 2.9.1 loads) on Ubuntu 22.04+ with the Vulkan loader and the graphics capability
+// (WebGPU), Node 20, multi-stage, a non-root user, `cls` as the
 // entrypoint, and the tfjs-node version equal to the workspace's @tensorflow/tfjs-core. It then mutates the GPU
 // Dockerfile (CUDA 12, root user, ...) and fails unless each mutation is caught, so the checks cannot rot.
 // Also checks that cloudbuild.yaml declares every substitution it uses. No Docker daemon or cloud is needed.
@@ -125,8 +126,25 @@ function checkDockerfile(text, flavour) {
 
   if (flavour === 'gpu') {
     expect(
-      /^nvidia\/cuda:11\.2(\.\d+)?-cudnn8-(runtime|devel)-ubuntu/.test(runtime.image),
-      `the GPU runtime must be nvidia/cuda 11.2 with cuDNN 8 (tfjs-node-gpu 4.x), found ${runtime.image}`,
+      /^nvidia\/cuda:11\.[2-8](\.\d+)?-cudnn8-(runtime|devel)-ubuntu/.test(runtime.image),
+      `the GPU runtime must be nvidia/cuda 11.x (≥ 11.2) with cuDNN 8 (tfjs-node-gpu 4.x), found ${runtime.image}`,
+    );
+    expect(
+      /-ubuntu(2[2-9]|[3-9]\d)\.\d+$/.test(runtime.image),
+      `the GPU runtime must be Ubuntu 22.04 or later (glibc 2.34 for WebGPU's dawn.node), found ${runtime.image}`,
+    );
+    const runtimeRuns = runtime.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(
+      runtimeRuns.some((args) => /apt-get install[^&]*\blibvulkan1\b/.test(args)),
+      'the GPU runtime must install the Vulkan loader libvulkan1 (WebGPU reaches the GPU through Vulkan)',
+    );
+    const capabilities = runtime.instructions
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => /NVIDIA_DRIVER_CAPABILITIES=(\S+)/.exec(i.args)?.[1])
+      .find((value) => value !== undefined);
+    expect(
+      capabilities !== undefined && /(^|,)(graphics|all)(,|$)/.test(capabilities),
+      `NVIDIA_DRIVER_CAPABILITIES must include graphics (the runtime then mounts the Vulkan ICD), found ${capabilities}`,
     );
     const install = stages.find((stage) => stage.instructions.some((i) => i.args.includes(tfjsPackage)));
     expect(
@@ -174,8 +192,11 @@ report('cloudbuild.yaml', [
 ]);
 
 const mutations = [
-  ['CUDA 12 base', (t) => t.replace('nvidia/cuda:11.2.2-cudnn8', 'nvidia/cuda:12.1.1-cudnn8')],
-  ['cuDNN 7', (t) => t.replace('11.2.2-cudnn8', '11.2.2-cudnn7')],
+  ['CUDA 12 base', (t) => t.replace('nvidia/cuda:11.8.0-cudnn8', 'nvidia/cuda:12.1.1-cudnn8')],
+  ['cuDNN 7', (t) => t.replace('11.8.0-cudnn8', '11.8.0-cudnn7')],
+  ['Ubuntu 20.04 (glibc 2.31)', (t) => t.replace('-ubuntu22.04', '-ubuntu20.04')],
+  ['no Vulkan loader', (t) => t.replace(' libvulkan1', '')],
+  ['no graphics capability', (t) => t.replace('compute,utility,graphics', 'compute,utility')],
   ['root user', (t) => t.replace(/^USER .*$/m, 'USER root')],
   ['no USER', (t) => t.replace(/^USER .*$/m, '')],
   ['shell-form entrypoint', (t) => t.replace('ENTRYPOINT ["cls"]', 'ENTRYPOINT cls')],
