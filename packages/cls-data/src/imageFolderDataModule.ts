@@ -20,6 +20,7 @@ import { ImageFolderSplit } from './imageFolderSplit.js';
 import { createPipelineTransforms, decodeSide } from './pipelineTransforms.js';
 import { scanImageFolder, type ImageFolderScan, type ScannedSplit } from './scanImageFolder.js';
 import { mixSynthetic } from './mixSynthetic.js';
+import { startTransformWorkers } from './startTransformWorkers.js';
 
 export interface ImageFolderDataModule extends DataModule {
   readonly root: string;
@@ -28,6 +29,8 @@ export interface ImageFolderDataModule extends DataModule {
   readonly val: ImageFolderSplit | undefined;
   readonly test: ImageFolderSplit | undefined;
   readonly skippedImages: readonly SkippedImage[];
+  /** Stops the transform worker threads (idle ones never keep the process alive, so this is optional). */
+  close(): Promise<void>;
 }
 
 /** Skipped images named one by one in the log, per split; the rest are counted (all are in the CSV). */
@@ -56,6 +59,7 @@ export async function createImageFolderDataModule(
     );
   }
 
+  const workers = startTransformWorkers(transforms, settings, context.logger);
   const decoder = new ConcurrencyLimiter(settings.numWorkers);
   const skippedImages: SkippedImage[] = [];
   const budget = settings.cache ? new CacheBudget(settings.cacheMaxBytes) : undefined;
@@ -72,6 +76,7 @@ export async function createImageFolderDataModule(
     decoder,
     prefetchBatches: settings.numWorkers === 0 ? 0 : settings.prefetchBatches,
     sampler: settings.sampler,
+    workers,
   };
   const build = async (split: ScannedSplit): Promise<ImageFolderSplit> => {
     const resolution = {
@@ -142,6 +147,9 @@ export async function createImageFolderDataModule(
     val,
     test,
     skippedImages,
+    close: async () => {
+      await workers?.close();
+    },
   };
 }
 

@@ -1,5 +1,4 @@
 import {
-  ClsError,
   createPixelNormalizer,
   createRandom,
   deriveSeed,
@@ -12,13 +11,14 @@ import {
   type RawImage,
   type SplitName,
 } from '@nextplay/cls-core';
+import { applyImageSteps } from './applyImageSteps.js';
 import type { CacheBudget } from './cacheBudget.js';
 import type { ConcurrencyLimiter } from './concurrencyLimiter.js';
 import { epochDraws, type Sampler } from './epochOrder.js';
 import { decodeForPipeline } from './decodeForPipeline.js';
 import type { ResizeMode } from './decodeImage.js';
-import { fitToSize } from './fitToSize.js';
 import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
+import { toSharedImage, type TransformPool } from './transformPool.js';
 
 export interface ImagePipelineSettings {
   readonly imageSize: number;
@@ -50,6 +50,11 @@ export interface ImagePipelineSettings {
   readonly sampler?: Sampler;
   /** Keep decoded images (before any transform) in memory after their first use, within this budget. */
   readonly cache: CacheBudget | undefined;
+  /**
+   * Worker threads that run the per-image steps and normalization (`data.num_workers`); the cache then lies in
+   * shared memory they read. Undefined: this thread does it.
+   */
+  readonly workers?: TransformPool | undefined;
 }
 
 interface IterationState {
@@ -100,8 +105,17 @@ export class ImageFolderSplit implements DataSplit {
       if (decoded.length !== this.size) {
         throw new RangeError(`${decoded.length} decoded images for the ${this.size} of ${this.name}`);
       }
-      for (let i = 0; i < decoded.length; i++) this.#cache[i] = decoded[i];
+      const shared = settings.workers !== undefined;
+      for (let i = 0; i < decoded.length; i++) {
+        const image = decoded[i];
+        this.#cache[i] = shared && image !== undefined ? toSharedImage(image) : image;
+      }
     }
+  }
+
+  /** Worker threads running the per-image steps (`data.num_workers`); 0 when this thread does. */
+  get transformThreads(): number {
+    return this.#settings.workers?.threads ?? 0;
   }
 
   get cached(): boolean {
@@ -210,15 +224,41 @@ export class ImageFolderSplit implements DataSplit {
   ): Promise<Batch> {
     const size = this.#settings.imageSize;
     const imageLength = size * size * 3;
-    const images = new Float32Array(indices.length * imageLength);
     const labels = Int32Array.from(indices, (draw) => this.entry(draw % this.size).label);
+    const shape: Batch['shape'] = [indices.length, size, size, 3];
+    const workers = this.#settings.workers;
+    if (workers !== undefined) {
+      const decoded = await Promise.all(indices.map((draw) => this.#load(draw % this.size, state, group)));
+      // One chunk per worker; every image's pixels depend only on its draw, so chunking changes nothing.
+      const chunk = Math.ceil(indices.length / workers.threads);
+      const chunks: Promise<Float32Array>[] = [];
+      for (let start = 0; start < indices.length; start += chunk) {
+        chunks.push(
+          workers.run({
+            images: decoded.slice(start, start + chunk),
+            draws: indices.slice(start, start + chunk),
+            seed: options.seed,
+            epoch: options.epoch,
+            augment: options.augment,
+          }),
+        );
+      }
+      const pixels = await Promise.all(chunks);
+      if (pixels.length === 1 && pixels[0] !== undefined) return { images: pixels[0], labels, shape };
+      const images = new Float32Array(indices.length * imageLength);
+      pixels.forEach((part, i) => {
+        images.set(part, i * chunk * imageLength);
+      });
+      return { images, labels, shape };
+    }
+    const images = new Float32Array(indices.length * imageLength);
     await Promise.all(
       indices.map(async (draw, slot) => {
         const image = await this.#prepareImage(draw, options, state, group);
         this.#normalize(image.data, images, slot * imageLength);
       }),
     );
-    return { images, labels, shape: [indices.length, size, size, 3] };
+    return { images, labels, shape };
   }
 
   /** `draw`: the image `draw % size`, its augmentation seeded by the draw (see `epochDraws`). */
@@ -231,24 +271,7 @@ export class ImageFolderSplit implements DataSplit {
     const decoded = await this.#load(draw % this.size, state, group);
     const { train, eval: evaluation, imageSize, resize } = this.#settings;
     const steps = options.augment ? train : evaluation;
-    let image = decoded;
-    if (steps.length > 0) {
-      // Seeded per image and epoch, whatever the batch it lands in: resuming mid-epoch gives the same pixels.
-      const random = createRandom(deriveSeed(options.seed, options.epoch, draw));
-      for (const step of steps) {
-        image = await step.apply(image, random);
-        if (
-          image.channels !== decoded.channels ||
-          image.data.length !== image.width * image.height * image.channels
-        ) {
-          throw new ClsError(
-            'PLUGIN_FAILED',
-            `transform "${step.name}" returned ${image.data.length} values for a ${image.width}×${image.height}×${image.channels} image; expected ${decoded.channels} channels`,
-          );
-        }
-      }
-    }
-    return fitToSize(image, imageSize, resize);
+    return applyImageSteps(decoded, draw, options.seed, options.epoch, { steps, imageSize, resize });
   }
 
   async #load(index: number, state: IterationState, group?: object): Promise<RawImage> {
@@ -261,7 +284,7 @@ export class ImageFolderSplit implements DataSplit {
       return decodeForPipeline(path, { imageSize, resize, decodeSide });
     }, group);
     if (this.#cache !== undefined && this.#settings.cache?.take(image.data.byteLength) === true) {
-      this.#cache[index] = image;
+      this.#cache[index] = this.#settings.workers === undefined ? image : toSharedImage(image);
     }
     return image;
   }

@@ -5,11 +5,19 @@ import {
   type ImageTransform,
   type Transform,
 } from '@nextplay/cls-core';
+import { isBuildableInWorkers, type StepRecipe } from './builtinImageTransforms.js';
 
 export interface PipelineTransforms {
   readonly train: readonly ImageTransform[];
   readonly eval: readonly ImageTransform[];
   readonly batch: readonly BatchTransform[];
+  /**
+   * `train` and `eval` as config names them, for worker threads to build again; undefined when a step is not one
+   * of this package's plugins as it made it (a plugin or wrapper a worker cannot load), named in `notRebuildable`.
+   */
+  readonly recipes:
+    { readonly train: readonly StepRecipe[]; readonly eval: readonly StepRecipe[] } | undefined;
+  readonly notRebuildable: string | undefined;
 }
 
 /** Builds the steps of the run's `transforms` node (`transforms.train`, `.eval`, `.batch`) through the registry. */
@@ -17,6 +25,8 @@ export async function createPipelineTransforms(
   context: DatasetContext,
   imageSize: number,
 ): Promise<PipelineTransforms> {
+  const recipes: Record<'train' | 'eval' | 'batch', StepRecipe[]> = { train: [], eval: [], batch: [] };
+  let notRebuildable: string | undefined;
   const build = async (list: 'train' | 'eval' | 'batch'): Promise<Transform[]> => {
     const steps: Transform[] = [];
     for (const [index, step] of (context.transforms?.[list] ?? []).entries()) {
@@ -36,14 +46,21 @@ export async function createPipelineTransforms(
           continue;
         }
         steps.push(transform);
+        recipes[list].push({ name, options: options ?? {} });
+        if (list !== 'batch' && !isBuildableInWorkers(transform)) notRebuildable ??= name;
       }
     }
     return steps;
   };
+  const train = (await build('train')) as ImageTransform[];
+  const evaluation = (await build('eval')) as ImageTransform[];
+  const batch = (await build('batch')) as BatchTransform[];
   return {
-    train: (await build('train')) as ImageTransform[],
-    eval: (await build('eval')) as ImageTransform[],
-    batch: (await build('batch')) as BatchTransform[],
+    train,
+    eval: evaluation,
+    batch,
+    recipes: notRebuildable === undefined ? { train: recipes.train, eval: recipes.eval } : undefined,
+    notRebuildable,
   };
 }
 

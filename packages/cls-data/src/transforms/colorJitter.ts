@@ -1,11 +1,5 @@
-import {
-  ClsError,
-  definePlugin,
-  shuffleInPlace,
-  type ImageTransform,
-  type RawImage,
-} from '@nextplay/cls-core';
-import { adjustBrightness, adjustContrast, adjustHue, adjustSaturation } from './colorOps.js';
+import { ClsError, definePlugin, shuffleInPlace, type ImageTransform } from '@nextplay/cls-core';
+import { adjustHue, brightnessInPlace, contrastInPlace, saturationInPlace } from './colorOps.js';
 import { readSpread, spreadSchema, uniform, type Range } from './transformOptions.js';
 
 export interface ColorJitterOptions {
@@ -17,26 +11,32 @@ export interface ColorJitterOptions {
   readonly hue?: number | Range;
 }
 
-type Adjustment = (image: RawImage, amount: number) => RawImage;
+/** Changes RGB bytes in place. */
+type Adjustment = (data: Uint8Array, amount: number) => void;
+
+const hueInPlace: Adjustment = (data, shift) => {
+  data.set(adjustHue({ data, width: data.length / 3, height: 1, channels: 3 }, shift).data);
+};
 
 /**
  * torchvision's ColorJitter: brightness, contrast, saturation and hue factors drawn per image and applied in a
  * random order, each op with torchvision's uint8 arithmetic. An unset option is skipped, as torchvision does.
+ * The ops work in place on one copy of the image.
  */
 export function createColorJitter(options: Readonly<ColorJitterOptions>): ImageTransform {
   const steps: readonly (readonly [Range, Adjustment] | undefined)[] = [
     jitter(
       readSpread('color_jitter.brightness', options.brightness ?? 0, 1, 0, Infinity),
       1,
-      adjustBrightness,
+      brightnessInPlace,
     ),
-    jitter(readSpread('color_jitter.contrast', options.contrast ?? 0, 1, 0, Infinity), 1, adjustContrast),
+    jitter(readSpread('color_jitter.contrast', options.contrast ?? 0, 1, 0, Infinity), 1, contrastInPlace),
     jitter(
       readSpread('color_jitter.saturation', options.saturation ?? 0, 1, 0, Infinity),
       1,
-      adjustSaturation,
+      saturationInPlace,
     ),
-    jitter(readSpread('color_jitter.hue', options.hue ?? 0, 0, -0.5, 0.5), 0, adjustHue),
+    jitter(readSpread('color_jitter.hue', options.hue ?? 0, 0, -0.5, 0.5), 0, hueInPlace),
   ];
   return {
     name: 'color_jitter',
@@ -46,12 +46,12 @@ export function createColorJitter(options: Readonly<ColorJitterOptions>): ImageT
       }
       const order = shuffleInPlace([0, 1, 2, 3], random);
       const amounts = steps.map((step) => (step === undefined ? 0 : uniform(random, step[0])));
-      let out = image;
+      const data = image.data.slice();
       for (const i of order) {
         const step = steps[i];
-        if (step !== undefined) out = step[1](out, amounts[i] ?? 0);
+        if (step !== undefined) step[1](data, amounts[i] ?? 0);
       }
-      return out;
+      return { data, width: image.width, height: image.height, channels: 3 };
     },
   };
 }

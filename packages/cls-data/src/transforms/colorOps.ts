@@ -11,11 +11,24 @@ function withData(image: RawImage, data: Uint8Array): RawImage {
   return { data, width: image.width, height: image.height, channels: image.channels };
 }
 
+/** `w · v` for every byte value v: the products of the grey-level weights, looked up instead of multiplied. */
+function products(w: number): Float64Array {
+  const table = new Float64Array(256);
+  for (let v = 0; v < 256; v++) table[v] = w * v;
+  return table;
+}
+
+const RED = products(0.2989);
+const GREEN = products(0.587);
+const BLUE = products(0.114);
+
 /** Grey level of each pixel, truncated to 8 bits (`rgb_to_grayscale`). */
 function greyLevels(data: Uint8Array): Uint8Array {
   const grey = new Uint8Array(data.length / 3);
   for (let p = 0, k = 0; p < grey.length; p++, k += 3) {
-    grey[p] = Math.trunc(0.2989 * (data[k] ?? 0) + 0.587 * (data[k + 1] ?? 0) + 0.114 * (data[k + 2] ?? 0));
+    grey[p] = Math.trunc(
+      (RED[data[k] ?? 0] ?? 0) + (GREEN[data[k + 1] ?? 0] ?? 0) + (BLUE[data[k + 2] ?? 0] ?? 0),
+    );
   }
   return grey;
 }
@@ -28,37 +41,67 @@ export function grayscale(image: RawImage): RawImage {
   return withData(image, out);
 }
 
+/** Maps every value through `table` (a function of the byte alone), in place. */
+function mapBytes(data: Uint8Array, table: Uint8Array): void {
+  for (let k = 0; k < data.length; k++) data[k] = table[data[k] ?? 0] ?? 0;
+}
+
+/** The table of `v ↦ clampTrunc(factor · v + offset)`. */
+function blendTable(factor: number, offset: number): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) table[v] = clampTrunc(factor * v + offset);
+  return table;
+}
+
+/** `adjust_brightness` on RGB bytes, in place. */
+export function brightnessInPlace(data: Uint8Array, factor: number): void {
+  mapBytes(data, blendTable(factor, 0));
+}
+
+/** `adjust_contrast` on RGB bytes, in place: blends with the mean grey level of the whole image. */
+export function contrastInPlace(data: Uint8Array, factor: number): void {
+  let sum = 0;
+  for (let k = 0; k < data.length; k += 3) {
+    sum += Math.trunc(
+      (RED[data[k] ?? 0] ?? 0) + (GREEN[data[k + 1] ?? 0] ?? 0) + (BLUE[data[k + 2] ?? 0] ?? 0),
+    );
+  }
+  const mean = sum / (data.length / 3);
+  mapBytes(data, blendTable(factor, (1 - factor) * mean));
+}
+
+/** `adjust_saturation` on RGB bytes, in place: blends each pixel with its own grey level. */
+export function saturationInPlace(data: Uint8Array, factor: number): void {
+  const scaled = products(factor);
+  const keep = 1 - factor;
+  for (let k = 0; k < data.length; k += 3) {
+    const r = data[k] ?? 0;
+    const g = data[k + 1] ?? 0;
+    const b = data[k + 2] ?? 0;
+    const grey = keep * Math.trunc((RED[r] ?? 0) + (GREEN[g] ?? 0) + (BLUE[b] ?? 0));
+    data[k] = clampTrunc((scaled[r] ?? 0) + grey);
+    data[k + 1] = clampTrunc((scaled[g] ?? 0) + grey);
+    data[k + 2] = clampTrunc((scaled[b] ?? 0) + grey);
+  }
+}
+
 export function adjustBrightness(image: RawImage, factor: number): RawImage {
-  const { data } = image;
-  const out = new Uint8Array(data.length);
-  for (let k = 0; k < data.length; k++) out[k] = clampTrunc(factor * (data[k] ?? 0));
+  const out = image.data.slice();
+  brightnessInPlace(out, factor);
   return withData(image, out);
 }
 
 /** Blends with the mean grey level of the whole image. */
 export function adjustContrast(image: RawImage, factor: number): RawImage {
-  const { data } = image;
-  const grey = greyLevels(data);
-  let sum = 0;
-  for (const g of grey) sum += g;
-  const mean = sum / grey.length;
-  const offset = (1 - factor) * mean;
-  const out = new Uint8Array(data.length);
-  for (let k = 0; k < data.length; k++) out[k] = clampTrunc(factor * (data[k] ?? 0) + offset);
+  const out = image.data.slice();
+  contrastInPlace(out, factor);
   return withData(image, out);
 }
 
 /** Blends each pixel with its own grey level. */
 export function adjustSaturation(image: RawImage, factor: number): RawImage {
-  const { data } = image;
-  const grey = greyLevels(data);
-  const out = new Uint8Array(data.length);
-  for (let p = 0, k = 0; p < grey.length; p++, k += 3) {
-    const g = (1 - factor) * (grey[p] ?? 0);
-    out[k] = clampTrunc(factor * (data[k] ?? 0) + g);
-    out[k + 1] = clampTrunc(factor * (data[k + 1] ?? 0) + g);
-    out[k + 2] = clampTrunc(factor * (data[k + 2] ?? 0) + g);
-  }
+  const out = image.data.slice();
+  saturationInPlace(out, factor);
   return withData(image, out);
 }
 

@@ -139,8 +139,9 @@ export function warp(
 ): RawImage {
   const { data, width, height, channels } = image;
   const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0, m6 = 0, m7 = 0, m8 = 1] = m;
-  const out = new Uint8Array(data.length);
   const nearest = interpolation === 'nearest';
+  if (nearest && m6 === 0 && m7 === 0 && m8 === 1) return warpAffineNearest(image, m, fill);
+  const out = new Uint8Array(data.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const w = m6 * x + m7 * y + m8;
@@ -181,6 +182,31 @@ export function warp(
         if (w11 !== 0) v += w11 * (data[p01 + channels + c] ?? 0);
         v = v * mask + (1 - mask) * fill;
         out[target + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+  return { data: out, width, height, channels };
+}
+
+/** `warp` of an affine map with nearest sampling (a rotation's usual case), without the projective divide. */
+function warpAffineNearest(image: RawImage, m: readonly number[], fill: number): RawImage {
+  const { data, width, height, channels } = image;
+  const [m0 = 0, m1 = 0, m2 = 0, m3 = 0, m4 = 0, m5 = 0] = m;
+  const out = new Uint8Array(data.length);
+  for (let y = 0, target = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, target += channels) {
+      const sx = m0 * x + m1 * y + m2;
+      const sy = m3 * x + m4 * y + m5;
+      // Round half to even, as torch's nearest grid_sample does.
+      let ix = Math.round(sx);
+      if (ix - sx === 0.5 && (ix & 1) !== 0) ix -= 1;
+      let iy = Math.round(sy);
+      if (iy - sy === 0.5 && (iy & 1) !== 0) iy -= 1;
+      if (ix < 0 || iy < 0 || ix >= width || iy >= height) {
+        for (let c = 0; c < channels; c++) out[target + c] = fill;
+      } else {
+        const source = (iy * width + ix) * channels;
+        for (let c = 0; c < channels; c++) out[target + c] = data[source + c] ?? 0;
       }
     }
   }

@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ClsError, type ClsErrorCode, type RawImage } from '@nextplay/cls-core';
+import type { StepRecipe } from './builtinImageTransforms.js';
+import type { ResizeMode } from './decodeImage.js';
+
+/** What each transform worker is started with: the steps to rebuild and how images end. */
+export interface TransformWorkerSetup {
+  readonly train: readonly StepRecipe[];
+  readonly eval: readonly StepRecipe[];
+  readonly imageSize: number;
+  readonly resize: ResizeMode;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+/** A chunk of a batch: decoded images (views on shared memory when cached) and their draws. */
+export interface TransformJob {
+  readonly id: number;
+  readonly images: readonly RawImage[];
+  readonly draws: readonly number[];
+  readonly seed: number;
+  readonly epoch: number;
+  readonly augment: boolean;
+}
+
+export type TransformReply =
+  | { readonly id: number; readonly pixels: Float32Array }
+  | {
+      readonly id: number;
+      readonly error: { readonly message: string; readonly code: ClsErrorCode | undefined };
+    };
+
+interface Pending {
+  readonly resolve: (pixels: Float32Array) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * The compiled worker script. Run from source (tests), the package's build is used; undefined when there is none.
+ */
+export function transformWorkerFile(): string | undefined {
+  const compiled = import.meta.url.endsWith('.ts')
+    ? new URL('../dist/transformWorker.js', import.meta.url)
+    : new URL('./transformWorker.js', import.meta.url);
+  const path = fileURLToPath(compiled);
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * `data.num_workers` worker threads that run the per-image steps, normalize and hand back a chunk's pixels. Each
+ * job goes to the worker with the fewest in flight. Idle workers never keep the process alive.
+ */
+export class TransformPool {
+  readonly threads: number;
+  readonly #workers: Worker[] = [];
+  readonly #inFlight: number[] = [];
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+
+  constructor(file: string, setup: TransformWorkerSetup, threads: number) {
+    this.threads = threads;
+    for (let index = 0; index < threads; index++) {
+      const worker = new Worker(file, { workerData: setup, execArgv: workerExecArgv(process.execArgv) });
+      worker.unref();
+      worker.on('message', (reply: TransformReply) => {
+        this.#settle(index, reply);
+      });
+      worker.on('error', (error) => {
+        for (const [id, pending] of this.#pending) {
+          this.#pending.delete(id);
+          pending.reject(error);
+        }
+      });
+      this.#workers.push(worker);
+      this.#inFlight.push(0);
+    }
+  }
+
+  /** The normalized pixels of `job`'s images, one after another. */
+  run(job: Omit<TransformJob, 'id'>): Promise<Float32Array> {
+    let index = 0;
+    for (let i = 1; i < this.#workers.length; i++) {
+      if ((this.#inFlight[i] ?? 0) < (this.#inFlight[index] ?? 0)) index = i;
+    }
+    const worker = this.#workers[index];
+    if (worker === undefined) return Promise.reject(new RangeError('a transform pool has no workers'));
+    const id = this.#nextId++;
+    const inFlight = this.#inFlight[index] ?? 0;
+    if (inFlight === 0) worker.ref();
+    this.#inFlight[index] = inFlight + 1;
+    return new Promise<Float32Array>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ ...job, id } satisfies TransformJob);
+    });
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+
+  #settle(index: number, reply: TransformReply): void {
+    const left = (this.#inFlight[index] ?? 1) - 1;
+    this.#inFlight[index] = left;
+    if (left === 0) this.#workers[index]?.unref();
+    const pending = this.#pending.get(reply.id);
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id);
+    if ('pixels' in reply) pending.resolve(reply.pixels);
+    else {
+      pending.reject(
+        reply.error.code === undefined
+          ? new Error(reply.error.message)
+          : new ClsError(reply.error.code, reply.error.message),
+      );
+    }
+  }
+}
+
+/** A copy of `image` in shared memory, so workers read it where it lies. */
+export function toSharedImage(image: RawImage): RawImage {
+  if (image.data.buffer instanceof SharedArrayBuffer) return image;
+  const data = new Uint8Array(new SharedArrayBuffer(image.data.byteLength));
+  data.set(image.data);
+  return { data, width: image.width, height: image.height, channels: image.channels };
+}
+
+/**
+ * This process's `execArgv` less what does not fit a worker running the compiled script: export conditions (the
+ * one tests use points packages at their TypeScript sources) and `--input-type` (only for `-e` code).
+ */
+function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] ?? '';
+    if (arg === '--conditions' || arg === '-C' || arg === '--input-type') i++;
+    else if (!/^(--conditions|-C|--input-type)=/.test(arg)) kept.push(arg);
+  }
+  return kept;
+}
