@@ -2,7 +2,7 @@
 """PyTorch reference for tools/bench-jersey-heads.mjs: the same ImageFolder, the same recipe as `cls train` defaults
 (AdamW lr 1e-3 wd 0.05, cosine with one warm-up epoch, batch 32, RandomResizedCrop(scale 0.6-1) without flips,
 ImageNet normalization), ResNet-18 with a digits head (tens + units on pooled features) or a sequence head (CTC over
-the columns of layer4, layer3/layer4 strided (2, 1)). Prints one JSON line per head with acc and acc_unseen.
+the columns of layer3, strided (2, 1); no layer4). Prints one JSON line per head with acc and acc_unseen.
 
   /usr/bin/python3 tools/bench_jersey_heads_torch.py <root> [--image-size 32] [--epochs 8] [--heads digits,sequence]
 """
@@ -79,16 +79,16 @@ class SequenceNet(nn.Module):
     def __init__(self):
         super().__init__()
         body = torchvision.models.resnet18(num_classes=10)
-        for layer in (body.layer3, body.layer4):
-            layer[0].conv1.stride = (2, 1)
-            layer[0].downsample[0].stride = (2, 1)
+        body.layer3[0].conv1.stride = (2, 1)
+        body.layer3[0].downsample[0].stride = (2, 1)
+        body.layer4, body.fc = nn.Identity(), nn.Identity()
         self.body = body
-        self.columns = nn.Linear(512, 11)
+        self.columns = nn.Linear(256, 11)
 
     def forward(self, x):
         b = self.body
         x = b.maxpool(b.relu(b.bn1(b.conv1(x))))
-        x = b.layer4(b.layer3(b.layer2(b.layer1(x))))
+        x = b.layer3(b.layer2(b.layer1(x)))
         return self.columns(x.mean(2).transpose(1, 2))  # [N, W, 11]
 
     def loss(self, columns, numbers):

@@ -53,8 +53,9 @@ export interface ModelHead {
   /** The model's outputs in order, as the ONNX export names them: `logits`; `tens`, `units`; `columns`. */
   readonly outputNames: readonly string[];
   /**
-   * `pooled`: the head reads globally pooled features. `columns`: it reads the last feature map's columns, so
-   * the backbone keeps the width from its third stage on (strides (2, 1)).
+   * `pooled`: the head reads the last stage's feature map (globally pooled, for a classifier). `columns`: it reads
+   * the columns of the third stage's, which keeps its width (strides (2, 1)); the backbone ends there, as deeper
+   * stages would mix the columns.
    */
   readonly features: 'pooled' | 'columns';
   /**

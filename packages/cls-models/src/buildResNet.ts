@@ -12,8 +12,8 @@ export interface ResNetSpec extends ResNetArchitecture {
   readonly imageSize: number | readonly [number, number];
   /**
    * The output layers (`model.head`), built on layer4's feature map. Absent: torchvision's own, one `fc` over the
-   * pooled features giving `[N, numClasses]` logits. A head reading `columns` gets layer3 and layer4 strided
-   * (2, 1), so the feature map keeps its width.
+   * pooled features giving `[N, numClasses]` logits. A head reading `columns` is built on layer3's feature map
+   * instead, layer3 strided (2, 1) so it keeps its width (no layer4).
    */
   readonly head?: ModelHead | undefined;
   /** Input channels; default 3. */
@@ -85,6 +85,8 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
 
   let inChannels = stemChannels;
   stagePlanes.forEach((planes, stage) => {
+    // A head reading columns reads layer3's feature map: deeper stages would mix the digits' columns.
+    if (keepColumns && stage >= COLUMN_STAGES) return;
     const blocks = spec.layers[stage] ?? 0;
     for (let i = 0; i < blocks; i++) {
       x = block(nn, x, {
@@ -123,7 +125,10 @@ export function buildResNet(spec: ResNetSpec): ClassifierModel {
   return model({ name, inputs: image, outputs: logits });
 }
 
-/** With a head reading columns, layer3 and layer4 halve only the height, so the columns survive for the digits. */
+/** Stages a head reading columns keeps: layer1 to layer3. */
+const COLUMN_STAGES = 3;
+
+/** With a head reading columns, layer3 halves only the height, so the columns survive for the digits. */
 function stageStride(keepColumns: boolean, stage: number): number | readonly [number, number] {
   return keepColumns && stage >= 2 ? [2, 1] : 2;
 }

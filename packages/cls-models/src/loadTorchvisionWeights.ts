@@ -5,6 +5,13 @@ import { torchvisionPermutation, torchvisionStateDictKey } from './torchvisionSt
 
 /** The classifier's torchvision module: loaded only when its shape fits `num_classes`. */
 const HEAD_PREFIX = 'fc.';
+/** The top-level modules of torchvision's ResNets. */
+const TORCHVISION_MODULES = new Set(['conv1', 'bn1', 'layer1', 'layer2', 'layer3', 'layer4', 'fc']);
+
+/** `layer4` of `layer4.1.conv2.weight`. */
+function topModule(key: string): string {
+  return key.split('.')[0] ?? '';
+}
 
 export interface LoadTorchvisionWeightsOptions {
   /** Names the weights in errors and notices, e.g. the file path. */
@@ -26,6 +33,7 @@ export function loadTorchvisionWeights(
   const missing: string[] = [];
   const misshaped: string[] = [];
   const headMismatch: string[] = [];
+  const headOnly = new Set<string>();
   const used = new Set<string>();
   const assignments: { index: number; value: tf.Tensor }[] = [];
   const weights = model.weights;
@@ -35,7 +43,9 @@ export function loadTorchvisionWeights(
       if (key === null) return;
       const tensor = stateDict.get(key);
       if (tensor === undefined) {
-        missing.push(key);
+        // A model head's own layers (tens, units, columns) have no torchvision weights: they stay initialized.
+        if (!TORCHVISION_MODULES.has(topModule(key))) headOnly.add(topModule(key));
+        else missing.push(key);
         return;
       }
       used.add(key);
@@ -53,8 +63,10 @@ export function loadTorchvisionWeights(
       torchTensor.dispose();
       assignments.push({ index, value });
     });
+    // Modules the model does not have (fc under a digit head, layer4 under a sequence head) are left unused.
+    const modules = new Set(weights.map((weight) => topModule(torchvisionStateDictKey(weight.name) ?? '')));
     const unexpected = [...stateDict.keys()].filter(
-      (key) => !used.has(key) && !key.endsWith('num_batches_tracked'),
+      (key) => !used.has(key) && !key.endsWith('num_batches_tracked') && modules.has(topModule(key)),
     );
     const problems = [
       missing.length > 0 ? `missing keys: ${listed(missing)}` : '',
@@ -65,6 +77,11 @@ export function loadTorchvisionWeights(
       throw new ClsError(
         'CHECKPOINT_INVALID',
         `${options.source} does not fit model ${model.name}: ${problems.join('; ')}`,
+      );
+    }
+    if (headOnly.size > 0) {
+      options.logger?.info(
+        `${options.source}: the ${[...headOnly].join(', ')} layer${headOnly.size === 1 ? '' : 's'} of the head stay freshly initialized`,
       );
     }
     if (headMismatch.length > 0) {

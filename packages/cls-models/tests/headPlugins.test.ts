@@ -14,7 +14,7 @@ function row(matrix: tf.Tensor2D, i: number): tf.Tensor2D {
   return tf.slice(matrix, [i, 0], [1, -1]);
 }
 
-function value(scalar: tf.Scalar): number {
+function value(scalar: tf.Tensor): number {
   const result = scalar.dataSync()[0] ?? NaN;
   scalar.dispose();
   return result;

@@ -12,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   IMAGENET_WEIGHT_URLS,
   buildResNet,
+  digitsHead,
   hashPrefixOf,
   loadPretrainedWeights,
   readStateDictFile,
   resnet18Plugin,
   resolvePretrainedFile,
+  sequenceHead,
   weightsCacheDir,
   type ResNetSpec,
 } from '../src/index.js';
@@ -125,6 +127,26 @@ describe('pretrained weights from PyTorch files', () => {
       /fc\.weight \[5,16\] \(model: \[7,16\]\).*freshly initialized/,
     );
     model.dispose();
+  });
+
+  it('loads the backbone under a digit head: fc (and layer4 for a sequence head) unused, the head kept', async () => {
+    for (const head of [digitsHead, sequenceHead]) {
+      const logger = createLogger({ level: 3 });
+      const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+      const model = buildResNet({ ...TINY.tiny_basic, numClasses: 5, seed: 3, head });
+      const headLayer = head.outputNames[0] ?? '';
+      const before = model.getLayer(headLayer).getWeights()[0]?.dataSync().slice();
+      await loadPretrainedWeights(model, join(FIXTURES, 'tiny_basic.pth'), { arch: 'resnet18', logger });
+      expect(model.getLayer(headLayer).getWeights()[0]?.dataSync()).toEqual(before);
+      const stateDict = await readStateDictFile(join(FIXTURES, 'tiny_basic.pth'));
+      expect(model.getLayer('layer3.0.conv1').getWeights()[0]?.dataSync()[0]).toBe(
+        stateDict.get('layer3.0.conv1.weight')?.values[0],
+      );
+      expect(info.mock.calls.map((call) => String(call[0])).join('\n')).toMatch(
+        /of the head stay freshly initialized/,
+      );
+      model.dispose();
+    }
   });
 
   it('lists missing and unexpected keys in one error', async () => {

@@ -23,7 +23,7 @@ export const digitsHeadPlugin = headPlugin(
 );
 export const sequenceHeadPlugin = headPlugin(
   sequenceHead,
-  'Jersey numbers as a digit sequence: CTC over the columns of the last feature map (layer3/4 strided (2, 1)).',
+  'Jersey numbers as a digit sequence: CTC over the columns of layer3 (strided (2, 1); no layer4).',
 );
 
 export const headPlugins = [digitsHeadPlugin, sequenceHeadPlugin] as const;

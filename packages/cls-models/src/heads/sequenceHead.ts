@@ -17,9 +17,9 @@ function columnsOf(outputs: readonly tf.Tensor[]): tf.Tensor3D {
 }
 
 /**
- * A scene-text head: the last feature map is pooled over its height and each column is classified over blank + 10
- * digits (`columns` [N, W, 11]); trained with CTC, read by greedy decoding. The backbone keeps the columns (its
- * third and fourth stages stride (2, 1)), so a two-digit number spans several of them.
+ * A scene-text head: the third stage's feature map (layer3, strided (2, 1) so its columns survive; no layer4) is
+ * pooled over its height and each column is classified over blank + 10 digits (`columns` [N, W, 11]); trained
+ * with CTC, read by greedy decoding. A two-digit number spans several columns, each seeing mostly its own digit.
  */
 export const sequenceHead: ModelHead = {
   name: 'sequence',
