@@ -15,6 +15,7 @@ import {
 import { formatValue } from './formatValue.js';
 import { parseOverride, type Override } from './parseOverride.js';
 import { isClaimedKey } from './schemaClaims.js';
+import { retiredKeyMessage } from './retiredKeys.js';
 
 /**
  * Applies value overrides (`a.b=v`, `+a.b=v`, `++a.b=v`, `~a.b`) in order to a copy of `config`, with Hydra's
@@ -76,6 +77,8 @@ function missingKeyToChange(
   path: readonly string[],
   found: Exclude<Lookup, { found: true }>,
 ): string {
+  const retired = retiredKeyMessage(override.key, path);
+  if (retired !== undefined) return retired;
   const message = missingKey(override.key, path, found);
   if (message.endsWith('?)')) return message;
   if (!isClaimedKey(override.key)) return `${message}; use +${override.input} to add it`;
