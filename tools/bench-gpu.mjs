@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
+// with kernels per training step and wall µs per kernel dispatch (tf.profile), and PyTorch's figures for the same
+// recipe on CUDA (tools/bench_gpu_torch.py) with the ratio when /usr/bin/python3 (or $BENCH_PYTHON) has torch with
+// CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
+// (--size/--batch override), since it computes on the CPU.
+//
+// Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLogger, PluginRegistry } from '@nextplay/cls-core';
+import {
+  OptimizerStepper,
+  adamwPlugin,
+  computeGradients,
+  linearHead,
+  readTrainOutcome,
+  selectBackend,
+  trainableParameters,
+} from '@nextplay/cls-engine';
+import { webgpuBackendPlugin } from '@nextplay/cls-backend-webgpu';
+import { resnet18Plugin } from '@nextplay/cls-models';
+import * as tf from '@tensorflow/tfjs-core';
+
+const NUM_CLASSES = 10;
+const CLASS_NAMES = Array.from({ length: NUM_CLASSES }, (_, c) => String(c));
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+const options = { size: null, batch: null, steps: 5, warmup: 2 };
+for (const arg of process.argv.slice(2)) {
+  const [key, value = ''] = arg.replace(/^--/, '').split('=');
+  const n = Number(value);
+  if (!(key in options) || !Number.isInteger(n) || n < 1) throw new Error(`unknown or bad option ${arg}`);
+  options[key] = n;
+}
+
+const logger = createLogger({ level: 3 });
+const registry = new PluginRegistry().register(webgpuBackendPlugin, resnet18Plugin, adamwPlugin);
+const backend = await selectBackend('gpu', registry, logger);
+const adapter = backend.adapter;
+const software = adapter?.software === true;
+const cases =
+  options.size !== null || options.batch !== null
+    ? [{ size: options.size ?? 64, batch: options.batch ?? 64 }]
+    : software
+      ? [{ size: 32, batch: 8 }]
+      : [
+          { size: 64, batch: 64 },
+          { size: 224, batch: 32 },
+        ];
+const steps = software && options.size === null ? Math.min(options.steps, 2) : options.steps;
+const warmup = software && options.size === null ? 1 : options.warmup;
+
+async function rate(step, batch) {
+  for (let i = 0; i < warmup; i++) await step();
+  const started = performance.now();
+  for (let i = 0; i < steps; i++) await step();
+  return (steps * batch) / ((performance.now() - started) / 1000);
+}
+
+function torchFigures(size, batch) {
+  const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
+  const run = spawnSync(
+    python,
+    [`${repo}tools/bench_gpu_torch.py`, `--size=${size}`, `--batch=${batch}`, `--steps=${steps * 4}`],
+    { encoding: 'utf8' },
+  );
+  if (run.status === 3) return { skipped: `${python} has torch without CUDA` };
+  if (run.status !== 0)
+    return { skipped: `${python} could not run torch: ${(run.stderr || '').trim().split('\n').at(-1)}` };
+  return JSON.parse(run.stdout.trim().split('\n').at(-1));
+}
+
+for (const { size, batch } of cases) {
+  const model = await registry.create(
+    'model',
+    'resnet18',
+    { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
+    { numClasses: NUM_CLASSES, imageSize: size, channels: 3, logger },
+  );
+  const optimizer = await registry.create(
+    'optimizer',
+    'adamw',
+    { name: 'adamw', lr: 1e-3, weight_decay: 0.05, betas: [0.9, 0.999], eps: 1e-8 },
+    {},
+  );
+  const parameters = trainableParameters(model);
+  const variables = parameters.map((p) => p.variable);
+  const stepper = new OptimizerStepper(parameters, optimizer, {
+    gradientClipVal: null,
+    gradientClipAlgorithm: 'norm',
+  });
+  const shape = [batch, size, size, 3];
+  const pixels = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => Math.sin(i) * 1.5);
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
+  const hostBatch = { images: pixels, labels, shape };
+  const trainStep = async () => {
+    const computed = computeGradients(model, variables, hostBatch, {
+      head: linearHead,
+      classes: CLASS_NAMES,
+      labelSmoothing: 0,
+      scale: 1,
+    });
+    stepper.add(computed.gradients);
+    stepper.step(1e-3);
+    await readTrainOutcome(computed);
+  };
+  const inferStep = async () => {
+    const out = tf.tidy(() => model.apply(tf.tensor4d(pixels, shape), { training: false }));
+    await out.data();
+    out.dispose();
+  };
+
+  const train = await rate(trainStep, batch);
+  const infer = await rate(inferStep, batch);
+  let kernels = 0;
+  const started = performance.now();
+  const profile = await tf.profile(trainStep);
+  const profiledMs = performance.now() - started;
+  kernels = profile.kernels.length;
+  const result = {
+    case: `resnet18-${size}px-b${batch}`,
+    framework: 'tfjs-webgpu',
+    adapter,
+    train_img_s: Number(train.toFixed(2)),
+    infer_img_s: Number(infer.toFixed(2)),
+    kernels_per_step: kernels,
+    wall_us_per_dispatch: Number(((profiledMs * 1000) / Math.max(kernels, 1)).toFixed(1)),
+    steps,
+  };
+  console.log(JSON.stringify(result));
+  const torch = torchFigures(size, batch);
+  console.log(JSON.stringify({ case: result.case, ...torch }));
+  if (torch.train_img_s !== undefined) {
+    console.log(
+      JSON.stringify({
+        case: result.case,
+        ratio_train: Number((train / torch.train_img_s).toFixed(4)),
+        ratio_infer: Number((infer / torch.infer_img_s).toFixed(4)),
+      }),
+    );
+  }
+  optimizer.dispose?.();
+  model.dispose();
+}
+process.exit(0);
