@@ -142,7 +142,7 @@ console.log(
 console.log(
   `${'pipeline'.padEnd(34)} ${'first/s'.padStart(9)} ${'steady/s'.padStart(9)} ${'RSS MB'.padStart(9)}`,
 );
-console.log(row(`cls data bench (num_workers ${ours.num_workers})`, ours));
+console.log(row(`cls data bench (${ours.transform_threads ?? 0} transform threads)`, ours));
 console.log(row('torchvision + PIL, 0 workers', torch[0]));
 console.log(row('torchvision + PIL, 2 workers', torch[1]));
 const ratio = ours.img_per_s.steady / torch[1].img_per_s.steady;

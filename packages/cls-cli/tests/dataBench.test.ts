@@ -50,6 +50,8 @@ describe('cls data bench', () => {
     expect(result.peak_rss_mb).toBeGreaterThan(10);
     expect(result.transforms).toEqual(['random_resized_crop', 'random_rotation', 'color_jitter']);
     expect(result).toMatchObject({ batch_size: 4, image_size: 16 });
+    // data.num_workers (4 in the shipped data config) transform worker threads, at most one per core.
+    expect(result.transform_threads).toBeGreaterThan(0);
     // It measures; it writes no run directory.
     expect(readdirSync(cwd)).toEqual([]);
   });

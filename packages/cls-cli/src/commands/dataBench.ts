@@ -23,6 +23,8 @@ export interface DataBenchResult {
   readonly batch_size: number;
   readonly image_size: number;
   readonly num_workers: number;
+  /** Worker threads running the per-image transforms: num_workers, at most one per core; 0 on the main thread. */
+  readonly transform_threads: number;
   readonly transforms: readonly string[];
 }
 
@@ -82,6 +84,7 @@ export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number
     batch_size: batchSize,
     image_size: data.imageSize,
     num_workers: config.data.num_workers,
+    transform_threads: transformThreads(data.train),
     transforms: (config.transforms?.train ?? []).map((step) => Object.keys(step)[0] ?? ''),
   };
   if (args.json) {
@@ -90,13 +93,20 @@ export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number
   }
   io.stdout(
     `input pipeline of ${config.data.name} (${images} training images, batch ${batchSize}, ${data.imageSize} px, ` +
-      `num_workers ${config.data.num_workers}, transforms.train: ${result.transforms.join(', ') || 'none'})\n` +
+      `num_workers ${config.data.num_workers} (${result.transform_threads} transform threads), transforms.train: ${result.transforms.join(', ') || 'none'})\n` +
       `  first epoch: ${result.img_per_s.first_epoch} img/s (setup ${result.setup_s} s + epoch ${result.epoch_s[0]} s)\n` +
       `  steady:      ${result.img_per_s.steady ?? 'n/a (one epoch; use --epochs 2 or more)'}` +
       `${result.img_per_s.steady === null ? '' : ' img/s'} (epochs 1–${epochs - 1})\n` +
       `  peak RSS:    ${result.peak_rss_mb} MB\n`,
   );
   return 0;
+}
+
+/** The split's transform worker threads, where its dataset has them (ImageFolder's do). */
+function transformThreads(split: object): number {
+  return 'transformThreads' in split && typeof split.transformThreads === 'number'
+    ? split.transformThreads
+    : 0;
 }
 
 function round(value: number, digits = 1): number {
