@@ -59,15 +59,15 @@ export interface ModelHead {
    */
   readonly features: 'pooled' | 'columns';
   /**
-   * True for a head that can read classes without training images (digit by digit): val and test may then hold
-   * classes that train lacks, and the run reports accuracy on them.
+   * True for a head that can read classes without training images (digit by digit): its reading may name no class
+   * of the run (the confusion matrix's `other` column), and `cls test` accepts classes its checkpoint lacks.
    */
   readonly readsUnseenClasses: boolean;
   /** A mirrored image is read as another class (digits read left to right): training leaves out flips. */
   readonly mirrorChangesClass: boolean;
   /** Class names this head cannot label (e.g. a folder that is not a jersey number): a `ClsError` naming one. */
   checkClasses(classes: readonly string[]): void;
-  /** Adds the head's layers on the backbone's last feature map; returns the outputs in `outputNames` order. */
+  /** Adds the head's layers on the feature map `features` names; returns the outputs in `outputNames` order. */
   build(features: SymbolicTensor, options: HeadBuildOptions): SymbolicTensor[];
   /**
    * The mean loss of a batch whose true classes are `labels`. `targets` are soft class targets [batch, classes]
