@@ -7,6 +7,7 @@ export type { AdapterSearch } from './findAdapter.js';
 export { describeAdapter, formatAdapter, isSoftwareAdapter } from './gpuAdapter.js';
 export type { AdapterInfo } from './gpuAdapter.js';
 export { diagnoseVulkan } from './vulkanDiagnosis.js';
+export { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
 
 export const webgpuBackendPlugins = [webgpuBackendPlugin];
 export default webgpuBackendPlugin;

@@ -10,6 +10,7 @@ import {
 import { dawnGpu } from './dawnGpu.js';
 import { findAdapter } from './findAdapter.js';
 import { formatAdapter } from './gpuAdapter.js';
+import { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
 
 const PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
@@ -31,6 +32,12 @@ export class WebGpuBackend implements ComputeBackend {
   }
 
   async probe(): Promise<BackendAvailability> {
+    if (this.#accelerator !== 'gpu' && !gpuDeviceNodesPresent()) {
+      return {
+        available: false,
+        reason: 'WebGPU has no hardware GPU (no /dev/dri render node or /dev/nvidia0)',
+      };
+    }
     const search = await findAdapter();
     if (!search.found) return { available: false, reason: search.reason };
     const adapter = search.adapter;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAdapter, diagnoseVulkan, isSoftwareAdapter } from '../src/index.js';
+import { describeAdapter, diagnoseVulkan, gpuDeviceNodesPresent, isSoftwareAdapter } from '../src/index.js';
 
 const h200 = {
   vendor: 'nvidia',
@@ -53,5 +53,11 @@ describe('GPU adapters', () => {
         /^the Vulkan loader libvulkan\.so\.1 is not installed .*apt-get install libvulkan1/,
       );
     }
+  });
+});
+
+describe('GPU device nodes', () => {
+  it('are left to Dawn off Linux', () => {
+    expect(gpuDeviceNodesPresent('darwin')).toBe(true);
   });
 });
