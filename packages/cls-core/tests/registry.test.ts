@@ -74,7 +74,7 @@ describe('PluginRegistry', () => {
   it('rejects definitions that are not plugins', () => {
     const registry = new PluginRegistry();
     expect(() => registry.register({ kind: 'gadget', name: '' } as never)).toThrow(
-      /is invalid: kind must be one of model, callback, .*; name must be a non-empty string/,
+      /is invalid: kind must be one of model, head, callback, .*; name must be a non-empty string/,
     );
   });
 
