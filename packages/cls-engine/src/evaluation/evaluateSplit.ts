@@ -1,4 +1,4 @@
-import type { ClassifierModel, DataSplit, ModelHead } from '@nextplay/cls-core';
+import { OTHER_CLASS, type ClassifierModel, type DataSplit, type ModelHead } from '@nextplay/cls-core';
 import { ConfusionMatrix } from '../metrics/confusionMatrix.js';
 import { evaluateBatch } from '../training/steps.js';
 import { SampleOutcomes } from './sampleOutcomes.js';
@@ -102,4 +102,14 @@ export function headMetricsOf(prefix: string, evaluation: SplitEvaluation): Reco
   return Object.fromEntries(
     Object.entries(evaluation.headMetrics).map(([name, value]) => [`${prefix}/${name}`, value]),
   );
+}
+
+/** The class names, plus `(other)` when a digit head read numbers that name no class. */
+export function withOther(
+  classes: readonly string[],
+  head: ModelHead,
+  evaluation: Pick<SplitEvaluation, 'confusion'>,
+): readonly string[] {
+  const readOther = head.readsUnseenClasses && evaluation.confusion.predicted(classes.length) > 0;
+  return readOther ? [...classes, OTHER_CLASS] : classes;
 }

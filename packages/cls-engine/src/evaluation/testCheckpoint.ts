@@ -1,14 +1,8 @@
-import {
-  ClsError,
-  OTHER_CLASS,
-  type ClassifierModel,
-  type DataSplit,
-  type ModelHead,
-} from '@nextplay/cls-core';
+import { ClsError, type ClassifierModel, type DataSplit, type ModelHead } from '@nextplay/cls-core';
 import type { ClassMetrics } from '../metrics/confusionMatrix.js';
 import { linearHead } from '../heads/linearHead.js';
 import { batchCount, limitBatches } from '../training/batchLimit.js';
-import { evaluateSplit, headMetricsOf, splitMetrics } from './evaluateSplit.js';
+import { evaluateSplit, headMetricsOf, splitMetrics, withOther } from './evaluateSplit.js';
 
 export interface TestCheckpointOptions {
   /** The dataset's class names, indexed like its labels. */
@@ -74,7 +68,8 @@ export async function testCheckpoint(
     numClasses,
     head,
     classes: options.classes,
-    trainClassCounts: options.trainClassCounts ?? [],
+    // Unknown counts: every class is taken as trained on, so nothing is reported as unseen.
+    trainClassCounts: options.trainClassCounts ?? options.classes.map(() => 1),
     batchLimit,
     seed: options.seed ?? 0,
     epoch: 0,
@@ -87,9 +82,7 @@ export async function testCheckpoint(
     metrics: splitMetrics('test', evaluation),
     headMetrics: headMetricsOf('test', evaluation),
     readings: evaluation.readings,
-    perClass: evaluation.confusion.perClass(
-      head.readsUnseenClasses ? [...options.classes, OTHER_CLASS] : options.classes,
-    ),
+    perClass: evaluation.confusion.perClass(withOther(options.classes, head, evaluation)),
     numImages: evaluation.size,
   };
 }

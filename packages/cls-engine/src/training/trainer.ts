@@ -3,7 +3,6 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
-  OTHER_CLASS,
   type ClassifierModel,
   type ClsConfig,
   type DataModule,
@@ -29,6 +28,7 @@ import {
   evaluateSplit,
   headMetricsOf,
   splitMetrics,
+  withOther,
   type EvaluateSplitOptions,
   type SplitEvaluation,
 } from '../evaluation/evaluateSplit.js';
@@ -535,7 +535,7 @@ export class Trainer implements TrainerContext {
         ` f1_macro ${(testMetrics['test/f1_macro'] ?? NaN).toFixed(4)}`,
     );
     const perClass: Record<string, JsonValue> = {};
-    const names = this.head.readsUnseenClasses ? [...this.classes, OTHER_CLASS] : this.classes;
+    const names = withOther(this.classes, this.head, evaluation);
     for (const [name, metrics] of Object.entries(evaluation.confusion.perClass(names))) {
       perClass[name] = { ...metrics };
     }
