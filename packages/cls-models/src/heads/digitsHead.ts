@@ -4,7 +4,7 @@ import type { HeadBuildOptions, HeadLossOptions, HeadReadings, ModelHead } from 
 import { applyLayer } from '../resnetLayers.js';
 import { decodeDigits } from './decodeDigits.js';
 import { TENS_CLASSES, UNITS_CLASSES } from './digitsLoss.js';
-import { classOfReading, jerseyClasses } from './jerseyClasses.js';
+import { jerseyClasses, jerseyReadings } from './jerseyClasses.js';
 import { jerseyHeadMetrics } from './jerseyHeadMetrics.js';
 import { sampleRows } from './readHeadOutputs.js';
 
@@ -88,13 +88,8 @@ export const digitsHead: ModelHead = {
   async read(outputs, classes): Promise<HeadReadings> {
     const [tens, units] = digitsOf(outputs);
     const [tensRows, unitsRows] = await Promise.all([sampleRows(tens), sampleRows(units)]);
-    const jersey = jerseyClasses(classes);
     const readings = tensRows.map((rows, n) => decodeDigits(rows[0] ?? [], unitsRows[n]?.[0] ?? []));
-    return {
-      predicted: Int32Array.from(readings, (r) => classOfReading(r.label, jersey, classes.length)),
-      confidence: Float32Array.from(readings, (r) => r.confidence),
-      labels: readings.map((r) => r.label),
-    };
+    return jerseyReadings(readings, classes);
   },
   metrics: jerseyHeadMetrics,
   decoding: {

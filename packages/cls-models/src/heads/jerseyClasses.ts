@@ -1,3 +1,5 @@
+import type { HeadReadings } from '@nextplay/cls-core';
+import type { NumberReading } from './decodeDigits.js';
 import { jerseyDigitSequence, parseJerseyNumber } from './jerseyNumber.js';
 import { tensClass } from './digitsLoss.js';
 
@@ -29,7 +31,15 @@ export function jerseyClasses(classes: readonly string[]): JerseyClasses {
   return result;
 }
 
-/** The class index of a number read, or `classes.length` (the confusion matrix's `other`) when no class is it. */
-export function classOfReading(reading: string, classes: JerseyClasses, count: number): number {
-  return classes.index.get(reading) ?? count;
+/**
+ * Numbers read by a digit head as `HeadReadings`: each one's class index, or `classes.length` (the confusion
+ * matrix's `other`) when no class is that number.
+ */
+export function jerseyReadings(readings: readonly NumberReading[], classes: readonly string[]): HeadReadings {
+  const { index } = jerseyClasses(classes);
+  return {
+    predicted: Int32Array.from(readings, (r) => index.get(r.label) ?? classes.length),
+    confidence: Float32Array.from(readings, (r) => r.confidence),
+    labels: readings.map((r) => r.label),
+  };
 }

@@ -4,7 +4,7 @@ import { ClsError, type HeadBuildOptions, type HeadReadings, type ModelHead } fr
 import { applyLayer } from '../resnetLayers.js';
 import { readColumns } from './ctcGreedyDecode.js';
 import { CTC_CLASSES, ctcLoss } from './ctcLoss.js';
-import { classOfReading, jerseyClasses } from './jerseyClasses.js';
+import { jerseyClasses, jerseyReadings } from './jerseyClasses.js';
 import { jerseyHeadMetrics } from './jerseyHeadMetrics.js';
 import { sampleRows } from './readHeadOutputs.js';
 
@@ -87,13 +87,8 @@ export const sequenceHead: ModelHead = {
     });
   },
   async read(outputs, classes): Promise<HeadReadings> {
-    const jersey = jerseyClasses(classes);
     const readings = (await sampleRows(columnsOf(outputs))).map((columns) => readColumns(columns));
-    return {
-      predicted: Int32Array.from(readings, (r) => classOfReading(r.label, jersey, classes.length)),
-      confidence: Float32Array.from(readings, (r) => r.confidence),
-      labels: readings.map((r) => r.label),
-    };
+    return jerseyReadings(readings, classes);
   },
   metrics: jerseyHeadMetrics,
   decoding: {
