@@ -63,7 +63,6 @@ export class TransformPool {
     this.threads = threads;
     for (let index = 0; index < threads; index++) {
       const worker = new Worker(file, { workerData: setup, execArgv: workerExecArgv(process.execArgv) });
-      worker.unref();
       worker.on('message', (reply: TransformReply) => {
         this.#settle(index, reply);
       });
@@ -73,6 +72,8 @@ export class TransformPool {
           pending.reject(error);
         }
       });
+      // After the listeners: adding a 'message' listener refs the worker's port again.
+      worker.unref();
       this.#workers.push(worker);
       this.#inFlight.push(0);
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, BatchOptions, ImageTransform, RawImage } from '@nextplay/cls-core';
@@ -89,4 +90,22 @@ describe('transform worker threads (data.num_workers)', () => {
       'transforms run on the main thread: worker threads cannot build "random_resized_crop" (not made by a cls-data plugin)',
     ]);
   });
+
+  it('never keep the process alive, even when no job ever ran (a run that stops before its first batch)', () => {
+    // Plain node on the built pool: its workers are real threads, not vitest's.
+    const pool = new URL('../dist/transformPool.js', import.meta.url).href;
+    const script = `
+      import { TransformPool, transformWorkerFile } from ${JSON.stringify(pool)};
+      const setup = { train: [], eval: [], imageSize: 8, resize: 'fill', mean: [0, 0, 0], std: [1, 1, 1] };
+      new TransformPool(transformWorkerFile(), setup, 2);
+      console.log('started');`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('started');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
+  }, 30_000);
 });
