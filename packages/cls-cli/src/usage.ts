@@ -18,7 +18,7 @@ Commands:
                                 [export.opset=13..17] [ckpt_path=<checkpoint dir>]
   report DIR                    (re)build DIR/report.html from a run's files; for a multirun sweep directory,
                                 one report comparing its runs (overrides, best val/acc, test/acc, time)
-  data prepare mnist [--out D]  write the embedded MNIST as an ImageFolder (default: ./data/mnist)
+  data prepare mnist [out=D]    write the embedded MNIST as an ImageFolder (default: ./data/mnist)
   data bench [overrides]        images/s of the input pipeline alone (decode, transforms, batches), first
                                 epoch and steady state, peak RSS [--epochs N (3)] [--json]
   data synth out=D [numbers=0-99] [per_number=100] [image_size=64|[h,w]] [seed=0]

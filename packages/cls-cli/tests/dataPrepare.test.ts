@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { runCliInProcess } from './runCliInProcess.js';
 
 describe('cls data prepare', () => {
-  it('writes the embedded MNIST as an ImageFolder', async () => {
+  it('writes the embedded MNIST as an ImageFolder at out=', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'cls-prepare-')), 'mnist');
-    const run = await runCliInProcess(['data', 'prepare', 'mnist', '--out', out]);
+    const run = await runCliInProcess(['data', 'prepare', 'mnist', `out=${out}`]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(
@@ -40,6 +40,14 @@ describe('cls data prepare', () => {
     expect(run).toMatchObject({
       code: 2,
       stderr: 'cls: cls data prepare cifar10: unknown dataset; available: mnist\n',
+    });
+  });
+
+  it('refuses an option it does not take rather than ignoring it', async () => {
+    const run = await runCliInProcess(['data', 'prepare', 'mnist', 'output=/tmp/x']);
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: 'cls: cls data prepare: unknown option output=/tmp/x (options: out=<dir>)\n',
     });
   });
 });
