@@ -294,20 +294,21 @@ describe('PredictionsCallback', () => {
     ]);
   });
 
-  it('draws 32 images at the default options well within a second', async () => {
+  it('draws 32 images at the default options well within a second of CPU time', async () => {
     const ctx = await newContext({ test: true });
     ctx.testPredictions = predictions('test');
     const callback = new PredictionsCallback();
     await callback.onTestEnd(ctx); // warms sharp and the font check
-    const started = performance.now();
+    // CPU time of the whole process (sharp's threads included): on a busy machine, wall time counts others' turns.
+    const started = process.cpuUsage();
     await callback.onTestEnd(ctx);
-    const elapsed = performance.now() - started;
+    const cpu = process.cpuUsage(started);
     const { info } = await pixels(join(ctx.runDir, 'plots', 'predictions.png'));
     expect([info.width, info.height]).toEqual([
       8 * (112 + 2 * 4 + 2 * 4),
       24 + 4 * (2 * 4 + 112 + 2 * 4 + 3 * 16 + 4),
     ]);
     expect((await readDocument(ctx)).shown).toBe(32);
-    expect(elapsed).toBeLessThan(1000);
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(1000);
   });
 });
