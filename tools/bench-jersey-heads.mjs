@@ -3,8 +3,9 @@
 // sequence on an ImageFolder of two-digit numbers where a fifth of the numbers are absent from train, and prints
 // test/acc and test/acc_unseen beside the targets and, when /usr/bin/python3 has torch, PyTorch's figures for the
 // same recipe on the same images (tools/bench_jersey_heads_torch.py), in one run. Build the packages first.
+// Digit heads train with model.digit_mix (default 0.5), PyTorch with the same mixing; --digit-mix=0 turns it off in both.
 //   node tools/bench-jersey-heads.mjs [--root=<ImageFolder>] [--epochs=8] [--image-size=32]
-//     [--heads=linear,digits,sequence] [--no-torch] [--json]
+//     [--heads=linear,digits,sequence] [--digit-mix=0.5] [--no-torch] [--json]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ function option(name, fallback) {
 const epochs = Number(option('epochs', '8'));
 const imageSize = Number(option('image-size', '32'));
 const heads = option('heads', 'linear,digits,sequence').split(',');
+const digitMix = Number(option('digit-mix', '0.5'));
 const work = mkdtempSync(join(tmpdir(), 'cls-bench-jersey-'));
 let root = option('root', undefined);
 if (root === undefined) {
@@ -46,6 +48,7 @@ for (const head of heads) {
       `data.root=${root}`,
       'model=resnet18',
       `model.head=${head}`,
+      ...(head === 'linear' ? [] : [`model.digit_mix=${digitMix}`]),
       `data.image_size=${imageSize}`,
       `trainer.max_epochs=${epochs}`,
       '~callbacks.progress_bar',
@@ -81,6 +84,7 @@ if (!process.argv.includes('--no-torch') && digitHeads.length > 0 && existsSync(
       `--image-size=${imageSize}`,
       `--epochs=${epochs}`,
       `--heads=${digitHeads.join(',')}`,
+      `--digit-mix=${digitMix}`,
     ],
     { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
   );
@@ -95,10 +99,21 @@ if (!process.argv.includes('--no-torch') && digitHeads.length > 0 && existsSync(
 }
 
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ root, epochs, image_size: imageSize, cls: rows, torch: [...torch.values()] }));
+  console.log(
+    JSON.stringify({
+      root,
+      epochs,
+      image_size: imageSize,
+      digit_mix: digitMix,
+      cls: rows,
+      torch: [...torch.values()],
+    }),
+  );
 } else {
   const f = (v) => (v === null || v === undefined ? '-' : Number(v).toFixed(3));
-  console.log(`ResNet-18, ${epochs} epochs at ${imageSize} px, test split of ${root}`);
+  console.log(
+    `ResNet-18, ${epochs} epochs at ${imageSize} px, digit heads' digit_mix ${digitMix}, test split of ${root}`,
+  );
   console.log(
     'head      acc    acc_tens acc_units acc_unseen  target  torch acc  torch unseen  issue ref  seconds (cls / torch)',
   );

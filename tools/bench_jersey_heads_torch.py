@@ -2,9 +2,11 @@
 """PyTorch reference for tools/bench-jersey-heads.mjs: the same ImageFolder, the same recipe as `cls train` defaults
 (AdamW lr 1e-3 wd 0.05, cosine with one warm-up epoch, batch 32, RandomResizedCrop(scale 0.6-1) without flips,
 ImageNet normalization), ResNet-18 with a digits head (tens + units on pooled features) or a sequence head (CTC over
-the columns of layer3, strided (2, 1); no layer4). Prints one JSON line per head with acc and acc_unseen.
+the columns of layer3, strided (2, 1); no layer4), and the digit mixing of `model.digit_mix` (--digit-mix, 0 = off).
+Prints one JSON line per head with acc and acc_unseen.
 
   /usr/bin/python3 tools/bench_jersey_heads_torch.py <root> [--image-size 32] [--epochs 8] [--heads digits,sequence]
+      [--digit-mix 0.5]
 """
 import argparse
 import json
@@ -110,7 +112,20 @@ class SequenceNet(nn.Module):
         return out
 
 
-def run(head, root, size, epochs, seed):
+def mix_digits(images, numbers, share):
+    """model.digit_mix: sample i pairs with sample n-1-i; when both are two-digit numbers, with probability `share`,
+    its right half (units digit) comes from the partner, and its number becomes (its tens, the partner's units)."""
+    mixed, labels, cut = images.clone(), list(numbers), images.shape[3] // 2
+    for i in range(len(numbers)):
+        j = len(numbers) - 1 - i
+        draw = torch.rand(()).item()
+        if draw < share and i != j and len(numbers[i]) == 2 and len(numbers[j]) == 2:
+            mixed[i, :, :, cut:] = images[j, :, :, cut:]
+            labels[i] = numbers[i][0] + numbers[j][1]
+    return mixed, labels
+
+
+def run(head, root, size, epochs, seed, digit_mix):
     torch.manual_seed(seed)
     train_items = samples(split_dir(root, ['train']))
     test_items = samples(split_dir(root, ['test']))
@@ -132,6 +147,8 @@ def run(head, root, size, epochs, seed):
     for _ in range(epochs):
         model.train()
         for images, numbers in train:
+            if digit_mix > 0:
+                images, numbers = mix_digits(images, numbers, digit_mix)
             optimizer.zero_grad()
             model.loss(model(images), numbers).backward()
             optimizer.step()
@@ -161,10 +178,11 @@ def main():
     parser.add_argument('--epochs', type=int, default=8)
     parser.add_argument('--heads', default='digits,sequence')
     parser.add_argument('--seed', type=int, default=42)
+    parser.add_argument('--digit-mix', type=float, default=0.5)
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     for head in args.heads.split(','):
-        print(json.dumps(run(head, args.root, args.image_size, args.epochs, args.seed)), flush=True)
+        print(json.dumps(run(head, args.root, args.image_size, args.epochs, args.seed, args.digit_mix)), flush=True)
 
 
 if __name__ == '__main__':

@@ -22,6 +22,7 @@ describe('validateConfig', () => {
       arch: 'resnet18',
       num_classes: null,
       head: 'linear',
+      digit_mix: null,
       pretrained: null,
       class_weights: null,
       seed: 42,
@@ -163,7 +164,7 @@ describe('validateConfig', () => {
       {
         path: 'model.widht',
         message:
-          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, head, class_weights, dropout, zero_init_residual, seed)',
+          'unknown key, set to 1 (expected one of arch, num_classes, pretrained, head, digit_mix, class_weights, dropout, zero_init_residual, seed)',
       },
     ]);
     expect(checkConfig(resolved(), registry)).toMatchObject({ errors: [], config: { seed: 42 } });

@@ -58,6 +58,16 @@ export const ModelConfigSchema = Type.Object(
           'Head plugin: linear (one logit per class) | digits (tens + units) | sequence (CTC over feature columns).',
       }),
     ),
+    digit_mix: Type.Optional(
+      Nullable(
+        Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Digit heads: share of two-digit training samples whose right half (units digit) comes from another sample, teaching numbers no folder holds; null = 0.5 for a digit head, 0 otherwise.',
+        }),
+      ),
+    ),
     class_weights: Type.Optional(
       Nullable(
         Type.Union([Type.Literal('auto'), Type.Array(Type.Number({ minimum: 0 }), { minItems: 1 })], {

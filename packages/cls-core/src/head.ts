@@ -1,6 +1,7 @@
 import type { Scalar, Tensor, Tensor2D } from '@tensorflow/tfjs-core';
 import type { SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
 import type { JsonValue } from './callback.js';
+import type { Batch } from './data.js';
 import type { Logger } from './logger.js';
 
 /** A dense layer initialized as the model initializes its own (torch's `nn.Linear` for the ResNets). */
@@ -97,6 +98,19 @@ export interface ModelHead {
   ): Readonly<Record<string, number | null>>;
   /** How to turn the exported model's outputs into a reading, for the ONNX sidecar (`decode`). */
   readonly decoding: JsonValue;
+  /**
+   * Digit-level augmentation (`model.digit_mix`) for a head that reads digits left to right: about `share` of a
+   * training batch's two-digit samples get their right half (the units digit) from another two-digit sample, and
+   * the label of the number that makes. Absent for a head whose classes are not numbers.
+   */
+  mixDigits?(batch: Batch, classes: readonly string[], share: number, random: () => number): MixedNumbers;
+}
+
+/** A training batch with numbers made from parts of others, and the classes its labels now index. */
+export interface MixedNumbers {
+  readonly batch: Batch;
+  /** The run's classes followed by the new numbers that no class names; `batch.labels` index this list. */
+  readonly classes: readonly string[];
 }
 
 export interface HeadContext {

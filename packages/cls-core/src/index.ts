@@ -46,6 +46,7 @@ export type {
   HeadContext,
   HeadLossOptions,
   HeadReadings,
+  MixedNumbers,
   ModelHead,
 } from './head.js';
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';

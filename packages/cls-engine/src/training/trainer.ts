@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
+  type Batch,
   type ClassifierModel,
   type ClsConfig,
   type DataModule,
@@ -35,6 +36,7 @@ import {
 import { batchCount, limitBatches } from './batchLimit.js';
 import type { CallbackList } from './callbackList.js';
 import { MetricsCsv } from './metricsCsv.js';
+import { digitMixShare, mixedClassWeights, mixTrainingBatch } from './digitMix.js';
 import { OptimizerStepper } from './optimizerStepper.js';
 import type { ResumePoint } from './resumeRun.js';
 import { defaultCheckpointDir } from './resumeRun.js';
@@ -102,6 +104,8 @@ export class Trainer implements TrainerContext {
   readonly #metrics: Record<string, number> = {};
   readonly #variables: readonly tf.Variable[];
   readonly #trainLoss: TrainLoss;
+  /** `model.digit_mix` as it applies to this head. */
+  readonly #digitMix: number;
   readonly #csv: MetricsCsv;
   readonly #valInterval: number;
   #row: Record<string, number> = {};
@@ -133,6 +137,7 @@ export class Trainer implements TrainerContext {
       scale: 1 / setup.accumulate,
       classWeights: setup.classWeights,
     };
+    this.#digitMix = digitMixShare(setup.config.model.digit_mix, setup.head);
     this.#csv = new MetricsCsv(join(setup.runDir, 'metrics.csv'));
     this.#valInterval = validationInterval(setup.config.trainer.val_check_interval, setup.batchesPerEpoch);
     const resume = setup.resume;
@@ -326,6 +331,19 @@ export class Trainer implements TrainerContext {
     return this.#results(epochsTrained, interrupted, test);
   }
 
+  /** A training batch and its loss after `model.digit_mix`: new numbers extend the classes its labels index. */
+  #mixDigits(batch: Batch, index: number): [Batch, TrainLoss] {
+    const loss = this.#trainLoss;
+    const mixed = mixTrainingBatch(this.head, batch, loss.classes, this.#digitMix, {
+      seed: this.config.seed,
+      epoch: this.epoch,
+      batch: index,
+    });
+    if (mixed.classes === loss.classes) return [mixed.batch, loss];
+    const classWeights = mixedClassWeights(loss.classWeights, mixed.classes);
+    return [mixed.batch, { ...loss, classes: mixed.classes, classWeights }];
+  }
+
   #startEpochState(): void {
     this.#row = {};
     this.#totals = { lossSum: 0, correct: 0, size: 0 };
@@ -367,7 +385,7 @@ export class Trainer implements TrainerContext {
     let aborted = false;
     for await (const batch of batches) {
       if (index >= batchesPerEpoch) break;
-      const computed = computeGradients(this.model, this.#variables, batch, this.#trainLoss);
+      const computed = computeGradients(this.model, this.#variables, ...this.#mixDigits(batch, index));
       stepper.add(computed.gradients);
       const step = this.globalStep;
       const stepsNow = stepper.pendingBatches === accumulate || index + 1 === batchesPerEpoch;

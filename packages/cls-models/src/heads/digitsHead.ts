@@ -6,6 +6,7 @@ import { decodeDigits } from './decodeDigits.js';
 import { TENS_CLASSES, UNITS_CLASSES } from './digitsLoss.js';
 import { jerseyClasses, jerseyReadings } from './jerseyClasses.js';
 import { jerseyHeadMetrics } from './jerseyHeadMetrics.js';
+import { mixDigits } from './mixDigits.js';
 import { sampleRows } from './readHeadOutputs.js';
 
 function digitsOf(outputs: readonly tf.Tensor[]): [tf.Tensor2D, tf.Tensor2D] {
@@ -92,6 +93,7 @@ export const digitsHead: ModelHead = {
     return jerseyReadings(readings, classes);
   },
   metrics: jerseyHeadMetrics,
+  mixDigits,
   decoding: {
     outputs: ['tens', 'units'],
     tens: 'logits over 11 classes: 0 = no tens digit, k = digit k - 1',

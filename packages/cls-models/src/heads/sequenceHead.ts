@@ -6,6 +6,7 @@ import { readColumns } from './ctcGreedyDecode.js';
 import { CTC_CLASSES, ctcLoss } from './ctcLoss.js';
 import { jerseyClasses, jerseyReadings } from './jerseyClasses.js';
 import { jerseyHeadMetrics } from './jerseyHeadMetrics.js';
+import { mixDigits } from './mixDigits.js';
 import { sampleRows } from './readHeadOutputs.js';
 
 const BLANK = 0;
@@ -91,6 +92,7 @@ export const sequenceHead: ModelHead = {
     return jerseyReadings(readings, classes);
   },
   metrics: jerseyHeadMetrics,
+  mixDigits,
   decoding: {
     outputs: ['columns'],
     columns:
