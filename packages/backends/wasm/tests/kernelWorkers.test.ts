@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { PANEL_WIDTH, TILE_ROWS } from '../src/kernels/gemmSimdModule.js';
 import {
@@ -8,6 +9,7 @@ import {
   type GemmExport,
   type PackArgs,
   type PackExport,
+  nextGeneration,
 } from '../src/kernels/kernelWorkers.js';
 import { parallelFunctions } from '../src/kernels/parallelKernels.js';
 import { relaxedSimdAvailable } from '../src/kernels/relaxedSimd.js';
@@ -25,6 +27,26 @@ const { WebAssembly: wasm } = globalThis as unknown as {
 };
 
 describe('KernelWorkers', () => {
+  it('takes each job once: a wake-up without a new generation is no job (a stray one once hung training)', () => {
+    const control = new Int32Array(new SharedArrayBuffer(4 * 10));
+    control[0] = 5;
+    // Wakes this thread twice while the generation is still 5 (notify counts the waiters it woke), then moves it on.
+    const waker = new Worker(
+      `const { workerData: control } = require('node:worker_threads');
+      const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      for (let woken = 0; woken < 2; pause(5)) woken += Atomics.notify(control, 0);
+      Atomics.add(control, 0, 1);
+      Atomics.notify(control, 0);`,
+      { eval: true, workerData: control },
+    );
+    try {
+      expect(nextGeneration(control, 5)).toBe(6);
+      expect(nextGeneration(control, 4)).toBe(6);
+    } finally {
+      void waker.terminate();
+    }
+  });
+
   it('splits packing, a product and an Adam step across threads with exactly the single-threaded results', () => {
     expect(relaxedSimdAvailable()).toBe(true);
     const memory = new wasm.Memory({ initial: 128, maximum: 65536, shared: true });

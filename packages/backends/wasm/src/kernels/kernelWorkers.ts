@@ -91,20 +91,33 @@ function takeChunks(
   }
 }
 
+/**
+ * Blocks until the job counter moves past `seen`, and returns it. A wake-up alone is no new job: the notify of a job
+ * this thread already took (it saw the new generation before the notify came, the main thread being descheduled in
+ * between) would otherwise make it take that job twice, and the main thread would wait for ever.
+ */
+export function nextGeneration(control: Int32Array, seen: number): number {
+  for (;;) {
+    const generation = Atomics.load(control, GENERATION);
+    if (generation !== seen) return generation;
+    Atomics.wait(control, GENERATION, seen);
+  }
+}
+
 const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, argValues } = workerData;
 const { exports } = new WebAssembly.Instance(module, { env: { memory } });
 const functions = ${JSON.stringify(FUNCTIONS)}.map((name) => exports[name]);
-const [NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT] =
-  [${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}, ${FUNCTION}, ${RANGE}, ${COUNT}];
+const [GENERATION, NEXT, CHUNKS, CHUNK_ROWS, FUNCTION, RANGE, COUNT] =
+  [${GENERATION}, ${NEXT}, ${CHUNKS}, ${CHUNK_ROWS}, ${FUNCTION}, ${RANGE}, ${COUNT}];
 ${takeChunks.toString()}
+${nextGeneration.toString()}
 Atomics.add(control, ${READY}, 1);
 Atomics.notify(control, ${READY});
 let seen = 0;
 for (;;) {
-  Atomics.wait(control, ${GENERATION}, seen);
-  seen = Atomics.load(control, ${GENERATION});
+  seen = nextGeneration(control, seen);
   try {
     takeChunks(functions, control, argValues);
   } catch {
@@ -188,12 +201,13 @@ export class KernelWorkers {
       // The workers finish the job before this thread reports its own failure or starts another job.
       for (
         let pending = Atomics.load(control, PENDING);
-        pending !== 0;
+        pending > 0;
         pending = Atomics.load(control, PENDING)
       ) {
         Atomics.wait(control, PENDING, pending);
       }
     }
+    if (Atomics.load(control, PENDING) < 0) throw new Error(`${fn}: a worker thread took its part twice`);
     if (Atomics.exchange(control, FAILED, 0) !== 0) throw new Error(`${fn}: a worker thread failed its part`);
   }
 
