@@ -7,6 +7,7 @@ import {
   writeFileAtomic,
   type Callback,
   type TrainerContext,
+  toImageSize,
 } from '@nextplay/cls-core';
 import { INPUT_NAME, OUTPUT_NAME, layersModelToOnnx } from '@nextplay/cls-onnx';
 import { readCheckpointProgress, sameCheckpointModel, type CheckpointProgress } from './checkpointFiles.js';
@@ -128,8 +129,8 @@ export class OnnxExportCallback implements Callback {
     context.logger.info(
       'onnx_export: no split holds images: ONNX Runtime is compared with TensorFlow.js on random inputs',
     );
-    const size = context.config.data.image_size;
-    return randomComparisonBatch(size, size, RANDOM_COMPARISON_IMAGES);
+    const [height, width] = toImageSize(context.config.data.image_size);
+    return randomComparisonBatch(height, width, RANDOM_COMPARISON_IMAGES);
   }
 
   async #export(
