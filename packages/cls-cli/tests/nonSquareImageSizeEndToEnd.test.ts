@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runOnnxModel } from '@nextplay/cls-onnx';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImageFolder } from './makeImageFolder.js';
 import { runCliInProcess } from './runCliInProcess.js';
 
@@ -34,6 +34,10 @@ beforeAll(async () => {
   );
   expect(train.code, train.stderr).toBe(0);
 }, 120_000);
+
+afterAll(() => {
+  for (const dir of [root, cwd]) rmSync(dir, { recursive: true, force: true });
+});
 
 function readJson(path: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
