@@ -7,6 +7,7 @@ import {
   writeFileAtomic,
   type Callback,
   type TrainerContext,
+  imageSizeSetting,
   toImageSize,
 } from '@nextplay/cls-core';
 import { INPUT_NAME, OUTPUT_NAME, layersModelToOnnx } from '@nextplay/cls-onnx';
@@ -149,7 +150,7 @@ export class OnnxExportCallback implements Callback {
         ...(context.head === undefined ? {} : { outputNames: context.head.outputNames }),
         metadata: {
           classNames: context.classes,
-          imageSize: config.data.image_size,
+          imageSize: imageSizeSetting(toImageSize(config.data.image_size)),
           mean: config.data.mean,
           std: config.data.std,
           ...(context.head === undefined ? {} : { head: context.head.name, decode: context.head.decoding }),
