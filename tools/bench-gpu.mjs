@@ -76,7 +76,7 @@ for (const { size, batch } of cases) {
     'model',
     'resnet18',
     { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
-    { numClasses: NUM_CLASSES, imageSize: size, channels: 3, logger },
+    { numClasses: NUM_CLASSES, imageSize: [size, size], channels: 3, logger },
   );
   const optimizer = await registry.create(
     'optimizer',

@@ -90,7 +90,7 @@ async function runCase(imageSize, options) {
     'model',
     'resnet18',
     { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
-    { numClasses: NUM_CLASSES, imageSize, channels: 3, logger },
+    { numClasses: NUM_CLASSES, imageSize: [imageSize, imageSize], channels: 3, logger },
   );
   const optimizer = await registry.create(
     'optimizer',

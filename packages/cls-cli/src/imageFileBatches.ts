@@ -1,9 +1,11 @@
+import type { ImageSize } from '@nextplay/cls-core';
 import type { ImageBatch } from '@nextplay/cls-engine';
 import { createPixelNormalizer, decodeImage, type ResizeMode } from '@nextplay/cls-data';
 
 /** How the checkpoint's data pipeline prepared images for evaluation. */
 export interface EvaluationPreprocessing {
-  readonly imageSize: number;
+  /** `[height, width]` the model takes. */
+  readonly imageSize: ImageSize;
   readonly resize: ResizeMode;
   readonly mean: readonly number[];
   readonly std: readonly number[];
@@ -20,8 +22,9 @@ export async function* imageFileBatches(
   preprocessing: EvaluationPreprocessing,
 ): AsyncGenerator<ImageBatch> {
   const { imageSize, resize } = preprocessing;
+  const [height, width] = imageSize;
   const normalize = createPixelNormalizer(preprocessing.mean, preprocessing.std);
-  const imageLength = imageSize * imageSize * 3;
+  const imageLength = height * width * 3;
   const load = async (start: number): Promise<ImageBatch> => {
     const group = paths.slice(start, start + batchSize);
     const images = new Float32Array(group.length * imageLength);
@@ -31,7 +34,7 @@ export async function* imageFileBatches(
         normalize(image.data, images, slot * imageLength);
       }),
     );
-    return { images, shape: [group.length, imageSize, imageSize, 3] };
+    return { images, shape: [group.length, height, width, 3] };
   };
   let next = load(0);
   for (let start = 0; start < paths.length; start += batchSize) {

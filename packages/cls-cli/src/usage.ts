@@ -14,7 +14,7 @@ Commands:
                                 <run dir>/predictions.csv)
   export [overrides...]         write a model as ONNX (checked in onnxruntime) or TensorFlow.js:
                                 model=<arch> model.num_classes=<n> model.pretrained=<file|URL|imagenet>
-                                export.output=<file.onnx> [data.image_size=<px>] [export.format=onnx|tfjs]
+                                export.output=<file.onnx> [data.image_size=<px>|[h,w]] [export.format=onnx|tfjs]
                                 [export.opset=13..17] [ckpt_path=<checkpoint dir>]
   report DIR                    (re)build DIR/report.html from a run's files; for a multirun sweep directory,
                                 one report comparing its runs (overrides, best val/acc, test/acc, time)

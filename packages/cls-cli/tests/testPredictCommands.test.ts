@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPixelNormalizer, decodeImage } from '@nextplay/cls-data';
 import { loadCheckpointModel, loadTrainerState, predictImages, type ClassScore } from '@nextplay/cls-engine';
-import type { ClassifierModel } from '@nextplay/cls-core';
+import { toImageSize, type ClassifierModel } from '@nextplay/cls-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandPredictShortForms } from '../src/commands/predict.js';
 import { makeImageFolder } from './makeImageFolder.js';
@@ -60,14 +60,14 @@ async function directPredictions(paths: readonly string[], topK: number): Promis
   const normalize = createPixelNormalizer(state.mean, state.std);
   const result: ClassScore[][] = [];
   for (const path of paths) {
-    const image = await decodeImage(path, state.image_size, 'fill');
+    const [height, width] = toImageSize(state.image_size);
+    const image = await decodeImage(path, [height, width], 'fill');
     const pixels = new Float32Array(image.data.length);
     normalize(image.data, pixels, 0);
-    const [scores] = await predictImages(
-      model,
-      [{ images: pixels, shape: [1, state.image_size, state.image_size, 3] }],
-      { classes: state.classes, topK },
-    );
+    const [scores] = await predictImages(model, [{ images: pixels, shape: [1, height, width, 3] }], {
+      classes: state.classes,
+      topK,
+    });
     result.push(scores ?? []);
   }
   return result;

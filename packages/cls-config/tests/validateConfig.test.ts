@@ -95,6 +95,24 @@ describe('validateConfig', () => {
     expect(problemsOf('+tags=[a,true]').message).toBe('tags.1: must be string or number (got true)');
   });
 
+  it('takes data.image_size as s or [height, width], and names it when it is neither', () => {
+    const imageSize = (...overrides: string[]) =>
+      validateConfig(resolved('data.root=/data', ...overrides), registry).data.image_size;
+    expect(imageSize('data.image_size=64')).toBe(64);
+    expect(imageSize('data.image_size=[48,32]')).toEqual([48, 32]);
+    expect(problemsOf('data.image_size=[0,32]').message).toBe('data.image_size.0: must be >= 8 (got 0)');
+    expect(problemsOf('data.image_size=[32]').message).toBe(
+      'data.image_size: must NOT have fewer than 2 items (got [32])',
+    );
+    expect(problemsOf('data.image_size=[32,32,32]').message).toBe(
+      'data.image_size: must NOT have more than 2 items (got [32,32,32])',
+    );
+    expect(problemsOf('data.image_size=abc').message).toBe(
+      'data.image_size: must be integer or array (got "abc")',
+    );
+    expect(problemsOf('data.image_size=4').message).toBe('data.image_size: must be >= 8 (got 4)');
+  });
+
   it('reports unknown and missing keys with did-you-mean', () => {
     expect(problemsOf('+trainer.max_epoch=3').message).toBe(
       'trainer.max_epoch: unknown key, set to 3 (did you mean max_epochs?)',

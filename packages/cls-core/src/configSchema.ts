@@ -10,12 +10,17 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 /** `int` = number of batches, `float` in (0, 1] = fraction of the split, null = all. */
 const BatchLimit = Nullable(Type.Number({ exclusiveMinimum: 0 }));
 
+/** One side of `data.image_size`. */
+export const ImageSide = Type.Integer({ minimum: 8 });
+
 export const DataConfigSchema = Type.Object(
   {
     name: Type.String({ description: 'Dataset plugin name.' }),
     root: Nullable(Type.String({ minLength: 1 })),
     batch_size: Type.Integer({ minimum: 1 }),
-    image_size: Type.Integer({ minimum: 8 }),
+    image_size: Type.Union([ImageSide, Type.Array(ImageSide, { minItems: 2, maxItems: 2 })], {
+      description: 'Model input in pixels: s for s×s, or [height, width].',
+    }),
     num_workers: Type.Integer({
       minimum: 0,
       description: 'Images decoded concurrently by the input pipeline.',

@@ -1,4 +1,5 @@
 import type { DataConfig, TransformsConfig } from './configSchema.js';
+import type { ImageSize } from './imageSize.js';
 import type { Logger } from './logger.js';
 
 export type SplitName = 'train' | 'val' | 'test';
@@ -73,7 +74,8 @@ export interface DataSplit extends DataSplitInfo {
 /** What a data module holds, without loading it: class names and each split's size, counts and files. */
 export interface DataModuleInfo {
   readonly classes: readonly string[];
-  readonly imageSize: number;
+  /** `[height, width]` of the images the splits yield (`data.image_size`). */
+  readonly imageSize: ImageSize;
   readonly channels: number;
   readonly train: DataSplitInfo;
   readonly val: DataSplitInfo | undefined;
@@ -185,6 +187,6 @@ export interface BatchTransform {
 export type Transform = ImageTransform | BatchTransform;
 
 export interface TransformContext {
-  /** `data.image_size`: the side a crop or resize produces when its `size` is not set. */
-  readonly imageSize: number;
+  /** `data.image_size` as `[height, width]`: what a crop or resize produces when its `size` is not set. */
+  readonly imageSize: ImageSize;
 }

@@ -6,6 +6,8 @@ export { createRandom, deriveSeed, shuffleInPlace } from './random.js';
 export { numberFromJson, numberToJson } from './jsonNumber.js';
 export { MONITOR_MODES, isBetter, isMonitorMode, worstScore, type MonitorMode } from './monitorMode.js';
 export * from './configSchema.js';
+export { formatImageSize, imageSizeSetting, toImageSize } from './imageSize.js';
+export type { ImageSize, ImageSizeSetting } from './imageSize.js';
 export { CALLBACK_HOOK_NAMES } from './callback.js';
 export type {
   Callback,

@@ -1,11 +1,18 @@
-import { ClsError, createRandom, deriveSeed, type ImageTransform, type RawImage } from '@nextplay/cls-core';
+import {
+  ClsError,
+  createRandom,
+  deriveSeed,
+  type ImageSize,
+  type ImageTransform,
+  type RawImage,
+} from '@nextplay/cls-core';
 import type { ResizeMode } from './decodeImage.js';
 import { fitToSize } from './fitToSize.js';
 
 /** What one image goes through after decoding, wherever it runs (this thread or a transform worker). */
 export interface ImageSteps {
   readonly steps: readonly ImageTransform[];
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly resize: ResizeMode;
 }
 

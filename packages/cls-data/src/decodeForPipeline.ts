@@ -1,10 +1,10 @@
-import type { RawImage } from '@nextplay/cls-core';
+import type { ImageSize, RawImage } from '@nextplay/cls-core';
 import { decodeImage, decodeImagePixels, decodeImageWithin, type ResizeMode } from './decodeImage.js';
 
 export interface PipelineResolution {
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly resize: ResizeMode;
-  /** The short side transforms need (Infinity: the source); undefined: straight to imageSize×imageSize. */
+  /** The short side transforms need (Infinity: the source); undefined: straight to imageSize. */
   readonly decodeSide: number | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import sharp from 'sharp';
-import { ClsError, type RawImage } from '@nextplay/cls-core';
+import { ClsError, toImageSize, type ImageSize, type RawImage } from '@nextplay/cls-core';
 import { decodeBmpFile } from './decodeBmp.js';
 import { assertPngInflateBound, decodePngAtSize } from './decodePng.js';
 import { IMAGE_READ_INTO_MEMORY_MAX_BYTES, MAX_IMAGE_PIXELS } from './imageLimits.js';
@@ -21,7 +21,7 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
 };
 
 /**
- * Decodes an image file to `size`×`size` 8-bit RGB (HWC) from the pixels `decodeImagePixels` gives at the
+ * Decodes an image file to `size`×`size` (or `[height, width]`) 8-bit RGB (HWC) from the pixels `decodeImagePixels` gives at the
  * file's own resolution. sharp works on libuv's thread pool; plain PNGs already at the target size are decoded
  * directly (see `decodePngAtSize`).
  * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is empty or not a regular file,
@@ -30,10 +30,11 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
  */
 export async function decodeImage(
   path: string,
-  size: number,
+  size: number | ImageSize,
   resize: ResizeMode = 'fill',
 ): Promise<RawImage> {
-  return decodeFile(path, { size, resize });
+  const [height, width] = toImageSize(size);
+  return decodeFile(path, { height, width, resize });
 }
 
 /**
@@ -53,11 +54,12 @@ export async function decodeImagePixels(path: string): Promise<RawImage> {
  * side is at most `shortSide`: the resolution transforms work from when the source is larger than they need.
  */
 export async function decodeImageWithin(path: string, shortSide: number): Promise<RawImage> {
-  return decodeFile(path, { size: shortSide, resize: 'within' });
+  return decodeFile(path, { height: shortSide, width: shortSide, resize: 'within' });
 }
 
 interface Target {
-  readonly size: number;
+  readonly height: number;
+  readonly width: number;
   /** `within`: keep the aspect ratio, the short side at most `size`. */
   readonly resize: ResizeMode | 'within';
 }
@@ -73,7 +75,7 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
       );
     }
     if (target !== undefined && target.resize !== 'within' && file !== undefined) {
-      const direct = decodePngAtSize(file, target.size);
+      const direct = decodePngAtSize(file, target.height, target.width);
       if (direct !== undefined) return direct;
     }
     if (file !== undefined) assertPngInflateBound(file);
@@ -257,13 +259,13 @@ async function grey16ToRgb(input: Uint8Array | string): Promise<RawImage> {
 
 function resizeTo(input: sharp.Sharp, target: Target): sharp.Sharp {
   if (target.resize === 'within') {
-    return input.resize(target.size, target.size, {
+    return input.resize(target.width, target.height, {
       fit: 'outside',
       withoutEnlargement: true,
       kernel: 'linear',
     });
   }
-  return input.resize(target.size, target.size, {
+  return input.resize(target.width, target.height, {
     fit: FIT[target.resize],
     kernel: 'linear',
     background: { r: 0, g: 0, b: 0 },

@@ -16,14 +16,19 @@ const DIRECT_MAX_SCANLINE_BYTES = 16 * 1024 ** 2;
  * Throws `DATA_IMAGE_UNREADABLE` when the header declares more than `MAX_IMAGE_PIXELS` pixels, or when the image
  * data inflates to more bytes than the header declares (a decompression bomb): the inflate stops there.
  */
-export function decodePngAtSize(file: Uint8Array, size: number): RawImage | undefined {
+export function decodePngAtSize(
+  file: Uint8Array,
+  targetHeight: number,
+  targetWidth = targetHeight,
+): RawImage | undefined {
   if (file.length < 33 || SIGNATURE.some((byte, i) => file[i] !== byte)) return undefined;
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const [bitDepth, colourType, , , interlace] = file.subarray(24, 29);
   const channels = CHANNELS[colourType ?? -1];
-  if (width !== size || height !== size || interlace !== 0 || channels === undefined) return undefined;
+  if (width !== targetWidth || height !== targetHeight || interlace !== 0 || channels === undefined)
+    return undefined;
   if (width * height > MAX_IMAGE_PIXELS) {
     throw new ClsError(
       'DATA_IMAGE_UNREADABLE',

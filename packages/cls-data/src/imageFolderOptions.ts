@@ -1,4 +1,4 @@
-import { ClsError, type DataConfig, type JsonSchema } from '@nextplay/cls-core';
+import { ClsError, toImageSize, type DataConfig, type ImageSize, type JsonSchema } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from './decodeImage.js';
 import { SAMPLERS, type Sampler } from './epochOrder.js';
 import type { SyntheticMixOptions } from './mixSynthetic.js';
@@ -36,7 +36,7 @@ export const imageFolderOptionsSchema: JsonSchema = {
       enum: RESIZE_MODES,
       default: 'fill',
       description:
-        'How images reach image_size×image_size: fill squashes (torchvision Resize((s, s))), center_crop scales the short side and crops, letterbox pads with black.',
+        'How images reach data.image_size: fill squashes (torchvision Resize((h, w))), center_crop scales to cover and crops, letterbox pads with black.',
     },
     cache: {
       enum: ['auto', true, false],
@@ -114,7 +114,7 @@ export const DEFAULT_CACHE_MAX_MB = 2048;
 
 export interface ImageFolderSettings {
   readonly root: string;
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly numWorkers: number;
   readonly mean: readonly number[];
   readonly std: readonly number[];
@@ -173,7 +173,7 @@ export function resolveImageFolderSettings(options: Readonly<ImageFolderOptions>
   }
   return {
     root,
-    imageSize: options.image_size ?? 224,
+    imageSize: toImageSize(options.image_size ?? 224),
     numWorkers: options.num_workers ?? 4,
     mean: options.mean ?? IMAGENET_MEAN,
     std: options.std ?? IMAGENET_STD,

@@ -10,6 +10,7 @@ import {
   type LabeledFile,
   type RawImage,
   type SplitName,
+  type ImageSize,
 } from '@nextplay/cls-core';
 import { applyImageSteps } from './applyImageSteps.js';
 import type { CacheBudget } from './cacheBudget.js';
@@ -21,7 +22,7 @@ import type { ImageEntry, ScannedSplit } from './scanImageFolder.js';
 import { toSharedImage, type TransformPool } from './transformPool.js';
 
 export interface ImagePipelineSettings {
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly resize: ResizeMode;
   readonly mean: readonly number[];
   readonly std: readonly number[];
@@ -35,7 +36,7 @@ export interface ImagePipelineSettings {
   readonly numClasses?: number;
   /**
    * The resolution images are decoded (and cached) at for the transforms: the short side shrunk to at most this
-   * (Infinity: the source as it is). Undefined: straight to `imageSize`×`imageSize` by `resize`, for a split
+   * (Infinity: the source as it is). Undefined: straight to `imageSize` by `resize`, for a split
    * whose images no transform sees.
    */
   readonly decodeSide: number | undefined;
@@ -222,10 +223,10 @@ export class ImageFolderSplit implements DataSplit {
     state: IterationState,
     group: object,
   ): Promise<Batch> {
-    const size = this.#settings.imageSize;
-    const imageLength = size * size * 3;
+    const [height, width] = this.#settings.imageSize;
+    const imageLength = height * width * 3;
     const labels = Int32Array.from(indices, (draw) => this.entry(draw % this.size).label);
-    const shape: Batch['shape'] = [indices.length, size, size, 3];
+    const shape: Batch['shape'] = [indices.length, height, width, 3];
     const workers = this.#settings.workers;
     if (workers !== undefined) {
       const decoded = await Promise.all(indices.map((draw) => this.#load(draw % this.size, state, group)));

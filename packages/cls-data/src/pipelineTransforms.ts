@@ -4,6 +4,7 @@ import {
   type DatasetContext,
   type ImageTransform,
   type Transform,
+  type ImageSize,
 } from '@nextplay/cls-core';
 import { isBuildableInWorkers, type StepRecipe } from './builtinImageTransforms.js';
 
@@ -23,7 +24,7 @@ export interface PipelineTransforms {
 /** Builds the steps of the run's `transforms` node (`transforms.train`, `.eval`, `.batch`) through the registry. */
 export async function createPipelineTransforms(
   context: DatasetContext,
-  imageSize: number,
+  imageSize: ImageSize,
 ): Promise<PipelineTransforms> {
   const recipes: Record<'train' | 'eval' | 'batch', StepRecipe[]> = { train: [], eval: [], batch: [] };
   let notRebuildable: string | undefined;
@@ -66,10 +67,10 @@ export async function createPipelineTransforms(
 
 /**
  * The short side images are decoded at for `steps`: up to the first step that resamples to a fixed size (a
- * crop-and-resize, a resize), the largest `detail` asked for, times `imageSize`; Infinity when a step works in the
+ * crop-and-resize, a resize), the largest `detail` asked for, times `imageSize`'s longer side; Infinity when a step works in the
  * source's own pixels (a fixed-size crop). Undefined when there are no steps: decode straight to image_size.
  */
-export function decodeSide(steps: readonly ImageTransform[], imageSize: number): number | undefined {
+export function decodeSide(steps: readonly ImageTransform[], imageSize: ImageSize): number | undefined {
   if (steps.length === 0) return undefined;
   let detail = 1;
   for (const step of steps) {
@@ -77,5 +78,5 @@ export function decodeSide(steps: readonly ImageTransform[], imageSize: number):
     detail = Math.max(detail, step.detail);
     if (Number.isFinite(step.detail)) break;
   }
-  return detail === Infinity ? Infinity : Math.ceil(imageSize * detail);
+  return detail === Infinity ? Infinity : Math.ceil(Math.max(...imageSize) * detail);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ClsError, type ClsErrorCode, type RawImage } from '@nextplay/cls-core';
+import { ClsError, type ClsErrorCode, type ImageSize, type RawImage } from '@nextplay/cls-core';
 import type { StepRecipe } from './builtinImageTransforms.js';
 import type { ResizeMode } from './decodeImage.js';
 
@@ -9,7 +9,7 @@ import type { ResizeMode } from './decodeImage.js';
 export interface TransformWorkerSetup {
   readonly train: readonly StepRecipe[];
   readonly eval: readonly StepRecipe[];
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly resize: ResizeMode;
   readonly mean: readonly number[];
   readonly std: readonly number[];

@@ -13,7 +13,7 @@ const lists = {
   eval: await Promise.all(setup.eval.map((recipe) => buildImageTransform(recipe, context))),
 };
 const normalize = createPixelNormalizer(setup.mean, setup.std);
-const imageLength = setup.imageSize * setup.imageSize * 3;
+const imageLength = setup.imageSize[0] * setup.imageSize[1] * 3;
 const port = parentPort;
 
 port?.on('message', (job: TransformJob) => {

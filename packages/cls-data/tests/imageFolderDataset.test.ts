@@ -79,7 +79,7 @@ describe('imagefolder dataset', () => {
     const context = testContext();
     const data = await create({}, context);
     expect(data.classes).toEqual(['a', 'b']);
-    expect([data.imageSize, data.channels]).toEqual([8, 3]);
+    expect([data.imageSize, data.channels]).toEqual([[8, 8], 3]);
     expect([data.train.name, data.train.size, data.train.classCounts]).toEqual(['train', 11, [6, 5]]);
     expect([data.val?.name, data.val?.size, data.val?.classCounts]).toEqual(['val', 1, [0, 1]]);
     expect(data.test?.classCounts).toEqual([1, 0]);
@@ -103,6 +103,31 @@ describe('imagefolder dataset', () => {
     // A grey JPEG, replicated to RGB (JPEG may be off by one level).
     expect(Math.abs((grey?.images[0] ?? 0) - (90 / 255 - 0.485) / 0.229)).toBeLessThan(1.01 / 255 / 0.229);
     expect(Math.abs((grey?.images[2] ?? 0) - (90 / 255 - 0.406) / 0.225)).toBeLessThan(1.01 / 255 / 0.225);
+  });
+
+  it('yields [n, height, width, 3] batches for data.image_size=[h, w], in each resize mode and through transforms', async () => {
+    for (const resize of ['fill', 'center_crop', 'letterbox'] as const) {
+      const data = await create({ image_size: [12, 6], resize });
+      expect(data.imageSize).toEqual([12, 6]);
+      const [val] = await collect(data.val as DataSplit);
+      expect(val?.shape).toEqual([1, 12, 6, 3]);
+      // A solid red image stays red wherever it is not letterbox padding.
+      expect(val?.images[(6 * 6 + 3) * 3]).toBe(1);
+      const shapes = (await collect(data.train, { batchSize: 11 })).map((b) => b.shape);
+      expect(shapes).toEqual([[11, 12, 6, 3]]);
+    }
+    const train = [
+      { random_resized_crop: { scale: [0.5, 1] } },
+      { random_rotation: { degrees: 10 } },
+      { center_crop: { size: null } },
+    ];
+    const data = await create(
+      { image_size: [12, 6], cache: true },
+      { ...testContext(), transforms: { train } },
+    );
+    const augmented = await collect(data.train, { batchSize: 11, augment: true });
+    expect(augmented.map((b) => b.shape)).toEqual([[11, 12, 6, 3]]);
+    expect((await data.train.loadImage(0)).height).toBe(12);
   });
 
   it('yields batches in class order, with labels, a short last batch, dropLast and limitBatches', async () => {

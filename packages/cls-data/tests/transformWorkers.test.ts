@@ -48,6 +48,33 @@ async function epoch(numWorkers: number, context: TestContext = testContext()): 
 }
 
 describe('transform worker threads (data.num_workers)', () => {
+  it('give [n, height, width, 3] batches for data.image_size=[h, w], as the main thread does', async () => {
+    const run = async (numWorkers: number) => {
+      const data = (await imageFolderDataset.create(
+        { root, image_size: [20, 12], num_workers: numWorkers, cache: true },
+        { ...testContext(), transforms: RECIPE },
+      )) as ImageFolderDataModule;
+      try {
+        const batches: Batch[] = [];
+        for await (const batch of data.train.batches(EPOCH)) batches.push(batch);
+        return batches;
+      } finally {
+        await data.close();
+      }
+    };
+    const [alone, two] = await Promise.all([run(0), run(2)]);
+    expect(two.map((b) => b.shape)).toEqual([
+      [5, 20, 12, 3],
+      [5, 20, 12, 3],
+      [3, 20, 12, 3],
+    ]);
+    two.forEach((batch, i) => {
+      expect(
+        Buffer.from(batch.images.buffer).equals(Buffer.from(alone[i]?.images.buffer ?? new ArrayBuffer(0))),
+      ).toBe(true);
+    });
+  });
+
   it('give the same batches as the main thread, whatever their number: each image has its own random stream', async () => {
     const [alone, two, three] = await Promise.all([epoch(0), epoch(2), epoch(3)]);
     expect(alone.length).toBe(3);

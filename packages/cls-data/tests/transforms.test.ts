@@ -204,7 +204,7 @@ describe('random_erasing', () => {
 
 describe('size-setting transforms', () => {
   it('produce size, defaulting to data.image_size', async () => {
-    const context = { imageSize: 10 };
+    const context = { imageSize: [10, 10] } as const;
     const shape = (raw: RawImage) => [raw.width, raw.height];
     expect(shape(await apply(createResize({}, context), image))).toEqual([13, 10]);
     expect(shape(await apply(createResize({ size: [5, 7] }, context), image))).toEqual([7, 5]);
@@ -215,8 +215,18 @@ describe('size-setting transforms', () => {
     expect(shape(await apply(createRandomResizedCrop({}, context), image))).toEqual([10, 10]);
   });
 
+  it('produce [height, width] when data.image_size is not square', async () => {
+    const context = { imageSize: [12, 8] } as const;
+    const shape = (raw: RawImage) => [raw.height, raw.width];
+    expect(shape(await apply(createResize({}, context), image))).toEqual([12, 8]);
+    expect(shape(await apply(createResize({ size: 10 }, context), image))).toEqual([10, 13]);
+    expect(shape(await apply(createCenterCrop({}, context), image))).toEqual([12, 8]);
+    expect(shape(await apply(createRandomResizedCrop({}, context), image))).toEqual([12, 8]);
+    expect(createResize({ size: 24 }, context).detail).toBeCloseTo(2);
+  });
+
   it('say how much source detail they use, so the pipeline decodes large enough', () => {
-    const context = { imageSize: 64 };
+    const context = { imageSize: [64, 64] } as const;
     expect(createRandomResizedCrop({ scale: [0.25, 1] }, context).detail).toBeCloseTo(2);
     expect(createResize({ size: 72 }, context).detail).toBeCloseTo(72 / 64);
     expect(createCenterCrop({}, context).detail).toBe(Infinity);

@@ -50,6 +50,20 @@ describe('loading hostile checkpoints', () => {
     model.dispose();
   });
 
+  it('reads image_size as [height, width], and refuses a list that is not two sides', async () => {
+    const dir = join(root, 'image-size-list');
+    cpSync(generated.valid, dir, { recursive: true });
+    const statePath = join(dir, 'trainer_state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    writeFileSync(statePath, JSON.stringify({ ...state, image_size: [40, 24] }));
+    expect((await loadTrainerState(dir)).image_size).toEqual([40, 24]);
+    for (const bad of [[40], [40, 24, 3], [0, 24], [40, '24']]) {
+      writeFileSync(statePath, JSON.stringify({ ...state, image_size: bad }));
+      const error = await refusal(() => loadTrainerState(dir));
+      expect(error.message).toContain(`image_size ${JSON.stringify(bad)} is not an integer from 1 to`);
+    }
+  });
+
   it.each(checkpointCases.map((c) => [c.name, c] as const))('refuses %s', async (_name, hostile) => {
     const error = await refusal(() => loadAll(hostile.path));
     expect(error).toMatchObject({ code: 'CHECKPOINT_INVALID' });

@@ -59,18 +59,18 @@ describe('the training-step memory estimate', () => {
     expect(memory.bytes).toBe(parameters * 20 + 200 * perSample);
     expect(memory.largestBatch).toBe(Math.floor((limitBytes - parameters * 20) / perSample));
     expect(() => {
-      assertTrainingStepFits({ model, batchSize: 200, imageSize: 224, backend: 'wasm', limitBytes });
+      assertTrainingStepFits({ model, batchSize: 200, imageSize: [224, 224], backend: 'wasm', limitBytes });
     }).toThrow(
       `out of memory: a training step at 224x224 with data.batch_size=200 needs about 6.3 GiB, more than the wasm backend's 4.0 GiB (set data.batch_size=${memory.largestBatch} or lower`,
     );
     expect(() => {
-      assertTrainingStepFits({ model, batchSize: 64, imageSize: 224, backend: 'wasm', limitBytes });
+      assertTrainingStepFits({ model, batchSize: 64, imageSize: [224, 224], backend: 'wasm', limitBytes });
     }).not.toThrow();
     expect(() => {
       assertTrainingStepFits({
         model,
         batchSize: 4096,
-        imageSize: 224,
+        imageSize: [224, 224],
         backend: 'tensorflow',
         limitBytes: undefined,
       });

@@ -179,7 +179,7 @@ describe('pretrained weights from PyTorch files', () => {
       Promise.resolve(
         resnet18Plugin.create(
           { arch: 'resnet18', num_classes: 5, pretrained: 'no/such/weights.pth' },
-          { numClasses: 5, imageSize: 32, channels: 3, logger: createLogger({ level: 0 }) },
+          { numClasses: 5, imageSize: [32, 32], channels: 3, logger: createLogger({ level: 0 }) },
         ),
       ),
       'CHECKPOINT_NOT_FOUND',

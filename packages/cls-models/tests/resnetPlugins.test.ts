@@ -15,7 +15,7 @@ import {
 
 const context: ModelContext = {
   numClasses: 5,
-  imageSize: 32,
+  imageSize: [32, 32],
   channels: 1,
   logger: createLogger({ console: false }),
 };

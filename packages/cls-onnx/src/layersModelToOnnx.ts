@@ -13,7 +13,8 @@ const MAX_OPSET = 17;
 /** What an exported model tells its users, stored as ONNX `metadata_props`. */
 export interface OnnxExportMetadata {
   readonly classNames?: readonly string[];
-  readonly imageSize?: number;
+  /** `data.image_size`: `s` (square) or `[height, width]`, stored as JSON (`64`, `[48,32]`). */
+  readonly imageSize?: number | readonly number[];
   readonly mean?: readonly number[];
   readonly std?: readonly number[];
   /** `model.head` and how its outputs are read (`ModelHead.decoding`), for a model that is not a plain classifier. */
@@ -111,7 +112,7 @@ function defaultOutputNames(model: LayersModel): string[] {
 function metadataProps(metadata: OnnxExportMetadata, outputNames: readonly string[]): Record<string, string> {
   const props: Record<string, string> = { layout: 'NCHW', input: INPUT_NAME, output: outputNames.join(',') };
   if (metadata.classNames !== undefined) props.class_names = JSON.stringify(metadata.classNames);
-  if (metadata.imageSize !== undefined) props.image_size = String(metadata.imageSize);
+  if (metadata.imageSize !== undefined) props.image_size = JSON.stringify(metadata.imageSize);
   if (metadata.mean !== undefined) props.mean = JSON.stringify(metadata.mean);
   if (metadata.std !== undefined) props.std = JSON.stringify(metadata.std);
   if (metadata.head !== undefined) props.head = metadata.head;

@@ -284,7 +284,7 @@ describe.skipIf(python === undefined)(
         const plugin = arch === 'resnet18' ? resnet18Plugin : resnet50Plugin;
         const model = await plugin.create(
           { arch, num_classes: 10, pretrained: join(dir, `${arch}.pth`) },
-          { numClasses: 10, imageSize: 32, channels: 3, logger },
+          { numClasses: 10, imageSize: [32, 32], channels: 3, logger },
         );
         const onnx = layersModelToOnnx(model);
         const check = await verifyOnnxExport(model, onnx);

@@ -131,7 +131,7 @@ export class RecordingTrainerContext implements TrainerContext {
     this.classes = options.data?.classes ?? options.classes ?? ['cat', 'dog'];
     this.data = options.data ?? {
       classes: this.classes,
-      imageSize: 32,
+      imageSize: [32, 32],
       channels: 3,
       train: { name: 'train', size: 0, classCounts: this.classes.map(() => 0) },
       val: undefined,

@@ -50,7 +50,7 @@ describe('RecordingTrainerContext', () => {
       classes: ['ignored'],
       data: {
         classes: ['a', 'b'],
-        imageSize: 64,
+        imageSize: [64, 64],
         channels: 3,
         train: { name: 'train', size: 10, classCounts: [4, 6] },
         val: { name: 'val', size: 2, classCounts: [1, 1], files },

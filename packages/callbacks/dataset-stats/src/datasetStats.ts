@@ -1,4 +1,4 @@
-import type { DataModuleInfo, DataSplitInfo, SplitName } from '@nextplay/cls-core';
+import type { DataModuleInfo, DataSplitInfo, ImageSize, SplitName } from '@nextplay/cls-core';
 import type { HeaderScan, UnreadableFile } from './headerScan.js';
 import { summaryStats, type SummaryStats } from './summaryStats.js';
 
@@ -35,7 +35,8 @@ export interface SplitStats {
 export interface DatasetStats {
   readonly classes: readonly string[];
   /** The model's input side, in pixels. */
-  readonly imageSize: number;
+  /** Model input `[height, width]`. */
+  readonly imageSize: ImageSize;
   readonly channels: number;
   readonly splits: readonly SplitStats[];
 }

@@ -1,3 +1,4 @@
+import { formatImageSize } from '@nextplay/cls-core';
 import type { ChartSpec } from '@nextplay/cls-charts';
 import type { DatasetStats, SplitStats } from './datasetStats.js';
 import type { SummaryStats } from './summaryStats.js';
@@ -47,7 +48,7 @@ export function datasetStatsChart(stats: DatasetStats): ChartSpec {
         ]
       : [];
   return {
-    title: `Dataset: ${stats.classes.length} classes, model input ${stats.imageSize}x${stats.imageSize}`,
+    title: `Dataset: ${stats.classes.length} classes, model input ${formatImageSize(stats.imageSize)}`,
     vconcat: [...classPanels, ...sizePanels, ...noSizes],
     config: { view: { stroke: null } },
   };

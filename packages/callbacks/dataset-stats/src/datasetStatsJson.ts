@@ -1,3 +1,4 @@
+import { imageSizeSetting } from '@nextplay/cls-core';
 import type { ClassCount, DatasetStats, SplitStats } from './datasetStats.js';
 import { OrderedJsonObject, stringifyOrderedJson, type OrderedJsonValue } from './orderedJson.js';
 import type { SummaryStats } from './summaryStats.js';
@@ -20,7 +21,7 @@ export function datasetStatsJson(stats: DatasetStats, reads: HeaderReadSettings)
   return stringifyOrderedJson({
     classes: [...stats.classes],
     num_classes: stats.classes.length,
-    image_size: stats.imageSize,
+    image_size: imageSizeSetting(stats.imageSize),
     channels: stats.channels,
     total_images: total,
     header_reads: {

@@ -75,7 +75,7 @@ beforeAll(async () => {
   ]);
   // Held in memory: counts, no files.
   const test: DataSplitInfo = { name: 'test', size: 20, classCounts: [5, 5, 5, 5] };
-  data = { classes: CLASSES, imageSize: 24, channels: 3, train, val, test };
+  data = { classes: CLASSES, imageSize: [24, 24], channels: 3, train, val, test };
 });
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -190,7 +190,7 @@ describe('DatasetStatsCallback', () => {
     });
     const context = await newContext({
       classes,
-      imageSize: 64,
+      imageSize: [64, 64],
       channels: 3,
       train: split('train'),
       val: split('val'),

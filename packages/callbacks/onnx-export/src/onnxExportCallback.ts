@@ -7,6 +7,8 @@ import {
   writeFileAtomic,
   type Callback,
   type TrainerContext,
+  imageSizeSetting,
+  toImageSize,
 } from '@nextplay/cls-core';
 import { INPUT_NAME, OUTPUT_NAME, layersModelToOnnx } from '@nextplay/cls-onnx';
 import { readCheckpointProgress, sameCheckpointModel, type CheckpointProgress } from './checkpointFiles.js';
@@ -128,8 +130,8 @@ export class OnnxExportCallback implements Callback {
     context.logger.info(
       'onnx_export: no split holds images: ONNX Runtime is compared with TensorFlow.js on random inputs',
     );
-    const size = context.config.data.image_size;
-    return randomComparisonBatch(size, size, RANDOM_COMPARISON_IMAGES);
+    const [height, width] = toImageSize(context.config.data.image_size);
+    return randomComparisonBatch(height, width, RANDOM_COMPARISON_IMAGES);
   }
 
   async #export(
@@ -148,7 +150,7 @@ export class OnnxExportCallback implements Callback {
         ...(context.head === undefined ? {} : { outputNames: context.head.outputNames }),
         metadata: {
           classNames: context.classes,
-          imageSize: config.data.image_size,
+          imageSize: imageSizeSetting(toImageSize(config.data.image_size)),
           mean: config.data.mean,
           std: config.data.std,
           ...(context.head === undefined ? {} : { head: context.head.name, decode: context.head.decoding }),

@@ -71,7 +71,7 @@ function splitInfo(name: SplitName): DataSplitInfo {
 function dataInfo(splits: { test: boolean }): DataModuleInfo {
   return {
     classes: CLASSES,
-    imageSize: 28,
+    imageSize: [28, 28],
     channels: 3,
     train: splitInfo('train'),
     val: splitInfo('val'),

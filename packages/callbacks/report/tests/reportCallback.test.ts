@@ -59,7 +59,7 @@ describe('ReportCallback', () => {
       maxEpochs: 2,
       data: {
         classes: ['cat', 'dog'],
-        imageSize: 32,
+        imageSize: [32, 32],
         channels: 3,
         train: { name: 'train', size: 8, classCounts: [4, 4] },
         val: { name: 'val', size: 4, classCounts: [2, 2] },

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createLogger, type DataModule } from '@nextplay/cls-core';
+import { createLogger, formatImageSize, imageSizeSetting, type DataModule } from '@nextplay/cls-core';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
@@ -21,7 +21,7 @@ export interface DataBenchResult {
   /** Seconds of each epoch's batches, setup not included. */
   readonly epoch_s: readonly number[];
   readonly batch_size: number;
-  readonly image_size: number;
+  readonly image_size: number | readonly number[];
   readonly num_workers: number;
   /** Worker threads running the per-image transforms: num_workers, at most one per core; 0 on the main thread. */
   readonly transform_threads: number;
@@ -82,7 +82,7 @@ export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number
     setup_s: round(setupSeconds, 3),
     epoch_s: epochSeconds.map((seconds) => round(seconds, 3)),
     batch_size: batchSize,
-    image_size: data.imageSize,
+    image_size: imageSizeSetting(data.imageSize),
     num_workers: config.data.num_workers,
     transform_threads: transformThreads(data.train),
     transforms: (config.transforms?.train ?? []).map((step) => Object.keys(step)[0] ?? ''),
@@ -92,7 +92,7 @@ export async function dataBenchCommand(args: CliArgs, io: CliIo): Promise<number
     return 0;
   }
   io.stdout(
-    `input pipeline of ${config.data.name} (${images} training images, batch ${batchSize}, ${data.imageSize} px, ` +
+    `input pipeline of ${config.data.name} (${images} training images, batch ${batchSize}, ${formatImageSize(data.imageSize)} px, ` +
       `num_workers ${config.data.num_workers} (${result.transform_threads} transform threads), transforms.train: ${result.transforms.join(', ') || 'none'})\n` +
       `  first epoch: ${result.img_per_s.first_epoch} img/s (setup ${result.setup_s} s + epoch ${result.epoch_s[0]} s)\n` +
       `  steady:      ${result.img_per_s.steady ?? 'n/a (one epoch; use --epochs 2 or more)'}` +

@@ -6,6 +6,8 @@ import {
   type ExportConfig,
   type Logger,
   type PluginRegistry,
+  imageSizeSetting,
+  toImageSize,
 } from '@nextplay/cls-core';
 import {
   loadCheckpointModel,
@@ -118,7 +120,7 @@ async function exportSource(
   const pretrained = config.model.pretrained;
   const isLocalPath = pretrained !== null && pretrained !== 'imagenet' && !/^https?:\/\//.test(pretrained);
   const modelNode = isLocalPath ? { ...config.model, pretrained: resolve(cwd, pretrained) } : config.model;
-  const imageSize = config.data.image_size;
+  const imageSize = toImageSize(config.data.image_size);
   const head = await registry.create('head', config.model.head ?? 'linear', {}, { logger });
   const model = await registry.create('model', config.model.arch, modelNode, {
     numClasses,
@@ -133,7 +135,7 @@ async function exportSource(
     metrics: {},
     classes: Array.from({ length: numClasses }, (_, i) => String(i)),
     model: { ...modelNode },
-    image_size: imageSize,
+    image_size: imageSizeSetting(imageSize),
     mean: config.data.mean,
     std: config.data.std,
   };

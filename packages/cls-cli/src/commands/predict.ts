@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ClsError, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
+import { ClsError, toImageSize, type ClsConfig, type PredictConfig } from '@nextplay/cls-core';
 import { RESIZE_MODES, type ResizeMode } from '@nextplay/cls-data';
 import { loadTrainerState, predictImages, selectBackend, type TrainerState } from '@nextplay/cls-engine';
 import { checkpointHead, loadInferenceModel, prepareCheckpointCommand } from '../checkpointCommand.js';
@@ -73,7 +73,12 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
     const batches = imageFileBatches(
       images.map((image) => image.path),
       config.data.batch_size,
-      { imageSize: state.image_size, resize: resizeMode(state, config), mean: state.mean, std: state.std },
+      {
+        imageSize: toImageSize(state.image_size),
+        resize: resizeMode(state, config),
+        mean: state.mean,
+        std: state.std,
+      },
     );
     const scores = await predictImages(model, batches, {
       classes: state.classes,

@@ -1,7 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ClsError, type DataConfig, type JsonValue, type Logger } from '@nextplay/cls-core';
+import {
+  ClsError,
+  formatImageSize,
+  imageSizeSetting,
+  toImageSize,
+  type DataConfig,
+  type JsonValue,
+  type Logger,
+} from '@nextplay/cls-core';
 import { writeRunConfig } from '@nextplay/cls-config';
 import {
   limitBatches,
@@ -139,19 +147,19 @@ function checkpointDataNode(data: DataConfig, state: TrainerState, logger: Logge
   const resize = state.resize !== undefined && 'resize' in configured ? state.resize : undefined;
   const node: DataConfig = {
     ...data,
-    image_size: state.image_size,
+    image_size: imageSizeSetting(toImageSize(state.image_size)),
     mean: [...state.mean],
     std: [...state.std],
     ...(resize === undefined ? {} : { resize }),
   };
   const differs =
     (resize !== undefined && configured.resize !== resize) ||
-    data.image_size !== node.image_size ||
+    formatImageSize(toImageSize(data.image_size)) !== formatImageSize(toImageSize(node.image_size)) ||
     data.mean.some((v, i) => v !== node.mean[i]) ||
     data.std.some((v, i) => v !== node.std[i]);
   if (differs) {
     logger.info(
-      `using the checkpoint's preprocessing: image_size ${node.image_size}, mean [${node.mean.join(', ')}], ` +
+      `using the checkpoint's preprocessing: image_size ${JSON.stringify(node.image_size)}, mean [${node.mean.join(', ')}], ` +
         `std [${node.std.join(', ')}], resize ${resize ?? 'as configured'}`,
     );
   }

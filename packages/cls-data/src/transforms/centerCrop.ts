@@ -9,7 +9,7 @@ export interface CenterCropOptions {
 /** torchvision's CenterCrop: the central `size`, zero-padded where the image is smaller. */
 export function createCenterCrop(
   options: Readonly<CenterCropOptions>,
-  context: TransformContext = { imageSize: 224 },
+  context: TransformContext = { imageSize: [224, 224] },
 ): ImageTransform {
   const [height, width] = readSize('center_crop.size', options.size, context.imageSize);
   return {

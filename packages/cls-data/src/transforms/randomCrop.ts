@@ -17,7 +17,7 @@ const PADDING_MODES: readonly PaddingMode[] = ['constant', 'edge', 'reflect', 's
 /** torchvision's RandomCrop: optional padding, then a `size` crop at a uniformly random position. */
 export function createRandomCrop(
   options: Readonly<RandomCropOptions>,
-  context: TransformContext = { imageSize: 224 },
+  context: TransformContext = { imageSize: [224, 224] },
 ): ImageTransform {
   const [height, width] = readSize('random_crop.size', options.size, context.imageSize);
   const padding = options.padding ?? null;

@@ -27,7 +27,7 @@ export interface RandomResizedCropOptions {
  */
 export function createRandomResizedCrop(
   options: Readonly<RandomResizedCropOptions>,
-  context: TransformContext = { imageSize: 224 },
+  context: TransformContext = { imageSize: [224, 224] },
 ): ImageTransform {
   const [outHeight, outWidth] = readSize('random_resized_crop.size', options.size, context.imageSize);
   const scale = readRange('random_resized_crop.scale', options.scale, [0.08, 1], Number.MIN_VALUE, 1);
@@ -41,7 +41,7 @@ export function createRandomResizedCrop(
   return {
     name: 'random_resized_crop',
     // A crop of a fraction `scale[0]` of the area spans about sqrt(scale[0]) of each side.
-    detail: Math.max(outHeight, outWidth) / context.imageSize / Math.sqrt(scale[0]),
+    detail: Math.max(outHeight, outWidth) / Math.max(...context.imageSize) / Math.sqrt(scale[0]),
     apply(image, random) {
       const box = randomCropBox(image.width, image.height, scale, ratio, random);
       return resampleBox(image, box, outWidth, outHeight);

@@ -1,4 +1,4 @@
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, type ImageSize } from '@nextplay/cls-core';
 
 export type Range = readonly [number, number];
 
@@ -101,9 +101,9 @@ export function sizeSchema(description: string): Record<string, unknown> {
   };
 }
 
-/** Reads a `size` option: `[h, w]`, or `[s, s]` for `s`, or `[imageSize, imageSize]` for null. */
-export function readSize(option: string, value: unknown, imageSize: number): [number, number] {
-  if (value === undefined || value === null) return [imageSize, imageSize];
+/** Reads a `size` option: `[h, w]`, or `[s, s]` for `s`, or `imageSize` (`data.image_size`) for null. */
+export function readSize(option: string, value: unknown, imageSize: ImageSize): [number, number] {
+  if (value === undefined || value === null) return [imageSize[0], imageSize[1]];
   const positive = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
   if (positive(value)) return [value, value];
   if (Array.isArray(value) && value.length === 2 && value.every(positive)) {

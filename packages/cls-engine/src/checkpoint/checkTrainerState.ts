@@ -21,9 +21,15 @@ export function checkTrainerState(value: unknown, path: string): TrainerState {
   if (!isCount(global_step)) refuse('global_step is not a non-negative integer');
   if (!isRecord(metrics)) refuse('metrics is not an object');
   if (!isRecord(model)) refuse('model is not an object');
-  if (!isCount(image_size) || image_size < limits.minImageSize || image_size > limits.maxImageSize) {
+  const isSide = (side: unknown): boolean =>
+    isCount(side) && side >= limits.minImageSize && side <= limits.maxImageSize;
+  if (!(
+    isSide(image_size) ||
+    (Array.isArray(image_size) && image_size.length === 2 && image_size.every(isSide))
+  )) {
     refuse(
-      `image_size ${JSON.stringify(image_size)} is not an integer from ${limits.minImageSize} to ${limits.maxImageSize}`,
+      `image_size ${JSON.stringify(image_size)} is not an integer from ${limits.minImageSize} to ${limits.maxImageSize} ` +
+        'or [height, width] of such integers',
     );
   }
   if (

@@ -1,6 +1,6 @@
-import { DataConfigSchema, ModelConfigSchema } from '@nextplay/cls-core';
+import { ImageSide, ModelConfigSchema } from '@nextplay/cls-core';
 
-const imageSize: { readonly maximum?: number } = DataConfigSchema.properties.image_size;
+const imageSize: { readonly maximum?: number } = ImageSide;
 const numClasses = ModelConfigSchema.properties.num_classes.anyOf[0];
 
 /**

@@ -16,7 +16,8 @@ export interface TrainerState {
   /** Training images per class, indexed like `classes`: a digit head's classes without any are its unseen ones. */
   readonly train_class_counts?: readonly number[];
   readonly model: Readonly<Record<string, JsonValue>>;
-  readonly image_size: number;
+  /** `data.image_size` the model was trained at: `s` for s×s (as always), `[height, width]` otherwise. */
+  readonly image_size: number | readonly [number, number];
   readonly mean: readonly number[];
   readonly std: readonly number[];
   /** `data.resize` of the training data (ImageFolder datasets), so inference resizes the same way. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   ClsError,
   SKIPPED_IMAGES_CSV,
+  formatImageSize,
   skippedImagesCsv,
   type Callback,
   type ClassifierModel,
@@ -107,7 +108,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   logger.info(
     `model: ${config.model.arch} with a ${head.name} head (${head.outputNames.join(', ')}), ` +
       `${trainableParameterCount(model).toLocaleString('en-US')} trainable parameters, ` +
-      `${numClasses} classes, input ${data.imageSize}x${data.imageSize}x${data.channels}`,
+      `${numClasses} classes, input ${formatImageSize(data.imageSize)}x${data.channels}`,
   );
   let optimizer: Optimizer | undefined;
   try {

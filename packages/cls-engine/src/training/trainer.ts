@@ -3,6 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
+  imageSizeSetting,
   type Batch,
   type ClassifierModel,
   type ClsConfig,
@@ -185,7 +186,7 @@ export class Trainer implements TrainerContext {
       classes: this.classes,
       train_class_counts: data.train.classCounts,
       model: config.model,
-      image_size: data.imageSize,
+      image_size: imageSizeSetting(data.imageSize),
       mean: config.data.mean,
       std: config.data.std,
       ...resizeOf(config),

@@ -1,4 +1,4 @@
-import { ClsError, type ClassifierModel } from '@nextplay/cls-core';
+import { ClsError, formatImageSize, type ClassifierModel, type ImageSize } from '@nextplay/cls-core';
 
 /**
  * Bytes of backend memory per float of one sample's layer outputs in a training step: the outputs kept for the
@@ -46,7 +46,7 @@ function formatGiB(bytes: number): string {
 export function assertTrainingStepFits(options: {
   readonly model: ClassifierModel;
   readonly batchSize: number;
-  readonly imageSize: number;
+  readonly imageSize: ImageSize;
   readonly backend: string;
   readonly limitBytes: number | undefined;
 }): void {
@@ -60,7 +60,7 @@ export function assertTrainingStepFits(options: {
       : 'lower data.image_size (not even one image fits)';
   throw new ClsError(
     'OUT_OF_MEMORY',
-    `out of memory: a training step at ${imageSize}x${imageSize} with data.batch_size=${batchSize} needs about ` +
+    `out of memory: a training step at ${formatImageSize(imageSize)} with data.batch_size=${batchSize} needs about ` +
       `${formatGiB(memory.bytes)}, more than the ${backend} backend's ${formatGiB(limitBytes)}`,
     { hint: `${what}, or train on a GPU backend` },
   );

@@ -9,7 +9,7 @@ export const linearModelPlugin = definePlugin<'model', ModelOptions>({
   description: 'A zero-initialised linear classifier.',
   optionsSchema: { type: 'object', properties: {}, additionalProperties: true },
   create: (_options, context) => {
-    const input = tfl.input({ shape: [context.imageSize, context.imageSize, context.channels] });
+    const input = tfl.input({ shape: [...context.imageSize, context.channels] });
     const flat = tfl.layers.flatten().apply(input) as tfl.SymbolicTensor;
     const logits = tfl.layers
       .dense({ units: context.numClasses, kernelInitializer: 'zeros', biasInitializer: 'zeros' })

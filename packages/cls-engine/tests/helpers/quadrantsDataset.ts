@@ -83,7 +83,7 @@ export const quadrantsDatasetPlugin = definePlugin<'dataset', QuadrantsOptions>(
   optionsSchema: { type: 'object', properties: {}, additionalProperties: true },
   create: (options, context): DataModule => ({
     classes: QUADRANT_CLASSES,
-    imageSize: options.image_size,
+    imageSize: [options.image_size, options.image_size],
     channels: 3,
     train: split('train', options.train_size ?? 128, options.image_size, deriveSeed(context.seed, 1)),
     val:

@@ -49,7 +49,7 @@ export const tableDatasetPlugin = definePlugin<'dataset', TableOptions>({
   optionsSchema: { type: 'object', properties: {}, additionalProperties: true },
   create: (options): DataModule => ({
     classes: options.classes,
-    imageSize: 1,
+    imageSize: [1, 1],
     channels: 3,
     train: split('train', options.train, options.classes.length),
     val: undefined,

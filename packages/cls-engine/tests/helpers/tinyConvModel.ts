@@ -11,7 +11,7 @@ export const tinyConvModelPlugin = definePlugin<'model', ModelOptions>({
   create: (_options, context) => {
     let seed = 7;
     const init = () => tfl.initializers.heNormal({ seed: seed++ });
-    const input = tfl.input({ shape: [context.imageSize, context.imageSize, context.channels] });
+    const input = tfl.input({ shape: [...context.imageSize, context.channels] });
     let x = tfl.layers.zeroPadding2d({ padding: 1 }).apply(input) as tfl.SymbolicTensor;
     x = tfl.layers
       .conv2d({

@@ -36,7 +36,7 @@ export function dataInfo(): DataModuleInfo {
   });
   return {
     classes: CLASSES,
-    imageSize: IMAGE_SIZE,
+    imageSize: [IMAGE_SIZE, IMAGE_SIZE],
     channels: 3,
     train: split('train'),
     val: split('val'),
