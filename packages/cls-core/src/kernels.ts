@@ -40,3 +40,21 @@ export interface AdamStepAttrs extends NamedAttrMap {
   correction1: number;
   correction2: number;
 }
+
+/**
+ * One SGD update of one parameter, as torch.optim.SGD: inputs `{ parameter, gradient }`, plus `{ buffer }` (the
+ * momentum buffer) when momentum > 0 → `[parameter]`, or `[parameter, buffer]` with momentum.
+ */
+export const SGD_STEP = 'ClsSgdStep';
+
+/** Attributes of `SGD_STEP`: g = grad + weightDecay·p; buf = firstStep ? g : momentum·buf + (1 − dampening)·g. */
+export interface SgdStepAttrs extends NamedAttrMap {
+  lr: number;
+  weightDecay: number;
+  momentum: number;
+  dampening: number;
+  /** g = g + momentum·buf instead of buf. */
+  nesterov: boolean;
+  /** The parameter's first step, whose buffer becomes g (the buffer passed is ignored). */
+  firstStep: boolean;
+}

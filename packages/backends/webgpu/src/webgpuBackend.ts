@@ -11,6 +11,7 @@ import { dawnGpu } from './dawnGpu.js';
 import { findAdapter } from './findAdapter.js';
 import { formatAdapter } from './gpuAdapter.js';
 import { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
+import { registerWebGpuTrainingKernels } from './kernels/registerWebGpuTrainingKernels.js';
 
 const PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
@@ -55,6 +56,7 @@ export class WebGpuBackend implements ComputeBackend {
     await dawnGpu();
     const imported = await importOptional(PACKAGE);
     if (!imported.ok) throw new Error(imported.reason);
+    registerWebGpuTrainingKernels();
     if (!(await tf.setBackend(this.tfBackendName))) {
       throw new Error('TensorFlow.js could not initialize the webgpu backend');
     }

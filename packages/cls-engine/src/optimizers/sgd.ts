@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  SGD_STEP,
   definePlugin,
   type ModuleState,
   type Optimizer,
   type OptimizerOptions,
+  type SgdStepAttrs,
   type TrainableParameter,
 } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
@@ -25,7 +27,8 @@ export interface SgdOptions {
 
 /**
  * torch.optim.SGD: g = grad + wd·p (decayed parameters only); buf = momentum·buf + (1 − dampening)·g (buf = g on
- * the first step); g = nesterov ? g + momentum·buf : buf; p −= lr·g.
+ * the first step); g = nesterov ? g + momentum·buf : buf; p −= lr·g. Where the backend has cls-core's `SGD_STEP`
+ * kernel (WebGPU), each parameter is updated in one pass.
  */
 export class Sgd implements Optimizer {
   readonly name = 'sgd';
@@ -44,10 +47,34 @@ export class Sgd implements Optimizer {
   step(parameters: readonly TrainableParameter[], gradients: readonly tf.Tensor[], lr: number): void {
     assertSameLength(parameters, gradients);
     const { weight_decay: weightDecay, momentum, dampening, nesterov } = this.#options;
+    const fused = tf.getKernel(SGD_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
     parameters.forEach(({ variable, decay }, i) => {
       const gradient = gradients[i];
       if (gradient === undefined) return;
       const state = momentum === 0 ? undefined : this.#momentum.of(variable);
+      if (fused !== undefined) {
+        const buffer = state?.buffers[0];
+        const attrs: SgdStepAttrs = {
+          lr,
+          weightDecay: decay ? weightDecay : 0,
+          momentum,
+          dampening,
+          nesterov,
+          firstStep: state?.created ?? false,
+        };
+        const inputs =
+          buffer === undefined
+            ? { parameter: variable, gradient }
+            : { parameter: variable, gradient, buffer };
+        const outputs = tf.engine().runKernel<tf.Tensor[]>(SGD_STEP, inputs, attrs);
+        [variable, ...(buffer === undefined ? [] : [buffer])].forEach((target, k) => {
+          const value = outputs[k];
+          if (value === undefined) throw new Error(`${SGD_STEP} returned too few tensors`);
+          target.assign(value);
+          value.dispose();
+        });
+        return;
+      }
       tf.tidy(() => {
         let g: tf.Tensor =
           decay && weightDecay !== 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;

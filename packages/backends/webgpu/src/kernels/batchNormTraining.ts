@@ -1,0 +1,320 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  type BatchNormTrainingAttrs,
+} from '@nextplay/cls-core';
+import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+
+/**
+ * Batch norm in training mode over x viewed as [rows, channels] (NHWC), three dispatches each way:
+ *   1. per-channel partial sums over a slice of the rows, one slice per workgroup row ([slices, channels, 2]);
+ *   2. one thread per channel adds the slices up into the two per-channel results;
+ *   3. one elementwise pass for y (forward) or dx (backward).
+ * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
+ */
+
+/** Channels per workgroup (x) × row lanes (y) of the partial-sum pass. */
+const CHANNEL_TILE = 64;
+const ROW_LANES = 4;
+/** Rows one workgroup sums at least; slices = rows / this, capped. */
+const ROWS_PER_SLICE = 256;
+const MAX_SLICES = 1024;
+const WORKGROUP = 256;
+
+/** `inputs` declares bindings 0…inputCount−1; the partial sums and the uniforms follow them. */
+function partialSums(name: string, inputs: string, inputCount: number, term: string): WgslKernel {
+  return new WgslKernel(
+    name,
+    /* wgsl */ `
+struct Uniforms { rows: u32, channels: u32, rowsPerSlice: u32 }
+${inputs}
+@group(0) @binding(${inputCount}) var<storage, read_write> partial: array<vec2<f32>>;
+@group(0) @binding(${inputCount + 1}) var<uniform> u: Uniforms;
+var<workgroup> lanes: array<vec2<f32>, ${CHANNEL_TILE * ROW_LANES}>;
+
+@compute @workgroup_size(${CHANNEL_TILE}, ${ROW_LANES})
+fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
+  let c = group.x * ${CHANNEL_TILE}u + local.x;
+  let first = group.y * u.rowsPerSlice;
+  let end = min(first + u.rowsPerSlice, u.rows);
+  var sums = vec2<f32>(0.0);
+  if (c < u.channels) {
+    for (var r = first + local.y; r < end; r += ${ROW_LANES}u) {
+      let i = r * u.channels + c;
+      ${term}
+    }
+  }
+  lanes[local.y * ${CHANNEL_TILE}u + local.x] = sums;
+  workgroupBarrier();
+  if (local.y == 0u && c < u.channels) {
+    var total = sums;
+    for (var lane = 1u; lane < ${ROW_LANES}u; lane++) {
+      total += lanes[lane * ${CHANNEL_TILE}u + local.x];
+    }
+    partial[group.y * u.channels + c] = total;
+  }
+}
+`,
+    12,
+  );
+}
+
+const forwardSums = partialSums(
+  'ClsBatchNormTraining sums',
+  '@group(0) @binding(0) var<storage, read> x: array<f32>;',
+  1,
+  `let shifted = x[i] - x[c];
+      sums += vec2<f32>(shifted, shifted * shifted);`,
+);
+
+const backwardSums = partialSums(
+  'ClsBatchNormTrainingGrad sums',
+  `@group(0) @binding(0) var<storage, read> dy: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> mean: array<f32>;`,
+  3,
+  `let g = dy[i];
+      sums += vec2<f32>(g, g * (x[i] - mean[c]));`,
+);
+
+const forwardStatistics = new WgslKernel(
+  'ClsBatchNormTraining statistics',
+  /* wgsl */ `
+struct Uniforms { rows: u32, channels: u32, slices: u32 }
+@group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(3) var<storage, read_write> variance: array<f32>;
+@group(0) @binding(4) var<uniform> u: Uniforms;
+
+@compute @workgroup_size(${CHANNEL_TILE})
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  let c = id.x;
+  if (c >= u.channels) { return; }
+  var total = vec2<f32>(0.0);
+  for (var s = 0u; s < u.slices; s++) { total += partial[s * u.channels + c]; }
+  let shiftedMean = total.x / f32(u.rows);
+  mean[c] = x[c] + shiftedMean;
+  variance[c] = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
+}
+`,
+  12,
+);
+
+const backwardStatistics = new WgslKernel(
+  'ClsBatchNormTrainingGrad statistics',
+  /* wgsl */ `
+struct Uniforms { channels: u32, slices: u32, epsilon: f32 }
+@group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
+@group(0) @binding(1) var<storage, read> variance: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dGamma: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dBeta: array<f32>;
+@group(0) @binding(4) var<uniform> u: Uniforms;
+
+@compute @workgroup_size(${CHANNEL_TILE})
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  let c = id.x;
+  if (c >= u.channels) { return; }
+  var total = vec2<f32>(0.0);
+  for (var s = 0u; s < u.slices; s++) { total += partial[s * u.channels + c]; }
+  dBeta[c] = total.x;
+  dGamma[c] = total.y * inverseSqrt(variance[c] + u.epsilon);
+}
+`,
+  12,
+);
+
+const normalize = new WgslKernel(
+  'ClsBatchNormTraining normalize',
+  /* wgsl */ `
+struct Uniforms { size: u32, channels: u32, epsilon: f32 }
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> mean: array<f32>;
+@group(0) @binding(2) var<storage, read> variance: array<f32>;
+@group(0) @binding(3) var<storage, read> gamma: array<f32>;
+@group(0) @binding(4) var<storage, read> beta: array<f32>;
+@group(0) @binding(5) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<uniform> u: Uniforms;
+
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
+    let c = i % u.channels;
+    y[i] = (x[i] - mean[c]) * (inverseSqrt(variance[c] + u.epsilon) * gamma[c]) + beta[c];
+  }
+}
+`,
+  12,
+);
+
+const inputGradient = new WgslKernel(
+  'ClsBatchNormTrainingGrad dx',
+  /* wgsl */ `
+struct Uniforms { size: u32, channels: u32, epsilon: f32, invRows: f32 }
+@group(0) @binding(0) var<storage, read> dy: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> mean: array<f32>;
+@group(0) @binding(3) var<storage, read> variance: array<f32>;
+@group(0) @binding(4) var<storage, read> gamma: array<f32>;
+@group(0) @binding(5) var<storage, read> dGamma: array<f32>;
+@group(0) @binding(6) var<storage, read> dBeta: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(8) var<uniform> u: Uniforms;
+
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
+    let c = i % u.channels;
+    let invStd = inverseSqrt(variance[c] + u.epsilon);
+    let normalized = (x[i] - mean[c]) * invStd;
+    dx[i] = gamma[c] * invStd * (dy[i] - dBeta[c] * u.invRows - normalized * dGamma[c] * u.invRows);
+  }
+}
+`,
+  16,
+);
+
+interface Layout {
+  readonly size: number;
+  readonly channels: number;
+  readonly rows: number;
+  readonly slices: number;
+  readonly rowsPerSlice: number;
+}
+
+function layout(x: TensorInfo, kernelName: string): Layout {
+  const channels = x.shape[x.shape.length - 1] ?? 0;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (x.shape.length < 2 || channels === 0 || size === 0) {
+    throw new Error(
+      `${kernelName} needs a non-empty input of rank 2 or more, got shape [${x.shape.join(', ')}]`,
+    );
+  }
+  const rows = size / channels;
+  const slices = Math.min(MAX_SLICES, Math.max(1, Math.floor(rows / ROWS_PER_SLICE)));
+  return { size, channels, rows, slices, rowsPerSlice: Math.ceil(rows / slices) };
+}
+
+function batchNormTraining(args: {
+  inputs: { x?: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+  backend: WebGPUBackend;
+  attrs: BatchNormTrainingAttrs;
+}): TensorInfo[] {
+  const { x, gamma, beta } = args.inputs;
+  if (x === undefined || gamma === undefined || beta === undefined) {
+    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma and beta`);
+  }
+  const { backend } = args;
+  const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING);
+  const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
+  const mean = backend.makeTensorInfo([channels], 'float32');
+  const variance = backend.makeTensorInfo([channels], 'float32');
+  const y = backend.makeTensorInfo(x.shape, 'float32');
+  dispatchWgsl(backend, [
+    {
+      kernel: forwardSums,
+      tensors: [x, partial],
+      uniforms: packUniforms([
+        ['u32', rows],
+        ['u32', channels],
+        ['u32', rowsPerSlice],
+      ]),
+      workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
+    },
+    {
+      kernel: forwardStatistics,
+      tensors: [partial, x, mean, variance],
+      uniforms: packUniforms([
+        ['u32', rows],
+        ['u32', channels],
+        ['u32', slices],
+      ]),
+      workgroups: [Math.ceil(channels / CHANNEL_TILE)],
+    },
+    {
+      kernel: normalize,
+      tensors: [x, mean, variance, gamma, beta, y],
+      uniforms: packUniforms([
+        ['u32', size],
+        ['u32', channels],
+        ['f32', args.attrs.epsilon],
+      ]),
+      workgroups: [strideWorkgroups(size, WORKGROUP)],
+    },
+  ]);
+  backend.disposeData(partial.dataId);
+  return [y, mean, variance];
+}
+
+function batchNormTrainingGrad(args: {
+  inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
+  backend: WebGPUBackend;
+  attrs: BatchNormTrainingAttrs;
+}): TensorInfo[] {
+  const { dy, x, mean, variance, gamma } = args.inputs;
+  if (
+    dy === undefined ||
+    x === undefined ||
+    mean === undefined ||
+    variance === undefined ||
+    gamma === undefined
+  ) {
+    throw new Error(`${BATCH_NORM_TRAINING_GRAD} needs inputs dy, x, mean, variance and gamma`);
+  }
+  const { backend } = args;
+  const { epsilon } = args.attrs;
+  const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING_GRAD);
+  const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
+  const dGamma = backend.makeTensorInfo([channels], 'float32');
+  const dBeta = backend.makeTensorInfo([channels], 'float32');
+  const dx = backend.makeTensorInfo(x.shape, 'float32');
+  dispatchWgsl(backend, [
+    {
+      kernel: backwardSums,
+      tensors: [dy, x, mean, partial],
+      uniforms: packUniforms([
+        ['u32', rows],
+        ['u32', channels],
+        ['u32', rowsPerSlice],
+      ]),
+      workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
+    },
+    {
+      kernel: backwardStatistics,
+      tensors: [partial, variance, dGamma, dBeta],
+      uniforms: packUniforms([
+        ['u32', channels],
+        ['u32', slices],
+        ['f32', epsilon],
+      ]),
+      workgroups: [Math.ceil(channels / CHANNEL_TILE)],
+    },
+    {
+      kernel: inputGradient,
+      tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx],
+      uniforms: packUniforms([
+        ['u32', size],
+        ['u32', channels],
+        ['f32', epsilon],
+        ['f32', 1 / rows],
+      ]),
+      workgroups: [strideWorkgroups(size, WORKGROUP)],
+    },
+  ]);
+  backend.disposeData(partial.dataId);
+  return [dx, dGamma, dBeta];
+}
+
+export const webgpuBatchNormTrainingConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING,
+  backendName: 'webgpu',
+  kernelFunc: batchNormTraining as unknown as KernelFunc,
+};
+
+export const webgpuBatchNormTrainingGradConfig: KernelConfig = {
+  kernelName: BATCH_NORM_TRAINING_GRAD,
+  backendName: 'webgpu',
+  kernelFunc: batchNormTrainingGrad as unknown as KernelFunc,
+};

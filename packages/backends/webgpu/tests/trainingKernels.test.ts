@@ -1,0 +1,252 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADAM_STEP,
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  SGD_STEP,
+  createLogger,
+  type AdamStepAttrs,
+  type SgdStepAttrs,
+} from '@nextplay/cls-core';
+import { findAdapter, webgpuBackendPlugin } from '../src/index.js';
+
+// Each kernel is checked against the formula evaluated here in double precision on the same float32 inputs.
+const search = await findAdapter();
+
+function seededValues(size: number, seed: number, scale = 1, offset = 0): Float32Array {
+  let state = seed;
+  return Float32Array.from({ length: size }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return offset + scale * (state / 1073741824 - 1);
+  });
+}
+
+async function run(
+  kernelName: string,
+  inputs: Record<string, Float32Array>,
+  shapes: Record<string, number[]>,
+  attrs: object,
+) {
+  const tensors = Object.fromEntries(
+    Object.entries(inputs).map(([name, values]) => [name, tf.tensor(values, shapes[name])]),
+  );
+  const outputs = tf.engine().runKernel<tf.Tensor[]>(kernelName, tensors, { ...attrs });
+  const values = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
+  tf.dispose([...Object.values(tensors), ...outputs]);
+  return values;
+}
+
+function maxRelativeError(actual: Float32Array, expected: readonly number[] | Float32Array): number {
+  let scale = 1e-6;
+  for (const value of expected) scale = Math.max(scale, Math.abs(value));
+  let worst = 0;
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((value, i) => {
+    worst = Math.max(worst, Math.abs(value - (expected[i] ?? NaN)) / scale);
+  });
+  return worst;
+}
+
+/** Per-channel mean and biased variance of x viewed as [rows, channels]. */
+function channelMoments(x: Float32Array, channels: number): { mean: number[]; variance: number[] } {
+  const rows = x.length / channels;
+  const mean = Array.from({ length: channels }, (_, c) => {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += x[r * channels + c] ?? 0;
+    return sum / rows;
+  });
+  const variance = mean.map((m, c) => {
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += ((x[r * channels + c] ?? 0) - m) ** 2;
+    return sum / rows;
+  });
+  return { mean, variance };
+}
+
+describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this machine’s adapter', () => {
+  beforeAll(async () => {
+    const backend = await webgpuBackendPlugin.create(
+      {},
+      { logger: createLogger({ console: false }), threads: 1, accelerator: 'gpu' },
+    );
+    await backend.probe();
+    await backend.activate();
+  });
+
+  // Shapes: one slice and one channel tile; many row slices, a channel tile and a remainder, rows not divisible.
+  const bnCases = [
+    { shape: [2, 3, 5, 7], offset: 0 },
+    { shape: [3, 17, 23, 70], offset: 0 },
+    { shape: [4, 9, 9, 16], offset: 300 },
+  ];
+
+  it.each(bnCases)(
+    'batch-norm training forward for x $shape (mean offset $offset)',
+    async ({ shape, offset }) => {
+      const channels = shape.at(-1) ?? 1;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = seededValues(size, 1, 2, offset);
+      const gamma = seededValues(channels, 2, 1, 1);
+      const beta = seededValues(channels, 3);
+      const epsilon = 1e-5;
+      const [y, mean, variance] = (await run(
+        BATCH_NORM_TRAINING,
+        { x, gamma, beta },
+        { x: shape, gamma: [channels], beta: [channels] },
+        { epsilon },
+      )) as [Float32Array, Float32Array, Float32Array];
+      const expected = channelMoments(x, channels);
+      expect(maxRelativeError(mean, expected.mean)).toBeLessThan(2e-5);
+      expect(maxRelativeError(variance, expected.variance)).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
+      const expectedY = Array.from(x, (value, i) => {
+        const c = i % channels;
+        const m = expected.mean[c] ?? 0;
+        const v = expected.variance[c] ?? 0;
+        return ((value - m) / Math.sqrt(v + epsilon)) * (gamma[c] ?? 0) + (beta[c] ?? 0);
+      });
+      expect(maxRelativeError(y, expectedY)).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
+    },
+  );
+
+  it.each(bnCases)('batch-norm training backward for x $shape', async ({ shape, offset }) => {
+    const channels = shape.at(-1) ?? 1;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const rows = size / channels;
+    const x = seededValues(size, 4, 2, offset);
+    const dy = seededValues(size, 5);
+    const gamma = seededValues(channels, 6, 1, 1);
+    const moments = channelMoments(x, channels);
+    const mean = Float32Array.from(moments.mean);
+    const variance = Float32Array.from(moments.variance);
+    const epsilon = 1e-3;
+    const [dx, dGamma, dBeta] = (await run(
+      BATCH_NORM_TRAINING_GRAD,
+      { dy, x, mean, variance, gamma },
+      { dy: shape, x: shape, mean: [channels], variance: [channels], gamma: [channels] },
+      { epsilon },
+    )) as [Float32Array, Float32Array, Float32Array];
+    const invStd = Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
+    const expectedBeta = new Array<number>(channels).fill(0);
+    const expectedGamma = new Array<number>(channels).fill(0);
+    const normalized = Array.from(
+      x,
+      (value, i) => (value - (mean[i % channels] ?? 0)) * (invStd[i % channels] ?? 0),
+    );
+    dy.forEach((g, i) => {
+      const c = i % channels;
+      expectedBeta[c] = (expectedBeta[c] ?? 0) + g;
+      expectedGamma[c] = (expectedGamma[c] ?? 0) + g * (normalized[i] ?? 0);
+    });
+    const expectedDx = Array.from(dy, (g, i) => {
+      const c = i % channels;
+      const centered =
+        g - (expectedBeta[c] ?? 0) / rows - ((normalized[i] ?? 0) * (expectedGamma[c] ?? 0)) / rows;
+      return (gamma[c] ?? 0) * (invStd[c] ?? 0) * centered;
+    });
+    expect(maxRelativeError(dBeta, expectedBeta)).toBeLessThan(1e-5);
+    expect(maxRelativeError(dGamma, expectedGamma)).toBeLessThan(1e-4);
+    expect(maxRelativeError(dx, expectedDx)).toBeLessThan(1e-4);
+  });
+
+  it.each([
+    { name: 'Adam with L2 decay', decoupledDecay: 0, l2Decay: 0.01 },
+    { name: 'AdamW', decoupledDecay: 0.05, l2Decay: 0 },
+  ])('one $name step in one kernel, as torch computes it', async ({ decoupledDecay, l2Decay }) => {
+    const size = 1000;
+    const parameter = seededValues(size, 7);
+    const gradient = seededValues(size, 8, 0.1);
+    const m = seededValues(size, 9, 0.01);
+    const v = seededValues(size, 10, 0.001, 0.001);
+    const attrs: AdamStepAttrs = {
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      lr: 0.003,
+      decoupledDecay,
+      l2Decay,
+      correction1: 1 - 0.9 ** 3,
+      correction2: 1 - 0.999 ** 3,
+    };
+    const [p1, m1, v1] = (await run(
+      ADAM_STEP,
+      { parameter, gradient, m, v },
+      { parameter: [10, 100], gradient: [10, 100], m: [10, 100], v: [10, 100] },
+      attrs,
+    )) as [Float32Array, Float32Array, Float32Array];
+    const expected = { p: [] as number[], m: [] as number[], v: [] as number[] };
+    parameter.forEach((p, i) => {
+      const g = (gradient[i] ?? 0) + l2Decay * p;
+      const mi = 0.9 * (m[i] ?? 0) + 0.1 * g;
+      const vi = 0.999 * (v[i] ?? 0) + 0.001 * g * g;
+      expected.m.push(mi);
+      expected.v.push(vi);
+      const denominator = Math.sqrt(vi / attrs.correction2) + attrs.eps;
+      expected.p.push(
+        p * (1 - attrs.lr * decoupledDecay) - ((attrs.lr / attrs.correction1) * mi) / denominator,
+      );
+    });
+    expect(maxRelativeError(m1, expected.m)).toBeLessThan(1e-6);
+    expect(maxRelativeError(v1, expected.v)).toBeLessThan(1e-6);
+    expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    { momentum: 0, nesterov: false, firstStep: false },
+    { momentum: 0.9, nesterov: false, firstStep: true },
+    { momentum: 0.9, nesterov: false, firstStep: false },
+    { momentum: 0.9, nesterov: true, firstStep: false },
+  ])('one SGD step (momentum $momentum, nesterov $nesterov, first $firstStep)', async (options) => {
+    const size = 777;
+    const parameter = seededValues(size, 11);
+    const gradient = seededValues(size, 12, 0.1);
+    const buffer = seededValues(size, 13, 0.1);
+    const dampening = options.nesterov ? 0 : 0.2;
+    const attrs: SgdStepAttrs = { lr: 0.05, weightDecay: 1e-3, dampening, ...options };
+    const withBuffer = options.momentum > 0;
+    const outputs = await run(
+      SGD_STEP,
+      withBuffer ? { parameter, gradient, buffer } : { parameter, gradient },
+      { parameter: [size], gradient: [size], buffer: [size] },
+      attrs,
+    );
+    expect(outputs).toHaveLength(withBuffer ? 2 : 1);
+    const expectedP: number[] = [];
+    const expectedBuffer: number[] = [];
+    parameter.forEach((p, i) => {
+      const g = (gradient[i] ?? 0) + attrs.weightDecay * p;
+      const b =
+        !withBuffer || options.firstStep ? g : options.momentum * (buffer[i] ?? 0) + (1 - dampening) * g;
+      expectedBuffer.push(b);
+      const step = withBuffer ? (options.nesterov ? g + options.momentum * b : b) : g;
+      expectedP.push(p - attrs.lr * step);
+    });
+    const [nextParameter, nextBuffer] = outputs;
+    expect(maxRelativeError(nextParameter!, expectedP)).toBeLessThan(1e-6);
+    if (withBuffer) expect(maxRelativeError(nextBuffer!, expectedBuffer)).toBeLessThan(1e-6);
+  });
+
+  it('counts each fused step as one kernel and leaks no tensor or GPU memory', async () => {
+    const x = tf.tensor(seededValues(2 * 8 * 8 * 32, 14), [2, 8, 8, 32]);
+    const gamma = tf.ones([32]);
+    const beta = tf.zeros([32]);
+    const warm = tf
+      .engine()
+      .runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, { x, gamma, beta }, { epsilon: 1e-5 });
+    await Promise.all(warm.map((t) => t.data()));
+    tf.dispose(warm);
+    const before = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
+    const profile = await tf.profile(async () => {
+      const outputs = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, { x, gamma, beta }, { epsilon: 1e-5 });
+      await Promise.all(outputs.map((t) => t.data()));
+      tf.dispose(outputs);
+    });
+    const after = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
+    expect(profile.kernelNames).toEqual([BATCH_NORM_TRAINING]);
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytesInGPU).toBe(before.numBytesInGPU);
+    tf.dispose([x, gamma, beta]);
+  });
+});
