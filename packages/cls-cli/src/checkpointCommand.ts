@@ -1,6 +1,7 @@
 import {
   ClsError,
   createLogger,
+  readWeightsToHost,
   type ClassifierModel,
   type ClsConfig,
   type Logger,
@@ -100,6 +101,7 @@ async function prepareCommand(
 export async function loadInferenceModel(checkpoint: string): Promise<ClassifierModel> {
   const loaded = await loadCheckpointModel(checkpoint);
   try {
+    await readWeightsToHost(loaded);
     return foldBatchNorm(loaded);
   } finally {
     loaded.dispose();

@@ -74,3 +74,4 @@ export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';
 export { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';
+export { readWeightsToHost } from './weightsOnHost.js';

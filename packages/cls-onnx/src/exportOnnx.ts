@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { readWeightsToHost } from '@nextplay/cls-core';
 import { layersModelToOnnx, type OnnxConversionOptions } from './layersModelToOnnx.js';
 import { verifyOnnxExport, type OnnxVerification } from './verifyOnnxExport.js';
 
@@ -19,6 +20,7 @@ export async function exportOnnx(
   path: string,
   options: OnnxConversionOptions = {},
 ): Promise<OnnxExportResult> {
+  await readWeightsToHost(model);
   const onnx = layersModelToOnnx(model, options);
   const verification = await verifyOnnxExport(model, onnx);
   await mkdir(dirname(path), { recursive: true });

@@ -263,7 +263,11 @@ class Converter {
     } else if (config.padding !== 'valid') {
       this.#unsupported(layer, `padding ${String(config.padding)}`);
     }
-    const weight = this.#float(`${layer.name}.weight`, tf.transpose(kernel, [3, 2, 0, 1]));
+    const weight = this.graph.floatTensor(
+      `${layer.name}.weight`,
+      [kernel.shape[3] ?? 0, kernel.shape[2] ?? 0, kh, kw],
+      hwioToOihw(kernel.dataSync() as Float32Array, kernel.shape),
+    );
     const inputs = [this.#name(source), weight];
     if (bias !== undefined) inputs.push(this.#float(`${layer.name}.bias`, bias));
     const attributes: OnnxAttribute[] = [
@@ -438,6 +442,7 @@ class Converter {
     return name;
   }
 
+  /** The tensor's values as an initializer; read synchronously, so GPU-held weights must be on the host first. */
   #float(name: string, tensor: tf.Tensor): string {
     return this.graph.floatTensor(name, tensor.shape, tensor.dataSync() as Float32Array);
   }
@@ -481,4 +486,28 @@ function samePads(
   });
   const begin = totals.map((t) => Math.floor(t / 2));
   return [...begin, ...totals.map((t, i) => t - (begin[i] ?? 0))];
+}
+
+/**
+ * A Keras conv kernel [height, width, in, out] in ONNX's [out, in, height, width] order, on the host: the weights
+ * are already there (`readWeightsToHost`), and a transpose on a GPU backend could not be read back synchronously.
+ */
+function hwioToOihw(
+  values: Float32Array,
+  [height, width, channelsIn, channelsOut]: readonly number[],
+): Float32Array {
+  const h = height ?? 0;
+  const w = width ?? 0;
+  const ci = channelsIn ?? 0;
+  const co = channelsOut ?? 0;
+  const out = new Float32Array(values.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let i = 0; i < ci; i++) {
+        const from = ((y * w + x) * ci + i) * co;
+        for (let o = 0; o < co; o++) out[((o * ci + i) * h + y) * w + x] = values[from + o] ?? 0;
+      }
+    }
+  }
+  return out;
 }

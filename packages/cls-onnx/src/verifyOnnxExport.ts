@@ -31,8 +31,10 @@ export async function verifyOnnxExport(
   const shape = model.inputs[0]?.shape ?? [];
   const [height, width, channels] = [shape[1] ?? 0, shape[2] ?? 0, shape[3] ?? 0];
   const nchw = tf.randomNormal([batch, channels, height, width], 0, 1, 'float32', options.seed ?? 0);
-  const expected = tf.tidy(() => flatOutputs(model.predict(tf.transpose(nchw, [0, 2, 3, 1]))));
-  const data = nchw.dataSync().slice() as Float32Array;
+  const predicted = tf.tidy(() => model.predict(tf.transpose(nchw, [0, 2, 3, 1])));
+  const expected = await flatOutputs(predicted);
+  tf.dispose(predicted);
+  const data = (await nchw.data()).slice() as Float32Array;
   nchw.dispose();
 
   const actual = (await runOnnxModel(onnx, data, [batch, channels, height, width])).logits;
@@ -62,12 +64,12 @@ export async function verifyOnnxExport(
 }
 
 /** Every output's values, one output after the other, as `runOnnxModel` gives `logits`. */
-export function flatOutputs(outputs: tf.Tensor | tf.Tensor[]): Float32Array {
+export async function flatOutputs(outputs: tf.Tensor | tf.Tensor[]): Promise<Float32Array> {
   const list = Array.isArray(outputs) ? outputs : [outputs];
   const values = new Float32Array(list.reduce((n, t) => n + t.size, 0));
   let offset = 0;
   for (const output of list) {
-    values.set(output.dataSync(), offset);
+    values.set(await output.data(), offset);
     offset += output.size;
   }
   return values;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readWeightsToHost } from '@nextplay/cls-core';
 import { layersModelToOnnx } from '@nextplay/cls-onnx';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 
@@ -21,6 +22,7 @@ export async function onnxModelFor(runDir: string, model: LayersModel): Promise<
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
+  await readWeightsToHost(model);
   const bytes = layersModelToOnnx(model);
   return { bytes, name: 'converted in memory' };
 }

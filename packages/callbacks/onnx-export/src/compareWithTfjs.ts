@@ -25,13 +25,13 @@ export async function compareWithTfjs(
   batch: ComparisonBatch,
 ): Promise<OnnxComparison> {
   const [count, height, width, channels] = batch.shape;
-  const { expected, nchw } = tf.tidy(() => {
+  const { predicted, transposed } = tf.tidy(() => {
     const images = tf.tensor4d(batch.nhwc, [count, height, width, channels]);
-    return {
-      expected: flatOutputs(model.predict(images)),
-      nchw: tf.transpose(images, [0, 3, 1, 2]).dataSync().slice() as Float32Array,
-    };
+    return { predicted: model.predict(images), transposed: tf.transpose(images, [0, 3, 1, 2]) };
   });
+  const expected = await flatOutputs(predicted);
+  const nchw = (await transposed.data()).slice() as Float32Array;
+  tf.dispose([predicted, transposed].flat());
   const { logits: actual, outputs } = await runOnnxModel(onnx, nchw, [count, channels, height, width]);
   if (actual.length !== expected.length || expected.length % count !== 0) {
     throw new ClsError(

@@ -52,10 +52,14 @@ export async function loadComparisonBatch(
  * `count` seeded standard-normal images, for a run whose splits hold no images (a dataset kept in memory): the
  * check `cls export` does. `split` is null so the sidecar says so.
  */
-export function randomComparisonBatch(height: number, width: number, count: number): ComparisonBatch {
+export async function randomComparisonBatch(
+  height: number,
+  width: number,
+  count: number,
+): Promise<ComparisonBatch> {
   const shape = [count, height, width, 3] as const;
   const noise = tf.randomNormal([...shape], 0, 1, 'float32', 0);
-  const nhwc = noise.dataSync().slice() as Float32Array;
+  const nhwc = (await noise.data()).slice() as Float32Array;
   noise.dispose();
   return { split: null, nhwc, shape };
 }

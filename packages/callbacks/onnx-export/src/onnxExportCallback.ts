@@ -4,6 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import {
   ClsError,
   linkFileAtomic,
+  readWeightsToHost,
   writeFileAtomic,
   type Callback,
   type TrainerContext,
@@ -131,7 +132,7 @@ export class OnnxExportCallback implements Callback {
       'onnx_export: no split holds images: ONNX Runtime is compared with TensorFlow.js on random inputs',
     );
     const [height, width] = toImageSize(context.config.data.image_size);
-    return randomComparisonBatch(height, width, RANDOM_COMPARISON_IMAGES);
+    return await randomComparisonBatch(height, width, RANDOM_COMPARISON_IMAGES);
   }
 
   async #export(
@@ -144,6 +145,7 @@ export class OnnxExportCallback implements Callback {
     try {
       const model = loaded ?? context.model;
       const inputSize = checkModel(model, context, batch);
+      await readWeightsToHost(model);
       const { config } = context;
       const onnx = layersModelToOnnx(model, {
         opset: this.options.opset,

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findAdapter } from '@nextplay/cls-backend-webgpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImageFolder } from './makeImageFolder.js';
+import { runCliInProcess } from './runCliInProcess.js';
+
+// A whole run on WebGPU: on CI that is Mesa's lavapipe (software Vulkan, installed by .ci/run), on a GPU machine
+// the GPU. Training, the fused kernels, checkpoints, the callbacks that read weights back (ONNX export, model
+// info) and `cls test` with batch norm folded all run on the webgpu backend.
+const search = await findAdapter();
+
+let root: string;
+let cwd: string;
+let runDir: string;
+
+describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
+  beforeAll(async () => {
+    root = await makeImageFolder({ classes: ['7', '23', '00'], perClass: { train: 4, valid: 2, test: 2 } });
+    cwd = mkdtempSync(join(tmpdir(), 'cls-gpu-'));
+    runDir = join(cwd, 'run');
+    const train = await runCliInProcess(
+      [
+        'train',
+        'data=imagefolder',
+        `data.root=${root}`,
+        'model=resnet18',
+        'data.image_size=16',
+        'data.batch_size=6',
+        'trainer.max_epochs=1',
+        'trainer.accelerator=gpu',
+        '~callbacks.progress_bar',
+        'hydra.run.dir=run',
+      ],
+      cwd,
+    );
+    expect(train.code, train.stderr).toBe(0);
+  }, 180_000);
+
+  afterAll(() => {
+    for (const dir of [root, cwd]) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const readJson = (path: string): Record<string, unknown> =>
+    JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+  it('trains on the webgpu backend and names the adapter in results.json', () => {
+    const results = readJson(join(runDir, 'results.json'));
+    expect(results.backend).toBe('webgpu');
+    const adapter = search.found ? search.adapter : undefined;
+    expect(results.adapter).toMatchObject({ vendor: adapter?.vendor, device: adapter?.device });
+    expect(results['test/acc']).toBeTypeOf('number');
+    expect(readFileSync(join(runDir, 'metrics.csv'), 'utf8')).toMatch(/val\/acc/);
+  });
+
+  it('exports ONNX and measures the model from weights read back from the GPU', () => {
+    expect(readJson(join(runDir, 'onnx', 'best.json')).max_abs_diff).toBeLessThan(1e-3);
+    expect(readJson(join(runDir, 'model_info.json')).onnx_latency_ms_batch_1).toBeGreaterThan(0);
+  });
+
+  it('cls test on the GPU folds batch norm and gives the training run’s test accuracy', async () => {
+    const tested = await runCliInProcess(
+      [
+        'test',
+        'ckpt_path=run/checkpoints/best',
+        `data.root=${root}`,
+        'trainer.accelerator=gpu',
+        'hydra.run.dir=tested',
+      ],
+      cwd,
+    );
+    expect(tested.code, tested.stderr).toBe(0);
+    expect(readJson(join(cwd, 'tested', 'test_results.json'))['test/acc']).toBe(
+      readJson(join(runDir, 'results.json'))['test/acc'],
+    );
+  }, 120_000);
+});
