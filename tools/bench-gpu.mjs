@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
-// with kernels per training step and wall µs per kernel dispatch (tf.profile), and PyTorch's figures for the same
-// recipe on CUDA (tools/bench_gpu_torch.py) with the ratio when /usr/bin/python3 (or $BENCH_PYTHON) has torch with
-// CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
+// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), on the same model, side by
+// side: training img/s, tfjs kernels per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups
+// call), and host time per step and per dispatch (the time to record a step before waiting for the GPU). Then
+// PyTorch's figures for the same recipe on CUDA (tools/bench_gpu_torch.py), with the ratio to ours, when
+// /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
 // (--size/--batch override), since it computes on the CPU.
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
@@ -18,7 +20,11 @@ import {
   selectBackend,
   trainableParameters,
 } from '@nextplay/cls-engine';
-import { webgpuBackendPlugin } from '@nextplay/cls-backend-webgpu';
+import {
+  registerWebGpuTrainingKernels,
+  unregisterWebGpuTrainingKernels,
+  webgpuBackendPlugin,
+} from '@nextplay/cls-backend-webgpu';
 import { resnet18Plugin } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -38,6 +44,13 @@ const logger = createLogger({ level: 3 });
 const registry = new PluginRegistry().register(webgpuBackendPlugin, resnet18Plugin, adamwPlugin);
 const backend = await selectBackend('gpu', registry, logger);
 const adapter = backend.adapter;
+// Every compute dispatch, tfjs's and ours, is counted here.
+let dispatches = 0;
+const dispatchWorkgroups = GPUComputePassEncoder.prototype.dispatchWorkgroups;
+GPUComputePassEncoder.prototype.dispatchWorkgroups = function countedDispatch(...args) {
+  dispatches += 1;
+  return dispatchWorkgroups.apply(this, args);
+};
 const software = adapter?.software === true;
 const cases =
   options.size !== null || options.batch !== null
@@ -94,7 +107,9 @@ for (const { size, batch } of cases) {
   const pixels = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => Math.sin(i) * 1.5);
   const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
   const hostBatch = { images: pixels, labels, shape };
+  /** One training step; returns the milliseconds spent recording it on the host (before waiting for the GPU). */
   const trainStep = async () => {
+    const started = performance.now();
     const computed = computeGradients(model, variables, hostBatch, {
       head: linearHead,
       classes: CLASS_NAMES,
@@ -103,7 +118,9 @@ for (const { size, batch } of cases) {
     });
     stepper.add(computed.gradients);
     stepper.step(1e-3);
+    const recorded = performance.now() - started;
     await readTrainOutcome(computed);
+    return recorded;
   };
   const inferStep = async () => {
     const out = tf.tidy(() => model.apply(tf.tensor4d(pixels, shape), { training: false }));
@@ -111,24 +128,44 @@ for (const { size, batch } of cases) {
     out.dispose();
   };
 
-  const train = await rate(trainStep, batch);
   const infer = await rate(inferStep, batch);
-  let kernels = 0;
-  const started = performance.now();
-  const profile = await tf.profile(trainStep);
-  const profiledMs = performance.now() - started;
-  kernels = profile.kernels.length;
-  const result = {
-    case: `resnet18-${size}px-b${batch}`,
-    framework: 'tfjs-webgpu',
-    adapter,
-    train_img_s: Number(train.toFixed(2)),
-    infer_img_s: Number(infer.toFixed(2)),
-    kernels_per_step: kernels,
-    wall_us_per_dispatch: Number(((profiledMs * 1000) / Math.max(kernels, 1)).toFixed(1)),
-    steps,
-  };
-  console.log(JSON.stringify(result));
+  // Stock tfjs-webgpu kernels first, then ours, on the same model and optimizer state.
+  const variants = {};
+  for (const variant of ['stock', 'ours']) {
+    if (variant === 'stock') unregisterWebGpuTrainingKernels();
+    else registerWebGpuTrainingKernels();
+    const train = await rate(trainStep, batch);
+    dispatches = 0;
+    let recordMs = 0;
+    const profile = await tf.profile(async () => {
+      recordMs = await trainStep();
+    });
+    const stepDispatches = dispatches;
+    variants[variant] = {
+      case: `resnet18-${size}px-b${batch}`,
+      framework: 'tfjs-webgpu',
+      kernels: variant,
+      adapter,
+      train_img_s: Number(train.toFixed(2)),
+      infer_img_s: Number(infer.toFixed(2)),
+      tfjs_kernels_per_step: profile.kernels.length,
+      dispatches_per_step: stepDispatches,
+      host_us_per_dispatch: Number(((recordMs * 1000) / Math.max(stepDispatches, 1)).toFixed(1)),
+      host_ms_per_step: Number(recordMs.toFixed(1)),
+      steps,
+    };
+    console.log(JSON.stringify(variants[variant]));
+  }
+  const { stock, ours } = variants;
+  console.log(
+    JSON.stringify({
+      case: ours.case,
+      ours_vs_stock_train: Number((ours.train_img_s / stock.train_img_s).toFixed(3)),
+      dispatches_per_step: `${stock.dispatches_per_step} -> ${ours.dispatches_per_step}`,
+      host_ms_per_step: `${stock.host_ms_per_step} -> ${ours.host_ms_per_step}`,
+    }),
+  );
+  const train = ours.train_img_s;
   const torch = torchFigures(size, batch);
   console.log(JSON.stringify({ case: result.case, ...torch }));
   if (torch.train_img_s !== undefined) {

@@ -8,6 +8,11 @@ export { describeAdapter, formatAdapter, isSoftwareAdapter } from './gpuAdapter.
 export type { AdapterInfo } from './gpuAdapter.js';
 export { diagnoseVulkan } from './vulkanDiagnosis.js';
 export { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
+export {
+  registerWebGpuTrainingKernels,
+  unregisterWebGpuTrainingKernels,
+  webgpuTrainingKernels,
+} from './kernels/registerWebGpuTrainingKernels.js';
 
 export const webgpuBackendPlugins = [webgpuBackendPlugin];
 export default webgpuBackendPlugin;
