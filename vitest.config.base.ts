@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Shared vitest settings: tests run against each package's `src/` through the `@nextplay/source` condition. */
@@ -15,6 +16,7 @@ export const baseConfig = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
+    globalSetup: [fileURLToPath(new URL('./vitest.tempDir.ts', import.meta.url))],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
