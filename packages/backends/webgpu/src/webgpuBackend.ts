@@ -57,9 +57,6 @@ export class WebGpuBackend implements ComputeBackend {
     const imported = await importOptional(PACKAGE);
     if (!imported.ok) throw new Error(imported.reason);
     registerWebGpuTrainingKernels();
-    // tfjs-webgpu computes a convolution's input gradient with a naive kernel unless told otherwise; its
-    // matrix-product program is the one a GPU runs fast.
-    tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false);
     if (!(await tf.setBackend(this.tfBackendName))) {
       throw new Error('TensorFlow.js could not initialize the webgpu backend');
     }

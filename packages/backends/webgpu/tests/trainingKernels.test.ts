@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADAM_STEP,
@@ -227,53 +225,6 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     expect(maxRelativeError(nextParameter!, expectedP)).toBeLessThan(1e-6);
     if (withBuffer) expect(maxRelativeError(nextBuffer!, expectedBuffer)).toBeLessThan(1e-6);
   });
-
-  // The backend switches tfjs-webgpu's input gradient from its naive kernel to its matrix-product program.
-  type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-  it.each<{ x: number[]; filter: number[]; strides: number; pad: Pad }>([
-    { x: [2, 9, 9, 8], filter: [3, 3, 8, 12], strides: 1, pad: 'same' },
-    { x: [2, 9, 9, 8], filter: [3, 3, 8, 16], strides: 2, pad: 'same' },
-    { x: [1, 8, 8, 16], filter: [1, 1, 16, 32], strides: 2, pad: 'valid' },
-    {
-      x: [2, 16, 16, 3],
-      filter: [7, 7, 3, 8],
-      strides: 2,
-      pad: [
-        [0, 0],
-        [3, 3],
-        [3, 3],
-        [0, 0],
-      ],
-    },
-    { x: [1, 7, 5, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'valid' },
-  ])(
-    'conv2d input gradient for x $x, filter $filter, stride $strides',
-    async ({ x, filter, strides, pad }) => {
-      expect(tf.env().getBool('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE')).toBe(false);
-      const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-      const xValues = seededValues(size(x), 15);
-      const w = seededValues(size(filter), 16);
-      const compute = async (): Promise<Float32Array> => {
-        const dx = tf.tidy(() => {
-          const filterTensor = tf.tensor4d(w, filter as [number, number, number, number]);
-          const input = tf.tensor4d(xValues, x as [number, number, number, number]);
-          const convolve = (a: tf.Tensor): tf.Tensor =>
-            tf.conv2d(a as tf.Tensor4D, filterTensor, strides, pad);
-          const shape = convolve(input).shape;
-          const dy = tf.reshape(tf.sin(tf.range(0, size(shape), 1)), shape);
-          return tf.grad(convolve)(input, dy);
-        });
-        const values = (await dx.data()) as Float32Array;
-        dx.dispose();
-        return values;
-      };
-      const gpu = await compute();
-      await tf.setBackend('cpu');
-      const cpu = await compute();
-      await tf.setBackend('webgpu');
-      expect(maxRelativeError(gpu, cpu)).toBeLessThan(1e-5);
-    },
-  );
 
   it('counts each fused step as one kernel and leaks no tensor or GPU memory', async () => {
     const x = tf.tensor(seededValues(2 * 8 * 8 * 32, 14), [2, 8, 8, 32]);

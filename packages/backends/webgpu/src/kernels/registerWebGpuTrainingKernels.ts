@@ -1,29 +1,30 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { webgpuAdamStepConfig } from './adamStep.js';
 import { webgpuBatchNormTrainingConfig, webgpuBatchNormTrainingGradConfig } from './batchNormTraining.js';
+import { webgpuConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { webgpuSgdStepConfig } from './sgdStep.js';
+import { keepStockKernel, stockKernel } from './stockKernels.js';
 
 export const webgpuTrainingKernels: readonly KernelConfig[] = [
   webgpuAdamStepConfig,
   webgpuSgdStepConfig,
   webgpuBatchNormTrainingConfig,
   webgpuBatchNormTrainingGradConfig,
+  webgpuConv2dBackpropFilterConfig,
 ];
-
-/** The kernels the training kernels replaced, by name. */
-const stockKernels = new Map<string, KernelConfig>();
 
 /**
  * Registers, for the webgpu backend, cls-core's training kernels: the one-dispatch optimizer steps (`ADAM_STEP`,
  * `SGD_STEP`) and batch norm's training forward and backward, each a few dispatches instead of dozens of stock
- * element-wise kernels. Idempotent.
+ * element-wise kernels; and, replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K
+ * matrix product. Idempotent.
  */
 export function registerWebGpuTrainingKernels(): void {
   for (const config of webgpuTrainingKernels) {
     const registered = getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
     if (registered?.kernelFunc === config.kernelFunc) continue;
     if (registered !== undefined) {
-      stockKernels.set(config.kernelName, registered);
+      keepStockKernel(registered);
       unregisterKernel(config.kernelName, config.backendName);
     }
     registerKernel(config);
@@ -39,7 +40,7 @@ export function unregisterWebGpuTrainingKernels(): void {
     const registered = getKernel(config.kernelName, config.backendName) as KernelConfig | undefined;
     if (registered?.kernelFunc !== config.kernelFunc) continue;
     unregisterKernel(config.kernelName, config.backendName);
-    const stock = stockKernels.get(config.kernelName);
+    const stock = stockKernel(config.kernelName);
     if (stock !== undefined) registerKernel(stock);
   }
 }

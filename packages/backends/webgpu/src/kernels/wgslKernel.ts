@@ -97,11 +97,12 @@ export function strideWorkgroups(size: number, perWorkgroup: number): number {
 }
 
 /** Packs a uniform struct whose fields are all 4-byte scalars, in declaration order. */
-export function packUniforms(fields: readonly (readonly ['u32' | 'f32', number])[]): ArrayBuffer {
+export function packUniforms(fields: readonly (readonly ['u32' | 'i32' | 'f32', number])[]): ArrayBuffer {
   const bytes = new ArrayBuffer(Math.ceil((fields.length * 4) / 16) * 16);
   const view = new DataView(bytes);
   fields.forEach(([type, value], i) => {
     if (type === 'u32') view.setUint32(i * 4, value, true);
+    else if (type === 'i32') view.setInt32(i * 4, value, true);
     else view.setFloat32(i * 4, value, true);
   });
   return bytes;
