@@ -135,12 +135,14 @@ for (const { size, batch } of cases) {
     if (variant === 'stock') unregisterWebGpuTrainingKernels();
     else registerWebGpuTrainingKernels();
     const train = await rate(trainStep, batch);
+    const memoryBefore = tf.memory();
     dispatches = 0;
     let recordMs = 0;
     const profile = await tf.profile(async () => {
       recordMs = await trainStep();
     });
     const stepDispatches = dispatches;
+    const memoryAfter = tf.memory();
     variants[variant] = {
       case: `resnet18-${size}px-b${batch}`,
       framework: 'tfjs-webgpu',
@@ -152,6 +154,9 @@ for (const { size, batch } of cases) {
       dispatches_per_step: stepDispatches,
       host_us_per_dispatch: Number(((recordMs * 1000) / Math.max(stepDispatches, 1)).toFixed(1)),
       host_ms_per_step: Number(recordMs.toFixed(1)),
+      // Across one more step: a leak shows as growth.
+      tensors: `${memoryBefore.numTensors} -> ${memoryAfter.numTensors}`,
+      gpu_mb: `${(memoryBefore.numBytesInGPU / 2 ** 20).toFixed(1)} -> ${(memoryAfter.numBytesInGPU / 2 ** 20).toFixed(1)}`,
       steps,
     };
     console.log(JSON.stringify(variants[variant]));
