@@ -172,11 +172,11 @@ for (const { size, batch } of cases) {
   );
   const train = ours.train_img_s;
   const torch = torchFigures(size, batch);
-  console.log(JSON.stringify({ case: result.case, ...torch }));
+  console.log(JSON.stringify({ case: ours.case, ...torch }));
   if (torch.train_img_s !== undefined) {
     console.log(
       JSON.stringify({
-        case: result.case,
+        case: ours.case,
         ratio_train: Number((train / torch.train_img_s).toFixed(4)),
         ratio_infer: Number((infer / torch.infer_img_s).toFixed(4)),
       }),

@@ -26,6 +26,8 @@ const backend = await selectBackend('gpu', new PluginRegistry().register(webgpuB
 const software = backend.adapter?.software === true;
 const size = options.size ?? (software ? 32 : 64);
 const batch = options.batch ?? (software ? 8 : 64);
+if (size % 32 !== 0)
+  throw new Error(`--size must be a multiple of 32 (ResNet-18 halves it five times), got ${size}`);
 
 /** ResNet-18's convolutions at `size` px: [input side, in channels, kernel, stride, out channels]. */
 const layers = [
