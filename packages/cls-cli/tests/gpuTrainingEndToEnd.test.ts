@@ -59,6 +59,41 @@ describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
     expect(readJson(join(runDir, 'model_info.json')).onnx_latency_ms_batch_1).toBeGreaterThan(0);
   });
 
+  it('trains with sgd (momentum, nesterov) on the GPU to the losses the wasm backend gets', async () => {
+    const losses = async (accelerator: string, dir: string): Promise<number[]> => {
+      const run = await runCliInProcess(
+        [
+          'train',
+          'data=imagefolder',
+          `data.root=${root}`,
+          'model=resnet18',
+          'data.image_size=16',
+          'data.batch_size=6',
+          'trainer.max_epochs=1',
+          'optimizer=sgd',
+          'optimizer.lr=0.001',
+          'optimizer.nesterov=true',
+          `trainer.accelerator=${accelerator}`,
+          'callbacks=none',
+          `hydra.run.dir=${dir}`,
+        ],
+        cwd,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const [header = '', row = ''] = readFileSync(join(cwd, dir, 'metrics.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const columns = header.split(',');
+      const values = row.split(',').map(Number);
+      return ['train/loss', 'val/loss'].map((name) => values[columns.indexOf(name)] ?? NaN);
+    };
+    const [gpuTrain = NaN, gpuVal = NaN] = await losses('gpu', 'sgd-gpu');
+    const [cpuTrain = NaN, cpuVal = NaN] = await losses('cpu', 'sgd-cpu');
+    // Two steps, the second after a fused SGD update on the GPU and tfjs ops on wasm: the same to rounding.
+    expect(Math.abs(gpuTrain - cpuTrain)).toBeLessThan(1e-3 * Math.abs(cpuTrain));
+    expect(Math.abs(gpuVal - cpuVal)).toBeLessThan(1e-3 * Math.abs(cpuVal));
+  }, 180_000);
+
   it('cls test on the GPU folds batch norm and gives the training run’s test accuracy', async () => {
     const tested = await runCliInProcess(
       [
