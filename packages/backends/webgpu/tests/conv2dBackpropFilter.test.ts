@@ -41,6 +41,11 @@ describe('K splits of the filter gradient', () => {
     expect(splitCount(4608, 512, 4096)).toBe(1);
     expect(splitCount(147, 64, 300)).toBe(1);
   });
+
+  it('splits the uneven cases below in two, so that their last split is the shorter', () => {
+    expect(splitCount(147, 5, 1 * 25 * 25)).toBe(2);
+    expect(splitCount(27, 5, 3 * 15 * 13)).toBe(2);
+  });
 });
 
 describe.skipIf(!search.found)('the WebGPU Conv2DBackpropFilter kernel on this machine’s adapter', () => {
@@ -75,6 +80,21 @@ describe.skipIf(!search.found)('the WebGPU Conv2DBackpropFilter kernel on this m
     { x: [2, 9, 9, 8], filter: [3, 3, 8, 16], strides: 2, pad: 'same' },
     { x: [3, 8, 8, 16], filter: [1, 1, 16, 70], strides: 2, pad: 'valid' },
     { x: [1, 7, 5, 5], filter: [3, 3, 5, 6], strides: 1, pad: 'valid' },
+    // Three input and five output channels (both under a tile), K = 625 and 585 in two splits of 320 and 304.
+    { x: [1, 50, 50, 3], filter: [7, 7, 3, 5], strides: 2, pad: 'same' },
+    { x: [3, 15, 13, 3], filter: [3, 3, 3, 5], strides: 1, pad: 'same' },
+    // Top and left pads that differ, on a non-square input.
+    {
+      x: [2, 10, 7, 4],
+      filter: [3, 3, 4, 6],
+      strides: 2,
+      pad: [
+        [0, 0],
+        [2, 0],
+        [0, 1],
+        [0, 0],
+      ],
+    },
     {
       x: [8, 12, 12, 20],
       filter: [3, 3, 20, 24],
@@ -99,4 +119,30 @@ describe.skipIf(!search.found)('the WebGPU Conv2DBackpropFilter kernel on this m
       expect(worst).toBeLessThan(1e-5 * scale + 1e-6);
     },
   );
+
+  it('leaves NCHW to the stock kernel, which matches the cpu backend', async () => {
+    const gradient = async (): Promise<Float32Array> => {
+      const dw = tf.tidy(() => {
+        const x = tf.tensor4d(seededValues(2 * 4 * 9 * 9, 1), [2, 4, 9, 9]);
+        const dy = tf.tensor4d(seededValues(2 * 6 * 9 * 9, 3), [2, 6, 9, 9]);
+        return tf
+          .engine()
+          .runKernel<tf.Tensor>(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 4, 6] },
+          );
+      });
+      const values = (await dw.data()) as Float32Array;
+      dw.dispose();
+      return values;
+    };
+    const gpu = await gradient();
+    await tf.setBackend('cpu');
+    const cpu = await gradient();
+    await tf.setBackend('webgpu');
+    const worst = gpu.reduce((m, v, i) => Math.max(m, Math.abs(v - (cpu[i] ?? NaN))), 0);
+    expect(gpu).toHaveLength(3 * 3 * 4 * 6);
+    expect(worst).toBeLessThan(1e-4);
+  });
 });
