@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Convolution gradients on the WebGPU backend, on ResNet-18's shapes, two ways each in the same run: the filter
 // gradient by stock tfjs-webgpu and by ours (tiled, split-K), the input gradient by tfjs-webgpu's naive kernel and by
-// its matrix-product program; ms per call, GFLOP/s (2·M·N·K per gradient), and the largest relative difference. On a software adapter
+// its matrix-product program; ms per call, GFLOP/s (2·M·N·K per gradient), and the largest absolute and relative
+// (to the largest value) difference between the two. On a software adapter
 // (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
 //
 // Usage: node tools/bench-webgpu-kernels.mjs [--size=N] [--batch=N] [--reps=N]. Build the packages first.
@@ -112,6 +113,7 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
       result[`${gradient}_${variant}_ms`] = Number(measured.ms.toFixed(2));
       result[`${gradient}_${variant}_gflop_s`] = Number((flops / measured.ms / 1e6).toFixed(1));
     }
+    result[`${gradient}_max_abs_diff`] = Number(diff.toExponential(2));
     result[`${gradient}_max_rel_diff`] = Number((diff / scale).toExponential(2));
   }
   tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', true);
