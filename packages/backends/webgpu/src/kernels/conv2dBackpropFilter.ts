@@ -23,7 +23,7 @@ const REDUCE_WORKGROUP = 256;
  * dW[(kh, kw, ci), co] = Σ_k A[k, (kh, kw, ci)] · dy[k, co] over k = (batch, out row, out column), A being the input
  * patches (implicit im2col: each tile is gathered from x as it is loaded). K is far larger than the output (the stem
  * at 64 px, batch 64: K = 65,536 for a 147 × 64 gradient), so K is split across workgroups (z) that each write a
- * partial product, and a second pass adds the partials up.
+ * partial product, and a second pass adds the partials up. NCHW goes to the stock kernel.
  */
 const partialProducts = new WgslKernel(
   'Conv2DBackpropFilter tiles',
@@ -151,7 +151,8 @@ function conv2dBackpropFilter(args: {
     false,
     format,
   );
-  if (format !== 'channelsLast' || conv.dilationHeight !== 1 || conv.dilationWidth !== 1) {
+  // tfjs has no dilated convolution gradients (it refuses them before a kernel runs): only the layout varies.
+  if (format !== 'channelsLast') {
     const stock = stockKernel(Conv2DBackpropFilter);
     if (stock === undefined) throw new Error('the stock webgpu Conv2DBackpropFilter kernel was not kept');
     return stock.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
