@@ -1,9 +1,10 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ClsError,
   createLogger,
   isClsError,
+  writeFileAtomic,
   type JobResult,
   type Launcher,
   type PluginRegistry,
@@ -107,7 +108,7 @@ export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number>
     // The launcher checks its options before the sweep directory is written.
     const launcher = await createLauncher(sweepConfig, registry, logger, interrupt.signal, io.cwd);
     mkdirSync(sweepDir, { recursive: true });
-    writeFileSync(
+    await writeFileAtomic(
       join(sweepDir, 'multirun.yaml'),
       toYaml({
         ...sweepConfig.config,

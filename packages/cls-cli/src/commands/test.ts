@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import {
@@ -6,6 +6,7 @@ import {
   formatImageSize,
   imageSizeSetting,
   toImageSize,
+  writeFileAtomic,
   type DataConfig,
   type JsonValue,
   type Logger,
@@ -132,7 +133,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
     });
   }
   const resultsPath = join(runDir, TEST_RESULTS_JSON);
-  await writeFile(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFileAtomic(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   io.stdout(
     formatTestResults(tested.metrics, tested.perClass, data.classes) +
       `Tested ${checkpoint} on ${tested.numImages} images (backend ${backend.name}); results in ${resultsPath}\n`,
