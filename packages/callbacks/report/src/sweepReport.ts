@@ -50,10 +50,7 @@ export async function findSweepRuns(sweepDir: string): Promise<string[]> {
 export async function writeSweepReport(sweepDir: string): Promise<string> {
   const dir = resolve(sweepDir);
   if (!(await isSweepDir(dir))) {
-    throw new ClsError(
-      'USAGE',
-      `cls report: ${dir} is not a multirun sweep directory (it has no ${MULTIRUN_YAML})`,
-    );
+    throw new ClsError('USAGE', `${dir} is not a multirun sweep directory (it has no ${MULTIRUN_YAML})`);
   }
   const summaries: RunSummary[] = [];
   for (const runDir of await findSweepRuns(dir)) {

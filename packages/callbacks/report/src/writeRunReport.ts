@@ -29,12 +29,12 @@ export async function writeRunReport(runDir: string): Promise<string> {
   const dir = resolve(runDir);
   const info = await stat(dir).catch(() => undefined);
   if (info?.isDirectory() !== true) {
-    throw new ClsError('USAGE', `cls report: ${dir} is not a directory`);
+    throw new ClsError('USAGE', `${dir} is not a directory`);
   }
   if (!(await isRunDir(dir))) {
     throw new ClsError(
       'USAGE',
-      `cls report: ${dir} is not a run directory (it has no ${RUN_DIR_MARKERS.join(', ')}) nor a multirun sweep directory (no multirun.yaml)`,
+      `${dir} is not a run directory (it has no ${RUN_DIR_MARKERS.join(', ')}) nor a multirun sweep directory (no multirun.yaml)`,
     );
   }
   return saveRunReport(dir);

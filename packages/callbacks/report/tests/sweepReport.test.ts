@@ -65,7 +65,7 @@ describe('writeSweepReport', () => {
     const error: unknown = await writeSweepReport(join(sweepDir, '0')).catch((caught: unknown) => caught);
     expect(isClsError(error)).toBe(true);
     expect((error as Error).message).toBe(
-      `cls report: ${join(sweepDir, '0')} is not a multirun sweep directory (it has no multirun.yaml)`,
+      `${join(sweepDir, '0')} is not a multirun sweep directory (it has no multirun.yaml)`,
     );
     await expect(writeRunReport(join(sweepDir, '0'))).resolves.toBe(join(sweepDir, '0', 'report.html'));
   });

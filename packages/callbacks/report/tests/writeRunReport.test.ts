@@ -181,10 +181,10 @@ describe('writeRunReport', () => {
       const error: unknown = await writeRunReport(empty).catch((caught: unknown) => caught);
       expect(isClsError(error)).toBe(true);
       expect((error as Error).message).toBe(
-        `cls report: ${empty} is not a run directory (it has no .hydra/config.yaml, metrics.csv, results.json) nor a multirun sweep directory (no multirun.yaml)`,
+        `${empty} is not a run directory (it has no .hydra/config.yaml, metrics.csv, results.json) nor a multirun sweep directory (no multirun.yaml)`,
       );
       await expect(writeRunReport(join(empty, 'missing'))).rejects.toThrow(
-        `cls report: ${join(empty, 'missing')} is not a directory`,
+        `${join(empty, 'missing')} is not a directory`,
       );
     } finally {
       await rm(empty, { recursive: true, force: true });
