@@ -12,6 +12,18 @@ import { runCliInProcess } from './runCliInProcess.js';
 const search = await findAdapter();
 
 let root: string;
+
+/** `cls train` on the test's ImageFolder with a small ResNet-18, then `extra`. */
+const trainArgs = (extra: readonly string[]): string[] => [
+  'train',
+  'data=imagefolder',
+  `data.root=${root}`,
+  'model=resnet18',
+  'data.image_size=16',
+  'data.batch_size=6',
+  'trainer.max_epochs=1',
+  ...extra,
+];
 let cwd: string;
 let runDir: string;
 
@@ -21,18 +33,7 @@ describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
     cwd = mkdtempSync(join(tmpdir(), 'cls-gpu-'));
     runDir = join(cwd, 'run');
     const train = await runCliInProcess(
-      [
-        'train',
-        'data=imagefolder',
-        `data.root=${root}`,
-        'model=resnet18',
-        'data.image_size=16',
-        'data.batch_size=6',
-        'trainer.max_epochs=1',
-        'trainer.accelerator=gpu',
-        '~callbacks.progress_bar',
-        'hydra.run.dir=run',
-      ],
+      trainArgs(['trainer.accelerator=gpu', '~callbacks.progress_bar', 'hydra.run.dir=run']),
       cwd,
     );
     expect(train.code, train.stderr).toBe(0);
@@ -62,21 +63,14 @@ describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
   it('trains with sgd (momentum, nesterov) on the GPU to the losses the wasm backend gets', async () => {
     const losses = async (accelerator: string, dir: string): Promise<number[]> => {
       const run = await runCliInProcess(
-        [
-          'train',
-          'data=imagefolder',
-          `data.root=${root}`,
-          'model=resnet18',
-          'data.image_size=16',
-          'data.batch_size=6',
-          'trainer.max_epochs=1',
+        trainArgs([
           'optimizer=sgd',
           'optimizer.lr=0.001',
           'optimizer.nesterov=true',
           `trainer.accelerator=${accelerator}`,
           'callbacks=none',
           `hydra.run.dir=${dir}`,
-        ],
+        ]),
         cwd,
       );
       expect(run.code, run.stderr).toBe(0);
