@@ -1,5 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 
 /*
  * What this callback reads of the engine's checkpoint directory (cls-engine's checkpointFileNames). Both readers
@@ -46,6 +48,70 @@ export async function sameCheckpointModel(a: string, b: string): Promise<boolean
     if (statA.size !== statB.size || !(await sameBytes(pathA, pathB))) return false;
   }
   return true;
+}
+
+/**
+ * Whether the checkpoint holds `model` as it is in memory: the topology `model.save` writes, and its weights in
+ * save order (`model.weights`, by original name) with the same shapes, dtypes and bytes. Exporting the model in
+ * memory then spares rebuilding it from disk (about half a second for a ResNet-18). The file is compared weight
+ * by weight through one reused buffer: a fresh 45 MB buffer alone costs a tenth of a second in page faults. False
+ * when the checkpoint's files cannot be read or are laid out otherwise.
+ */
+export async function checkpointHoldsModel(checkpoint: string, model: LayersModel): Promise<boolean> {
+  let saved: unknown;
+  try {
+    saved = JSON.parse(await readFile(join(checkpoint, MODEL_FILES[0]), 'utf8')) as unknown;
+  } catch {
+    return false;
+  }
+  if (saved === null || typeof saved !== 'object') return false;
+  const { modelTopology, weightsManifest } = saved as Partial<tf.io.ModelJSON>;
+  if (!Array.isArray(weightsManifest)) return false;
+  const specs: unknown[] = [];
+  for (const group of weightsManifest as unknown[]) {
+    const weights = (group as { weights?: unknown } | null)?.weights;
+    if (!Array.isArray(weights)) return false;
+    specs.push(...(weights as unknown[]));
+  }
+  const weights = model.weights;
+  const sameSpecs =
+    specs.length === weights.length &&
+    weights.every((weight, i) => {
+      const spec = specs[i] as Partial<tf.io.WeightsManifestEntry> | null;
+      return (
+        spec?.name === weight.originalName &&
+        spec.dtype === weight.dtype &&
+        (weight.dtype === 'float32' || weight.dtype === 'int32') &&
+        spec.quantization === undefined &&
+        JSON.stringify(spec.shape) === JSON.stringify(weight.shape)
+      );
+    });
+  if (!sameSpecs || JSON.stringify(model.toJSON(null, false)) !== JSON.stringify(modelTopology)) return false;
+
+  let file;
+  try {
+    file = await open(join(checkpoint, MODEL_FILES[1]));
+  } catch {
+    return false;
+  }
+  try {
+    const sizes = weights.map(
+      (weight) => weight.shape.reduce((size: number, dim) => size * (dim ?? 0), 1) * 4,
+    );
+    if ((await file.stat()).size !== sizes.reduce((total, size) => total + size, 0)) return false;
+    const chunk = Buffer.allocUnsafe(Math.max(0, ...sizes));
+    let position = 0;
+    for (const weight of weights) {
+      const values = await weight.read().data();
+      const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+      const { bytesRead } = await file.read(chunk, 0, bytes.length, position);
+      position += bytesRead;
+      if (bytesRead !== bytes.length || !bytes.equals(chunk.subarray(0, bytesRead))) return false;
+    }
+    return true;
+  } finally {
+    await file.close();
+  }
 }
 
 const CHUNK_BYTES = 1 << 20;

@@ -12,7 +12,12 @@ import {
   toImageSize,
 } from '@nextplay/cls-core';
 import { INPUT_NAME, OUTPUT_NAME, layersModelToOnnx } from '@nextplay/cls-onnx';
-import { readCheckpointProgress, sameCheckpointModel, type CheckpointProgress } from './checkpointFiles.js';
+import {
+  checkpointHoldsModel,
+  readCheckpointProgress,
+  sameCheckpointModel,
+  type CheckpointProgress,
+} from './checkpointFiles.js';
 import { compareWithTfjs, type OnnxComparison } from './compareWithTfjs.js';
 import { loadComparisonBatch, randomComparisonBatch, type ComparisonBatch } from './comparisonBatch.js';
 import {
@@ -49,7 +54,8 @@ interface ExportedModel {
  * Exports the run's models to ONNX at fit end, before the test pass: `onnx/best.onnx` (the best checkpoint) and
  * `onnx/last.onnx` (the final weights), each with a sidecar JSON (`onnx/best.json`, `onnx/last.json`) saying how
  * to preprocess images and how closely ONNX Runtime reproduces TensorFlow.js on real validation images. A model
- * shared by both files (one epoch, or the best epoch last) is loaded, converted and checked once. When no best
+ * shared by both files (one epoch, or the best epoch last) is loaded, converted and checked once, and a checkpoint
+ * that holds the model in memory byte for byte is not loaded at all. When no best
  * checkpoint exists (no `model_checkpoint`, or nothing to monitor), `best.onnx` holds the final weights, which is
  * what the test pass then evaluates. An interrupted run exports nothing.
  */
@@ -141,7 +147,10 @@ export class OnnxExportCallback implements Callback {
     batch: ComparisonBatch,
     previous: readonly ExportedModel[],
   ): Promise<ExportedModel> {
-    const loaded = target.checkpoint === undefined ? undefined : await context.loadModel(target.checkpoint);
+    const loaded =
+      target.checkpoint === undefined || (await checkpointHoldsModel(target.checkpoint, context.model))
+        ? undefined
+        : await context.loadModel(target.checkpoint);
     try {
       const model = loaded ?? context.model;
       const inputSize = checkModel(model, context, batch);

@@ -156,8 +156,9 @@ describe('OnnxExportCallback', () => {
       'last.json',
       'last.onnx',
     ]);
-    // Both loaded models were disposed, and no tensor is left behind.
-    expect(store.loaded).toHaveLength(2);
+    // The best checkpoint was loaded and disposed; the last holds the model in memory, so it was not loaded. No
+    // tensor is left behind.
+    expect(store.loaded).toHaveLength(1);
     expect(store.loaded.every((net) => store.isDisposed(net))).toBe(true);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
 
@@ -224,8 +225,8 @@ describe('OnnxExportCallback', () => {
   });
 
   it.each([
-    { modelFiles: true, linked: false, loads: 1 },
-    { modelFiles: true, linked: true, loads: 1 },
+    { modelFiles: true, linked: false, loads: 0 },
+    { modelFiles: true, linked: true, loads: 0 },
     { modelFiles: false, linked: false, loads: 2 },
   ])(
     'converts and checks once when last holds the best checkpoint’s model (model files: $modelFiles, linked: $linked)',
@@ -239,27 +240,29 @@ describe('OnnxExportCallback', () => {
         for (const file of ['model.json', 'weights.bin']) await link(join(best, file), join(last, file));
       }
       let predictions = 0;
+      const countPredictions = (net: LayersModel): LayersModel => {
+        const predict = net.predict.bind(net);
+        net.predict = (...args) => {
+          predictions++;
+          return predict(...args);
+        };
+        return net;
+      };
+      countPredictions(model);
       context = await createRecordingTrainerContext({
         model,
         runDir: context.runDir,
         config: onnxRunConfig(),
         data: dataInfo(),
         loadImage: (split, index) => syntheticImage(split, index),
-        loadModel: async (path) => {
-          const net = await store.load(path);
-          const predict = net.predict.bind(net);
-          net.predict = (...args) => {
-            predictions++;
-            return predict(...args);
-          };
-          return net;
-        },
+        loadModel: async (path) => countPredictions(await store.load(path)),
       });
       context.bestModelPath = best;
       context.lastCheckpointPath = last;
       await new OnnxExportCallback().onFitEnd(context);
 
-      // Same model files: loaded once; otherwise identical ONNX bytes: compared once. Written once, linked once.
+      // Files holding the model in memory: nothing loaded; no model files: both loaded, and their identical ONNX
+      // bytes compared once. Written once, linked once.
       expect([store.loaded.length, predictions]).toEqual([loads, 1]);
       const [bestFile, lastFile] = await Promise.all(
         ['best', 'last'].map((name) => stat(join(context.runDir, 'onnx', `${name}.onnx`))),
@@ -296,7 +299,8 @@ describe('OnnxExportCallback', () => {
     await store.save(model, last, { epoch: 1, global_step: 10 });
     context.lastCheckpointPath = last;
     await new OnnxExportCallback().onFitEnd(context);
-    expect(store.loaded).toHaveLength(1);
+    // It holds the model in memory, which is exported instead of a copy loaded from disk.
+    expect(store.loaded).toHaveLength(0);
     expect(await readSidecar('best')).toMatchObject({
       weights: 'last_checkpoint',
       checkpoint: 'checkpoints/last',
@@ -319,6 +323,13 @@ describe('OnnxExportCallback', () => {
     await new OnnxExportCallback({ best: false, opset: 13 }).onFitEnd(context);
     expect(await readdir(join(context.runDir, 'onnx'))).toEqual(['last.json', 'last.onnx']);
     expect((await readSidecar('last')).opset).toBe(13);
+    await new OnnxExportCallback({ best: true, last: false }).onFitEnd(context);
+    expect(await readdir(join(context.runDir, 'onnx'))).toEqual([
+      'best.json',
+      'best.onnx',
+      'last.json',
+      'last.onnx',
+    ]);
     expect(store.loaded).toHaveLength(1);
     await new OnnxExportCallback({ best: false, last: false }).onFitEnd(context);
     expect(store.loaded).toHaveLength(1);

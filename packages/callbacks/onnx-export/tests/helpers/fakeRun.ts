@@ -65,7 +65,7 @@ export function syntheticImage(split: SplitName, index: number, size = IMAGE_SIZ
 
 /**
  * Checkpoints kept in memory: `save` clones a model's weights and writes, as the engine does, `trainer_state.json`
- * (epoch, step) and, unless `modelFiles` is false, `model.json` (topology) and `weights.bin` (weight values);
+ * (epoch, step) and, unless `modelFiles` is false, `model.json` (topology and weights manifest) and `weights.bin`;
  * `load` builds a fresh model holding those weights, as `loadModel` does.
  */
 export class CheckpointStore {
@@ -86,11 +86,19 @@ export class CheckpointStore {
     );
     await mkdir(path, { recursive: true });
     if (options.modelFiles ?? true) {
-      await writeFile(join(path, 'model.json'), JSON.stringify(model.toJSON(null, false)));
-      const values = model.getWeights().map((w) => w.dataSync() as Float32Array);
-      await writeFile(
-        join(path, 'weights.bin'),
-        Buffer.concat(values.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))),
+      await model.save(
+        tf.io.withSaveHandler(async (artifacts) => {
+          const modelJson = {
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: ['./weights.bin'], weights: artifacts.weightSpecs }],
+          };
+          await writeFile(join(path, 'model.json'), JSON.stringify(modelJson));
+          await writeFile(
+            join(path, 'weights.bin'),
+            new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)),
+          );
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
       );
     }
     await writeFile(join(path, 'trainer_state.json'), JSON.stringify(progress));
