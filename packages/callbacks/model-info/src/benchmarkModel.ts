@@ -61,7 +61,7 @@ export async function benchmarkModel(model: LayersModel, options: BenchmarkOptio
     const inputShape = onnxInputShape(model);
     const source = await options.onnxModel();
     onnxModel = source.name;
-    const session = await openOnnxSession(source.bytes);
+    const session = await openOnnxSession(source.model);
     try {
       const latency = await measureOnnxLatency(session, inputShape, nextDeadline());
       onnxLatencyMs = latency.milliseconds;

@@ -6,9 +6,12 @@ export interface OnnxLatency {
   readonly runs: number;
 }
 
-/** An ONNX Runtime session on the CPU execution provider (default threads and graph optimizations). */
-export function openOnnxSession(onnx: Uint8Array): Promise<InferenceSession> {
-  return InferenceSession.create(onnx, { executionProviders: ['cpu'] });
+/** An ONNX Runtime session on the CPU execution provider (default threads and graph optimizations), from a file or bytes. */
+export function openOnnxSession(onnx: string | Uint8Array): Promise<InferenceSession> {
+  const options: InferenceSession.SessionOptions = { executionProviders: ['cpu'] };
+  return typeof onnx === 'string'
+    ? InferenceSession.create(onnx, options)
+    : InferenceSession.create(onnx, options);
 }
 
 /**
