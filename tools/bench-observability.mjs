@@ -3,17 +3,21 @@
 // the same run without the callbacks that only write files for people to look at (plots, stats, model info, ONNX
 // export, predictions grid, report). The target is at most 5% of the run's wall time. Runs alternate (with, without,
 // without, with, …) so a noisy machine slows both alike, and each run is compared with its pair partner (run just
-// before or after it). Three figures are shown side by side:
+// before or after it). Four figures are shown side by side:
 //   - wall, paired: the median over pairs of (with - without) / without: the issue's own measure, but on a shared
 //     machine one pair can move by more than the budget;
+//   - after data, paired: the same with each run's data phase (reading the splits, before any callback exists) left
+//     out of the difference but kept in the base: the part of the noise no callback can cause, removed;
 //   - CPU, paired: the median over pairs of (CPU with - CPU without) / wall without, CPU being user + sys of the whole
 //     process tree. The observability work is computation (charts, conversion, ONNX Runtime, PNG encoding) done on
 //     threads the run also needs, so on a fully busy machine it can add at most its CPU seconds to the wall time:
 //     an upper bound that other processes' load barely moves;
 //   - hooks: the observability callbacks' own hook time in the run (results.json `callback_seconds`), during which
 //     training waits: a lower bound (background chart rendering is not in it).
+// Each run's phases (reading data, fit, the fit-end hooks, test; from train.log) are printed too, with their median
+// paired differences: where a difference arises.
 // The verdict uses the wall figure when every pair agrees on the side of the budget, else (noise larger than the
-// effect) the CPU bound; it says which.
+// effect) the after-data median, with how many pairs are within; it says which.
 // A run that outlasts --run-timeout (seconds, default 900) is stopped and made again, once: on an overloaded machine
 // a training run has been seen to hang, with or without these callbacks.
 // Usage: node tools/bench-observability.mjs [--repeat=2] [--run-timeout=900] [extra overrides...]   (build first).
@@ -57,6 +61,9 @@ const variants = {
 const times = { with: [], without: [] };
 const cpuTimes = { with: [], without: [] };
 const hookSeconds = [];
+/** Seconds per phase of each run, from its train.log: where a difference arises. */
+const phases = { with: [], without: [] };
+const PHASES = ['data', 'fit', 'fit end', 'test'];
 const loads = [];
 let lastRunDir;
 
@@ -73,6 +80,7 @@ for (let i = 0; i < repeat; i++) {
   for (const variant of order) {
     const measured = run(`${variant}-${i}`, variants[variant]);
     times[variant].push(measured.wall);
+    phases[variant].push(measured.phases);
     cpuTimes[variant].push(measured.cpu);
   }
 }
@@ -83,17 +91,28 @@ const median = (values) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 const percent = (fraction) => `${(fraction * 100).toFixed(1)}%`;
+const signed = (value) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
 const list = (values, digits = 1) => values.map((v) => v.toFixed(digits)).join(', ');
 const pairs = times.with.map((_, i) => i);
 const wallCosts = pairs.map((i) => (times.with[i] - times.without[i]) / times.without[i]);
+// The data phase ends before any callback exists (they are made after the data module and the model), so its
+// difference is the machine's noise alone: left out of the difference, kept in the base.
+const afterDataCosts = pairs.map(
+  (i) => (times.with[i] - phases.with[i][0] - (times.without[i] - phases.without[i][0])) / times.without[i],
+);
 const cpuCosts = pairs.map((i) => (cpuTimes.with[i] - cpuTimes.without[i]) / times.without[i]);
 const hookCosts = pairs.map((i) => hookSeconds[i] / times.without[i]);
-const [wallCost, cpuCost, hookCost] = [wallCosts, cpuCosts, hookCosts].map(median);
+const [wallCost, afterDataCost, cpuCost, hookCost] = [wallCosts, afterDataCosts, cpuCosts, hookCosts].map(
+  median,
+);
 const within = (fraction) => (fraction <= BUDGET ? 'within' : 'OVER');
-const wallAgrees = wallCosts.every((c) => c <= BUDGET) || wallCosts.every((c) => c > BUDGET);
-const verdict = wallAgrees
+const agrees = (costs) => costs.every((c) => c <= BUDGET) || costs.every((c) => c > BUDGET);
+const range = (costs) => `${percent(Math.min(...costs))} to ${percent(Math.max(...costs))}`;
+const verdict = agrees(wallCosts)
   ? `${within(wallCost)} the ${BUDGET * 100}% budget by wall time (every pair agrees)`
-  : `${within(cpuCost)} the ${BUDGET * 100}% budget by the CPU bound (wall pairs range ${percent(Math.min(...wallCosts))} to ${percent(Math.max(...wallCosts))}: noise larger than the effect)`;
+  : `${within(afterDataCost)} the ${BUDGET * 100}% budget by wall time after the data phase: median ${percent(afterDataCost)}, ` +
+    `${afterDataCosts.filter((c) => c <= BUDGET).length} of ${afterDataCosts.length} pairs within ` +
+    `(wall pairs range ${range(wallCosts)}: noise larger than the effect)`;
 const written = [
   'report.html',
   'model_info.json',
@@ -118,10 +137,20 @@ const rows = [
   ['hooks (s)', `${list(hookSeconds, 2)} (${OBSERVABILITY_CALLBACKS.join(', ')})`],
   ['cost: wall, paired', `${percent(wallCost)}  pairs: ${wallCosts.map(percent).join(', ')}`],
   [
+    'cost: after data, paired',
+    `${percent(afterDataCost)}  pairs: ${afterDataCosts.map(percent).join(', ')}  (data phase left out of Δ)`,
+  ],
+  [
     'cost: CPU bound, paired',
     `${percent(cpuCost)}  pairs: ${cpuCosts.map(percent).join(', ')}  (Δ CPU s / wall without)`,
   ],
   ['cost: hooks (lower)', `${percent(hookCost)}  pairs: ${hookCosts.map(percent).join(', ')}`],
+  [
+    'phases with - without (s)',
+    PHASES.map(
+      (phase, k) => `${phase} ${signed(median(pairs.map((i) => phases.with[i][k] - phases.without[i][k])))}`,
+    ).join(', ') + '  (medians over pairs; from train.log)',
+  ],
   ['verdict', verdict],
   ['files (last run with)', written],
 ];
@@ -167,20 +196,42 @@ function run(label, extra, attempt = 1) {
     console.error(`cls ${args.slice(1).join(' ')} exited with ${result.status}`);
     process.exit(result.status ?? 1);
   }
-  const results = JSON.parse(
-    readFileSync(join(args[3].slice('hydra.run.dir='.length), 'results.json'), 'utf8'),
-  );
+  const usedRunDir = args[3].slice('hydra.run.dir='.length);
+  const results = JSON.parse(readFileSync(join(usedRunDir, 'results.json'), 'utf8'));
+  const phaseSeconds = phasesOf(readFileSync(join(usedRunDir, 'train.log'), 'utf8'));
   const load = loadavg()[0] ?? 0;
   if (label !== 'warm-up') loads.push(load);
   console.error(
-    `${label}: ${seconds.toFixed(1)} s (CPU ${cpu.toFixed(1)} s), test/acc ${Number(results['test/acc']).toFixed(4)}, load ${load.toFixed(2)}`,
+    `${label}: ${seconds.toFixed(1)} s (CPU ${cpu.toFixed(1)} s; ${PHASES.map((p, k) => `${p} ${phaseSeconds[k].toFixed(1)}`).join(', ')}), test/acc ${Number(results['test/acc']).toFixed(4)}, load ${load.toFixed(2)}`,
   );
   if (label.startsWith('with-')) {
-    lastRunDir = args[3].slice('hydra.run.dir='.length);
+    lastRunDir = usedRunDir;
     const spent = results.callback_seconds ?? {};
     hookSeconds.push(OBSERVABILITY_CALLBACKS.reduce((sum, name) => sum + (spent[name] ?? 0), 0));
   }
-  return { wall: seconds, cpu };
+  return { wall: seconds, cpu, phases: phaseSeconds };
+}
+
+/**
+ * Seconds of each phase from train.log's timestamps: data (start to the model line: reading the splits), fit (to
+ * the last epoch line), fit end (to `testing with`: the fit-end hooks), test (to the test result line).
+ */
+function phasesOf(log) {
+  const lines = log.split('\n');
+  const at = (pattern, last = false) => {
+    const matching = lines.filter((line) => pattern.test(line));
+    const line = last ? matching.at(-1) : matching[0];
+    if (line === undefined) throw new Error(`train.log has no line matching ${pattern}`);
+    return Date.parse(line.slice(0, line.indexOf(' ')));
+  };
+  const marks = [
+    at(/\[info\] run directory: /),
+    at(/\[info\] model: /),
+    at(/\[info\] epoch \d+\/\d+: /, true),
+    at(/\[info\] testing with /),
+    at(/\[info\] test: loss /),
+  ];
+  return PHASES.map((_, k) => (marks[k + 1] - marks[k]) / 1000);
 }
 
 /** User + sys seconds of the children from bash's `times` output (its second line: `1m37.2s 0m14.8s`). */
