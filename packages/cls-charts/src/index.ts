@@ -2,6 +2,7 @@ export { ChartWriter } from './chartWriter.js';
 export type { ChartWriterOptions } from './chartWriter.js';
 export { checkChartFonts } from './chartFonts.js';
 export type { ChartFontCheck } from './chartFonts.js';
+export { renderChartSvgOffThread } from './chartRenderThread.js';
 export { renderChartSvg } from './renderChartSvg.js';
 export type { ChartSpec } from './renderChartSvg.js';
 export { svgToPng } from './svgToPng.js';

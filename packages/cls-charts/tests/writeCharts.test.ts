@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { createLogger } from '@nextplay/cls-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChartWriter, renderChartSvg, writeChartFiles, type ChartSpec } from '../src/index.js';
+import {
+  ChartWriter,
+  renderChartSvg,
+  renderChartSvgOffThread,
+  writeChartFiles,
+  type ChartSpec,
+} from '../src/index.js';
 
 const lossChart: ChartSpec = {
   title: 'Loss by epoch',
@@ -44,6 +50,27 @@ describe('renderChartSvg', () => {
     await expect(renderChartSvg({ mark: 'nonsense' } as unknown as ChartSpec)).rejects.toThrow(
       /^vega-lite could not compile the chart: /,
     );
+  });
+});
+
+describe('renderChartSvgOffThread', () => {
+  it('renders on a worker thread what renderChartSvg renders here, charts in flight at once', async () => {
+    const specs = [lossChart, { ...lossChart, title: 'second' }];
+    const ports = () => process.getActiveResourcesInfo().filter((name) => name === 'MessagePort').length;
+    const idle = ports();
+    const rendering = Promise.all(specs.map((spec) => renderChartSvgOffThread(spec)));
+    expect(ports()).toBe(idle + 1); // the render thread's port, held only while charts are in flight
+    const offThread = await rendering;
+    expect(ports()).toBe(idle);
+    expect(offThread).toEqual(await Promise.all(specs.map((spec) => renderChartSvg(spec))));
+    expect(offThread[1]).toContain('>second</text>');
+  });
+
+  it('fails with the render thread’s reason, and renders the next chart', async () => {
+    await expect(renderChartSvgOffThread({ mark: 'nonsense' } as unknown as ChartSpec)).rejects.toThrow(
+      /^vega-lite could not compile the chart: /,
+    );
+    expect(await renderChartSvgOffThread(lossChart)).toContain('>Loss by epoch</text>');
   });
 });
 

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ClsError, type ClsErrorCode, type ImageSize, type RawImage } from '@nextplay/cls-core';
+import {
+  ClsError,
+  workerExecArgv,
+  type ClsErrorCode,
+  type ImageSize,
+  type RawImage,
+} from '@nextplay/cls-core';
 import type { StepRecipe } from './builtinImageTransforms.js';
 import type { ResizeMode } from './decodeImage.js';
 
@@ -126,18 +132,4 @@ export function toSharedImage(image: RawImage): RawImage {
   const data = new Uint8Array(new SharedArrayBuffer(image.data.byteLength));
   data.set(image.data);
   return { data, width: image.width, height: image.height, channels: image.channels };
-}
-
-/**
- * This process's `execArgv` less what does not fit a worker running the compiled script: export conditions (the
- * one tests use points packages at their TypeScript sources) and `--input-type` (only for `-e` code).
- */
-function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i] ?? '';
-    if (arg === '--conditions' || arg === '-C' || arg === '--input-type') i++;
-    else if (!/^(--conditions|-C|--input-type)=/.test(arg)) kept.push(arg);
-  }
-  return kept;
 }
