@@ -62,7 +62,12 @@ class RenderThread {
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise<string>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, spec } satisfies RenderRequest);
+      try {
+        this.#worker.postMessage({ id, spec } satisfies RenderRequest);
+      } catch (error) {
+        // A spec that cannot be cloned (a function in it): fails alone, and leaves the thread idle.
+        this.#settle({ id, error: error instanceof Error ? error.message : String(error) });
+      }
     });
   }
 

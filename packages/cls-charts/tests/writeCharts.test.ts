@@ -53,10 +53,14 @@ describe('renderChartSvg', () => {
   });
 });
 
+/** Message ports holding the process open: the render thread's is one while charts are in flight. */
+function ports(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'MessagePort').length;
+}
+
 describe('renderChartSvgOffThread', () => {
   it('renders on a worker thread what renderChartSvg renders here, charts in flight at once', async () => {
     const specs = [lossChart, { ...lossChart, title: 'second' }];
-    const ports = () => process.getActiveResourcesInfo().filter((name) => name === 'MessagePort').length;
     const idle = ports();
     const rendering = Promise.all(specs.map((spec) => renderChartSvgOffThread(spec)));
     expect(ports()).toBe(idle + 1); // the render thread's port, held only while charts are in flight
@@ -66,11 +70,15 @@ describe('renderChartSvgOffThread', () => {
     expect(offThread[1]).toContain('>second</text>');
   });
 
-  it('fails with the render thread’s reason, and renders the next chart', async () => {
+  it('fails with the render thread’s reason or a spec it cannot be sent, and renders the next chart', async () => {
     await expect(renderChartSvgOffThread({ mark: 'nonsense' } as unknown as ChartSpec)).rejects.toThrow(
       /^vega-lite could not compile the chart: /,
     );
+    const idle = ports();
+    const uncloneable = { ...lossChart, usermeta: { format: () => 'x' } } as unknown as ChartSpec;
+    await expect(renderChartSvgOffThread(uncloneable)).rejects.toThrow(/could not be cloned/);
     expect(await renderChartSvgOffThread(lossChart)).toContain('>Loss by epoch</text>');
+    expect(ports()).toBe(idle); // nothing left holding the process
   });
 });
 
