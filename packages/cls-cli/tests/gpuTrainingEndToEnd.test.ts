@@ -12,6 +12,8 @@ import { runCliInProcess } from './runCliInProcess.js';
 const search = await findAdapter();
 
 let root: string;
+let cwd: string;
+let runDir: string;
 
 /** `cls train` on the test's ImageFolder with a small ResNet-18, then `extra`. */
 const trainArgs = (extra: readonly string[]): string[] => [
@@ -24,8 +26,6 @@ const trainArgs = (extra: readonly string[]): string[] => [
   'trainer.max_epochs=1',
   ...extra,
 ];
-let cwd: string;
-let runDir: string;
 
 describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
   beforeAll(async () => {
