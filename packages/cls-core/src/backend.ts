@@ -18,6 +18,10 @@ export interface BackendAdapter {
   readonly software: boolean;
 }
 
+/** Whether a backend computes in 16-bit mixed precision from now on, or why it cannot. */
+export type MixedPrecisionSupport =
+  { readonly enabled: true } | { readonly enabled: false; readonly reason: string };
+
 /** A TensorFlow.js backend the engine may train on. */
 export interface ComputeBackend {
   /** The tfjs backend name once active, e.g. `wasm`, `tensorflow`, `cpu`. */
@@ -37,6 +41,12 @@ export interface ComputeBackend {
   readonly memoryLimitBytes?: number | undefined;
   /** The GPU it computes on once probed, where it is a GPU backend that can name one. */
   readonly adapter?: BackendAdapter | undefined;
+  /**
+   * Once active: with `true`, computes convolutions and matrix products in float16 (`trainer.precision=16-mixed`;
+   * tensors and variables stay float32), or says why it cannot; with `false`, in float32 again. Absent: the
+   * backend computes in float32 only.
+   */
+  setMixedPrecision?(enabled: boolean): MixedPrecisionSupport;
 }
 
 export interface BackendContext {

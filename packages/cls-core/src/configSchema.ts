@@ -102,7 +102,7 @@ export const SchedulerConfigSchema = Type.Object(
 );
 
 export const AcceleratorSchema = Type.Union([Type.Literal('auto'), Type.Literal('gpu'), Type.Literal('cpu')]);
-/** Lightning's precision values; TensorFlow.js trains in float32 only, so others fall back with a warning. */
+/** Lightning's precision values: `16-mixed` runs where the backend computes in float16; others fall back with a warning. */
 export const PrecisionSchema = Type.Union([
   Type.Literal('32-true'),
   Type.Literal('32'),

@@ -54,7 +54,13 @@ export type {
 export type { Optimizer, OptimizerContext, OptimizerOptions, TrainableParameter } from './optimizer.js';
 export type { ModuleState } from './state.js';
 export type { LrScheduler, SchedulerContext, SchedulerOptions } from './scheduler.js';
-export type { BackendAdapter, BackendAvailability, BackendContext, ComputeBackend } from './backend.js';
+export type {
+  BackendAdapter,
+  BackendAvailability,
+  BackendContext,
+  ComputeBackend,
+  MixedPrecisionSupport,
+} from './backend.js';
 export type { JobResult, JobStatus, Launcher, LauncherContext, RunJob, SweepJob } from './launcher.js';
 export { PLUGIN_KINDS, definePlugin } from './plugin.js';
 export type {
