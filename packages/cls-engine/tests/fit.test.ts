@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginRegistry, createLogger, type Logger } from '@nextplay/cls-core';
 import { enginePlugins, fit, loadCheckpointModel, loadTrainerState } from '../src/index.js';
 import { backendPlugins } from './helpers/backendPlugins.js';
+import { mixedPrecisionBackendPlugin } from './helpers/mixedPrecisionBackend.js';
 import { quadrantsDatasetPlugin } from './helpers/quadrantsDataset.js';
 import { recorderPlugin, type Recorder } from './helpers/recorderCallback.js';
 import { runConfig } from './helpers/runConfig.js';
@@ -136,15 +137,86 @@ describe('fit', () => {
     const results = await fit({ config, registry, runDir, logger });
     expect(
       messages.filter((m) =>
-        m.includes('precision 16-mixed is not supported by TensorFlow.js; training in 32-true'),
+        m.includes(
+          'precision 16-mixed is not available: the wasm backend computes in float32 only; training in 32-true',
+        ),
       ),
     ).toHaveLength(1);
+    expect(messages.filter((m) => m.includes('precision'))).toHaveLength(1);
     expect(results.precision).toBe('32-true');
     expect(results.requested_precision).toBe('16-mixed');
     expect(results.epochs_trained).toBe(2);
     expect(results.global_step).toBe(4);
     expect(results.stopped_early).toBe('recorder asked to stop');
     expect(recorders[0]!.hooks.filter((h) => h === 'onValidationBatchEnd')).toHaveLength(2 * 1);
+  });
+
+  it('keeps the fallback warning for precisions no backend offers', async () => {
+    const { logger, messages } = quietLogger();
+    const config = runConfig({ trainer: { precision: 'bf16-mixed', max_epochs: 1, limit_train_batches: 1 } });
+    const results = await fit({ config, registry, runDir, logger });
+    expect(messages.filter((m) => m.includes('precision'))).toEqual([
+      'warn: precision bf16-mixed is not supported by TensorFlow.js; training in 32-true',
+    ]);
+    expect(results.precision).toBe('32-true');
+    expect(results.loss_scale).toBeUndefined();
+  });
+
+  it('trains in 16-mixed with loss scaling where the backend has float16 kernels, and resumes the scale', async () => {
+    const modes: boolean[] = [];
+    registry.register(mixedPrecisionBackendPlugin(modes));
+    const { logger, messages } = quietLogger();
+    const config = runConfig({ trainer: { precision: '16-mixed' }, callbacks: { recorder: {} } });
+    const results = await fit({ config, registry, runDir, logger });
+
+    expect(results.backend).toBe('mixed_cpu');
+    expect(messages.filter((m) => m.includes('precision'))).toEqual([
+      'info: precision: 16-mixed (float16 convolutions and matrix products, float32 weights, dynamic loss scaling)',
+    ]);
+    expect(modes).toEqual([true, false]); // switched back to float32 once the run is over
+    expect(results.precision).toBe('16-mixed');
+    expect(results.requested_precision).toBe('16-mixed');
+    expect(results.loss_scale).toBe(65536);
+    expect(results.skipped_steps).toBe(0);
+    expect(results.global_step).toBe(24);
+    expect(results['test/acc']).toBeGreaterThanOrEqual(0.9);
+    expect(results['val/acc']).toBeGreaterThanOrEqual(0.9);
+
+    const best = join(runDir, 'checkpoints', 'best');
+    const state = await loadTrainerState(best);
+    expect(state.resume?.grad_scaler).toEqual({
+      scale: 65536,
+      growth_tracker: state.global_step,
+      skipped_steps: 0,
+    });
+    const statePath = join(best, 'trainer_state.json');
+    const written = JSON.parse(await readFile(statePath, 'utf8')) as { resume: Record<string, unknown> };
+    const withScale = (gradScaler: unknown) =>
+      writeFile(
+        statePath,
+        JSON.stringify({ ...written, resume: { ...written.resume, grad_scaler: gradScaler } }),
+      );
+    await withScale({ scale: 1024, growth_tracker: 5, skipped_steps: 2 });
+    const resumed = await fit({ config: { ...config, ckpt_path: 'best' }, registry, runDir, logger });
+    expect(resumed.resumed_from).toBe(best);
+    expect(resumed.loss_scale).toBe(1024);
+    expect(resumed.skipped_steps).toBe(2);
+
+    await withScale({ scale: -1, growth_tracker: 5, skipped_steps: 2 });
+    await expect(loadTrainerState(best)).rejects.toThrow(
+      `checkpoint file ${statePath}: resume.grad_scaler is not a positive scale with non-negative integer growth_tracker and skipped_steps`,
+    );
+
+    modes.length = 0;
+    const float32 = await fit({
+      config: runConfig({ trainer: { max_epochs: 1, limit_train_batches: 1 } }),
+      registry,
+      runDir: join(runDir, 'float32'),
+      logger,
+    });
+    expect(float32.precision).toBe('32-true');
+    expect(float32.loss_scale).toBeUndefined();
+    expect(modes).toEqual([false, false]);
   });
 
   it('stops with TRAINING_DIVERGED when the loss is not finite, after calling onException', async () => {

@@ -44,8 +44,16 @@ describe('selectBackend without tfjs-node', () => {
   it('cpu considers cpu-device backends only, by priority', async () => {
     const registry = new PluginRegistry().register(...backendPlugins.filter((p) => p.name !== 'wasm'));
     const selected = await selectBackend('cpu', registry, quietLogger().logger);
-    expect(selected).toEqual({ name: 'cpu', reason: '@tensorflow/tfjs-node is not installed' });
+    const { setMixedPrecision, ...chosen } = selected;
+    expect(chosen).toEqual({ name: 'cpu', reason: '@tensorflow/tfjs-node is not installed' });
     expect(tf.getBackend()).toBe('cpu');
+    // A backend without float16 kernels says so for either mode.
+    for (const enabled of [true, false]) {
+      expect(setMixedPrecision(enabled)).toEqual({
+        enabled: false,
+        reason: 'the cpu backend computes in float32 only',
+      });
+    }
   });
 
   it('skips a backend that fails to start', async () => {

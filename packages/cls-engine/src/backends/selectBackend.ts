@@ -5,6 +5,7 @@ import {
   type BackendAdapter,
   type ComputeBackend,
   type Logger,
+  type MixedPrecisionSupport,
   type PluginRegistry,
 } from '@nextplay/cls-core';
 
@@ -17,6 +18,11 @@ export interface SelectedBackend {
   readonly memoryLimitBytes: number | undefined;
   /** The GPU it computes on, where a GPU backend names one (vendor, device, driver). */
   readonly adapter: BackendAdapter | undefined;
+  /**
+   * Switches the backend's convolutions and matrix products to float16 (`true`) or back to float32 (`false`),
+   * saying whether they now compute in float16. A backend without float16 kernels stays in float32 and says so.
+   */
+  readonly setMixedPrecision: (enabled: boolean) => MixedPrecisionSupport;
 }
 
 export interface BackendSettings {
@@ -72,7 +78,18 @@ export async function selectBackend(
     const onAdapter =
       adapter === undefined ? '' : ` on ${adapter.vendor} ${adapter.device} (driver ${adapter.driver})`;
     logger.info(`backend: ${name}${threadCount}${onAdapter} (${reason})`);
-    return { name, reason, threads: backend.threads, memoryLimitBytes: backend.memoryLimitBytes, adapter };
+    return {
+      name,
+      reason,
+      threads: backend.threads,
+      memoryLimitBytes: backend.memoryLimitBytes,
+      adapter,
+      setMixedPrecision: (enabled) =>
+        backend.setMixedPrecision?.(enabled) ?? {
+          enabled: false,
+          reason: `the ${name} backend computes in float32 only`,
+        },
+    };
   }
 
   if (accelerator === 'gpu') {

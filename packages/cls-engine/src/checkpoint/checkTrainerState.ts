@@ -6,8 +6,8 @@ import type { TrainerState } from './saveCheckpoint.js';
 /**
  * Checks a parsed `trainer_state.json` (at `path`, named in errors) field by field before anything sizes a tensor
  * or a loop from it: image size and class count within the ranges config allows (`CHECKPOINT_LIMITS`), class names
- * as strings, three-channel mean and std, counters as non-negative integers, and a resume state's tensor specs
- * as `checkWeightSpecs` checks them.
+ * as strings, three-channel mean and std, counters as non-negative integers, a resume state's loss scale as a
+ * positive number, and its tensor specs as `checkWeightSpecs` checks them.
  */
 export function checkTrainerState(value: unknown, path: string): TrainerState {
   const refuse = (rule: string): never => {
@@ -77,6 +77,22 @@ function checkResume(resume: unknown, refuse: (rule: string) => never): void {
     refuse('resume.csv_rows is not a list of rows');
   }
   if (!isRecord(resume.callbacks)) refuse('resume.callbacks is not an object');
+  const scaler = resume.grad_scaler;
+  if (
+    scaler !== undefined &&
+    !(
+      isRecord(scaler) &&
+      typeof scaler.scale === 'number' &&
+      Number.isFinite(scaler.scale) &&
+      scaler.scale > 0 &&
+      isCount(scaler.growth_tracker) &&
+      isCount(scaler.skipped_steps)
+    )
+  ) {
+    refuse(
+      'resume.grad_scaler is not a positive scale with non-negative integer growth_tracker and skipped_steps',
+    );
+  }
   try {
     checkWeightSpecs(resume.tensors, 'resume.tensors');
   } catch (error) {

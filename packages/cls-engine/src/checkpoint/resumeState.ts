@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { JsonValue } from '@nextplay/cls-core';
+import type { GradScalerState } from '../training/gradScaler.js';
 
 /**
  * What `trainer_state.json` records, besides the weights, to continue a run exactly where the checkpoint was
@@ -27,6 +28,8 @@ export interface ResumeState {
   readonly optimizer: JsonValue;
   readonly scheduler: JsonValue;
   readonly callbacks: Readonly<Record<string, JsonValue>>;
+  /** The loss scale and its counters, in a run that trained in `16-mixed`. */
+  readonly grad_scaler?: GradScalerState;
   /** Specs of the named tensors in `training_state.bin`, in file order. */
   readonly tensors: readonly tf.io.WeightsManifestEntry[];
 }

@@ -13,15 +13,17 @@ import {
   type Optimizer,
   type PluginRegistry,
 } from '@nextplay/cls-core';
-import { selectBackend } from '../backends/selectBackend.js';
+import { selectBackend, type SelectedBackend } from '../backends/selectBackend.js';
 import { assertTrainingStepFits } from './trainingStepMemory.js';
 import { batchCount, limitBatches } from './batchLimit.js';
 import { CallbackList } from './callbackList.js';
 import { writeClassesJson } from './classesJson.js';
 import { resolveClassWeights } from './classWeights.js';
+import { GradScaler } from './gradScaler.js';
 import { resolveCkptPath, restoreFromCheckpoint, type ResumePoint } from './resumeRun.js';
 import { trainableParameters } from './steps.js';
 import { Trainer, type RunResults } from './trainer.js';
+import { applyTrainingPrecision, type TrainingPrecision } from './trainingPrecision.js';
 
 export type { RunResults } from './trainer.js';
 
@@ -39,22 +41,34 @@ export interface FitOptions {
   readonly signal?: AbortSignal;
 }
 
-const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
-
 /**
  * Trains, validates and tests a classifier as `config` describes; the engine's counterpart of Lightning's
  * `Trainer.fit` + `test`. With `ckpt_path` (last | best | a checkpoint directory) the run resumes from that
  * checkpoint: weights, optimizer moments, scheduler, callbacks, epoch and position in the epoch.
+ * `trainer.precision=16-mixed` trains with float16 convolutions and matrix products and dynamic loss scaling on a
+ * backend that has float16 kernels, in float32 elsewhere.
  */
 export async function fit(options: FitOptions): Promise<RunResults> {
-  const { config, registry, runDir, logger } = options;
+  const { config, registry, logger } = options;
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
   });
-  const requestedPrecision = config.trainer.precision;
-  if (!FLOAT32_PRECISIONS.has(requestedPrecision)) {
-    logger.warn(`precision ${requestedPrecision} is not supported by TensorFlow.js; training in 32-true`);
+  const precision = applyTrainingPrecision(config.trainer.precision, backend, logger);
+  try {
+    return await fitOn(backend, precision, options);
+  } finally {
+    // The kernels' precision is global to the process: a later run starts from float32.
+    backend.setMixedPrecision(false);
   }
+}
+
+/** `fit` once the backend is active and computes in `precision`. */
+async function fitOn(
+  backend: SelectedBackend,
+  precision: TrainingPrecision,
+  options: FitOptions,
+): Promise<RunResults> {
+  const { config, registry, runDir, logger } = options;
   await mkdir(runDir, { recursive: true });
 
   const seed = config.seed;
@@ -142,6 +156,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     }
     const callbacks = new CallbackList(callbackInstances, logger);
     const parameters = trainableParameters(model);
+    const gradScaler = precision === '16-mixed' ? new GradScaler() : undefined;
     let resume: ResumePoint | undefined;
     if (config.ckpt_path !== null) {
       const checkpoint = await resolveCkptPath(config.ckpt_path, runDir, {
@@ -156,6 +171,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
         optimizer,
         scheduler,
         callbacks,
+        gradScaler,
       });
     }
     const trainer = new Trainer({
@@ -174,6 +190,7 @@ export async function fit(options: FitOptions): Promise<RunResults> {
       batchesPerEpoch,
       stepsPerEpoch,
       accumulate,
+      gradScaler,
       signal: options.signal,
       resume,
     });
@@ -188,8 +205,8 @@ export async function fit(options: FitOptions): Promise<RunResults> {
               device: backend.adapter.device,
               driver: backend.adapter.driver,
             },
-      precision: '32-true',
-      requested_precision: requestedPrecision,
+      precision,
+      requested_precision: config.trainer.precision,
       ...(await trainer.run()),
     };
     await writeFile(join(runDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -9,7 +9,8 @@ export type GradientClipAlgorithm = 'norm' | 'value';
 export function clipGradientsByNorm(gradients: readonly tf.Tensor[], maxNorm: number): tf.Tensor[] {
   return tf.tidy(() => {
     const squares = gradients.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(tf.addN(squares));
+    // stack, not addN: addN binds every input at once, past WebGPU's 8 storage buffers; concat splits them.
+    const norm = tf.sqrt(tf.sum(tf.stack(squares)));
     const scale = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1);
     return gradients.map((g) => tf.mul(g, scale));
   });

@@ -1,22 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer, TrainableParameter } from '@nextplay/cls-core';
+import type { GradScaler } from './gradScaler.js';
 import { clipGradients, type GradientClipAlgorithm } from './gradientClipping.js';
 
 export interface OptimizerStepperSettings {
   /** null or 0: no clipping. */
   readonly gradientClipVal: number | null;
   readonly gradientClipAlgorithm: GradientClipAlgorithm;
+  /** `trainer.precision=16-mixed`: the gradients are of the scaled loss; absent = they are the loss's own. */
+  readonly gradScaler?: GradScaler | undefined;
 }
 
 /**
  * Sums the gradients of the batches of one accumulation group, then clips them and takes one optimizer step,
- * in Lightning's order (accumulate → clip → step).
+ * in Lightning's order (accumulate → clip → step). With a grad scaler: accumulate → unscale → clip → step, and
+ * a group whose gradients hold inf or NaN skips its step.
  */
 export class OptimizerStepper {
   readonly #parameters: readonly TrainableParameter[];
   readonly #optimizer: Optimizer;
   readonly #clipVal: number | null;
   readonly #clipAlgorithm: GradientClipAlgorithm;
+  readonly #scaler: GradScaler | undefined;
   #pending: tf.Tensor[] | undefined;
   #pendingBatches = 0;
 
@@ -30,6 +35,7 @@ export class OptimizerStepper {
     this.#clipVal =
       settings.gradientClipVal === null || settings.gradientClipVal === 0 ? null : settings.gradientClipVal;
     this.#clipAlgorithm = settings.gradientClipAlgorithm;
+    this.#scaler = settings.gradScaler;
   }
 
   /** Batches whose gradients wait for the next step. */
@@ -54,25 +60,48 @@ export class OptimizerStepper {
     this.#pendingBatches += 1;
   }
 
-  /** Clips the summed gradients and steps the optimizer with them; nothing happens without pending gradients. */
-  step(lr: number): void {
+  /**
+   * Clips the summed gradients and steps the optimizer with them; true when it stepped. Nothing happens without
+   * pending gradients; with a grad scaler, gradients holding inf or NaN are dropped without a step.
+   */
+  async step(lr: number): Promise<boolean> {
     const pending = this.#pending;
-    if (pending === undefined) return;
+    if (pending === undefined) return false;
     this.#pending = undefined;
     this.#pendingBatches = 0;
     try {
-      if (this.#clipVal === null) {
-        this.#optimizer.step(this.#parameters, pending, lr);
-      } else {
-        const clipped = clipGradients(pending, this.#clipVal, this.#clipAlgorithm);
-        try {
-          this.#optimizer.step(this.#parameters, clipped, lr);
-        } finally {
-          tf.dispose(clipped);
+      const scaler = this.#scaler;
+      if (scaler === undefined) {
+        this.#clipAndStep(pending, lr);
+        return true;
+      }
+      const unscaled = scaler.unscale(pending);
+      try {
+        if (!(await scaler.allFinite(unscaled))) {
+          scaler.update(true);
+          return false;
         }
+        this.#clipAndStep(unscaled, lr);
+        scaler.update(false);
+        return true;
+      } finally {
+        tf.dispose(unscaled);
       }
     } finally {
       tf.dispose(pending);
+    }
+  }
+
+  #clipAndStep(gradients: tf.Tensor[], lr: number): void {
+    if (this.#clipVal === null) {
+      this.#optimizer.step(this.#parameters, gradients, lr);
+      return;
+    }
+    const clipped = clipGradients(gradients, this.#clipVal, this.#clipAlgorithm);
+    try {
+      this.#optimizer.step(this.#parameters, clipped, lr);
+    } finally {
+      tf.dispose(clipped);
     }
   }
 

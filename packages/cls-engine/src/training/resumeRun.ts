@@ -15,6 +15,7 @@ import { resolveCheckpointDir } from '../checkpoint/checkpointSiblings.js';
 import { loadCheckpointWeights, loadResumeState } from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, tensorsUnder, type ResumeState } from '../checkpoint/resumeState.js';
 import type { CallbackList } from './callbackList.js';
+import type { GradScaler } from './gradScaler.js';
 
 /** Where the model-checkpoint callback writes by default, and where `ckpt_path=last|best` look. */
 export function defaultCheckpointDir(runDir: string): string {
@@ -65,12 +66,14 @@ export interface RestoreTargets {
   readonly optimizer: Optimizer;
   readonly scheduler: LrScheduler;
   readonly callbacks: CallbackList;
+  /** The run's loss scaling under `16-mixed`; a checkpoint of a float32 run leaves it at its initial scale. */
+  readonly gradScaler?: GradScaler | undefined;
 }
 
 /**
  * Restores everything a checkpoint written by `fit` holds: model weights (the live ones when the checkpoint's
- * model weights are averaged), optimizer moments, scheduler and callback states. The position (epoch, batch)
- * and metrics come back in the returned `ResumePoint` for the trainer.
+ * model weights are averaged), optimizer moments, scheduler, grad scaler and callback states. The position
+ * (epoch, batch) and metrics come back in the returned `ResumePoint` for the trainer.
  */
 export async function restoreFromCheckpoint(path: string, targets: RestoreTargets): Promise<ResumePoint> {
   const { config, data, model } = targets;
@@ -103,6 +106,7 @@ export async function restoreFromCheckpoint(path: string, targets: RestoreTarget
       tensors: tensorsUnder(tensors, RESUME_TENSOR_PREFIX.optimizer),
     });
     targets.scheduler.loadStateDict?.(resume.scheduler);
+    if (resume.grad_scaler !== undefined) targets.gradScaler?.loadStateDict(resume.grad_scaler);
     const callbackStates = new Map<string, ModuleState>();
     for (const [name, json] of Object.entries(resume.callbacks)) {
       callbackStates.set(name, { json, tensors: tensorsUnder(tensors, RESUME_TENSOR_PREFIX.callback(name)) });

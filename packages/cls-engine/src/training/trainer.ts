@@ -38,6 +38,7 @@ import { batchCount, limitBatches } from './batchLimit.js';
 import type { CallbackList } from './callbackList.js';
 import { MetricsCsv } from './metricsCsv.js';
 import { digitMixShare, mixedClassWeights, mixTrainingBatch } from './digitMix.js';
+import type { GradScaler } from './gradScaler.js';
 import { OptimizerStepper } from './optimizerStepper.js';
 import type { ResumePoint } from './resumeRun.js';
 import { defaultCheckpointDir } from './resumeRun.js';
@@ -66,6 +67,8 @@ export interface TrainerSetup {
   readonly batchesPerEpoch: number;
   readonly stepsPerEpoch: number;
   readonly accumulate: number;
+  /** `trainer.precision=16-mixed`: dynamic loss scaling; absent in float32. */
+  readonly gradScaler?: GradScaler | undefined;
   readonly signal: AbortSignal | undefined;
   readonly resume: ResumePoint | undefined;
 }
@@ -178,7 +181,7 @@ export class Trainer implements TrainerContext {
   }
 
   async saveCheckpoint(path: string): Promise<void> {
-    const { config, data, callbacks, optimizer, scheduler, parameters } = this.#setup;
+    const { config, data, callbacks, optimizer, scheduler, parameters, gradScaler } = this.#setup;
     const state: TrainerState = {
       epoch: this.epoch,
       global_step: this.globalStep,
@@ -229,6 +232,7 @@ export class Trainer implements TrainerContext {
       optimizer: optimizerState.json ?? null,
       scheduler: scheduler.stateDict?.() ?? null,
       callbacks: callbackJson,
+      ...(gradScaler === undefined ? {} : { grad_scaler: gradScaler.stateDict() }),
     };
     await saveCheckpoint(this.model, path, state, {
       ...(averaged === undefined ? {} : { modelWeights: averaged }),
@@ -287,10 +291,11 @@ export class Trainer implements TrainerContext {
   }
 
   async run(): Promise<RunResults> {
-    const { callbacks, config, optimizer, parameters, batchesPerEpoch } = this.#setup;
+    const { callbacks, config, optimizer, parameters, batchesPerEpoch, gradScaler } = this.#setup;
     const stepper = new OptimizerStepper(parameters, optimizer, {
       gradientClipVal: config.trainer.gradient_clip_val,
       gradientClipAlgorithm: config.trainer.gradient_clip_algorithm,
+      gradScaler,
     });
     let interrupted = false;
     let epochsTrained = 0;
@@ -345,6 +350,12 @@ export class Trainer implements TrainerContext {
     return [mixed.batch, { ...loss, classes: mixed.classes, classWeights }];
   }
 
+  /** Under `16-mixed` the loss is also multiplied by the current loss scale. */
+  #scaledLoss(loss: TrainLoss): TrainLoss {
+    const scaler = this.#setup.gradScaler;
+    return scaler === undefined ? loss : { ...loss, scale: loss.scale * scaler.scale };
+  }
+
   #startEpochState(): void {
     this.#row = {};
     this.#totals = { lossSum: 0, correct: 0, size: 0 };
@@ -365,12 +376,14 @@ export class Trainer implements TrainerContext {
    * even when partial); an abort takes effect once the current optimizer step is done.
    */
   async #trainEpoch(stepper: OptimizerStepper): Promise<boolean> {
-    const { config, data, scheduler, callbacks, signal, batchesPerEpoch, accumulate } = this.#setup;
+    const { config, data, scheduler, callbacks, signal, batchesPerEpoch, accumulate, gradScaler } =
+      this.#setup;
     this.stage = 'fit';
     this.batchesInLoop = batchesPerEpoch;
     await callbacks.call('onTrainEpochStart', this);
     const started = performance.now();
     const imagesBefore = this.#totals.size;
+    const skippedBefore = gradScaler?.skippedSteps ?? 0;
     let index = this.#batchesDone;
     let nextValidation = nextValidationAfter(index, this.#valInterval);
     const batches = data.train.batches({
@@ -386,13 +399,15 @@ export class Trainer implements TrainerContext {
     let aborted = false;
     for await (const batch of batches) {
       if (index >= batchesPerEpoch) break;
-      const computed = computeGradients(this.model, this.#variables, ...this.#mixDigits(batch, index));
+      const [mixed, trainLoss] = this.#mixDigits(batch, index);
+      const computed = computeGradients(this.model, this.#variables, mixed, this.#scaledLoss(trainLoss));
       stepper.add(computed.gradients);
       const step = this.globalStep;
       const stepsNow = stepper.pendingBatches === accumulate || index + 1 === batchesPerEpoch;
       if (stepsNow) {
         this.lr = scheduler.lrAt(step);
-        stepper.step(this.lr);
+        // A step skipped for inf/NaN gradients still counts, as Lightning counts optimizer.step calls.
+        await stepper.step(this.lr);
       }
       const outcome = await readTrainOutcome(computed);
       const loss = outcome.lossSum / outcome.size;
@@ -425,10 +440,17 @@ export class Trainer implements TrainerContext {
     if (!aborted && stepper.pendingBatches > 0) {
       // The split yielded fewer batches than announced: the partial group still steps, as at any epoch end.
       this.lr = scheduler.lrAt(this.globalStep);
-      stepper.step(this.lr);
+      await stepper.step(this.lr);
       this.#countStep(this.#totals.size > 0 ? this.#totals.lossSum / this.#totals.size : NaN);
     }
     if (!aborted) this.#batchesDone = batchesPerEpoch;
+    const skipped = (gradScaler?.skippedSteps ?? 0) - skippedBefore;
+    if (gradScaler !== undefined && skipped > 0) {
+      this.logger.info(
+        `epoch ${this.epoch + 1}: skipped ${skipped} optimizer step${skipped === 1 ? '' : 's'} with inf/NaN gradients; ` +
+          `loss scale now ${gradScaler.scale}`,
+      );
+    }
     this.#trainSeconds += (performance.now() - started) / 1000;
     this.#trainImages += this.#totals.size - imagesBefore;
     // An interrupted epoch's figures go to its partial metrics.csv row only: callbacks never see them.
@@ -596,7 +618,7 @@ export class Trainer implements TrainerContext {
   }
 
   #results(epochsTrained: number, interrupted: boolean, test: RunResults): RunResults {
-    const { callbacks, data, numClasses, head } = this.#setup;
+    const { callbacks, data, numClasses, head, gradScaler } = this.#setup;
     const results: RunResults = {
       'test/acc': test['test/acc'] ?? null,
       'test/loss': test['test/loss'] ?? null,
@@ -611,6 +633,9 @@ export class Trainer implements TrainerContext {
       best_model_score: null,
       epochs_trained: epochsTrained,
       global_step: this.globalStep,
+      ...(gradScaler === undefined
+        ? {}
+        : { loss_scale: gradScaler.scale, skipped_steps: gradScaler.skippedSteps }),
       num_classes: numClasses,
       head: head.name,
       classes: [...data.classes],

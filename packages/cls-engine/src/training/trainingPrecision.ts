@@ -1,0 +1,36 @@
+import type { Logger } from '@nextplay/cls-core';
+import type { SelectedBackend } from '../backends/selectBackend.js';
+
+/** The precision a run trains in (results.json's `precision`). */
+export type TrainingPrecision = '16-mixed' | '32-true';
+
+const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
+
+/**
+ * Sets the backend up for `trainer.precision` and says what the run trains in: `16-mixed` where the backend
+ * has float16 kernels, otherwise `32-true`, with one warning for a precision asked for but not given. Under
+ * any other precision the backend is set back to float32: its kernels' mode outlives a run.
+ */
+export function applyTrainingPrecision(
+  requested: string,
+  backend: SelectedBackend,
+  logger: Logger,
+): TrainingPrecision {
+  if (requested === '16-mixed') {
+    const support = backend.setMixedPrecision(true);
+    if (support.enabled) {
+      logger.info(
+        'precision: 16-mixed (float16 convolutions and matrix products, float32 weights, ' +
+          'dynamic loss scaling)',
+      );
+      return '16-mixed';
+    }
+    logger.warn(`precision 16-mixed is not available: ${support.reason}; training in 32-true`);
+    return '32-true';
+  }
+  backend.setMixedPrecision(false);
+  if (!FLOAT32_PRECISIONS.has(requested)) {
+    logger.warn(`precision ${requested} is not supported by TensorFlow.js; training in 32-true`);
+  }
+  return '32-true';
+}
