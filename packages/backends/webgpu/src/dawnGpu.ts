@@ -7,7 +7,9 @@ let gpu: Promise<GPU> | undefined;
 export function dawnGpu(): Promise<GPU> {
   gpu ??= import('webgpu').then((dawn) => {
     Object.assign(globalThis, dawn.globals);
-    const instance = dawn.create([]);
+    // Dawn withholds shader-f16 on NVIDIA's Vulkan driver (crbug.com/42251215) unless this toggle lifts it; only
+    // 16-mixed kernels use f16, and their tests check them against float32.
+    const instance = dawn.create(['enable-dawn-features=vulkan_enable_f16_on_nvidia']);
     const scope = globalThis as { navigator?: { gpu?: GPU } };
     if (scope.navigator === undefined) {
       Object.defineProperty(globalThis, 'navigator', {

@@ -6,12 +6,15 @@ import {
   type BackendAvailability,
   type ComputeBackend,
   type Logger,
+  type MixedPrecisionSupport,
 } from '@nextplay/cls-core';
 import { dawnGpu } from './dawnGpu.js';
 import { findAdapter } from './findAdapter.js';
 import { formatAdapter } from './gpuAdapter.js';
 import { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
+import { setHalfPrecision } from './kernels/halfPrecision.js';
 import { registerWebGpuTrainingKernels } from './kernels/registerWebGpuTrainingKernels.js';
+import { installWebGpuBackendFactory } from './webgpuDevice.js';
 
 const PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
@@ -56,6 +59,7 @@ export class WebGpuBackend implements ComputeBackend {
     await dawnGpu();
     const imported = await importOptional(PACKAGE);
     if (!imported.ok) throw new Error(imported.reason);
+    await installWebGpuBackendFactory();
     registerWebGpuTrainingKernels();
     if (!(await tf.setBackend(this.tfBackendName))) {
       throw new Error('TensorFlow.js could not initialize the webgpu backend');
@@ -66,5 +70,22 @@ export class WebGpuBackend implements ComputeBackend {
         `WebGPU runs on a software adapter (${formatAdapter(this.adapter)}): results are right but training is slow; a GPU's Vulkan driver makes it fast`,
       );
     }
+  }
+
+  setMixedPrecision(enabled: boolean): MixedPrecisionSupport {
+    if (!enabled) {
+      setHalfPrecision(false);
+      return { enabled: false, reason: 'float32 was asked for' };
+    }
+    if (tf.getBackend() !== this.tfBackendName) {
+      return { enabled: false, reason: 'the webgpu backend is not active' };
+    }
+    const { device } = tf.backend() as unknown as { readonly device: GPUDevice };
+    if (!device.features.has('shader-f16')) {
+      const adapter = this.adapter === undefined ? 'the WebGPU adapter' : formatAdapter(this.adapter);
+      return { enabled: false, reason: `${adapter} lacks the shader-f16 feature (float16 shaders)` };
+    }
+    setHalfPrecision(true);
+    return { enabled: true };
   }
 }

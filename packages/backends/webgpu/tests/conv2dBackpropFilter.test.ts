@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@nextplay/cls-core';
 import { findAdapter, webgpuBackendPlugin, webgpuTrainingKernels } from '../src/index.js';
-import { splitCount } from '../src/kernels/conv2dBackpropFilter.js';
+import { splitCount } from '../src/kernels/tiledMatrixProduct.js';
 
 const search = await findAdapter();
 

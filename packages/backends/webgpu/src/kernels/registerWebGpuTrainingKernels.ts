@@ -1,7 +1,10 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { webgpuAdamStepConfig } from './adamStep.js';
+import { webgpuBatchMatMulConfig, webgpuFusedMatMulConfig } from './batchMatMul.js';
 import { webgpuBatchNormTrainingConfig, webgpuBatchNormTrainingGradConfig } from './batchNormTraining.js';
+import { webgpuConv2dConfig, webgpuFusedConv2dConfig } from './conv2d.js';
 import { webgpuConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
+import { webgpuConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { webgpuSgdStepConfig } from './sgdStep.js';
 import { keepStockKernel, stockKernel } from './stockKernels.js';
 
@@ -11,13 +14,19 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
   webgpuBatchNormTrainingConfig,
   webgpuBatchNormTrainingGradConfig,
   webgpuConv2dBackpropFilterConfig,
+  webgpuConv2dConfig,
+  webgpuFusedConv2dConfig,
+  webgpuConv2dBackpropInputConfig,
+  webgpuBatchMatMulConfig,
+  webgpuFusedMatMulConfig,
 ];
 
 /**
  * Registers, for the webgpu backend, cls-core's training kernels: the one-dispatch optimizer steps (`ADAM_STEP`,
  * `SGD_STEP`) and batch norm's training forward and backward, each a few dispatches instead of dozens of stock
  * element-wise kernels; and, replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K
- * matrix product. Idempotent.
+ * matrix product; and convolutions and matrix products that compute in float16 under `16-mixed`
+ * (`setHalfPrecision`), running the stock kernels otherwise. Idempotent.
  */
 export function registerWebGpuTrainingKernels(): void {
   for (const config of webgpuTrainingKernels) {

@@ -1,4 +1,4 @@
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** tfjs-webgpu's own kernels that ours replace, kept to fall back to and to restore (benchmarks). */
 const stockKernels = new Map<string, KernelConfig>();
@@ -9,4 +9,11 @@ export function keepStockKernel(config: KernelConfig): void {
 
 export function stockKernel(kernelName: string): KernelConfig | undefined {
   return stockKernels.get(kernelName);
+}
+
+/** Runs tfjs-webgpu's own kernel `kernelName` with a kernel function's arguments. */
+export function runStockKernel(kernelName: string, args: unknown): TensorInfo {
+  const stock = stockKernels.get(kernelName);
+  if (stock === undefined) throw new Error(`the stock webgpu ${kernelName} kernel was not kept`);
+  return stock.kernelFunc(args as Parameters<KernelFunc>[0]) as TensorInfo;
 }

@@ -1,0 +1,292 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { MAX_WORKGROUPS, WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+
+/** Output tile per workgroup (TILE × TILE, 4 × 4 values per thread) and the K values loaded per step. */
+const TILE = 64;
+const TK = 16;
+/** Workgroups a split-K dispatch aims at: enough to fill a large GPU several times over. */
+const TARGET_WORKGROUPS = 512;
+/** The fewest K values one split sums, so that its tiles' loads pay for themselves. */
+const MIN_K_PER_SPLIT = 256;
+const REDUCE_WORKGROUP = 256;
+
+export type Activation = 'linear' | 'relu';
+
+/**
+ * A matrix product C[batch, m, n] = Σ_k A(batch, m, k) · B(batch, k, n), where A and B are gathered from the
+ * input tensors by WGSL loaders (a convolution is an implicit im2col), optionally followed by a bias over n and an
+ * activation.
+ */
+export interface MatrixProductShader {
+  readonly label: string;
+  /** The float32 storage arrays the loaders read, bound in this order from binding 0. */
+  readonly inputs: readonly string[];
+  /** Uniform fields after the common `M, N, K, kPerSplit, splits, batches`: WGSL `name: u32|i32`, in order. */
+  readonly fields: readonly (readonly [string, 'u32' | 'i32'])[];
+  /**
+   * WGSL `fn loadA(batch: u32, m: u32, k: u32) -> f32` and `fn loadB(batch: u32, k: u32, n: u32) -> f32`,
+   * called with m < M, n < N and k < K only; `u` is the uniforms.
+   */
+  readonly loaders: string;
+  /** Which index is contiguous in memory for each operand, so that neighbouring threads load neighbours. */
+  readonly contiguous: { readonly a: 'k' | 'm'; readonly b: 'k' | 'n' };
+  /** Whether the output adds `bias[n]` (a binding after the inputs). */
+  readonly bias: boolean;
+  readonly activation: Activation;
+  /**
+   * float16 (`16-mixed`): A and B are rounded to f16 as they are loaded (beyond ±65504 they become ±inf, as
+   * torch's half casts), each 16-wide slice of K is multiplied and summed in f16, the slices are summed in f32,
+   * and the result is rounded to f16, stored as f32 (TensorFlow.js has no float16 dtype). Needs `shader-f16`.
+   */
+  readonly half: boolean;
+}
+
+/** IEEE rounding to f16 that WGSL leaves undefined out of range: too large is ±inf, NaN stays NaN. */
+const HALF_ROUNDING = /* wgsl */ `
+fn toHalf(value: f32) -> f16 {
+  let bits = bitcast<u32>(value);
+  let magnitude = bits & 0x7fffffffu;
+  let sign = (bits >> 16u) & 0x8000u;
+  // The bit patterns depend on the value, so that no constant expression is a non-finite number.
+  if (magnitude > 0x7f800000u) { return bitcast<vec2<f16>>(sign | 0x7e00u).x; }
+  if (magnitude >= 0x477ff000u) { return bitcast<vec2<f16>>(sign | 0x7c00u).x; }
+  return f16(value);
+}
+
+fn roundToHalf(value: f32) -> f32 {
+  let bits = bitcast<u32>(value);
+  let magnitude = bits & 0x7fffffffu;
+  if (magnitude > 0x7f800000u) { return value; }
+  if (magnitude >= 0x477ff000u) { return bitcast<f32>((bits & 0x80000000u) | 0x7f800000u); }
+  // In bits, not f32(f16(value)): a compiler may fold that pair of conversions away (lavapipe's does).
+  if (magnitude < 0x38800000u) {
+    // Below 2^-14, float16 steps by 2^-24 (its subnormals); round() ties to even.
+    return round(value * 16777216.0) / 16777216.0;
+  }
+  // Keep 10 of the 23 mantissa bits, to nearest, ties to even; a carry moves to the next exponent, as it should.
+  let lowest = (magnitude >> 13u) & 1u;
+  return bitcast<f32>((bits & 0x80000000u) | ((magnitude + 0x0fffu + lowest) & 0xffffe000u));
+}
+`;
+
+function finishFunction(shader: MatrixProductShader): string {
+  return /* wgsl */ `
+fn finish(value: f32, n: u32) -> f32 {
+  var v = value;
+  ${shader.bias ? 'v += bias[n];' : ''}
+  ${shader.activation === 'relu' ? '// select, not max: relu(NaN) is NaN.\n  v = select(v, 0.0, v < 0.0);' : ''}
+  ${shader.half ? 'v = roundToHalf(v);' : ''}
+  return v;
+}
+`;
+}
+
+function bindings(shader: MatrixProductShader, first: readonly string[]): string {
+  const names = [...first, ...(shader.bias ? ['bias'] : [])];
+  const lines = names.map(
+    (name, binding) => `@group(0) @binding(${binding}) var<storage, read> ${name}: array<f32>;`,
+  );
+  lines.push(
+    `@group(0) @binding(${names.length}) var<storage, read_write> result: array<f32>;`,
+    `@group(0) @binding(${names.length + 1}) var<uniform> u: Uniforms;`,
+  );
+  return lines.join('\n');
+}
+
+/** Thread `e` of a tile load: the K row and the M/N column it loads, neighbours along the contiguous index. */
+function tileIndex(contiguous: 'k' | 'mn'): string {
+  return contiguous === 'k'
+    ? `let kk = e % ${TK}u;\n      let column = e / ${TK}u;`
+    : `let kk = e / ${TILE}u;\n      let column = e % ${TILE}u;`;
+}
+
+function tilesSource(shader: MatrixProductShader): string {
+  const scalar = shader.half ? 'f16' : 'f32';
+  const store = shader.half ? 'toHalf' : '';
+  const fields = shader.fields.map(([name, type]) => `${name}: ${type},`).join(' ');
+  const multiply = shader.half
+    ? `// Initialized explicitly: lavapipe keeps a loop-body var's value from one iteration to the next.
+    var part = array<vec4<f16>, 4>();
+    for (var kk = 0u; kk < ${TK}u; kk++) {
+      let b = vec4<f16>(tileB[kk][local.x], tileB[kk][local.x + 16u], tileB[kk][local.x + 32u], tileB[kk][local.x + 48u]);
+      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<f16>(tileA[kk][local.y + 16u * i]), b, part[i]); }
+    }
+    for (var i = 0u; i < 4u; i++) { acc[i] += vec4<f32>(part[i]); }`
+    : `for (var kk = 0u; kk < ${TK}u; kk++) {
+      let b = vec4<f32>(tileB[kk][local.x], tileB[kk][local.x + 16u], tileB[kk][local.x + 32u], tileB[kk][local.x + 48u]);
+      for (var i = 0u; i < 4u; i++) { acc[i] = fma(vec4<f32>(tileA[kk][local.y + 16u * i]), b, acc[i]); }
+    }`;
+  return /* wgsl */ `
+${shader.half ? 'enable f16;' : ''}
+struct Uniforms { M: u32, N: u32, K: u32, kPerSplit: u32, splits: u32, batches: u32, ${fields} }
+${bindings(shader, shader.inputs)}
+
+var<workgroup> tileA: array<array<${scalar}, ${TILE}>, ${TK}>;
+var<workgroup> tileB: array<array<${scalar}, ${TILE}>, ${TK}>;
+
+${shader.loaders}
+${shader.half ? HALF_ROUNDING : ''}
+${finishFunction(shader)}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
+  let batch = group.z / u.splits;
+  let split = group.z % u.splits;
+  let m0 = group.x * ${TILE}u;
+  let n0 = group.y * ${TILE}u;
+  let kStart = split * u.kPerSplit;
+  let kEnd = min(kStart + u.kPerSplit, u.K);
+  let flat = local.y * 16u + local.x;
+  var acc: array<vec4<f32>, 4>;
+  for (var k0 = kStart; k0 < kEnd; k0 += ${TK}u) {
+    for (var r = 0u; r < ${(TK * TILE) / 256}u; r++) {
+      let e = flat + r * 256u;
+      {
+        ${tileIndex(shader.contiguous.a === 'k' ? 'k' : 'mn')}
+        let k = k0 + kk;
+        var a = 0.0;
+        if (k < kEnd && m0 + column < u.M) { a = loadA(batch, m0 + column, k); }
+        tileA[kk][column] = ${store}(a);
+      }
+      {
+        ${tileIndex(shader.contiguous.b === 'k' ? 'k' : 'mn')}
+        let k = k0 + kk;
+        var b = 0.0;
+        if (k < kEnd && n0 + column < u.N) { b = loadB(batch, k, n0 + column); }
+        tileB[kk][column] = ${store}(b);
+      }
+    }
+    workgroupBarrier();
+    ${multiply}
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < 4u; i++) {
+    let m = m0 + local.y + 16u * i;
+    for (var j = 0u; j < 4u; j++) {
+      let n = n0 + local.x + 16u * j;
+      if (m < u.M && n < u.N) {
+        if (u.splits == 1u) {
+          result[(batch * u.M + m) * u.N + n] = finish(acc[i][j], n);
+        } else {
+          result[((split * u.batches + batch) * u.M + m) * u.N + n] = acc[i][j];
+        }
+      }
+    }
+  }
+}
+`;
+}
+
+function sumSource(shader: MatrixProductShader): string {
+  return /* wgsl */ `
+${shader.half ? 'enable f16;' : ''}
+struct Uniforms { size: u32, splits: u32, N: u32 }
+${bindings(shader, ['partial'])}
+${shader.half ? HALF_ROUNDING : ''}
+${finishFunction(shader)}
+
+@compute @workgroup_size(${REDUCE_WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  for (var i = id.x; i < u.size; i += groups.x * ${REDUCE_WORKGROUP}u) {
+    var total = 0.0;
+    for (var s = 0u; s < u.splits; s++) { total += partial[s * u.size + i]; }
+    result[i] = finish(total, i % u.N);
+  }
+}
+`;
+}
+
+/** A product's two kernels: the tiles (writing partial sums when K is split) and the sum of the splits. */
+export class TiledMatrixProduct {
+  readonly tiles: WgslKernel;
+  readonly sum: WgslKernel;
+
+  constructor(readonly shader: MatrixProductShader) {
+    const precision = shader.half ? 'f16' : 'f32';
+    this.tiles = new WgslKernel(
+      `${shader.label} tiles (${precision})`,
+      tilesSource(shader),
+      (6 + shader.fields.length) * 4,
+    );
+    this.sum = new WgslKernel(`${shader.label} sum (${precision})`, sumSource(shader), 12);
+  }
+}
+
+/** K splits for `batches` M × N products over K values: enough workgroups, each split still a useful length. */
+export function splitCount(m: number, n: number, k: number, batches = 1): number {
+  const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE) * batches;
+  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
+  return Math.max(1, Math.min(wanted, Math.floor(k / MIN_K_PER_SPLIT), Math.floor(MAX_WORKGROUPS / batches)));
+}
+
+export interface MatrixProductRun {
+  readonly inputs: readonly TensorInfo[];
+  readonly bias?: TensorInfo | undefined;
+  /** The float32 output, `batches × M × N` values. */
+  readonly output: TensorInfo;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly batches?: number;
+  /** Values of the shader's `fields`, in order. */
+  readonly fields: readonly number[];
+}
+
+/** Runs `product` into `run.output`, splitting K across workgroups when the output alone cannot fill the GPU. */
+export function runMatrixProduct(
+  backend: WebGPUBackend,
+  product: TiledMatrixProduct,
+  run: MatrixProductRun,
+): void {
+  const { shader } = product;
+  if (shader.bias !== (run.bias !== undefined))
+    throw new Error(`${shader.label}: bias given ≠ bias expected`);
+  if (run.fields.length !== shader.fields.length) throw new Error(`${shader.label}: wrong number of fields`);
+  const batches = run.batches ?? 1;
+  const { m, n, k } = run;
+  if (Math.ceil(m / TILE) > MAX_WORKGROUPS || Math.ceil(n / TILE) > MAX_WORKGROUPS) {
+    throw new Error(`${shader.label}: a ${m} × ${n} product is larger than one dispatch can cover`);
+  }
+  const splits = splitCount(m, n, k, batches);
+  const kPerSplit = Math.ceil(k / splits / TK) * TK;
+  const usedSplits = Math.max(1, Math.ceil(k / kPerSplit));
+  const bias = run.bias === undefined ? [] : [run.bias];
+  const partial =
+    usedSplits === 1 ? run.output : backend.makeTensorInfo([usedSplits, batches, m, n], 'float32');
+  const tiles = packUniforms([
+    ['u32', m],
+    ['u32', n],
+    ['u32', k],
+    ['u32', kPerSplit],
+    ['u32', usedSplits],
+    ['u32', batches],
+    ...shader.fields.map(([, type], i) => [type, run.fields[i] ?? 0] as const),
+  ]);
+  try {
+    dispatchWgsl(backend, [
+      {
+        kernel: product.tiles,
+        tensors: [...run.inputs, ...bias, partial],
+        uniforms: tiles,
+        workgroups: [Math.ceil(m / TILE), Math.ceil(n / TILE), usedSplits * batches],
+      },
+      ...(usedSplits === 1
+        ? []
+        : [
+            {
+              kernel: product.sum,
+              tensors: [partial, ...bias, run.output],
+              uniforms: packUniforms([
+                ['u32', batches * m * n],
+                ['u32', usedSplits],
+                ['u32', n],
+              ]),
+              workgroups: [strideWorkgroups(batches * m * n, REDUCE_WORKGROUP)] as const,
+            },
+          ]),
+    ]);
+  } finally {
+    if (partial !== run.output) backend.disposeData(partial.dataId);
+  }
+}

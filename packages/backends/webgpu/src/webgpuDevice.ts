@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { dawnGpu } from './dawnGpu.js';
+
+/** Device features tfjs-backend-webgpu or our kernels use, requested where the adapter has them. */
+const WANTED_FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
+
+let installed = false;
+
+/**
+ * Registers tfjs-backend-webgpu's backend on a device of our own, which also has `shader-f16` where the adapter
+ * offers it: the stock factory asks for `timestamp-query` only, and `16-mixed` kernels need f16 shaders. Does
+ * nothing once the backend exists (its device is then made).
+ */
+export async function installWebGpuBackendFactory(): Promise<void> {
+  if (installed || 'webgpu' in tf.engine().registry) return;
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  // The stock factory is there when the package was imported with navigator.gpu set, as dawnGpu() does.
+  if (tf.engine().backendNames().includes('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend(
+    'webgpu',
+    async () => {
+      const adapter = await (await dawnGpu()).requestAdapter({ powerPreference: 'high-performance' });
+      if (adapter === null) throw new Error('WebGPU has no adapter');
+      const { limits } = adapter;
+      const device = await adapter.requestDevice({
+        requiredFeatures: WANTED_FEATURES.filter((feature) => adapter.features.has(feature)),
+        // The adapter's own limits: WebGPU's defaults are too small for large tensors.
+        requiredLimits: {
+          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          maxBufferSize: limits.maxBufferSize,
+          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+        },
+      });
+      return new WebGPUBackend(device, adapter.info);
+    },
+    3,
+  );
+  installed = true;
+}
