@@ -88,6 +88,50 @@ describe.skipIf(!search.found)('cls train trainer.accelerator=gpu', () => {
     expect(Math.abs(gpuVal - cpuVal)).toBeLessThan(1e-3 * Math.abs(cpuVal));
   }, 180_000);
 
+  it('trains in 16-mixed where the adapter has shader-f16, to the float32 run’s losses within float16 rounding', async () => {
+    const run = async (
+      precision: string,
+    ): Promise<{ results: Record<string, unknown>; losses: number[] }> => {
+      const dir = `precision-${precision}`;
+      const trained = await runCliInProcess(
+        trainArgs([
+          `trainer.precision=${precision}`,
+          'trainer.accelerator=gpu',
+          'callbacks=none',
+          `hydra.run.dir=${dir}`,
+        ]),
+        cwd,
+      );
+      expect(trained.code, trained.stderr).toBe(0);
+      const [header = '', row = ''] = readFileSync(join(cwd, dir, 'metrics.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const columns = header.split(',');
+      const values = row.split(',').map(Number);
+      return {
+        results: readJson(join(cwd, dir, 'results.json')),
+        losses: ['train/loss', 'val/loss'].map((name) => values[columns.indexOf(name)] ?? NaN),
+      };
+    };
+    const half = await run('16-mixed');
+    const full = await run('32-true');
+    expect(half.results.requested_precision).toBe('16-mixed');
+    if (half.results.precision !== '16-mixed') {
+      // An adapter without shader-f16: the honest fallback, and nothing claims float16.
+      expect(half.results.precision).toBe('32-true');
+      expect(half.results.loss_scale).toBeUndefined();
+      return;
+    }
+    expect(half.results.loss_scale).toBeTypeOf('number');
+    expect(half.results.skipped_steps).toBeTypeOf('number');
+    expect(full.results.precision).toBe('32-true');
+    half.losses.forEach((loss, i) => {
+      const reference = full.losses[i] ?? NaN;
+      expect(loss).not.toBe(reference);
+      expect(Math.abs(loss - reference)).toBeLessThan(0.02 * Math.abs(reference));
+    });
+  }, 240_000);
+
   it('cls test on the GPU folds batch norm and gives the training run’s test accuracy', async () => {
     const tested = await runCliInProcess(
       [
