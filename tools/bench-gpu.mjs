@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
-// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), on the same model, side by
-// side: training img/s, tfjs kernels per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups
-// call), and host time per step and per dispatch (the time to record a step before waiting for the GPU). Then
-// PyTorch's figures for the same recipe on CUDA (tools/bench_gpu_torch.py), with the ratio to ours, when
-// /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
-// (--size/--batch override), since it computes on the CPU.
+// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours in float16
+// (16-mixed, with loss scaling) where the adapter has shader-f16, on the same model, side by side: training img/s,
+// tfjs kernels per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups call), and host time per
+// step and per dispatch (the time to record a step before waiting for the GPU). Then PyTorch's figures for the same
+// recipe on CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours,
+// when /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware
+// GPU; on a software adapter (lavapipe) one small case (--size/--batch override), since it computes on the CPU.
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
 import {
+  GradScaler,
   OptimizerStepper,
   adamwPlugin,
   computeGradients,
@@ -71,11 +73,17 @@ async function rate(step, batch) {
   return (steps * batch) / ((performance.now() - started) / 1000);
 }
 
-function torchFigures(size, batch) {
+function torchFigures(size, batch, precision) {
   const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
   const run = spawnSync(
     python,
-    [`${repo}tools/bench_gpu_torch.py`, `--size=${size}`, `--batch=${batch}`, `--steps=${steps * 4}`],
+    [
+      `${repo}tools/bench_gpu_torch.py`,
+      `--size=${size}`,
+      `--batch=${batch}`,
+      `--steps=${steps * 4}`,
+      `--precision=${precision}`,
+    ],
     { encoding: 'utf8' },
   );
   if (run.status === 3) return { skipped: `${python} has torch without CUDA` };
@@ -99,28 +107,35 @@ for (const { size, batch } of cases) {
   );
   const parameters = trainableParameters(model);
   const variables = parameters.map((p) => p.variable);
-  const stepper = new OptimizerStepper(parameters, optimizer, {
-    gradientClipVal: null,
-    gradientClipAlgorithm: 'norm',
-  });
   const shape = [batch, size, size, 3];
   const pixels = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => Math.sin(i) * 1.5);
   const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
   const hostBatch = { images: pixels, labels, shape };
-  /** One training step; returns the milliseconds spent recording it on the host (before waiting for the GPU). */
-  const trainStep = async () => {
-    const started = performance.now();
-    const computed = computeGradients(model, variables, hostBatch, {
-      head: linearHead,
-      classes: CLASS_NAMES,
-      labelSmoothing: 0,
-      scale: 1,
+  /**
+   * One training step, with dynamic loss scaling under 16-mixed as the trainer does; returns the milliseconds spent
+   * recording it on the host (before waiting for the GPU).
+   */
+  const trainStepWith = (gradScaler) => {
+    const stepper = new OptimizerStepper(parameters, optimizer, {
+      gradientClipVal: null,
+      gradientClipAlgorithm: 'norm',
+      gradScaler,
     });
-    stepper.add(computed.gradients);
-    stepper.step(1e-3);
-    const recorded = performance.now() - started;
-    await readTrainOutcome(computed);
-    return recorded;
+    return async () => {
+      const started = performance.now();
+      const computed = computeGradients(model, variables, hostBatch, {
+        head: linearHead,
+        classes: CLASS_NAMES,
+        labelSmoothing: 0,
+        scale: gradScaler?.scale ?? 1,
+      });
+      stepper.add(computed.gradients);
+      const stepped = stepper.step(1e-3);
+      const recorded = performance.now() - started;
+      await stepped;
+      await readTrainOutcome(computed);
+      return recorded;
+    };
   };
   const inferStep = async () => {
     const out = tf.tidy(() => model.apply(tf.tensor4d(pixels, shape), { training: false }));
@@ -128,12 +143,22 @@ for (const { size, batch } of cases) {
     out.dispose();
   };
 
-  const infer = await rate(inferStep, batch);
-  // Stock tfjs-webgpu kernels first, then ours, on the same model and optimizer state.
+  // Stock tfjs-webgpu kernels first, then ours, then ours in float16 (16-mixed) where the adapter has shader-f16,
+  // on the same model and optimizer state.
   const variants = {};
-  for (const variant of ['stock', 'ours']) {
+  for (const variant of ['stock', 'ours', 'ours-16-mixed']) {
     if (variant === 'stock') unregisterWebGpuTrainingKernels();
     else registerWebGpuTrainingKernels();
+    const half = variant === 'ours-16-mixed';
+    const precision = backend.setMixedPrecision(half);
+    if (half && !precision.enabled) {
+      console.log(
+        JSON.stringify({ case: `resnet18-${size}px-b${batch}`, kernels: variant, skipped: precision.reason }),
+      );
+      continue;
+    }
+    const trainStep = trainStepWith(half ? new GradScaler() : undefined);
+    const infer = await rate(inferStep, batch);
     const train = await rate(trainStep, batch);
     const memoryBefore = tf.memory();
     dispatches = 0;
@@ -147,6 +172,7 @@ for (const { size, batch } of cases) {
       case: `resnet18-${size}px-b${batch}`,
       framework: 'tfjs-webgpu',
       kernels: variant,
+      precision: half ? '16-mixed' : '32-true',
       adapter,
       train_img_s: Number(train.toFixed(2)),
       infer_img_s: Number(infer.toFixed(2)),
@@ -161,6 +187,7 @@ for (const { size, batch } of cases) {
     };
     console.log(JSON.stringify(variants[variant]));
   }
+  backend.setMixedPrecision(false);
   const { stock, ours } = variants;
   console.log(
     JSON.stringify({
@@ -170,17 +197,23 @@ for (const { size, batch } of cases) {
       host_ms_per_step: `${stock.host_ms_per_step} -> ${ours.host_ms_per_step}`,
     }),
   );
-  const train = ours.train_img_s;
-  const torch = torchFigures(size, batch);
-  console.log(JSON.stringify({ case: ours.case, ...torch }));
-  if (torch.train_img_s !== undefined) {
-    console.log(
-      JSON.stringify({
-        case: ours.case,
-        ratio_train: Number((train / torch.train_img_s).toFixed(4)),
-        ratio_infer: Number((infer / torch.infer_img_s).toFixed(4)),
-      }),
-    );
+  for (const [precision, measured] of [
+    ['32-true', ours],
+    ['16-mixed', variants['ours-16-mixed']],
+  ]) {
+    if (measured === undefined) continue;
+    const torch = torchFigures(size, batch, precision);
+    console.log(JSON.stringify({ case: ours.case, ...torch }));
+    if (torch.train_img_s !== undefined) {
+      console.log(
+        JSON.stringify({
+          case: ours.case,
+          precision,
+          ratio_train: Number((measured.train_img_s / torch.train_img_s).toFixed(4)),
+          ratio_infer: Number((measured.infer_img_s / torch.infer_img_s).toFixed(4)),
+        }),
+      );
+    }
   }
   optimizer.dispose?.();
   model.dispose();

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Convolution gradients on the WebGPU backend, on ResNet-18's shapes, two ways each in the same run: the filter
-// gradient by stock tfjs-webgpu and by ours (tiled, split-K), the input gradient by tfjs-webgpu's naive kernel and by
-// its matrix-product program; ms per call, GFLOP/s (2·M·N·K per gradient), and the largest absolute and relative
-// (to the largest value) difference between the two. On a software adapter
-// (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
+// Convolutions and their gradients on the WebGPU backend, on ResNet-18's shapes, several ways each in the same run:
+// the forward by tfjs-webgpu and by ours in float16 (16-mixed); the filter gradient by stock tfjs-webgpu, by ours
+// (tiled, split-K) and by ours in float16; the input gradient by tfjs-webgpu's naive kernel, by its matrix-product
+// program and by ours in float16; ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
+// largest value of the first way. float16 is skipped, with the reason, where the adapter lacks shader-f16. On a
+// software adapter (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
 //
 // Usage: node tools/bench-webgpu-kernels.mjs [--size=N] [--batch=N] [--reps=N]. Build the packages first.
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
@@ -78,45 +79,54 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
     tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape });
   const inputGrad = () =>
     tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape });
+  const forward = () => tf.conv2d(x, w, stride, pad);
   const result = { layer: name, shape: `${batch}x${side}x${side}x${channels} -> ${outChannels}` };
-  // Filter gradient: stock kernel, then ours. Input gradient: tfjs-webgpu's naive kernel (its default, which the
-  // backend keeps), then its matrix-product program, to show on a GPU whether switching would pay.
+  /** Each variant sets every switch: our kernels registered or not, the naive input gradient, float16. */
+  const use =
+    ({ ours = true, naive = true, half = false }) =>
+    () => {
+      if (ours) registerWebGpuTrainingKernels();
+      else unregisterWebGpuTrainingKernels();
+      tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', naive);
+      if (half) {
+        const support = backend.setMixedPrecision(true);
+        if (!support.enabled) return support.reason;
+      } else backend.setMixedPrecision(false);
+      return undefined;
+    };
+  // Forward: tfjs-webgpu's kernel, then ours in float16 (16-mixed). Filter gradient: stock, ours, ours in float16.
+  // Input gradient: tfjs-webgpu's naive kernel (its default, which the backend keeps), its matrix-product program
+  // (to show on a GPU whether switching would pay), ours in float16. Differences are to the first variant.
   const variants = [
-    [
-      'filter',
-      filterGrad,
-      ['stock', unregisterWebGpuTrainingKernels],
-      ['ours', registerWebGpuTrainingKernels],
-    ],
-    [
-      'input',
-      inputGrad,
-      ['naive', () => tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', true)],
-      ['mm', () => tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', false)],
-    ],
+    ['forward', forward, ['stock', use({})], ['f16', use({ half: true })]],
+    ['filter', filterGrad, ['stock', use({ ours: false })], ['ours', use({})], ['f16', use({ half: true })]],
+    ['input', inputGrad, ['naive', use({})], ['mm', use({ naive: false })], ['f16', use({ half: true })]],
   ];
-  for (const [gradient, run, [firstName, useFirst], [secondName, useSecond]] of variants) {
-    useFirst();
-    const first = await time(run);
-    useSecond();
-    const second = await time(run);
-    let diff = 0;
-    let scale = 0;
-    first.values.forEach((v, i) => {
-      diff = Math.max(diff, Math.abs(v - second.values[i]));
-      scale = Math.max(scale, Math.abs(v));
-    });
-    for (const [variant, measured] of [
-      [firstName, first],
-      [secondName, second],
-    ]) {
-      result[`${gradient}_${variant}_ms`] = Number(measured.ms.toFixed(2));
-      result[`${gradient}_${variant}_gflop_s`] = Number((flops / measured.ms / 1e6).toFixed(1));
+  for (const [operation, run, ...ways] of variants) {
+    let reference;
+    for (const [variant, setUp] of ways) {
+      const unavailable = setUp();
+      if (unavailable !== undefined) {
+        result[`${operation}_${variant}`] = unavailable;
+        continue;
+      }
+      const measured = await time(run);
+      result[`${operation}_${variant}_ms`] = Number(measured.ms.toFixed(2));
+      result[`${operation}_${variant}_gflop_s`] = Number((flops / measured.ms / 1e6).toFixed(1));
+      if (reference === undefined) {
+        reference = measured.values;
+        continue;
+      }
+      let diff = 0;
+      let scale = 0;
+      reference.forEach((v, i) => {
+        diff = Math.max(diff, Math.abs(v - measured.values[i]));
+        scale = Math.max(scale, Math.abs(v));
+      });
+      result[`${operation}_${variant}_max_rel_diff`] = Number((diff / scale).toExponential(2));
     }
-    result[`${gradient}_max_abs_diff`] = Number(diff.toExponential(2));
-    result[`${gradient}_max_rel_diff`] = Number((diff / scale).toExponential(2));
   }
-  tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', true);
+  use({})();
   rows.push(result);
   console.log(JSON.stringify(result));
   tf.dispose([x, w, dy]);
