@@ -90,8 +90,10 @@ export class GradScaler {
    */
   async allFinite(gradients: readonly tf.Tensor[]): Promise<boolean> {
     if (gradients.length === 0) return true;
-    // stack, not addN: addN binds every input at once, past WebGPU's 8 storage buffers; concat splits them.
-    const total = tf.tidy(() => tf.sum(tf.stack(gradients.map((gradient) => tf.sum(gradient)))));
+    // One concat and one sum rather than a sum per gradient: a dozen dispatches instead of ~60 for a ResNet
+    // (on a GPU, host time per dispatch outweighs copying the values). Not addN: it binds every input at once,
+    // past WebGPU's 8 storage buffers, where concat splits them.
+    const total = tf.tidy(() => tf.sum(tf.concat(gradients.map((gradient) => tf.reshape(gradient, [-1])))));
     try {
       const [value] = await total.data();
       return Number.isFinite(value);
