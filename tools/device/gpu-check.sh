@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine lent by the `device` tool, from the repo root, with .device carried (make-bundle.sh):
 # installs the Vulkan loader and Node from the bundle, points Dawn at the NVIDIA driver's Vulkan ICD, then runs the
-# WebGPU benchmarks, each printing ours beside stock tfjs-webgpu (and PyTorch on CUDA, for bench-gpu) in one run.
-# Their JSON lines also go to $OUT. Usage there: bash tools/device/gpu-check.sh
+# WebGPU benchmarks, each printing ours beside stock tfjs-webgpu (and PyTorch on CUDA, for bench-gpu) in one run, and
+# `cls train experiment=mnist` on the GPU in 32-true and 16-mixed (test accuracy, img/s). Their JSON lines and
+# results.json files also go to $OUT. Usage there: bash tools/device/gpu-check.sh
 set -euo pipefail
 for deb in .device/*.deb; do dpkg -x "$deb" /; done
 ldconfig
@@ -24,3 +25,9 @@ mkdir -p "$out"
 node --version
 node tools/bench-webgpu-kernels.mjs "$@" | tee "$out/kernels.jsonl"
 node tools/bench-gpu.mjs | tee "$out/bench-gpu.jsonl"
+for precision in 32-true 16-mixed; do
+  node packages/cls-cli/bin/cls.js train experiment=mnist trainer.accelerator=gpu "trainer.precision=$precision" \
+    callbacks=none data.num_workers=0 data.root=/tmp/cls-mnist "hydra.run.dir=/tmp/cls-mnist-$precision" |
+    tail -n 12
+  cp "/tmp/cls-mnist-$precision/results.json" "$out/mnist-$precision.json"
+done
