@@ -5,16 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@nextplay/cls-core';
 import { findAdapter, webgpuBackendPlugin, webgpuTrainingKernels } from '../src/index.js';
 import { splitCount } from '../src/kernels/tiledMatrixProduct.js';
+import { seededValues } from './seededValues.js';
 
 const search = await findAdapter();
-
-function seededValues(size: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length: size }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 1073741824 - 1;
-  });
-}
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];

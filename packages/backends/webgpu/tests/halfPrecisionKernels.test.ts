@@ -4,17 +4,13 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type ComputeBackend } from '@nextplay/cls-core';
 import { findAdapter, webgpuBackendPlugin } from '../src/index.js';
+import { seededValues } from './seededValues.js';
 
 // The CI machine has Mesa's lavapipe, whose adapter lists shader-f16; a hardware adapter may too.
 const search = await findAdapter();
-
-function seededValues(size: number, seed: number): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length: size }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 1073741824 - 1;
-  });
-}
+// Lavapipe compiles each kernel with LLVM on the CPU: ~15 s for a case's first pipelines on an idle machine, over
+// 120 s on a loaded one. Compilation, not computation, so the bound is generous.
+const COMPILING_TIMEOUT = 600_000;
 
 /** IEEE float16 rounding (to nearest, ties to even), as the kernels round their operands. */
 function roundToHalf(value: number): number {
@@ -182,22 +178,26 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
   });
 
   for (const { name, shapes, compute } of cases) {
-    it(`computes ${name} in float16, as float32 does on float16-rounded operands`, async () => {
-      if (backend.setMixedPrecision?.(true).enabled !== true) return;
-      const { exact, half } = operands(shapes, 11);
-      const run = (values: Float32Array[]) => () => compute(values.map((v, i) => tf.tensor(v, shapes[i])));
-      const gpu = await valuesOf(run(exact));
-      await tf.setBackend('cpu');
-      const reference = await valuesOf(run(half));
-      const float32 = await valuesOf(run(exact));
-      await tf.setBackend('webgpu');
-      // Each 16-term slice of K is summed in f16 and the result rounded to f16: a few f16 steps (2^-11) off.
-      expect(relativeError(gpu, reference)).toBeLessThan(4e-3);
-      // The same products in float32 differ: float16 did run, and every result is a float16 value.
-      expect(relativeError(gpu, float32)).toBeGreaterThan(1e-5);
-      const notHalf = gpu.flatMap((values) => Array.from(values).filter((v) => roundToHalf(v) !== v));
-      expect(notHalf).toEqual([]);
-    });
+    it(
+      `computes ${name} in float16, as float32 does on float16-rounded operands`,
+      async () => {
+        if (backend.setMixedPrecision?.(true).enabled !== true) return;
+        const { exact, half } = operands(shapes, 11);
+        const run = (values: Float32Array[]) => () => compute(values.map((v, i) => tf.tensor(v, shapes[i])));
+        const gpu = await valuesOf(run(exact));
+        await tf.setBackend('cpu');
+        const reference = await valuesOf(run(half));
+        const float32 = await valuesOf(run(exact));
+        await tf.setBackend('webgpu');
+        // Each 16-term slice of K is summed in f16 and the result rounded to f16: a few f16 steps (2^-11) off.
+        expect(relativeError(gpu, reference)).toBeLessThan(4e-3);
+        // The same products in float32 differ: float16 did run, and every result is a float16 value.
+        expect(relativeError(gpu, float32)).toBeGreaterThan(1e-5);
+        const notHalf = gpu.flatMap((values) => Array.from(values).filter((v) => roundToHalf(v) !== v));
+        expect(notHalf).toEqual([]);
+      },
+      COMPILING_TIMEOUT,
+    );
   }
 
   it('rounds operands and results to float16: 1 + 2^-11 is 1, beyond 65504 is infinity, NaN stays', async () => {

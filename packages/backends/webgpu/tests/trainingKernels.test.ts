@@ -10,17 +10,10 @@ import {
   type SgdStepAttrs,
 } from '@nextplay/cls-core';
 import { findAdapter, webgpuBackendPlugin } from '../src/index.js';
+import { seededValues } from './seededValues.js';
 
 // Each kernel is checked against the formula evaluated here in double precision on the same float32 inputs.
 const search = await findAdapter();
-
-function seededValues(size: number, seed: number, scale = 1, offset = 0): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length: size }, () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return offset + scale * (state / 1073741824 - 1);
-  });
-}
 
 async function run(
   kernelName: string,

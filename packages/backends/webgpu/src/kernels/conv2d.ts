@@ -10,6 +10,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
 import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
 import { runStockKernel } from './stockKernels.js';
@@ -23,20 +24,7 @@ const products = new ProductVariants(
   ({ half, bias, activation }: { half: boolean; bias: boolean; activation: Activation }) => ({
     label: 'Conv2D',
     inputs: ['x', 'w'],
-    fields: [
-      ['inHeight', 'u32'],
-      ['inWidth', 'u32'],
-      ['inChannels', 'u32'],
-      ['outHeight', 'u32'],
-      ['outWidth', 'u32'],
-      ['filterWidth', 'u32'],
-      ['strideHeight', 'u32'],
-      ['strideWidth', 'u32'],
-      ['dilationHeight', 'u32'],
-      ['dilationWidth', 'u32'],
-      ['padTop', 'i32'],
-      ['padLeft', 'i32'],
-    ],
+    fields: CONVOLUTION_FIELDS,
     loaders: /* wgsl */ `
 fn loadA(batch: u32, m: u32, k: u32) -> f32 {
   let ci = k % u.inChannels;
@@ -96,20 +84,7 @@ function halfConvolution(args: ConvolutionArgs): TensorInfo | undefined {
     m: conv.batchSize * conv.outHeight * conv.outWidth,
     n: conv.outChannels,
     k: conv.filterHeight * conv.filterWidth * conv.inChannels,
-    fields: [
-      conv.inHeight,
-      conv.inWidth,
-      conv.inChannels,
-      conv.outHeight,
-      conv.outWidth,
-      conv.filterWidth,
-      conv.strideHeight,
-      conv.strideWidth,
-      conv.dilationHeight,
-      conv.dilationWidth,
-      conv.padInfo.top,
-      conv.padInfo.left,
-    ],
+    fields: convolutionFieldValues(conv),
   });
   return y;
 }

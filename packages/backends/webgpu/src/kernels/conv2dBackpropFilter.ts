@@ -7,6 +7,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
 import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
 import { runStockKernel } from './stockKernels.js';
@@ -21,18 +22,7 @@ import { runMatrixProduct } from './tiledMatrixProduct.js';
 const products = new ProductVariants(({ half }: { half: boolean }) => ({
   label: 'Conv2DBackpropFilter',
   inputs: ['x', 'dy'],
-  fields: [
-    ['inHeight', 'u32'],
-    ['inWidth', 'u32'],
-    ['inChannels', 'u32'],
-    ['outHeight', 'u32'],
-    ['outWidth', 'u32'],
-    ['filterWidth', 'u32'],
-    ['strideHeight', 'u32'],
-    ['strideWidth', 'u32'],
-    ['padTop', 'i32'],
-    ['padLeft', 'i32'],
-  ],
+  fields: CONVOLUTION_FIELDS,
   loaders: /* wgsl */ `
 fn loadA(batch: u32, m: u32, k: u32) -> f32 {
   let ci = m % u.inChannels;
@@ -87,18 +77,7 @@ function conv2dBackpropFilter(args: {
     m: conv.filterHeight * conv.filterWidth * conv.inChannels,
     n: conv.outChannels,
     k: conv.batchSize * conv.outHeight * conv.outWidth,
-    fields: [
-      conv.inHeight,
-      conv.inWidth,
-      conv.inChannels,
-      conv.outHeight,
-      conv.outWidth,
-      conv.filterWidth,
-      conv.strideHeight,
-      conv.strideWidth,
-      conv.padInfo.top,
-      conv.padInfo.left,
-    ],
+    fields: convolutionFieldValues(conv),
   });
   return dw;
 }

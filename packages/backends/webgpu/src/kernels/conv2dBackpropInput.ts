@@ -7,6 +7,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
 import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
 import { runStockKernel } from './stockKernels.js';
@@ -20,18 +21,7 @@ import { runMatrixProduct } from './tiledMatrixProduct.js';
 const products = new ProductVariants(({ half }: { half: boolean }) => ({
   label: 'Conv2DBackpropInput',
   inputs: ['dy', 'w'],
-  fields: [
-    ['inHeight', 'u32'],
-    ['inWidth', 'u32'],
-    ['outHeight', 'u32'],
-    ['outWidth', 'u32'],
-    ['outChannels', 'u32'],
-    ['filterWidth', 'u32'],
-    ['strideHeight', 'u32'],
-    ['strideWidth', 'u32'],
-    ['padTop', 'i32'],
-    ['padLeft', 'i32'],
-  ],
+  fields: CONVOLUTION_FIELDS,
   loaders: /* wgsl */ `
 fn loadA(batch: u32, m: u32, k: u32) -> f32 {
   let co = k % u.outChannels;
@@ -92,18 +82,7 @@ function conv2dBackpropInput(args: BackpropInputArgs): TensorInfo {
     m: conv.batchSize * conv.inHeight * conv.inWidth,
     n: conv.inChannels,
     k: conv.filterHeight * conv.filterWidth * conv.outChannels,
-    fields: [
-      conv.inHeight,
-      conv.inWidth,
-      conv.outHeight,
-      conv.outWidth,
-      conv.outChannels,
-      conv.filterWidth,
-      conv.strideHeight,
-      conv.strideWidth,
-      conv.padInfo.top,
-      conv.padInfo.left,
-    ],
+    fields: convolutionFieldValues(conv),
   });
   return dx;
 }
