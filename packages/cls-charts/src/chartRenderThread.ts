@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { workerExecArgv } from '@nextplay/cls-core';
+import { compiledWorkerFile, workerExecArgv } from '@nextplay/cls-core';
 import { renderChartSvg, type ChartSpec } from './renderChartSvg.js';
 
 /** What the render thread is sent, and what it answers. */
@@ -12,15 +10,6 @@ export interface RenderRequest {
 export type RenderReply =
   { readonly id: number; readonly svg: string } | { readonly id: number; readonly error: string };
 
-/** The compiled worker script. Run from source (tests), the package's build is used; undefined when there is none. */
-function renderWorkerFile(): string | undefined {
-  const compiled = import.meta.url.endsWith('.ts')
-    ? new URL('../dist/chartRenderWorker.js', import.meta.url)
-    : new URL('./chartRenderWorker.js', import.meta.url);
-  const path = fileURLToPath(compiled);
-  return existsSync(path) ? path : undefined;
-}
-
 let thread: RenderThread | undefined;
 
 /**
@@ -30,7 +19,7 @@ let thread: RenderThread | undefined;
  */
 export function renderChartSvgOffThread(spec: ChartSpec): Promise<string> {
   if (thread === undefined) {
-    const file = renderWorkerFile();
+    const file = compiledWorkerFile(import.meta.url, 'chartRenderWorker.js');
     if (file === undefined) return renderChartSvg(spec);
     thread = new RenderThread(file);
   }

@@ -80,5 +80,6 @@ export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';
 export { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';
+export { compiledWorkerFile } from './compiledWorkerFile.js';
 export { workerExecArgv } from './workerExecArgv.js';
 export { readWeightsToHost } from './weightsOnHost.js';

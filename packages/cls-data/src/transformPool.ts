@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   ClsError,
+  compiledWorkerFile,
   workerExecArgv,
   type ClsErrorCode,
   type ImageSize,
@@ -43,15 +42,9 @@ interface Pending {
   readonly reject: (error: Error) => void;
 }
 
-/**
- * The compiled worker script. Run from source (tests), the package's build is used; undefined when there is none.
- */
+/** The compiled worker script; undefined when run from source without a build. */
 export function transformWorkerFile(): string | undefined {
-  const compiled = import.meta.url.endsWith('.ts')
-    ? new URL('../dist/transformWorker.js', import.meta.url)
-    : new URL('./transformWorker.js', import.meta.url);
-  const path = fileURLToPath(compiled);
-  return existsSync(path) ? path : undefined;
+  return compiledWorkerFile(import.meta.url, 'transformWorker.js');
 }
 
 /**
