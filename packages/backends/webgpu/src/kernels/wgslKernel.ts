@@ -1,5 +1,5 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { env, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The most workgroups one dimension of a dispatch may have (WebGPU's guaranteed limit). */
 export const MAX_WORKGROUPS = 65535;
@@ -8,10 +8,10 @@ export const MAX_WORKGROUPS = 65535;
  * A WGSL compute shader dispatched on tfjs-backend-webgpu's device outside its program machinery, which gives a
  * program one output only: a training step's fused kernels write several (Adam: parameter, m and v; batch norm:
  * mean and variance). Bindings 0…n−1 are the storage buffers of the tensors passed, in order, and binding n a
- * uniform buffer of `uniformBytes`. The pipeline and the uniform buffer are made once per device.
+ * uniform buffer of at least `uniformBytes`. The pipeline is made once per device.
  */
 export class WgslKernel {
-  readonly #perDevice = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; uniforms: GPUBuffer }>();
+  readonly #perDevice = new WeakMap<GPUDevice, KernelPipeline>();
 
   constructor(
     readonly label: string,
@@ -19,26 +19,25 @@ export class WgslKernel {
     readonly uniformBytes: number,
   ) {}
 
-  resources(device: GPUDevice): { pipeline: GPUComputePipeline; uniforms: GPUBuffer } {
+  pipeline(device: GPUDevice): KernelPipeline {
     let made = this.#perDevice.get(device);
     if (made === undefined) {
       const module = device.createShaderModule({ code: this.source, label: this.label });
-      made = {
-        pipeline: device.createComputePipeline({
-          layout: 'auto',
-          compute: { module, entryPoint: 'main' },
-          label: this.label,
-        }),
-        uniforms: device.createBuffer({
-          size: Math.ceil(this.uniformBytes / 16) * 16,
-          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-          label: `${this.label} uniforms`,
-        }),
-      };
+      const pipeline = device.createComputePipeline({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+        label: this.label,
+      });
+      made = { pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.#perDevice.set(device, made);
     }
     return made;
   }
+}
+
+interface KernelPipeline {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
 }
 
 export interface WgslDispatch {
@@ -50,45 +49,86 @@ export interface WgslDispatch {
 }
 
 /**
- * Records `dispatches` in one compute pass and submits it after the work tfjs has recorded so far, so that queue
- * order is program order. Each kernel's uniforms are written to its one uniform buffer just before the submit,
- * which is why a kernel may appear only once per call.
+ * The command recording state of tfjs-backend-webgpu 4.22 (private fields, pinned by the exact version in
+ * package.json). Our dispatches go into its open compute pass, as its own programs' do, so a step costs no extra
+ * submits: it submits every `WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE` dispatches and whenever data is read back.
+ */
+interface CommandRecorder {
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  dispatchCountInPass: number;
+  readonly commandQueueOwnedIds: WeakSet<object>;
+  readonly uniformPendingDisposal: GPUBuffer[];
+  readonly activeTimers: unknown;
+}
+
+function commandRecorder(backend: WebGPUBackend): CommandRecorder {
+  const recorder = backend as unknown as Partial<CommandRecorder>;
+  if (
+    typeof recorder.dispatchCountInPass !== 'number' ||
+    !Array.isArray(recorder.uniformPendingDisposal) ||
+    !(recorder.commandQueueOwnedIds instanceof WeakSet)
+  ) {
+    throw new Error(
+      'dispatchWgsl: @tensorflow/tfjs-backend-webgpu is not the 4.22.0 this backend records its kernels into',
+    );
+  }
+  return recorder as CommandRecorder;
+}
+
+/**
+ * Records `dispatches`, in order, into tfjs's command encoder after the work tfjs has recorded so far, so queue
+ * order is program order. Each dispatch's uniforms go to a buffer from tfjs's pool that is released at the next
+ * submit, as tfjs does for its programs, and the bound tensors are marked as owned by the queue, so that a
+ * tensor disposed before that submit keeps its buffer until then.
  */
 export function dispatchWgsl(backend: WebGPUBackend, dispatches: readonly WgslDispatch[]): void {
-  const kernels = new Set(dispatches.map((d) => d.kernel));
-  if (kernels.size !== dispatches.length) throw new Error('dispatchWgsl: a kernel may run once per call');
   const { device } = backend;
-  const bound = dispatches.map((dispatch) => {
-    const buffers = dispatch.tensors.map((tensor) => {
+  const recorder = commandRecorder(backend);
+  for (const dispatch of dispatches) {
+    const { kernel } = dispatch;
+    if (dispatch.uniforms.byteLength < kernel.uniformBytes) {
+      throw new Error(
+        `${kernel.label}: ${dispatch.uniforms.byteLength} bytes of uniforms, expected ${kernel.uniformBytes}`,
+      );
+    }
+    // An upload may record a copy and end the open pass, so all of them come before the dispatch is recorded.
+    const entries: GPUBindGroupEntry[] = dispatch.tensors.map((tensor, binding) => {
       backend.uploadToGPU(tensor.dataId);
       const resource = backend.tensorMap.get(tensor.dataId).resource;
-      if (!(resource instanceof GPUBuffer)) {
-        throw new Error(`${dispatch.kernel.label}: a tensor is not in a GPU buffer`);
-      }
-      return resource;
+      if (!(resource instanceof GPUBuffer))
+        throw new Error(`${kernel.label}: a tensor is not in a GPU buffer`);
+      recorder.commandQueueOwnedIds.add(tensor.dataId);
+      return { binding, resource: { buffer: resource } };
     });
-    return { dispatch, buffers, ...dispatch.kernel.resources(device) };
-  });
-  // Whatever tfjs has recorded (uploads included) goes first.
-  backend.ensureCommandEncoderReady();
-  backend.endComputePassEncoder();
-  backend.submitQueue();
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  for (const { dispatch, buffers, pipeline, uniforms } of bound) {
+    const uniforms = backend.bufferManager.acquireBuffer(
+      dispatch.uniforms.byteLength,
+      GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    );
     device.queue.writeBuffer(uniforms, 0, dispatch.uniforms);
-    const entries: GPUBindGroupEntry[] = buffers.map((buffer, binding) => ({
-      binding,
-      resource: { buffer },
-    }));
-    entries.push({ binding: buffers.length, resource: { buffer: uniforms } });
+    recorder.uniformPendingDisposal.push(uniforms);
+    entries.push({ binding: entries.length, resource: { buffer: uniforms } });
+    const { pipeline, layout } = kernel.pipeline(device);
+    const bindGroup = device.createBindGroup({ layout, entries });
+    backend.ensureCommandEncoderReady();
+    const encoder = recorder.commandEncoder;
+    if (encoder === null) throw new Error('dispatchWgsl: tfjs opened no command encoder');
+    recorder.computePassEncoder ??= encoder.beginComputePass();
+    const pass = recorder.computePassEncoder;
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    pass.setBindGroup(0, bindGroup);
     const [x, y = 1, z = 1] = dispatch.workgroups;
     pass.dispatchWorkgroups(x, y, z);
+    recorder.dispatchCountInPass += 1;
+    // While tf.time times programs, tfjs submits after each one; so do we.
+    if (
+      recorder.activeTimers != null ||
+      recorder.dispatchCountInPass >= Number(env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'))
+    ) {
+      backend.endComputePassEncoder();
+      backend.submitQueue();
+    }
   }
-  pass.end();
-  device.queue.submit([encoder.finish()]);
 }
 
 /** Workgroups for a grid-stride loop over `size` values, `perWorkgroup` at a time. */
