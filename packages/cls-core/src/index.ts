@@ -75,7 +75,12 @@ export type {
 } from './plugin.js';
 export { PluginRegistry } from './registry.js';
 export { ADAM_STEP, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, SGD_STEP } from './kernels.js';
-export type { AdamStepAttrs, BatchNormTrainingAttrs, SgdStepAttrs } from './kernels.js';
+export type {
+  AdamStepAttrs,
+  BatchNormTrainingAttrs,
+  BatchNormTrainingGradAttrs,
+  SgdStepAttrs,
+} from './kernels.js';
 export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';

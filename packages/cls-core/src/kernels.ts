@@ -7,9 +7,11 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
  */
 
 /**
- * Batch normalization in training mode over every axis but the last (channels):
- * inputs `{ x, gamma, beta }`, attrs `{ epsilon }` → `[y, mean, variance]`, with the biased batch variance and
- * y = γ·(x − mean)/√(variance + ε) + β.
+ * Batch normalization in training mode over every axis but the last (channels), with the layer's moving averages
+ * updated in the same kernel: inputs `{ x, gamma, beta, movingMean, movingVariance }`, attrs `{ epsilon, momentum }`
+ * → `[y, mean, variance, movingMean′, movingVariance′]`, with the biased batch variance,
+ * y = γ·(x − mean)/√(variance + ε) + β, and moving′ = moving − (moving − batch)·(1 − momentum) in float32, as
+ * tfjs-layers updates them op by op.
  */
 export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
 
@@ -20,8 +22,13 @@ export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
  */
 export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
 
-export interface BatchNormTrainingAttrs {
+export interface BatchNormTrainingGradAttrs {
   readonly epsilon: number;
+}
+
+export interface BatchNormTrainingAttrs extends BatchNormTrainingGradAttrs {
+  /** The moving averages' momentum, as tfjs-layers and Keras define it (the weight of the old value). */
+  readonly momentum: number;
 }
 
 /** One Adam/AdamW update of one parameter: inputs `{ parameter, gradient, m, v }` → `[parameter, m, v]`. */

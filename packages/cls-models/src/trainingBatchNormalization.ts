@@ -4,6 +4,7 @@ import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   type BatchNormTrainingAttrs,
+  type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
 
 type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
@@ -32,8 +33,9 @@ interface BatchNormalizationState {
  * activation-sized tensors per layer and runs a dozen elementwise kernels. Here the forward is one custom-gradient
  * node that keeps only its input, and the backward is the closed form
  * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
- * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the engine's wasm backend), both steps
- * run as one kernel each. Inference, weights and config are the stock layer's, and it saves under the stock class
+ * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the wasm and WebGPU backends), both steps
+ * run as one kernel each, and the forward one also updates the moving averages (on a GPU, six element-wise
+ * kernels and two uploads fewer per layer). Inference, weights and config are the stock layer's, and it saves under the stock class
  * name, so saved models load anywhere tfjs-layers does (as the stock layer).
  */
 export class TrainingBatchNormalization extends BatchNormalization {
@@ -52,16 +54,13 @@ export class TrainingBatchNormalization extends BatchNormalization {
     ) {
       return super.call(inputs, kwargs);
     }
-    const { epsilon, momentum } = state;
     const step =
       hasKernel(BATCH_NORM_TRAINING) && hasKernel(BATCH_NORM_TRAINING_GRAD)
-        ? kernelStep({ epsilon })
-        : opsStep(input, epsilon);
+        ? kernelStep(state)
+        : opsStep(input, state);
     const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
       const [y, mean, variance] = step.forward(x, gamma, beta);
-      updateMovingAverage(state.movingMean, mean, momentum);
-      updateMovingAverage(state.movingVariance, variance, momentum);
       save([x, mean, variance, gamma]);
       return {
         value: y,
@@ -88,7 +87,10 @@ function updateMovingAverage(variable: LayerVariable, value: tf.Tensor, momentum
   });
 }
 
-/** The training step's two halves: [y, mean, variance] forward, [dx, dγ, dβ] backward (biased batch variance). */
+/**
+ * The training step's two halves: [y, mean, variance] forward (biased batch variance), which also updates the
+ * layer's moving averages, and [dx, dγ, dβ] backward.
+ */
 interface TrainingStep {
   forward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): TensorTriple;
   backward(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor): TensorTriple;
@@ -97,21 +99,44 @@ interface TrainingStep {
 type TensorTriple = [tf.Tensor, tf.Tensor, tf.Tensor];
 
 /** cls-core's batch-norm kernels, where the active backend registers them. */
-function kernelStep(attrs: BatchNormTrainingAttrs): TrainingStep {
+function kernelStep(state: BatchNormalizationState): TrainingStep {
+  const { epsilon, momentum } = state;
   return {
-    forward: (x, gamma, beta) => runKernel(BATCH_NORM_TRAINING, { x, gamma, beta }, attrs),
+    forward: (x, gamma, beta) => {
+      const inputs = {
+        x,
+        gamma,
+        beta,
+        movingMean: state.movingMean.read(),
+        movingVariance: state.movingVariance.read(),
+      };
+      const [y, mean, variance, movingMean, movingVariance] = runKernel(
+        BATCH_NORM_TRAINING,
+        inputs,
+        { epsilon, momentum },
+        5,
+      ) as [...TensorTriple, tf.Tensor, tf.Tensor];
+      // The variables take a reference of their own.
+      state.movingMean.write(movingMean);
+      state.movingVariance.write(movingVariance);
+      tf.dispose([movingMean, movingVariance]);
+      return [y, mean, variance];
+    },
     backward: (dy, x, mean, variance, gamma) =>
-      runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x, mean, variance, gamma }, attrs),
+      runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x, mean, variance, gamma }, { epsilon }, 3) as TensorTriple,
   };
 }
 
 /** tfjs ops: moments and batchNorm forward, the closed-form gradient backward. */
-function opsStep(input: tf.Tensor, epsilon: number): TrainingStep {
+function opsStep(input: tf.Tensor, state: BatchNormalizationState): TrainingStep {
+  const { epsilon, momentum } = state;
   const reductionAxes = Array.from({ length: input.rank - 1 }, (_, i) => i);
   const count = input.size / (input.shape[input.rank - 1] ?? 1);
   return {
     forward: (x, gamma, beta) => {
       const { mean, variance } = tf.moments(x, reductionAxes);
+      updateMovingAverage(state.movingMean, mean, momentum);
+      updateMovingAverage(state.movingVariance, variance, momentum);
       return [tf.batchNorm(x, mean, variance, beta, gamma, epsilon), mean, variance];
     },
     backward: (dy, x, mean, variance, gamma) => {
@@ -135,9 +160,12 @@ function hasKernel(kernelName: string): boolean {
 function runKernel(
   kernelName: string,
   inputs: tf.NamedTensorMap,
-  attrs: BatchNormTrainingAttrs,
-): TensorTriple {
+  attrs: BatchNormTrainingAttrs | BatchNormTrainingGradAttrs,
+  count: number,
+): tf.Tensor[] {
   const outputs = tf.engine().runKernel<tf.Tensor[]>(kernelName, inputs, { ...attrs });
-  if (outputs.length !== 3) throw new Error(`${kernelName} returned ${outputs.length} tensors, expected 3`);
-  return outputs as TensorTriple;
+  if (outputs.length !== count) {
+    throw new Error(`${kernelName} returned ${outputs.length} tensors, expected ${count}`);
+  }
+  return outputs;
 }

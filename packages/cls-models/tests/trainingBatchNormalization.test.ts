@@ -79,6 +79,12 @@ describe('TrainingBatchNormalization', () => {
       );
       const fusedKernels = [BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD];
       expect(fusedKernels.every((name) => kernelNames.includes(name))).toBe(backend === 'wasm');
+      // A training step, moving averages included, leaves no tensor behind.
+      const tensorsBefore = tf.memory().numTensors;
+      tf.tidy(() => {
+        tf.grad((input: tf.Tensor) => tf.sum(fused.apply(input, { training: true }) as tf.Tensor))(x);
+      });
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
     },
   );
 

@@ -9,9 +9,21 @@ import { registerWasmTrainingKernels } from '../src/index.js';
 import { maxRelativeDiff, randomValues } from './helpers/kernelValues.js';
 
 const EPSILON = 1e-5;
+const MOMENTUM = 0.9;
 
-/** Batch norm in training mode and its gradients by tfjs ops, differentiated by tfjs. */
-function byOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, dy: tf.Tensor): tf.Tensor[] {
+/** moving − (moving − batch)·(1 − momentum), as tfjs-layers' BatchNormalization updates its moving averages. */
+function movingAverage(moving: tf.Tensor, batch: tf.Tensor): tf.Tensor {
+  return tf.sub(moving, tf.mul(tf.sub(moving, batch), 1 - MOMENTUM));
+}
+
+/** Batch norm in training mode and its gradients by tfjs ops, differentiated by tfjs, then the moving averages. */
+function byOps(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  dy: tf.Tensor,
+  moving: [tf.Tensor1D, tf.Tensor1D],
+): tf.Tensor[] {
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
   const forward = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Tensor => {
     const { mean, variance } = tf.moments(input, axes);
@@ -19,7 +31,14 @@ function byOps(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, dy: tf.Tenso
   };
   const { mean, variance } = tf.moments(x, axes);
   const gradients = tf.grads((input, g, b) => tf.sum(tf.mul(forward(input, g, b), dy)))([x, gamma, beta]);
-  return [forward(x, gamma, beta), mean, variance, ...gradients];
+  return [
+    forward(x, gamma, beta),
+    mean,
+    variance,
+    ...gradients,
+    movingAverage(moving[0], mean),
+    movingAverage(moving[1], variance),
+  ];
 }
 
 describe('wasm training batch-norm kernels', () => {
@@ -45,10 +64,15 @@ describe('wasm training batch-norm kernels', () => {
     const dy = randomValues(size, 2, 0, 3);
     const gamma = randomValues(channels, 3, 1, 3);
     const beta = randomValues(channels, 4, 0, 3);
+    const movingMean = randomValues(channels, 5, offset, 3);
+    const movingVariance = randomValues(channels, 6, 2, 1);
 
     await tf.setBackend('cpu');
     const expected = tf.tidy(() =>
-      byOps(tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta), tf.tensor(dy, shape)),
+      byOps(tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta), tf.tensor(dy, shape), [
+        tf.tensor1d(movingMean),
+        tf.tensor1d(movingVariance),
+      ]),
     );
     const expectedValues = await Promise.all(expected.map((t) => t.data<'float32'>()));
     tf.dispose(expected);
@@ -59,13 +83,17 @@ describe('wasm training batch-norm kernels', () => {
     const actual = tf.tidy(() => {
       const input = tf.tensor(x, shape);
       const g = tf.tensor1d(gamma);
-      const [y, mean, variance] = tf.engine().runKernel<tf.Tensor[]>(
+      const [y, mean, variance, updatedMean, updatedVariance] = tf.engine().runKernel<tf.Tensor[]>(
         BATCH_NORM_TRAINING,
-        { x: input, gamma: g, beta: tf.tensor1d(beta) },
         {
-          epsilon: EPSILON,
+          x: input,
+          gamma: g,
+          beta: tf.tensor1d(beta),
+          movingMean: tf.tensor1d(movingMean),
+          movingVariance: tf.tensor1d(movingVariance),
         },
-      ) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        { epsilon: EPSILON, momentum: MOMENTUM },
+      ) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
       const gradients = tf
         .engine()
         .runKernel<tf.Tensor[]>(
@@ -73,13 +101,13 @@ describe('wasm training batch-norm kernels', () => {
           { dy: tf.tensor(dy, shape), x: input, mean, variance, gamma: g },
           { epsilon: EPSILON },
         );
-      return [y, mean, variance, ...gradients];
+      return [y, mean, variance, ...gradients, updatedMean, updatedVariance];
     });
     const actualValues = await Promise.all(actual.map((t) => t.data<'float32'>()));
     tf.dispose(actual);
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.backend().numDataIds()).toBe(dataIdsBefore);
-    const names = ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta'];
+    const names = ['y', 'mean', 'variance', 'dx', 'dGamma', 'dBeta', 'movingMean', 'movingVariance'];
     actualValues.forEach((values, i) => {
       expect(maxRelativeDiff(values, expectedValues[i]!, 1), names[i]).toBeLessThan(
         offset === 0 ? 1e-5 : 1e-3,

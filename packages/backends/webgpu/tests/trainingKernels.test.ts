@@ -82,16 +82,25 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
       const x = seededValues(size, 1, 2, offset);
       const gamma = seededValues(channels, 2, 1, 1);
       const beta = seededValues(channels, 3);
+      const movingMean = seededValues(channels, 7, 1, offset);
+      const movingVariance = seededValues(channels, 8, 1, 2);
       const epsilon = 1e-5;
-      const [y, mean, variance] = (await run(
+      const momentum = 0.9;
+      const [y, mean, variance, updatedMean, updatedVariance] = (await run(
         BATCH_NORM_TRAINING,
-        { x, gamma, beta },
-        { x: shape, gamma: [channels], beta: [channels] },
-        { epsilon },
-      )) as [Float32Array, Float32Array, Float32Array];
+        { x, gamma, beta, movingMean, movingVariance },
+        { x: shape, gamma: [channels], beta: [channels], movingMean: [channels], movingVariance: [channels] },
+        { epsilon, momentum },
+      )) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const expected = channelMoments(x, channels);
       expect(maxRelativeError(mean, expected.mean)).toBeLessThan(2e-5);
       expect(maxRelativeError(variance, expected.variance)).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
+      const movingAverage = (moving: Float32Array, batch: number[]) =>
+        Array.from(moving, (old, c) => old - (old - (batch[c] ?? 0)) * (1 - momentum));
+      expect(maxRelativeError(updatedMean, movingAverage(movingMean, expected.mean))).toBeLessThan(2e-5);
+      expect(
+        maxRelativeError(updatedVariance, movingAverage(movingVariance, expected.variance)),
+      ).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
       const expectedY = Array.from(x, (value, i) => {
         const c = i % channels;
         const m = expected.mean[c] ?? 0;
@@ -223,16 +232,14 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     const x = tf.tensor(seededValues(2 * 8 * 8 * 32, 14), [2, 8, 8, 32]);
     const gamma = tf.ones([32]);
     const beta = tf.zeros([32]);
-    const warm = tf
-      .engine()
-      .runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, { x, gamma, beta }, { epsilon: 1e-5 });
+    const inputs = { x, gamma, beta, movingMean: tf.zeros([32]), movingVariance: tf.ones([32]) };
+    const attrs = { epsilon: 1e-5, momentum: 0.9 };
+    const warm = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, inputs, attrs);
     await Promise.all(warm.map((t) => t.data()));
     tf.dispose(warm);
     const before = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
     const profile = await tf.profile(async () => {
-      const outputs = tf
-        .engine()
-        .runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, { x, gamma, beta }, { epsilon: 1e-5 });
+      const outputs = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, inputs, attrs);
       await Promise.all(outputs.map((t) => t.data()));
       tf.dispose(outputs);
     });
@@ -240,6 +247,6 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     expect(profile.kernelNames).toEqual([BATCH_NORM_TRAINING]);
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytesInGPU).toBe(before.numBytesInGPU);
-    tf.dispose([x, gamma, beta]);
+    tf.dispose(Object.values(inputs));
   });
 });

@@ -2,6 +2,7 @@ import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   type BatchNormTrainingAttrs,
+  type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
@@ -27,13 +28,25 @@ function channelCount(x: TensorInfo): number {
  * sums squared deviations from the mean, so no cancellation); otherwise JavaScript with float64 sums.
  */
 function batchNormTraining(args: {
-  inputs: { x?: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+  inputs: {
+    x?: TensorInfo;
+    gamma?: TensorInfo;
+    beta?: TensorInfo;
+    movingMean?: TensorInfo;
+    movingVariance?: TensorInfo;
+  };
   backend: KernelBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta } = args.inputs;
-  if (x === undefined || gamma === undefined || beta === undefined) {
-    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma and beta`);
+  const { x, gamma, beta, movingMean, movingVariance } = args.inputs;
+  if (
+    x === undefined ||
+    gamma === undefined ||
+    beta === undefined ||
+    movingMean === undefined ||
+    movingVariance === undefined
+  ) {
+    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma, beta, movingMean and movingVariance`);
   }
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
@@ -75,6 +88,8 @@ function batchNormTraining(args: {
   }
   calls.view(mean).set(channelMean);
   calls.view(variance).set(channelVariance);
+  const updatedMean = movingAverage(calls, movingMean, mean, args.attrs.momentum);
+  const updatedVariance = movingAverage(calls, movingVariance, variance, args.attrs.momentum);
   // y = x·scale + shift per channel.
   const gammas = calls.view(gamma);
   const betas = calls.view(beta);
@@ -100,13 +115,32 @@ function batchNormTraining(args: {
         ys[offset + c] = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
     }
   }
-  return [y, mean, variance];
+  return [y, mean, variance, updatedMean, updatedVariance];
+}
+
+/** moving − (moving − batch)·(1 − momentum), rounded to float32 at each step as the tfjs ops that it replaces. */
+function movingAverage(
+  calls: WasmKernelCalls,
+  moving: TensorInfo,
+  batch: TensorInfo,
+  momentum: number,
+): TensorInfo {
+  const updated = calls.allocate(moving.shape);
+  const decay = Math.fround(1 - momentum);
+  const olds = calls.view(moving);
+  const news = calls.view(batch);
+  const out = calls.view(updated);
+  for (let c = 0; c < out.length; c++) {
+    const old = olds[c] ?? 0;
+    out[c] = old - Math.fround(Math.fround(old - (news[c] ?? 0)) * decay);
+  }
+  return updated;
 }
 
 function batchNormTrainingGrad(args: {
   inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
   backend: KernelBackend;
-  attrs: BatchNormTrainingAttrs;
+  attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
   const { dy, x, mean, variance, gamma } = args.inputs;
   if (

@@ -4,13 +4,15 @@ import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   type BatchNormTrainingAttrs,
+  type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
 /**
  * Batch norm in training mode over x viewed as [rows, channels] (NHWC), three dispatches each way:
  *   1. per-channel partial sums over a slice of the rows, one slice per workgroup row ([slices, channels, 2]);
- *   2. one thread per channel adds the slices up into the two per-channel results;
+ *   2. one thread per channel adds the slices up into the two per-channel results (forward: and updates the
+ *      moving averages);
  *   3. one elementwise pass for y (forward) or dx (backward).
  * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
  */
@@ -82,12 +84,16 @@ const backwardSums = partialSums(
 const forwardStatistics = new WgslKernel(
   'ClsBatchNormTraining statistics',
   /* wgsl */ `
-struct Uniforms { rows: u32, channels: u32, slices: u32 }
+struct Uniforms { rows: u32, channels: u32, slices: u32, decay: f32 }
 @group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> mean: array<f32>;
-@group(0) @binding(3) var<storage, read_write> variance: array<f32>;
-@group(0) @binding(4) var<uniform> u: Uniforms;
+@group(0) @binding(2) var<storage, read> movingMean: array<f32>;
+@group(0) @binding(3) var<storage, read> movingVariance: array<f32>;
+@group(0) @binding(4) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(5) var<storage, read_write> variance: array<f32>;
+@group(0) @binding(6) var<storage, read_write> updatedMean: array<f32>;
+@group(0) @binding(7) var<storage, read_write> updatedVariance: array<f32>;
+@group(0) @binding(8) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${CHANNEL_TILE})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
@@ -96,11 +102,15 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   var total = vec2<f32>(0.0);
   for (var s = 0u; s < u.slices; s++) { total += partial[s * u.channels + c]; }
   let shiftedMean = total.x / f32(u.rows);
-  mean[c] = x[c] + shiftedMean;
-  variance[c] = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
+  let batchMean = x[c] + shiftedMean;
+  let batchVariance = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
+  mean[c] = batchMean;
+  variance[c] = batchVariance;
+  updatedMean[c] = movingMean[c] - (movingMean[c] - batchMean) * u.decay;
+  updatedVariance[c] = movingVariance[c] - (movingVariance[c] - batchVariance) * u.decay;
 }
 `,
-  12,
+  16,
 );
 
 const backwardStatistics = new WgslKernel(
@@ -198,19 +208,33 @@ function layout(x: TensorInfo, kernelName: string): Layout {
 }
 
 function batchNormTraining(args: {
-  inputs: { x?: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+  inputs: {
+    x?: TensorInfo;
+    gamma?: TensorInfo;
+    beta?: TensorInfo;
+    movingMean?: TensorInfo;
+    movingVariance?: TensorInfo;
+  };
   backend: WebGPUBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta } = args.inputs;
-  if (x === undefined || gamma === undefined || beta === undefined) {
-    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma and beta`);
+  const { x, gamma, beta, movingMean, movingVariance } = args.inputs;
+  if (
+    x === undefined ||
+    gamma === undefined ||
+    beta === undefined ||
+    movingMean === undefined ||
+    movingVariance === undefined
+  ) {
+    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma, beta, movingMean and movingVariance`);
   }
   const { backend } = args;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING);
   const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
   const mean = backend.makeTensorInfo([channels], 'float32');
   const variance = backend.makeTensorInfo([channels], 'float32');
+  const updatedMean = backend.makeTensorInfo([channels], 'float32');
+  const updatedVariance = backend.makeTensorInfo([channels], 'float32');
   const y = backend.makeTensorInfo(x.shape, 'float32');
   dispatchWgsl(backend, [
     {
@@ -225,11 +249,12 @@ function batchNormTraining(args: {
     },
     {
       kernel: forwardStatistics,
-      tensors: [partial, x, mean, variance],
+      tensors: [partial, x, movingMean, movingVariance, mean, variance, updatedMean, updatedVariance],
       uniforms: packUniforms([
         ['u32', rows],
         ['u32', channels],
         ['u32', slices],
+        ['f32', 1 - args.attrs.momentum],
       ]),
       workgroups: [Math.ceil(channels / CHANNEL_TILE)],
     },
@@ -245,13 +270,13 @@ function batchNormTraining(args: {
     },
   ]);
   backend.disposeData(partial.dataId);
-  return [y, mean, variance];
+  return [y, mean, variance, updatedMean, updatedVariance];
 }
 
 function batchNormTrainingGrad(args: {
   inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
   backend: WebGPUBackend;
-  attrs: BatchNormTrainingAttrs;
+  attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
   const { dy, x, mean, variance, gamma } = args.inputs;
   if (
