@@ -47,6 +47,13 @@ export interface ComputeBackend {
    * backend computes in float32 only.
    */
   setMixedPrecision?(enabled: boolean): MixedPrecisionSupport;
+  /**
+   * Once active: `trainer.benchmark`, as Lightning's flag sets `torch.backends.cudnn.benchmark`. With `true`, the
+   * backend may pick each convolution's and matrix product's kernel by timing the ones it has for that shape (so a
+   * run's kernels, and its last bits, may depend on timings); with `false`, it runs a fixed choice. Absent: the
+   * backend has one kernel per operation.
+   */
+  setKernelBenchmark?(enabled: boolean): void;
 }
 
 export interface BackendContext {

@@ -121,6 +121,11 @@ export const TrainerConfigSchema = Type.Object(
       description: 'CPU threads for the wasm backend (torch.set_num_threads); null = every core.',
     }),
     precision: PrecisionSchema,
+    benchmark: Type.Boolean({
+      default: false,
+      description:
+        "As Lightning's Trainer(benchmark): on a GPU backend, time each convolution's candidate kernels per shape and keep the fastest.",
+    }),
     limit_train_batches: BatchLimit,
     limit_val_batches: BatchLimit,
     limit_test_batches: BatchLimit,

@@ -162,6 +162,19 @@ describe('fit', () => {
     expect(results.loss_scale).toBeUndefined();
   });
 
+  it('hands trainer.benchmark to the backend for the run, and turns it off after', async () => {
+    const benchmarks: boolean[] = [];
+    registry.register(mixedPrecisionBackendPlugin([], benchmarks));
+    const { logger } = quietLogger();
+    const short = { max_epochs: 1, limit_train_batches: 1, limit_val_batches: 1, limit_test_batches: 1 };
+    await fit({ config: runConfig({ trainer: { ...short, benchmark: true } }), registry, runDir, logger });
+    expect(benchmarks).toEqual([true, false]);
+    benchmarks.length = 0;
+    const runDir2 = join(runDir, 'default');
+    await fit({ config: runConfig({ trainer: short }), registry, runDir: runDir2, logger });
+    expect(benchmarks).toEqual([false, false]);
+  });
+
   it('trains in 16-mixed with loss scaling where the backend has float16 kernels, and resumes the scale', async () => {
     const modes: boolean[] = [];
     registry.register(mixedPrecisionBackendPlugin(modes));

@@ -31,6 +31,7 @@ export function testRunConfig(overrides: TestRunConfigOverrides = {}): ClsConfig
       accelerator: 'cpu',
       num_threads: 1,
       precision: '32-true',
+      benchmark: false,
       limit_train_batches: null,
       limit_val_batches: null,
       limit_test_batches: null,

@@ -9,7 +9,12 @@ export function dawnGpu(): Promise<GPU> {
     Object.assign(globalThis, dawn.globals);
     // Dawn withholds shader-f16 on NVIDIA's Vulkan driver (crbug.com/42251215) unless this toggle lifts it; only
     // 16-mixed kernels use f16, and their tests check them against float32.
-    const instance = dawn.create(['enable-dawn-features=vulkan_enable_f16_on_nvidia']);
+    // Timestamps are quantized to 65.536 µs by default (timing-attack mitigation in browsers), too coarse to time
+    // one kernel (trainer.benchmark, tf.profile).
+    const instance = dawn.create([
+      'enable-dawn-features=vulkan_enable_f16_on_nvidia',
+      'disable-dawn-features=timestamp_quantization',
+    ]);
     const scope = globalThis as { navigator?: { gpu?: GPU } };
     if (scope.navigator === undefined) {
       Object.defineProperty(globalThis, 'navigator', {

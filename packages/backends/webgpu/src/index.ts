@@ -14,5 +14,10 @@ export {
   webgpuTrainingKernels,
 } from './kernels/registerWebGpuTrainingKernels.js';
 
+export { MeasuredChoice, productKernelChoice, setProductKernelChoice } from './kernels/kernelBenchmark.js';
+export type { ProductKernelChoice } from './kernels/kernelBenchmark.js';
+export { productKernelDecisions } from './kernels/productKernel.js';
+export type { ProductKernelDecision } from './kernels/productKernel.js';
+
 export const webgpuBackendPlugins = [webgpuBackendPlugin];
 export default webgpuBackendPlugin;

@@ -13,6 +13,7 @@ import { findAdapter } from './findAdapter.js';
 import { formatAdapter } from './gpuAdapter.js';
 import { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
 import { setHalfPrecision } from './kernels/halfPrecision.js';
+import { setProductKernelChoice } from './kernels/kernelBenchmark.js';
 import { registerWebGpuTrainingKernels } from './kernels/registerWebGpuTrainingKernels.js';
 import { installWebGpuBackendFactory } from './webgpuDevice.js';
 
@@ -87,5 +88,9 @@ export class WebGpuBackend implements ComputeBackend {
     }
     setHalfPrecision(true);
     return { enabled: true };
+  }
+
+  setKernelBenchmark(enabled: boolean): void {
+    setProductKernelChoice(enabled ? 'measure' : 'stock');
   }
 }

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type ComputeBackend } from '@nextplay/cls-core';
-import { findAdapter, webgpuBackendPlugin } from '../src/index.js';
+import { findAdapter, setProductKernelChoice, webgpuBackendPlugin } from '../src/index.js';
 import { seededValues } from './seededValues.js';
 
 // The CI machine has Mesa's lavapipe, whose adapter lists shader-f16; a hardware adapter may too.
@@ -219,3 +219,65 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
     expect(y![0]).toBe(Math.fround(x));
   });
 });
+
+describe.skipIf(!search.found)(
+  'our float32 convolutions and matrix products (trainer.benchmark’s candidates)',
+  () => {
+    /** The labels of the pipelines dispatched while `compute` runs. */
+    async function pipelinesOf(compute: () => Promise<unknown>): Promise<string[]> {
+      const labels: string[] = [];
+      // Wrapped, then restored: it is called with its encoder as `this`.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
+      const setPipeline = GPUComputePassEncoder.prototype.setPipeline;
+      GPUComputePassEncoder.prototype.setPipeline = function recordedPipeline(pipeline) {
+        labels.push(pipeline.label);
+        setPipeline.call(this, pipeline);
+      };
+      try {
+        await compute();
+      } finally {
+        GPUComputePassEncoder.prototype.setPipeline = setPipeline;
+      }
+      return labels;
+    }
+
+    beforeAll(async () => {
+      const backend = await webgpuBackendPlugin.create(
+        {},
+        { logger: createLogger({ console: false }), threads: 1, accelerator: 'gpu' },
+      );
+      await backend.probe();
+      await backend.activate();
+      setProductKernelChoice('ours');
+    });
+
+    afterAll(() => {
+      setProductKernelChoice('stock');
+    });
+
+    for (const { name, shapes, compute } of cases) {
+      it(
+        `computes ${name} as the cpu backend does`,
+        async () => {
+          const { exact } = operands(shapes, 13);
+          const run = () => compute(exact.map((v, i) => tf.tensor(v, shapes[i])));
+          let gpu: Float32Array[] = [];
+          const pipelines = await pipelinesOf(async () => {
+            gpu = await valuesOf(run);
+          });
+          // Ours ran: the forward product, and the input gradient where there is one (the filter gradient is ours in
+          // every mode).
+          const ours = (kernel: string) => pipelines.some((label) => label === `${kernel} tiles (f32)`);
+          expect(ours('Conv2D') || ours('BatchMatMul')).toBe(true);
+          if (name.startsWith('conv2d') && name.includes('gradients'))
+            expect(ours('Conv2DBackpropInput')).toBe(true);
+          await tf.setBackend('cpu');
+          const reference = await valuesOf(run);
+          await tf.setBackend('webgpu');
+          expect(relativeError(gpu, reference)).toBeLessThan(2e-6);
+        },
+        COMPILING_TIMEOUT,
+      );
+    }
+  },
+);

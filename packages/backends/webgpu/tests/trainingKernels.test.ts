@@ -234,15 +234,17 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     const beta = tf.zeros([32]);
     const inputs = { x, gamma, beta, movingMean: tf.zeros([32]), movingVariance: tf.ones([32]) };
     const attrs = { epsilon: 1e-5, momentum: 0.9 };
-    const warm = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, inputs, attrs);
-    await Promise.all(warm.map((t) => t.data()));
-    tf.dispose(warm);
-    const before = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
-    const profile = await tf.profile(async () => {
+    const step = async () => {
       const outputs = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAINING, inputs, attrs);
       await Promise.all(outputs.map((t) => t.data()));
       tf.dispose(outputs);
-    });
+    };
+    // Once first, profiled too: the first timed kernel makes tfjs's timestamp resolve buffer, which it keeps.
+    await tf.profile(step);
+    const before = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
+    const profile = await tf.profile(step);
+    // Our kernels are timed: their dispatches' GPU time is the kernel's.
+    expect(profile.kernels[0]?.kernelTimeMs).toBeGreaterThan(0);
     const after = tf.memory() as tf.MemoryInfo & { numBytesInGPU: number };
     expect(profile.kernelNames).toEqual([BATCH_NORM_TRAINING]);
     expect(after.numTensors).toBe(before.numTensors);

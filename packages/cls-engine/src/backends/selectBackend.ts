@@ -23,6 +23,8 @@ export interface SelectedBackend {
    * saying whether they now compute in float16. A backend without float16 kernels stays in float32 and says so.
    */
   readonly setMixedPrecision: (enabled: boolean) => MixedPrecisionSupport;
+  /** `trainer.benchmark`: kernels chosen per shape by timing them, where the backend has a choice. */
+  readonly setKernelBenchmark: (enabled: boolean) => void;
 }
 
 export interface BackendSettings {
@@ -89,6 +91,7 @@ export async function selectBackend(
           enabled: false,
           reason: `the ${name} backend computes in float32 only`,
         },
+      setKernelBenchmark: (enabled) => backend.setKernelBenchmark?.(enabled),
     };
   }
 

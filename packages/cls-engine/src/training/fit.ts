@@ -46,7 +46,8 @@ export interface FitOptions {
  * `Trainer.fit` + `test`. With `ckpt_path` (last | best | a checkpoint directory) the run resumes from that
  * checkpoint: weights, optimizer moments, scheduler, callbacks, epoch and position in the epoch.
  * `trainer.precision=16-mixed` trains with float16 convolutions and matrix products and dynamic loss scaling on a
- * backend that has float16 kernels, in float32 elsewhere.
+ * backend that has float16 kernels, in float32 elsewhere; `trainer.benchmark` lets a GPU backend time its
+ * candidate kernels per shape and keep the fastest.
  */
 export async function fit(options: FitOptions): Promise<RunResults> {
   const { config, registry, logger } = options;
@@ -54,11 +55,13 @@ export async function fit(options: FitOptions): Promise<RunResults> {
     threads: config.trainer.num_threads,
   });
   const precision = applyTrainingPrecision(config.trainer.precision, backend, logger);
+  backend.setKernelBenchmark(config.trainer.benchmark);
   try {
     return await fitOn(backend, precision, options);
   } finally {
-    // The kernels' precision is global to the process: a later run starts from float32.
+    // The kernels' precision and choice are global to the process: a later run starts from the defaults.
     backend.setMixedPrecision(false);
+    backend.setKernelBenchmark(false);
   }
 }
 

@@ -3,10 +3,10 @@ import { definePlugin } from '@nextplay/cls-core';
 
 /**
  * The cpu backend, preferred over every other cpu backend, that accepts `setMixedPrecision` as a backend with
- * float16 kernels does (it still computes in float32) and records each call in `modes`: lets the engine's
- * `16-mixed` path run without a GPU.
+ * float16 kernels does (it still computes in float32) and records each call in `modes` (and of
+ * `setKernelBenchmark` in `benchmarks`): lets the engine's `16-mixed` and `trainer.benchmark` paths run without a GPU.
  */
-export function mixedPrecisionBackendPlugin(modes: boolean[]) {
+export function mixedPrecisionBackendPlugin(modes: boolean[], benchmarks: boolean[] = []) {
   return definePlugin<'backend', Record<string, unknown>>({
     kind: 'backend',
     name: 'mixed_cpu',
@@ -24,6 +24,9 @@ export function mixedPrecisionBackendPlugin(modes: boolean[]) {
         setMixedPrecision: (enabled: boolean) => {
           modes.push(enabled);
           return enabled ? { enabled: true } : { enabled: false, reason: 'float32 was asked for' };
+        },
+        setKernelBenchmark: (enabled: boolean) => {
+          benchmarks.push(enabled);
         },
       };
     },

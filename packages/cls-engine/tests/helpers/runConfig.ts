@@ -38,6 +38,7 @@ export function runConfig(overrides: {
       accelerator: 'cpu',
       num_threads: 1,
       precision: '32-true',
+      benchmark: false,
       limit_train_batches: null,
       limit_val_batches: null,
       limit_test_batches: null,

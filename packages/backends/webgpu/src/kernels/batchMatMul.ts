@@ -9,9 +9,8 @@ import {
   type TensorInfo,
   type _FusedMatMulAttrs,
 } from '@tensorflow/tfjs-core';
-import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
-import { runStockKernel } from './stockKernels.js';
+import { runProductKernel, type OwnProduct } from './productKernel.js';
 import { runMatrixProduct, type Activation } from './tiledMatrixProduct.js';
 
 interface Variant {
@@ -24,7 +23,7 @@ interface Variant {
 
 /**
  * C[batch] = op(A[batch]) · op(B[batch]), op transposing where asked; a batch of one broadcasts. In float16 under
- * `16-mixed`; in float32 the stock kernels run.
+ * `16-mixed`; in float32 under `trainer.benchmark` where it is faster (`runProductKernel`).
  */
 const products = new ProductVariants(({ half, transposeA, transposeB, bias, activation }: Variant) => ({
   label: 'BatchMatMul',
@@ -54,13 +53,13 @@ interface MatMulArgs {
   attrs: BatchMatMulAttrs & Partial<Pick<_FusedMatMulAttrs, 'activation'>>;
 }
 
-/** The float16 product, or undefined where it does not apply (float32, a broadcast, bias or activation it lacks). */
-function halfMatMul(args: MatMulArgs): TensorInfo | undefined {
+/** Our product for this call; undefined where it does not apply (a broadcast, bias or activation it lacks). */
+function ownMatMul(args: MatMulArgs): OwnProduct {
   const { inputs, backend, attrs } = args;
   const { a, b, bias, preluActivationWeights } = inputs;
   if (a === undefined || b === undefined) throw new Error('BatchMatMul needs inputs a and b');
   const activation = attrs.activation ?? 'linear';
-  if (!halfPrecisionEnabled() || preluActivationWeights !== undefined) return undefined;
+  if (preluActivationWeights !== undefined) return undefined;
   if (activation !== 'linear' && activation !== 'relu') return undefined;
   const { transposeA, transposeB } = attrs;
   const rankA = a.shape.length;
@@ -79,34 +78,35 @@ function halfMatMul(args: MatMulArgs): TensorInfo | undefined {
   if (bias !== undefined && (util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n))
     return undefined;
   const batches = Math.max(batchA, batchB);
-  const output = backend.makeTensorInfo([...outer, m, n], 'float32');
-  runMatrixProduct(
-    backend,
-    products.get({ half: true, transposeA, transposeB, bias: bias !== undefined, activation }),
-    {
-      inputs: [a, b],
-      bias,
-      output,
-      m,
-      n,
-      k,
-      batches,
-      fields: [batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n],
-    },
-  );
-  return output;
+  return (half) => {
+    const output = backend.makeTensorInfo([...outer, m, n], 'float32');
+    runMatrixProduct(
+      backend,
+      products.get({ half, transposeA, transposeB, bias: bias !== undefined, activation }),
+      {
+        inputs: [a, b],
+        bias,
+        output,
+        m,
+        n,
+        k,
+        batches,
+        fields: [batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n],
+      },
+    );
+    return output;
+  };
 }
 
 export const webgpuBatchMatMulConfig: KernelConfig = {
   kernelName: BatchMatMul,
   backendName: 'webgpu',
-  kernelFunc: ((args: MatMulArgs) =>
-    halfMatMul(args) ?? runStockKernel(BatchMatMul, args)) as unknown as KernelFunc,
+  kernelFunc: ((args: MatMulArgs) => runProductKernel(BatchMatMul, args, ownMatMul)) as unknown as KernelFunc,
 };
 
 export const webgpuFusedMatMulConfig: KernelConfig = {
   kernelName: _FusedMatMul,
   backendName: 'webgpu',
   kernelFunc: ((args: MatMulArgs) =>
-    halfMatMul(args) ?? runStockKernel(_FusedMatMul, args)) as unknown as KernelFunc,
+    runProductKernel(_FusedMatMul, args, ownMatMul)) as unknown as KernelFunc,
 };

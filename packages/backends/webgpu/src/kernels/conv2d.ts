@@ -11,14 +11,13 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
-import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
-import { runStockKernel } from './stockKernels.js';
+import { runProductKernel, type OwnProduct } from './productKernel.js';
 import { runMatrixProduct, type Activation } from './tiledMatrixProduct.js';
 
 /**
  * y[(b, oh, ow), co] = Σ_k patch[(b, oh, ow), k] · W[k, co] over k = (kh, kw, ci): an implicit im2col product, in
- * float16 under `16-mixed`. In float32 the stock kernels run, as they did before.
+ * float16 under `16-mixed`; in float32 under `trainer.benchmark` where it is faster (`runProductKernel`).
  */
 const products = new ProductVariants(
   ({ half, bias, activation }: { half: boolean; bias: boolean; activation: Activation }) => ({
@@ -55,13 +54,13 @@ interface ConvolutionArgs {
   attrs: Conv2DAttrs & Partial<Pick<FusedConv2DAttrs, 'activation'>>;
 }
 
-/** The float16 convolution, or undefined where it does not apply (float32, NCHW, a bias or activation it lacks). */
-function halfConvolution(args: ConvolutionArgs): TensorInfo | undefined {
+/** Our product for this call; undefined where it does not apply (NCHW, an activation it lacks). */
+function ownConvolution(args: ConvolutionArgs): OwnProduct {
   const { inputs, backend, attrs } = args;
   const { x, filter, bias, preluActivationWeights } = inputs;
   if (x === undefined || filter === undefined) throw new Error('Conv2D needs inputs x and filter');
   const activation = attrs.activation ?? 'linear';
-  if (!halfPrecisionEnabled() || preluActivationWeights !== undefined) return undefined;
+  if (preluActivationWeights !== undefined) return undefined;
   if (activation !== 'linear' && activation !== 'relu') return undefined;
   const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (format !== 'channelsLast') return undefined;
@@ -76,29 +75,31 @@ function halfConvolution(args: ConvolutionArgs): TensorInfo | undefined {
     format,
   );
   if (bias !== undefined && util.sizeFromShape(bias.shape) !== conv.outChannels) return undefined;
-  const y = backend.makeTensorInfo(conv.outShape, 'float32');
-  runMatrixProduct(backend, products.get({ half: true, bias: bias !== undefined, activation }), {
-    inputs: [x, filter],
-    bias,
-    output: y,
-    m: conv.batchSize * conv.outHeight * conv.outWidth,
-    n: conv.outChannels,
-    k: conv.filterHeight * conv.filterWidth * conv.inChannels,
-    fields: convolutionFieldValues(conv),
-  });
-  return y;
+  return (half) => {
+    const y = backend.makeTensorInfo(conv.outShape, 'float32');
+    runMatrixProduct(backend, products.get({ half, bias: bias !== undefined, activation }), {
+      inputs: [x, filter],
+      bias,
+      output: y,
+      m: conv.batchSize * conv.outHeight * conv.outWidth,
+      n: conv.outChannels,
+      k: conv.filterHeight * conv.filterWidth * conv.inChannels,
+      fields: convolutionFieldValues(conv),
+    });
+    return y;
+  };
 }
 
 export const webgpuConv2dConfig: KernelConfig = {
   kernelName: Conv2D,
   backendName: 'webgpu',
   kernelFunc: ((args: ConvolutionArgs) =>
-    halfConvolution(args) ?? runStockKernel(Conv2D, args)) as unknown as KernelFunc,
+    runProductKernel(Conv2D, args, ownConvolution)) as unknown as KernelFunc,
 };
 
 export const webgpuFusedConv2dConfig: KernelConfig = {
   kernelName: FusedConv2D,
   backendName: 'webgpu',
   kernelFunc: ((args: ConvolutionArgs) =>
-    halfConvolution(args) ?? runStockKernel(FusedConv2D, args)) as unknown as KernelFunc,
+    runProductKernel(FusedConv2D, args, ownConvolution)) as unknown as KernelFunc,
 };

@@ -8,15 +8,14 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
-import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
-import { runStockKernel } from './stockKernels.js';
+import { runProductKernel, type OwnProduct } from './productKernel.js';
 import { runMatrixProduct } from './tiledMatrixProduct.js';
 
 /**
  * dx[(b, ih, iw), ci] = Σ_k dy[(b, oh, ow), co] · W[kh, kw, ci, co] over k = (kh, kw, co), where
  * oh · strideHeight + kh − padTop = ih (and likewise for columns); a tap that lands between strides adds nothing.
- * In float16 under `16-mixed`; in float32 the stock kernel runs.
+ * In float16 under `16-mixed`; in float32 under `trainer.benchmark` where it is faster (`runProductKernel`).
  */
 const products = new ProductVariants(({ half }: { half: boolean }) => ({
   label: 'Conv2DBackpropInput',
@@ -58,33 +57,40 @@ interface BackpropInputArgs {
   attrs: Conv2DBackpropInputAttrs;
 }
 
-function conv2dBackpropInput(args: BackpropInputArgs): TensorInfo {
+/** Our product for this call; undefined for NCHW, which tfjs-webgpu's kernel handles. */
+function ownBackpropInput(args: BackpropInputArgs): OwnProduct {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
   if (dy === undefined || filter === undefined)
     throw new Error('Conv2DBackpropInput needs inputs dy and filter');
   const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
-  if (!halfPrecisionEnabled() || format !== 'channelsLast') return runStockKernel(Conv2DBackpropInput, args);
-  const conv = backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    format,
-  );
-  const dx = backend.makeTensorInfo(attrs.inputShape, 'float32');
-  runMatrixProduct(backend, products.get({ half: true }), {
-    inputs: [dy, filter],
-    output: dx,
-    m: conv.batchSize * conv.inHeight * conv.inWidth,
-    n: conv.inChannels,
-    k: conv.filterHeight * conv.filterWidth * conv.outChannels,
-    fields: convolutionFieldValues(conv),
-  });
-  return dx;
+  if (format !== 'channelsLast') return undefined;
+  return (half) => {
+    const conv = backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      format,
+    );
+    const dx = backend.makeTensorInfo(attrs.inputShape, 'float32');
+    runMatrixProduct(backend, products.get({ half }), {
+      inputs: [dy, filter],
+      output: dx,
+      m: conv.batchSize * conv.inHeight * conv.inWidth,
+      n: conv.inChannels,
+      k: conv.filterHeight * conv.filterWidth * conv.outChannels,
+      fields: convolutionFieldValues(conv),
+    });
+    return dx;
+  };
+}
+
+function conv2dBackpropInput(args: BackpropInputArgs): TensorInfo {
+  return runProductKernel(Conv2DBackpropInput, args, ownBackpropInput);
 }
 
 export const webgpuConv2dBackpropInputConfig: KernelConfig = {

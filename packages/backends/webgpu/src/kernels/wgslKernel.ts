@@ -59,7 +59,13 @@ interface CommandRecorder {
   dispatchCountInPass: number;
   readonly commandQueueOwnedIds: WeakSet<object>;
   readonly uniformPendingDisposal: GPUBuffer[];
-  readonly activeTimers: unknown;
+  /** Set while `tf.time`/`tf.profile` (or `backend.time`) time the programs run. */
+  readonly activeTimers?: { name: string; query: Promise<number> }[] | null;
+  readonly supportTimestampQuery: boolean;
+  querySet: GPUQuerySet | null;
+  readonly querySetCount: number;
+  /** Resolves the pass's two timestamps (slots 0 and 1) into milliseconds, submitting what was recorded. */
+  getQueryTime(): Promise<number>;
 }
 
 function commandRecorder(backend: WebGPUBackend): CommandRecorder {
@@ -67,7 +73,8 @@ function commandRecorder(backend: WebGPUBackend): CommandRecorder {
   if (
     typeof recorder.dispatchCountInPass !== 'number' ||
     !Array.isArray(recorder.uniformPendingDisposal) ||
-    !(recorder.commandQueueOwnedIds instanceof WeakSet)
+    !(recorder.commandQueueOwnedIds instanceof WeakSet) ||
+    typeof recorder.getQueryTime !== 'function'
   ) {
     throw new Error(
       'dispatchWgsl: @tensorflow/tfjs-backend-webgpu is not the 4.22.0 this backend records its kernels into',
@@ -113,6 +120,20 @@ export function dispatchWgsl(backend: WebGPUBackend, dispatches: readonly WgslDi
     backend.ensureCommandEncoderReady();
     const encoder = recorder.commandEncoder;
     if (encoder === null) throw new Error('dispatchWgsl: tfjs opened no command encoder');
+    // While programs are timed, each runs in a pass of its own that writes timestamps, as tfjs's do.
+    const timed = recorder.activeTimers != null;
+    const timers = recorder.supportTimestampQuery ? (recorder.activeTimers ?? null) : null;
+    if (timers !== null) {
+      backend.endComputePassEncoder();
+      recorder.querySet ??= device.createQuerySet({ type: 'timestamp', count: recorder.querySetCount });
+      recorder.computePassEncoder = encoder.beginComputePass({
+        timestampWrites: {
+          querySet: recorder.querySet,
+          beginningOfPassWriteIndex: 0,
+          endOfPassWriteIndex: 1,
+        },
+      });
+    }
     recorder.computePassEncoder ??= encoder.beginComputePass();
     const pass = recorder.computePassEncoder;
     pass.setPipeline(pipeline);
@@ -120,9 +141,11 @@ export function dispatchWgsl(backend: WebGPUBackend, dispatches: readonly WgslDi
     const [x, y = 1, z = 1] = dispatch.workgroups;
     pass.dispatchWorkgroups(x, y, z);
     recorder.dispatchCountInPass += 1;
-    // While tf.time times programs, tfjs submits after each one; so do we.
-    if (
-      recorder.activeTimers != null ||
+    if (timers !== null) {
+      backend.endComputePassEncoder();
+      timers.push({ name: kernel.label, query: recorder.getQueryTime() });
+    } else if (
+      timed ||
       recorder.dispatchCountInPass >= Number(env().get('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE'))
     ) {
       backend.endComputePassEncoder();
