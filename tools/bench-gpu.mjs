@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
-// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours in float16
-// (16-mixed, with loss scaling) where the adapter has shader-f16, on the same model, side by side: training img/s,
+// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours under
+// trainer.benchmark (each convolution's and matrix product's kernel picked per shape by GPU time, as PyTorch's side
+// runs with cudnn.benchmark; the choices are printed), then with ours in float16 (16-mixed, with loss scaling) where
+// the adapter has shader-f16, on the same model, side by side: training img/s,
 // tfjs kernels per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups call), and host time per
 // step and per dispatch (the time to record a step before waiting for the GPU). Then PyTorch's figures for the same
 // recipe on CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours,
@@ -23,7 +25,9 @@ import {
   trainableParameters,
 } from '@nextplay/cls-engine';
 import {
+  productKernelDecisions,
   registerWebGpuTrainingKernels,
+  setProductKernelChoice,
   unregisterWebGpuTrainingKernels,
   webgpuBackendPlugin,
 } from '@nextplay/cls-backend-webgpu';
@@ -66,8 +70,8 @@ const cases =
 const steps = software && options.size === null ? Math.min(options.steps, 2) : options.steps;
 const warmup = software && options.size === null ? 1 : options.warmup;
 
-async function rate(step, batch) {
-  for (let i = 0; i < warmup; i++) await step();
+async function rate(step, batch, warmupSteps = warmup) {
+  for (let i = 0; i < warmupSteps; i++) await step();
   const started = performance.now();
   for (let i = 0; i < steps; i++) await step();
   return (steps * batch) / ((performance.now() - started) / 1000);
@@ -143,12 +147,14 @@ for (const { size, batch } of cases) {
     out.dispose();
   };
 
-  // Stock tfjs-webgpu kernels first, then ours, then ours in float16 (16-mixed) where the adapter has shader-f16,
-  // on the same model and optimizer state.
+  // Stock tfjs-webgpu kernels first, then ours, ours under trainer.benchmark, and ours in float16 (16-mixed) where
+  // the adapter has shader-f16, on the same model and optimizer state.
   const variants = {};
-  for (const variant of ['stock', 'ours', 'ours-16-mixed']) {
+  for (const variant of ['stock', 'ours', 'ours-benchmark', 'ours-16-mixed']) {
     if (variant === 'stock') unregisterWebGpuTrainingKernels();
     else registerWebGpuTrainingKernels();
+    const measuring = variant === 'ours-benchmark';
+    backend.setKernelBenchmark(measuring);
     const half = variant === 'ours-16-mixed';
     const precision = backend.setMixedPrecision(half);
     if (half && !precision.enabled) {
@@ -158,8 +164,9 @@ for (const { size, batch } of cases) {
       continue;
     }
     const trainStep = trainStepWith(half ? new GradScaler() : undefined);
-    const infer = await rate(inferStep, batch);
-    const train = await rate(trainStep, batch);
+    // trainer.benchmark times each shape in its first three calls; the warm-up covers them.
+    const infer = await rate(inferStep, batch, measuring ? Math.max(warmup, 4) : warmup);
+    const train = await rate(trainStep, batch, measuring ? Math.max(warmup, 4) : warmup);
     const memoryBefore = tf.memory();
     dispatches = 0;
     let recordMs = 0;
@@ -185,9 +192,19 @@ for (const { size, batch } of cases) {
       gpu_mb: `${(memoryBefore.numBytesInGPU / 2 ** 20).toFixed(1)} -> ${(memoryAfter.numBytesInGPU / 2 ** 20).toFixed(1)}`,
       steps,
     };
+    if (measuring) {
+      // Which kernel each convolution and matrix product shape kept, counted per kernel.
+      const kept = {};
+      for (const { kernel, chosen } of productKernelDecisions()) {
+        kept[kernel] ??= { stock: 0, ours: 0 };
+        kept[kernel][chosen] += 1;
+      }
+      variants[variant].benchmark_kept = kept;
+    }
     console.log(JSON.stringify(variants[variant]));
   }
   backend.setMixedPrecision(false);
+  backend.setKernelBenchmark(false);
   const { stock, ours } = variants;
   console.log(
     JSON.stringify({
@@ -198,19 +215,21 @@ for (const { size, batch } of cases) {
     }),
   );
   for (const [precision, measured] of [
-    ['32-true', ours],
-    ['16-mixed', variants['ours-16-mixed']],
+    ['32-true', [ours, variants['ours-benchmark']]],
+    ['16-mixed', [variants['ours-16-mixed']]],
   ]) {
-    if (measured === undefined) continue;
+    if (measured[0] === undefined) continue;
     const torch = torchFigures(size, batch, precision);
     console.log(JSON.stringify({ case: ours.case, ...torch }));
-    if (torch.train_img_s !== undefined) {
+    if (torch.train_img_s === undefined) continue;
+    for (const ourVariant of measured) {
       console.log(
         JSON.stringify({
           case: ours.case,
           precision,
-          ratio_train: Number((measured.train_img_s / torch.train_img_s).toFixed(4)),
-          ratio_infer: Number((measured.infer_img_s / torch.infer_img_s).toFixed(4)),
+          kernels: ourVariant.kernels,
+          ratio_train: Number((ourVariant.train_img_s / torch.train_img_s).toFixed(4)),
+          ratio_infer: Number((ourVariant.infer_img_s / torch.infer_img_s).toFixed(4)),
         }),
       );
     }
