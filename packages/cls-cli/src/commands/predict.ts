@@ -64,6 +64,7 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
   }
   await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
+    benchmark: config.trainer.benchmark,
   });
 
   const model = await loadInferenceModel(checkpoint);

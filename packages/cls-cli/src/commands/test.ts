@@ -39,6 +39,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   const head = await checkpointHead(registry, state, logger);
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
+    benchmark: config.trainer.benchmark,
   });
 
   const data = await registry.create(

@@ -30,6 +30,8 @@ export interface SelectedBackend {
 export interface BackendSettings {
   /** `trainer.num_threads`: CPU threads for the wasm backend; null or absent = every core. */
   readonly threads?: number | null;
+  /** `trainer.benchmark`: kernels chosen per shape by timing them, where the backend has a choice. */
+  readonly benchmark?: boolean;
 }
 
 const GPU_HINT =
@@ -80,6 +82,7 @@ export async function selectBackend(
     const onAdapter =
       adapter === undefined ? '' : ` on ${adapter.vendor} ${adapter.device} (driver ${adapter.driver})`;
     logger.info(`backend: ${name}${threadCount}${onAdapter} (${reason})`);
+    if (settings.benchmark !== undefined) backend.setKernelBenchmark?.(settings.benchmark);
     return {
       name,
       reason,

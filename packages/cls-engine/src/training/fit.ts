@@ -53,9 +53,9 @@ export async function fit(options: FitOptions): Promise<RunResults> {
   const { config, registry, logger } = options;
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
+    benchmark: config.trainer.benchmark,
   });
   const precision = applyTrainingPrecision(config.trainer.precision, backend, logger);
-  backend.setKernelBenchmark(config.trainer.benchmark);
   try {
     return await fitOn(backend, precision, options);
   } finally {
