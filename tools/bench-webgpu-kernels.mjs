@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Convolutions and their gradients on the WebGPU backend, on ResNet-18's shapes, several ways each in the same run:
-// the forward by tfjs-webgpu and by ours in float16 (16-mixed); the filter gradient by stock tfjs-webgpu, by ours
-// (tiled, split-K) and by ours in float16; the input gradient by tfjs-webgpu's naive kernel, by its matrix-product
-// program and by ours in float16; ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
+// the forward by tfjs-webgpu, by ours and by ours in float16 (16-mixed); the filter gradient by stock tfjs-webgpu,
+// by ours (tiled, split-K) and by ours in float16; the input gradient by tfjs-webgpu's naive kernel, by its
+// matrix-product program, by ours and by ours in float16 (trainer.benchmark picks between tfjs-webgpu's and ours per
+// shape); ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
 // largest value of the first way. float16 is skipped, with the reason, where the adapter lacks shader-f16. On a
 // software adapter (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
 //
@@ -11,6 +12,7 @@ import { createLogger, PluginRegistry } from '@nextplay/cls-core';
 import { selectBackend } from '@nextplay/cls-engine';
 import {
   registerWebGpuTrainingKernels,
+  setProductKernelChoice,
   unregisterWebGpuTrainingKernels,
   webgpuBackendPlugin,
 } from '@nextplay/cls-backend-webgpu';
@@ -81,12 +83,16 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
     tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape });
   const forward = () => tf.conv2d(x, w, stride, pad);
   const result = { layer: name, shape: `${batch}x${side}x${side}x${channels} -> ${outChannels}` };
-  /** Each variant sets every switch: our kernels registered or not, the naive input gradient, float16. */
+  /**
+   * Each variant sets every switch: our kernels registered or not, our product in float32 for the forward and the
+   * input gradient, the naive input gradient, float16.
+   */
   const use =
-    ({ ours = true, naive = true, half = false }) =>
+    ({ ours = true, product = false, naive = true, half = false }) =>
     () => {
       if (ours) registerWebGpuTrainingKernels();
       else unregisterWebGpuTrainingKernels();
+      setProductKernelChoice(product ? 'ours' : 'stock');
       tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', naive);
       if (half) {
         const support = backend.setMixedPrecision(true);
@@ -94,13 +100,20 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
       } else backend.setMixedPrecision(false);
       return undefined;
     };
-  // Forward: tfjs-webgpu's kernel, then ours in float16 (16-mixed). Filter gradient: stock, ours, ours in float16.
-  // Input gradient: tfjs-webgpu's naive kernel (its default, which the backend keeps), its matrix-product program
-  // (to show on a GPU whether switching would pay), ours in float16. Differences are to the first variant.
+  // Forward: tfjs-webgpu's kernel, ours, ours in float16 (16-mixed). Filter gradient: stock, ours, ours in float16.
+  // Input gradient: tfjs-webgpu's naive kernel (its default, which the backend keeps), its matrix-product program,
+  // ours, ours in float16. Differences are to the first variant.
   const variants = [
-    ['forward', forward, ['stock', use({})], ['f16', use({ half: true })]],
+    ['forward', forward, ['stock', use({})], ['ours', use({ product: true })], ['f16', use({ half: true })]],
     ['filter', filterGrad, ['stock', use({ ours: false })], ['ours', use({})], ['f16', use({ half: true })]],
-    ['input', inputGrad, ['naive', use({})], ['mm', use({ naive: false })], ['f16', use({ half: true })]],
+    [
+      'input',
+      inputGrad,
+      ['naive', use({})],
+      ['mm', use({ naive: false })],
+      ['ours', use({ product: true })],
+      ['f16', use({ half: true })],
+    ],
   ];
   for (const [operation, run, ...ways] of variants) {
     let reference;
