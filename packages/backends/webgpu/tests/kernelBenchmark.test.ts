@@ -117,6 +117,24 @@ describe.skipIf(!search.found)('choosing kernels by GPU time (trainer.benchmark)
     x.dispose();
   });
 
+  it('rules out a candidate that throws, rethrows the first one’s failure, and leaves tfjs’s timers as they were', async () => {
+    const x = tf.tensor1d(seededValues(256, 6));
+    const expected = await x.data();
+    const broken = () => {
+      throw new Error('this kernel cannot take that shape');
+    };
+    const timers = () => (webgpu as unknown as { activeTimers?: unknown }).activeTimers ?? null;
+    const choice = new MeasuredChoice(2);
+    const { chosen, results } = await chooseBy(choice, webgpu, 'broken second', [copy(webgpu, x, 1), broken]);
+    expect(chosen).toBe(0);
+    for (const result of results) expect(result).toEqual(expected);
+    expect(() => choice.run(webgpu, 'broken first', [broken, copy(webgpu, x, 1)])).toThrow(
+      'this kernel cannot take that shape',
+    );
+    expect(timers()).toBeNull();
+    x.dispose();
+  });
+
   it('times each shape on its own', async () => {
     const small = tf.tensor1d(seededValues(64, 2));
     const large = tf.tensor1d(seededValues(8192, 3));

@@ -55,19 +55,30 @@ export class MeasuredChoice {
     const started = this.#started.get(key) ?? 0;
     if (candidates.length === 1 || !timestampQueries(backend) || started >= this.rounds) return first();
     this.#started.set(key, started + 1);
+    // backend.time runs its function at once; a throw inside it would leave tfjs timing every later program, so
+    // failures are caught there: the first candidate's is rethrown, another's rules that candidate out.
     let result: TensorInfo | undefined;
+    let firstFailure: { error: unknown } | undefined;
+    const failed = new Set<number>();
     const timings = candidates.map((candidate, index) =>
       backend.time(() => {
-        const output = candidate();
-        if (index === FIRST) result = output;
-        else backend.disposeData(output.dataId);
+        if (firstFailure !== undefined) return;
+        try {
+          const output = candidate();
+          if (index === FIRST) result = output;
+          else backend.disposeData(output.dataId);
+        } catch (error) {
+          if (index === FIRST) firstFailure = { error };
+          failed.add(index);
+        }
       }),
     );
+    if (firstFailure !== undefined) throw firstFailure.error;
     void Promise.all(timings).then(
       (measured) => {
         this.#record(
           key,
-          measured.map((timing) => timing.kernelMs),
+          measured.map((timing, index) => (failed.has(index) ? Infinity : timing.kernelMs)),
         );
       },
       // A round that cannot be timed settles the key on the first candidate.
