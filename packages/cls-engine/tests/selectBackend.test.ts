@@ -43,9 +43,13 @@ describe('selectBackend without tfjs-node', () => {
 
   it('cpu considers cpu-device backends only, by priority', async () => {
     const registry = new PluginRegistry().register(...backendPlugins.filter((p) => p.name !== 'wasm'));
-    const selected = await selectBackend('cpu', registry, quietLogger().logger);
-    const { setMixedPrecision, ...chosen } = selected;
+    const selected = await selectBackend('cpu', registry, quietLogger().logger, { benchmark: true });
+    const { setMixedPrecision, setKernelBenchmark, ...chosen } = selected;
     expect(chosen).toEqual({ name: 'cpu', reason: '@tensorflow/tfjs-node is not installed' });
+    // trainer.benchmark means nothing to a backend with one kernel per operation.
+    expect(() => {
+      setKernelBenchmark(true);
+    }).not.toThrow();
     expect(tf.getBackend()).toBe('cpu');
     // A backend without float16 kernels says so for either mode.
     for (const enabled of [true, false]) {
