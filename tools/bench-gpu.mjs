@@ -3,15 +3,17 @@
 // first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours under
 // trainer.benchmark (each convolution's and matrix product's kernel picked per shape by GPU time, as PyTorch's side
 // runs with cudnn.benchmark; the choices are printed), then with ours in float16 (16-mixed, with loss scaling) where
-// the adapter has shader-f16, on the same model, side by side: training img/s,
-// tfjs kernels per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups call), and host time per
-// step and per dispatch (the time to record a step before waiting for the GPU). Then PyTorch's figures for the same
-// recipe on CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours,
-// when /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware
-// GPU; on a software adapter (lavapipe) one small case (--size/--batch override), since it computes on the CPU.
+// the adapter has shader-f16, on the same model, side by side: training img/s, tfjs kernels and their GPU
+// milliseconds per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups call), and host time per
+// step and per dispatch (the wall and main-thread CPU time to record a step before waiting for the GPU, averaged
+// over the timed steps). Then PyTorch's figures for the same recipe on CUDA (tools/bench_gpu_torch.py; under
+// autocast and GradScaler for 16-mixed), with the ratio to ours, when /usr/bin/python3 (or $BENCH_PYTHON) has torch
+// with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
+// (--size/--batch override), since it computes on the CPU.
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
 import {
@@ -70,12 +72,29 @@ const cases =
 const steps = software && options.size === null ? Math.min(options.steps, 2) : options.steps;
 const warmup = software && options.size === null ? 1 : options.warmup;
 
+/** Images per second over `steps` steps after the warm-up, and what each timed step returned. */
 async function rate(step, batch, warmupSteps = warmup) {
   for (let i = 0; i < warmupSteps; i++) await step();
+  const returned = [];
   const started = performance.now();
-  for (let i = 0; i < steps; i++) await step();
-  return (steps * batch) / ((performance.now() - started) / 1000);
+  for (let i = 0; i < steps; i++) returned.push(await step());
+  return { imgPerS: (steps * batch) / ((performance.now() - started) / 1000), returned };
 }
+
+/**
+ * CPU milliseconds this (main) thread has used, from /proc (Linux, 10 ms ticks); NaN elsewhere. Unlike wall time,
+ * it leaves out the time a software adapter's threads take the cores from it.
+ */
+function mainThreadCpuMs() {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 function torchFigures(size, batch, precision) {
   const python = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
@@ -116,8 +135,8 @@ for (const { size, batch } of cases) {
   const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
   const hostBatch = { images: pixels, labels, shape };
   /**
-   * One training step, with dynamic loss scaling under 16-mixed as the trainer does; returns the milliseconds spent
-   * recording it on the host (before waiting for the GPU).
+   * One training step, with dynamic loss scaling under 16-mixed as the trainer does; returns the wall and main-thread
+   * CPU milliseconds spent recording it on the host (before waiting for the GPU), and its GPU dispatches.
    */
   const trainStepWith = (gradScaler) => {
     const stepper = new OptimizerStepper(parameters, optimizer, {
@@ -126,6 +145,8 @@ for (const { size, batch } of cases) {
       gradScaler,
     });
     return async () => {
+      const dispatchesBefore = dispatches;
+      const cpuBefore = mainThreadCpuMs();
       const started = performance.now();
       const computed = computeGradients(model, variables, hostBatch, {
         head: linearHead,
@@ -135,10 +156,11 @@ for (const { size, batch } of cases) {
       });
       stepper.add(computed.gradients);
       const stepped = stepper.step(1e-3);
-      const recorded = performance.now() - started;
+      const wallMs = performance.now() - started;
+      const cpuMs = mainThreadCpuMs() - cpuBefore;
       await stepped;
       await readTrainOutcome(computed);
-      return recorded;
+      return { wallMs, cpuMs, dispatches: dispatches - dispatchesBefore };
     };
   };
   const inferStep = async () => {
@@ -165,16 +187,21 @@ for (const { size, batch } of cases) {
     }
     const trainStep = trainStepWith(half ? new GradScaler() : undefined);
     // trainer.benchmark times each shape in its first three calls; the warm-up covers them.
-    const infer = await rate(inferStep, batch, measuring ? Math.max(warmup, 4) : warmup);
-    const train = await rate(trainStep, batch, measuring ? Math.max(warmup, 4) : warmup);
+    const infer = (await rate(inferStep, batch, measuring ? Math.max(warmup, 4) : warmup)).imgPerS;
+    const { imgPerS: train, returned: recorded } = await rate(
+      trainStep,
+      batch,
+      measuring ? Math.max(warmup, 4) : warmup,
+    );
+    const stepDispatches = Math.round(mean(recorded.map((r) => r.dispatches)));
+    const recordMs = mean(recorded.map((r) => r.wallMs));
+    const recordCpuMs = mean(recorded.map((r) => r.cpuMs));
+    // One more step under tf.profile, which times every kernel on the GPU (a pass and a readback each, so it is
+    // not one of the timed steps): tfjs kernels per step, GPU milliseconds per step.
     const memoryBefore = tf.memory();
-    dispatches = 0;
-    let recordMs = 0;
-    const profile = await tf.profile(async () => {
-      recordMs = await trainStep();
-    });
-    const stepDispatches = dispatches;
+    const profile = await tf.profile(trainStep);
     const memoryAfter = tf.memory();
+    const gpuMs = profile.kernels.reduce((sum, kernel) => sum + (Number(kernel.kernelTimeMs) || 0), 0);
     variants[variant] = {
       case: `resnet18-${size}px-b${batch}`,
       framework: 'tfjs-webgpu',
@@ -187,6 +214,8 @@ for (const { size, batch } of cases) {
       dispatches_per_step: stepDispatches,
       host_us_per_dispatch: Number(((recordMs * 1000) / Math.max(stepDispatches, 1)).toFixed(1)),
       host_ms_per_step: Number(recordMs.toFixed(1)),
+      host_cpu_ms_per_step: Number.isNaN(recordCpuMs) ? null : Number(recordCpuMs.toFixed(1)),
+      gpu_kernel_ms_per_step: Number(gpuMs.toFixed(1)),
       // Across one more step: a leak shows as growth.
       tensors: `${memoryBefore.numTensors} -> ${memoryAfter.numTensors}`,
       gpu_mb: `${(memoryBefore.numBytesInGPU / 2 ** 20).toFixed(1)} -> ${(memoryAfter.numBytesInGPU / 2 ** 20).toFixed(1)}`,
@@ -212,6 +241,7 @@ for (const { size, batch } of cases) {
       ours_vs_stock_train: Number((ours.train_img_s / stock.train_img_s).toFixed(3)),
       dispatches_per_step: `${stock.dispatches_per_step} -> ${ours.dispatches_per_step}`,
       host_ms_per_step: `${stock.host_ms_per_step} -> ${ours.host_ms_per_step}`,
+      host_cpu_ms_per_step: `${stock.host_cpu_ms_per_step} -> ${ours.host_cpu_ms_per_step}`,
     }),
   );
   for (const [precision, measured] of [
