@@ -13,19 +13,9 @@
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
-import {
-  GradScaler,
-  OptimizerStepper,
-  adamwPlugin,
-  computeGradients,
-  linearHead,
-  readTrainOutcome,
-  selectBackend,
-  trainableParameters,
-} from '@nextplay/cls-engine';
+import { GradScaler, adamwPlugin, selectBackend } from '@nextplay/cls-engine';
 import {
   productKernelDecisions,
   registerWebGpuTrainingKernels,
@@ -35,18 +25,11 @@ import {
 } from '@nextplay/cls-backend-webgpu';
 import { resnet18Plugin } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
+import { integerOptions, resnetTraining } from './lib/resnetTraining.mjs';
 
-const NUM_CLASSES = 10;
-const CLASS_NAMES = Array.from({ length: NUM_CLASSES }, (_, c) => String(c));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-const options = { size: null, batch: null, steps: 5, warmup: 2 };
-for (const arg of process.argv.slice(2)) {
-  const [key, value = ''] = arg.replace(/^--/, '').split('=');
-  const n = Number(value);
-  if (!(key in options) || !Number.isInteger(n) || n < 1) throw new Error(`unknown or bad option ${arg}`);
-  options[key] = n;
-}
+const options = integerOptions({ size: null, batch: null, steps: 5, warmup: 2 });
 
 const logger = createLogger({ level: 3 });
 const registry = new PluginRegistry().register(webgpuBackendPlugin, resnet18Plugin, adamwPlugin);
@@ -81,19 +64,6 @@ async function rate(step, batch, warmupSteps = warmup) {
   return { imgPerS: (steps * batch) / ((performance.now() - started) / 1000), returned };
 }
 
-/**
- * CPU milliseconds this (main) thread has used, from /proc (Linux, 10 ms ticks); NaN elsewhere. Unlike wall time,
- * it leaves out the time a software adapter's threads take the cores from it.
- */
-function mainThreadCpuMs() {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 
 function torchFigures(size, batch, precision) {
@@ -116,51 +86,25 @@ function torchFigures(size, batch, precision) {
 }
 
 for (const { size, batch } of cases) {
-  const model = await registry.create(
-    'model',
-    'resnet18',
-    { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
-    { numClasses: NUM_CLASSES, imageSize: [size, size], channels: 3, logger },
-  );
-  const optimizer = await registry.create(
-    'optimizer',
-    'adamw',
-    { name: 'adamw', lr: 1e-3, weight_decay: 0.05, betas: [0.9, 0.999], eps: 1e-8 },
-    {},
-  );
-  const parameters = trainableParameters(model);
-  const variables = parameters.map((p) => p.variable);
-  const shape = [batch, size, size, 3];
-  const pixels = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => Math.sin(i) * 1.5);
-  const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
-  const hostBatch = { images: pixels, labels, shape };
-  /**
-   * One training step, with dynamic loss scaling under 16-mixed as the trainer does; returns the wall and main-thread
-   * CPU milliseconds spent recording it on the host (before waiting for the GPU), and its GPU dispatches.
-   */
+  const {
+    model,
+    optimizer,
+    pixels,
+    shape,
+    trainStep: trainingStep,
+  } = await resnetTraining(registry, {
+    arch: 'resnet18',
+    size,
+    batch,
+    logger,
+  });
+  /** A training step (see resnetTraining) that also counts its GPU dispatches. */
   const trainStepWith = (gradScaler) => {
-    const stepper = new OptimizerStepper(parameters, optimizer, {
-      gradientClipVal: null,
-      gradientClipAlgorithm: 'norm',
-      gradScaler,
-    });
+    const step = trainingStep(gradScaler);
     return async () => {
       const dispatchesBefore = dispatches;
-      const cpuBefore = mainThreadCpuMs();
-      const started = performance.now();
-      const computed = computeGradients(model, variables, hostBatch, {
-        head: linearHead,
-        classes: CLASS_NAMES,
-        labelSmoothing: 0,
-        scale: gradScaler?.scale ?? 1,
-      });
-      stepper.add(computed.gradients);
-      const stepped = stepper.step(1e-3);
-      const wallMs = performance.now() - started;
-      const cpuMs = mainThreadCpuMs() - cpuBefore;
-      await stepped;
-      await readTrainOutcome(computed);
-      return { wallMs, cpuMs, dispatches: dispatches - dispatchesBefore };
+      const recorded = await step();
+      return { ...recorded, dispatches: dispatches - dispatchesBefore };
     };
   };
   const inferStep = async () => {

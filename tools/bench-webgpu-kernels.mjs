@@ -17,14 +17,9 @@ import {
   webgpuBackendPlugin,
 } from '@nextplay/cls-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { integerOptions } from './lib/resnetTraining.mjs';
 
-const options = { size: null, batch: null, reps: 5 };
-for (const arg of process.argv.slice(2)) {
-  const [key, value = ''] = arg.replace(/^--/, '').split('=');
-  const n = Number(value);
-  if (!(key in options) || !Number.isInteger(n) || n < 1) throw new Error(`unknown or bad option ${arg}`);
-  options[key] = n;
-}
+const options = integerOptions({ size: null, batch: null, reps: 5 });
 const logger = createLogger({ level: 1 });
 const backend = await selectBackend('gpu', new PluginRegistry().register(webgpuBackendPlugin), logger);
 const software = backend.adapter?.software === true;
