@@ -74,7 +74,13 @@ export type {
   PluginProduct,
 } from './plugin.js';
 export { PluginRegistry } from './registry.js';
-export { ADAM_STEP, BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, SGD_STEP } from './kernels.js';
+export {
+  ADAM_STEP,
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  SGD_STEP,
+  requiredInputs,
+} from './kernels.js';
 export type {
   AdamStepAttrs,
   BatchNormTrainingAttrs,

@@ -22,6 +22,23 @@ export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
  */
 export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
 
+/**
+ * A kernel's named inputs once each of `names` is checked to be present; a missing one throws
+ * "<kernel> needs inputs a, b and c", naming them all.
+ */
+export function requiredInputs<Name extends string, Input>(
+  kernelName: string,
+  inputs: Partial<Record<Name, Input>>,
+  names: readonly Name[],
+): Record<Name, Input> {
+  if (names.some((name) => inputs[name] === undefined)) {
+    const listed =
+      names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}` : names.join('');
+    throw new Error(`${kernelName} needs inputs ${listed}`);
+  }
+  return inputs as Record<Name, Input>;
+}
+
 export interface BatchNormTrainingGradAttrs {
   readonly epsilon: number;
 }

@@ -1,4 +1,4 @@
-import { ADAM_STEP, type AdamStepAttrs } from '@nextplay/cls-core';
+import { ADAM_STEP, requiredInputs, type AdamStepAttrs } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
 import type { AdamArgs, AdamExport } from './kernelWorkers.js';
@@ -20,10 +20,12 @@ function adamStep(args: {
   backend: KernelBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = args.inputs;
-  if (parameter === undefined || gradient === undefined || m === undefined || v === undefined) {
-    throw new Error(`${ADAM_STEP} needs inputs parameter, gradient, m and v`);
-  }
+  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, [
+    'parameter',
+    'gradient',
+    'm',
+    'v',
+  ]);
   const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
   const calls = new WasmKernelCalls(args.backend);
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));

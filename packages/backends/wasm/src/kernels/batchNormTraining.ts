@@ -1,6 +1,7 @@
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  requiredInputs,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
@@ -38,16 +39,13 @@ function batchNormTraining(args: {
   backend: KernelBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta, movingMean, movingVariance } = args.inputs;
-  if (
-    x === undefined ||
-    gamma === undefined ||
-    beta === undefined ||
-    movingMean === undefined ||
-    movingVariance === undefined
-  ) {
-    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma, beta, movingMean and movingVariance`);
-  }
+  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(BATCH_NORM_TRAINING, args.inputs, [
+    'x',
+    'gamma',
+    'beta',
+    'movingMean',
+    'movingVariance',
+  ]);
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
   const y = calls.allocate(x.shape);
@@ -142,16 +140,13 @@ function batchNormTrainingGrad(args: {
   backend: KernelBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = args.inputs;
-  if (
-    dy === undefined ||
-    x === undefined ||
-    mean === undefined ||
-    variance === undefined ||
-    gamma === undefined
-  ) {
-    throw new Error(`${BATCH_NORM_TRAINING_GRAD} needs inputs dy, x, mean, variance and gamma`);
-  }
+  const { dy, x, mean, variance, gamma } = requiredInputs(BATCH_NORM_TRAINING_GRAD, args.inputs, [
+    'dy',
+    'x',
+    'mean',
+    'variance',
+    'gamma',
+  ]);
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
   const dx = calls.allocate(x.shape);

@@ -1,6 +1,6 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ADAM_STEP, type AdamStepAttrs } from '@nextplay/cls-core';
+import { ADAM_STEP, requiredInputs, type AdamStepAttrs } from '@nextplay/cls-core';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
 const WORKGROUP = 256;
@@ -43,10 +43,12 @@ function adamStep(args: {
   backend: WebGPUBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = args.inputs;
-  if (parameter === undefined || gradient === undefined || m === undefined || v === undefined) {
-    throw new Error(`${ADAM_STEP} needs inputs parameter, gradient, m and v`);
-  }
+  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, [
+    'parameter',
+    'gradient',
+    'm',
+    'v',
+  ]);
   const { backend } = args;
   const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
   const size = parameter.shape.reduce((a, b) => a * b, 1);

@@ -3,6 +3,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  requiredInputs,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
@@ -218,16 +219,13 @@ function batchNormTraining(args: {
   backend: WebGPUBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta, movingMean, movingVariance } = args.inputs;
-  if (
-    x === undefined ||
-    gamma === undefined ||
-    beta === undefined ||
-    movingMean === undefined ||
-    movingVariance === undefined
-  ) {
-    throw new Error(`${BATCH_NORM_TRAINING} needs inputs x, gamma, beta, movingMean and movingVariance`);
-  }
+  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(BATCH_NORM_TRAINING, args.inputs, [
+    'x',
+    'gamma',
+    'beta',
+    'movingMean',
+    'movingVariance',
+  ]);
   const { backend } = args;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING);
   const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
@@ -278,16 +276,13 @@ function batchNormTrainingGrad(args: {
   backend: WebGPUBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = args.inputs;
-  if (
-    dy === undefined ||
-    x === undefined ||
-    mean === undefined ||
-    variance === undefined ||
-    gamma === undefined
-  ) {
-    throw new Error(`${BATCH_NORM_TRAINING_GRAD} needs inputs dy, x, mean, variance and gamma`);
-  }
+  const { dy, x, mean, variance, gamma } = requiredInputs(BATCH_NORM_TRAINING_GRAD, args.inputs, [
+    'dy',
+    'x',
+    'mean',
+    'variance',
+    'gamma',
+  ]);
   const { backend } = args;
   const { epsilon } = args.attrs;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING_GRAD);
