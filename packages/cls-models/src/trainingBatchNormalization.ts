@@ -35,8 +35,8 @@ interface BatchNormalizationState {
  * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
  * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the wasm and WebGPU backends), both steps
  * run as one kernel each, and the forward one also updates the moving averages (on a GPU, six element-wise
- * kernels and two uploads fewer per layer). Inference, weights and config are the stock layer's, and it saves under the stock class
- * name, so saved models load anywhere tfjs-layers does (as the stock layer).
+ * kernels and two uploads fewer per layer). Inference, weights and config are the stock layer's, and it saves
+ * under the stock class name, so saved models load anywhere tfjs-layers does (as the stock layer).
  */
 export class TrainingBatchNormalization extends BatchNormalization {
   static readonly className = 'BatchNormalization';
