@@ -76,8 +76,11 @@ export type {
 export { PluginRegistry } from './registry.js';
 export {
   ADAM_STEP,
+  ADAM_STEP_INPUTS,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  BATCH_NORM_TRAINING_GRAD_INPUTS,
+  BATCH_NORM_TRAINING_INPUTS,
   SGD_STEP,
   requiredInputs,
 } from './kernels.js';
@@ -85,6 +88,7 @@ export type {
   AdamStepAttrs,
   BatchNormTrainingAttrs,
   BatchNormTrainingGradAttrs,
+  KernelInputs,
   SgdStepAttrs,
 } from './kernels.js';
 export { importOptional, probePackage } from './importOptional.js';

@@ -14,6 +14,7 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
  * tfjs-layers updates them op by op.
  */
 export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
+export const BATCH_NORM_TRAINING_INPUTS = ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'] as const;
 
 /**
  * The gradient of `BATCH_NORM_TRAINING`: inputs `{ dy, x, mean, variance, gamma }`, attrs `{ epsilon }` →
@@ -21,6 +22,10 @@ export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
  * values of each channel.
  */
 export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
+export const BATCH_NORM_TRAINING_GRAD_INPUTS = ['dy', 'x', 'mean', 'variance', 'gamma'] as const;
+
+/** A kernel's inputs by name (`names`, one of the `…_INPUTS` lists), as tfjs hands them over: any may be missing. */
+export type KernelInputs<Names extends readonly string[], Input> = Partial<Record<Names[number], Input>>;
 
 /**
  * A kernel's named inputs once each of `names` is checked to be present; a missing one throws
@@ -50,6 +55,7 @@ export interface BatchNormTrainingAttrs extends BatchNormTrainingGradAttrs {
 
 /** One Adam/AdamW update of one parameter: inputs `{ parameter, gradient, m, v }` → `[parameter, m, v]`. */
 export const ADAM_STEP = 'ClsAdamStep';
+export const ADAM_STEP_INPUTS = ['parameter', 'gradient', 'm', 'v'] as const;
 
 /** Attributes of `ADAM_STEP`; the bias corrections are 1 − βᵗ of the step being taken. */
 export interface AdamStepAttrs extends NamedAttrMap {

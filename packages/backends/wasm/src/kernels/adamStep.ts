@@ -1,4 +1,10 @@
-import { ADAM_STEP, requiredInputs, type AdamStepAttrs } from '@nextplay/cls-core';
+import {
+  ADAM_STEP,
+  ADAM_STEP_INPUTS,
+  requiredInputs,
+  type AdamStepAttrs,
+  type KernelInputs,
+} from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
 import type { AdamArgs, AdamExport } from './kernelWorkers.js';
@@ -16,16 +22,11 @@ const PARALLEL_VALUES = 64 * 1024;
  * them where the backend does not expose its memory).
  */
 function adamStep(args: {
-  inputs: { parameter?: TensorInfo; gradient?: TensorInfo; m?: TensorInfo; v?: TensorInfo };
+  inputs: KernelInputs<typeof ADAM_STEP_INPUTS, TensorInfo>;
   backend: KernelBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, [
-    'parameter',
-    'gradient',
-    'm',
-    'v',
-  ]);
+  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, ADAM_STEP_INPUTS);
   const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
   const calls = new WasmKernelCalls(args.backend);
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));

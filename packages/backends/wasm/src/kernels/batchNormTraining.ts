@@ -1,9 +1,12 @@
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  BATCH_NORM_TRAINING_GRAD_INPUTS,
+  BATCH_NORM_TRAINING_INPUTS,
   requiredInputs,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
+  type KernelInputs,
 } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
@@ -29,23 +32,15 @@ function channelCount(x: TensorInfo): number {
  * sums squared deviations from the mean, so no cancellation); otherwise JavaScript with float64 sums.
  */
 function batchNormTraining(args: {
-  inputs: {
-    x?: TensorInfo;
-    gamma?: TensorInfo;
-    beta?: TensorInfo;
-    movingMean?: TensorInfo;
-    movingVariance?: TensorInfo;
-  };
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_INPUTS, TensorInfo>;
   backend: KernelBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(BATCH_NORM_TRAINING, args.inputs, [
-    'x',
-    'gamma',
-    'beta',
-    'movingMean',
-    'movingVariance',
-  ]);
+  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(
+    BATCH_NORM_TRAINING,
+    args.inputs,
+    BATCH_NORM_TRAINING_INPUTS,
+  );
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
   const y = calls.allocate(x.shape);
@@ -136,17 +131,15 @@ function movingAverage(
 }
 
 function batchNormTrainingGrad(args: {
-  inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_INPUTS, TensorInfo>;
   backend: KernelBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = requiredInputs(BATCH_NORM_TRAINING_GRAD, args.inputs, [
-    'dy',
-    'x',
-    'mean',
-    'variance',
-    'gamma',
-  ]);
+  const { dy, x, mean, variance, gamma } = requiredInputs(
+    BATCH_NORM_TRAINING_GRAD,
+    args.inputs,
+    BATCH_NORM_TRAINING_GRAD_INPUTS,
+  );
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
   const dx = calls.allocate(x.shape);

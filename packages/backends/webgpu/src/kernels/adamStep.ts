@@ -1,6 +1,12 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ADAM_STEP, requiredInputs, type AdamStepAttrs } from '@nextplay/cls-core';
+import {
+  ADAM_STEP,
+  ADAM_STEP_INPUTS,
+  requiredInputs,
+  type AdamStepAttrs,
+  type KernelInputs,
+} from '@nextplay/cls-core';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
 const WORKGROUP = 256;
@@ -39,16 +45,11 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 
 /** cls-core's `ADAM_STEP` in one dispatch, where stock ops take about fourteen kernels per parameter. */
 function adamStep(args: {
-  inputs: { parameter?: TensorInfo; gradient?: TensorInfo; m?: TensorInfo; v?: TensorInfo };
+  inputs: KernelInputs<typeof ADAM_STEP_INPUTS, TensorInfo>;
   backend: WebGPUBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, [
-    'parameter',
-    'gradient',
-    'm',
-    'v',
-  ]);
+  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, ADAM_STEP_INPUTS);
   const { backend } = args;
   const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
   const size = parameter.shape.reduce((a, b) => a * b, 1);

@@ -3,9 +3,12 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  BATCH_NORM_TRAINING_GRAD_INPUTS,
+  BATCH_NORM_TRAINING_INPUTS,
   requiredInputs,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
+  type KernelInputs,
 } from '@nextplay/cls-core';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
@@ -209,23 +212,15 @@ function layout(x: TensorInfo, kernelName: string): Layout {
 }
 
 function batchNormTraining(args: {
-  inputs: {
-    x?: TensorInfo;
-    gamma?: TensorInfo;
-    beta?: TensorInfo;
-    movingMean?: TensorInfo;
-    movingVariance?: TensorInfo;
-  };
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_INPUTS, TensorInfo>;
   backend: WebGPUBackend;
   attrs: BatchNormTrainingAttrs;
 }): TensorInfo[] {
-  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(BATCH_NORM_TRAINING, args.inputs, [
-    'x',
-    'gamma',
-    'beta',
-    'movingMean',
-    'movingVariance',
-  ]);
+  const { x, gamma, beta, movingMean, movingVariance } = requiredInputs(
+    BATCH_NORM_TRAINING,
+    args.inputs,
+    BATCH_NORM_TRAINING_INPUTS,
+  );
   const { backend } = args;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING);
   const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
@@ -272,17 +267,15 @@ function batchNormTraining(args: {
 }
 
 function batchNormTrainingGrad(args: {
-  inputs: { dy?: TensorInfo; x?: TensorInfo; mean?: TensorInfo; variance?: TensorInfo; gamma?: TensorInfo };
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_INPUTS, TensorInfo>;
   backend: WebGPUBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = requiredInputs(BATCH_NORM_TRAINING_GRAD, args.inputs, [
-    'dy',
-    'x',
-    'mean',
-    'variance',
-    'gamma',
-  ]);
+  const { dy, x, mean, variance, gamma } = requiredInputs(
+    BATCH_NORM_TRAINING_GRAD,
+    args.inputs,
+    BATCH_NORM_TRAINING_GRAD_INPUTS,
+  );
   const { backend } = args;
   const { epsilon } = args.attrs;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING_GRAD);
