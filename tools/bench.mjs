@@ -12,21 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
-import {
-  OptimizerStepper,
-  adamwPlugin,
-  computeGradients,
-  linearHead,
-  readTrainOutcome,
-  selectBackend,
-  trainableParameters,
-} from '@nextplay/cls-engine';
+import { adamwPlugin, selectBackend } from '@nextplay/cls-engine';
 import { wasmBackendPlugin } from '@nextplay/cls-backend-wasm';
 import { foldBatchNorm, resnet18Plugin, resnetComplexity } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
+import { NUM_CLASSES, resnetTraining } from './lib/resnetTraining.mjs';
 
-const NUM_CLASSES = 10;
-const CLASS_NAMES = Array.from({ length: NUM_CLASSES }, (_, c) => String(c));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 function parseArgs(argv) {
@@ -86,47 +77,15 @@ async function runCase(imageSize, options) {
   const registry = new PluginRegistry().register(wasmBackendPlugin, resnet18Plugin, adamwPlugin);
   // Activates the wasm backend and registers the engine's wasm training kernels, as `fit` does.
   const backend = await selectBackend('cpu', registry, logger);
-  const model = await registry.create(
-    'model',
-    'resnet18',
-    { arch: 'resnet18', num_classes: NUM_CLASSES, pretrained: null, seed: 0 },
-    { numClasses: NUM_CLASSES, imageSize: [imageSize, imageSize], channels: 3, logger },
-  );
-  const optimizer = await registry.create(
-    'optimizer',
-    'adamw',
-    { name: 'adamw', lr: 1e-3, weight_decay: 0.05, betas: [0.9, 0.999], eps: 1e-8 },
-    {},
-  );
-  const parameters = trainableParameters(model);
-  const variables = parameters.map((p) => p.variable);
-  const stepper = new OptimizerStepper(parameters, optimizer, {
-    gradientClipVal: null,
-    gradientClipAlgorithm: 'norm',
-  });
-
   const { batch } = options;
-  const shape = [batch, imageSize, imageSize, 3];
-  const pixels = Float32Array.from(
-    { length: batch * imageSize * imageSize * 3 },
-    (_, i) => Math.sin(i) * 1.5,
-  );
-  const labels = Int32Array.from({ length: batch }, (_, i) => i % NUM_CLASSES);
-
   // The engine's training step, as in fit: forward in training mode, cross-entropy, backward (computeGradients),
   // AdamW step (OptimizerStepper), loss and correct count read back.
-  const hostBatch = { images: pixels, labels, shape };
-  const trainStep = async () => {
-    const computed = computeGradients(model, variables, hostBatch, {
-      head: linearHead,
-      classes: CLASS_NAMES,
-      labelSmoothing: 0,
-      scale: 1,
-    });
-    stepper.add(computed.gradients);
-    stepper.step(1e-3);
-    await readTrainOutcome(computed);
-  };
+  const { model, optimizer, pixels, shape, trainStep } = await resnetTraining(registry, {
+    arch: 'resnet18',
+    size: imageSize,
+    batch,
+    logger,
+  });
   const inferStep = (inferenceModel) => () => {
     tf.tidy(() => {
       const images = tf.tensor4d(pixels, shape);
@@ -134,7 +93,7 @@ async function runCase(imageSize, options) {
     });
   };
 
-  const train = (await stepsPerSecond(trainStep, { ...options, steps: options.steps })) * batch;
+  const train = (await stepsPerSecond(trainStep(), { ...options, steps: options.steps })) * batch;
   const infer = (await stepsPerSecond(inferStep(model), { ...options, steps: options.inferSteps })) * batch;
   // As cls test / cls predict evaluate: each BatchNormalization folded into its conv.
   const folded = foldBatchNorm(model);
@@ -142,7 +101,6 @@ async function runCase(imageSize, options) {
     (await stepsPerSecond(inferStep(folded), { ...options, steps: options.inferSteps })) * batch;
   folded.dispose();
   const { flops } = resnetComplexity('resnet18', imageSize, NUM_CLASSES);
-  stepper.dispose();
   optimizer.dispose();
   model.dispose();
   console.log(
