@@ -166,11 +166,13 @@ for (const { size, batch } of cases) {
       steps,
     };
     if (measuring) {
-      // Which kernel each convolution and matrix product shape kept, counted per kernel.
+      // Which kernel (tfjs-webgpu's, or ours with which tile size) each convolution and matrix product shape kept,
+      // counted per kernel.
       const kept = {};
-      for (const { kernel, chosen } of productKernelDecisions()) {
-        kept[kernel] ??= { stock: 0, ours: 0 };
-        kept[kernel][chosen] += 1;
+      for (const { kernel, precision, chosen } of productKernelDecisions()) {
+        if (precision !== 'float32') continue;
+        kept[kernel] ??= {};
+        kept[kernel][chosen] = (kept[kernel][chosen] ?? 0) + 1;
       }
       variants[variant].benchmark_kept = kept;
     }

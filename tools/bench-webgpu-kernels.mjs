@@ -2,8 +2,9 @@
 // Convolutions and their gradients on the WebGPU backend, on ResNet-18's shapes, several ways each in the same run:
 // the forward by tfjs-webgpu, by ours and by ours in float16 (16-mixed); the filter gradient by stock tfjs-webgpu,
 // by ours (tiled, split-K) and by ours in float16; the input gradient by tfjs-webgpu's naive kernel, by its
-// matrix-product program, by ours and by ours in float16 (trainer.benchmark picks between tfjs-webgpu's and ours per
-// shape); ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
+// matrix-product program, by ours and by ours in float16. Ours runs with 64² tiles (`ours`, `f16`) and with 128²
+// tiles (`ours128`, `f16_128`); trainer.benchmark picks among tfjs-webgpu's and ours with each tile size per shape.
+// ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
 // largest value of the first way. float16 is skipped, with the reason, where the adapter lacks shader-f16. On a
 // software adapter (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
 //
@@ -79,15 +80,16 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
   const forward = () => tf.conv2d(x, w, stride, pad);
   const result = { layer: name, shape: `${batch}x${side}x${side}x${channels} -> ${outChannels}` };
   /**
-   * Each variant sets every switch: our kernels registered or not, our product in float32 for the forward and the
-   * input gradient, the naive input gradient, float16.
+   * Each variant sets every switch: our kernels registered or not, our product's tile size (in float32 for the
+   * forward and the input gradient; without one, tfjs-webgpu's there and ours with 64² tiles elsewhere), the naive
+   * input gradient, float16.
    */
   const use =
-    ({ ours = true, product = false, naive = true, half = false }) =>
+    ({ ours = true, tile = null, naive = true, half = false }) =>
     () => {
       if (ours) registerWebGpuTrainingKernels();
       else unregisterWebGpuTrainingKernels();
-      setProductKernelChoice(product ? 'ours' : 'stock');
+      setProductKernelChoice(tile === null ? 'stock' : `ours-${tile}`);
       tf.env().set('WEBGPU_USE_NAIVE_CONV2D_TRANSPOSE', naive);
       if (half) {
         const support = backend.setMixedPrecision(true);
@@ -95,20 +97,19 @@ for (const [name, side, channels, kernel, stride, outChannels] of layers) {
       } else backend.setMixedPrecision(false);
       return undefined;
     };
-  // Forward: tfjs-webgpu's kernel, ours, ours in float16 (16-mixed). Filter gradient: stock, ours, ours in float16.
-  // Input gradient: tfjs-webgpu's naive kernel (its default, which the backend keeps), its matrix-product program,
-  // ours, ours in float16. Differences are to the first variant.
+  // Forward: tfjs-webgpu's kernel, then ours. Filter gradient: stock, then ours. Input gradient: tfjs-webgpu's naive
+  // kernel (its default, which the backend keeps), its matrix-product program, then ours. Ours: 64² and 128² tiles,
+  // in float32 and in float16 (16-mixed). Differences are to the first variant.
+  const ourWays = [
+    ['ours', use({ tile: 64 })],
+    ['ours128', use({ tile: 128 })],
+    ['f16', use({ tile: 64, half: true })],
+    ['f16_128', use({ tile: 128, half: true })],
+  ];
   const variants = [
-    ['forward', forward, ['stock', use({})], ['ours', use({ product: true })], ['f16', use({ half: true })]],
-    ['filter', filterGrad, ['stock', use({ ours: false })], ['ours', use({})], ['f16', use({ half: true })]],
-    [
-      'input',
-      inputGrad,
-      ['naive', use({})],
-      ['mm', use({ naive: false })],
-      ['ours', use({ product: true })],
-      ['f16', use({ half: true })],
-    ],
+    ['forward', forward, ['stock', use({})], ...ourWays],
+    ['filter', filterGrad, ['stock', use({ ours: false })], ...ourWays],
+    ['input', inputGrad, ['naive', use({})], ['mm', use({ naive: false })], ...ourWays],
   ];
   for (const [operation, run, ...ways] of variants) {
     let reference;

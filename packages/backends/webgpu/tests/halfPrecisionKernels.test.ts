@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type ComputeBackend } from '@nextplay/cls-core';
 import { findAdapter, setProductKernelChoice, webgpuBackendPlugin } from '../src/index.js';
+import { TILE_SIZES } from '../src/kernels/tiledMatrixProduct.js';
 import { seededValues } from './seededValues.js';
 
 // The CI machine has Mesa's lavapipe, whose adapter lists shader-f16; a hardware adapter may too.
@@ -165,6 +166,7 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
 
   afterAll(() => {
     backend.setMixedPrecision?.(false);
+    setProductKernelChoice('stock');
   });
 
   it('turns float16 on where the adapter has shader-f16, and says why not elsewhere', () => {
@@ -178,10 +180,11 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
   });
 
   for (const { name, shapes, compute } of cases) {
-    it(
-      `computes ${name} in float16, as float32 does on float16-rounded operands`,
-      async () => {
+    it.each(TILE_SIZES)(
+      `computes ${name} in float16 with %i² tiles, as float32 does on float16-rounded operands`,
+      async (tile) => {
         if (backend.setMixedPrecision?.(true).enabled !== true) return;
+        setProductKernelChoice(`ours-${tile}`);
         const { exact, half } = operands(shapes, 11);
         const run = (values: Float32Array[]) => () => compute(values.map((v, i) => tf.tensor(v, shapes[i])));
         const gpu = await valuesOf(run(exact));
@@ -195,6 +198,7 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
         expect(relativeError(gpu, float32)).toBeGreaterThan(1e-5);
         const notHalf = gpu.flatMap((values) => Array.from(values).filter((v) => roundToHalf(v) !== v));
         expect(notHalf).toEqual([]);
+        setProductKernelChoice('stock');
       },
       COMPILING_TIMEOUT,
     );
@@ -248,7 +252,6 @@ describe.skipIf(!search.found)(
       );
       await backend.probe();
       await backend.activate();
-      setProductKernelChoice('ours');
     });
 
     afterAll(() => {
@@ -256,9 +259,10 @@ describe.skipIf(!search.found)(
     });
 
     for (const { name, shapes, compute } of cases) {
-      it(
-        `computes ${name} as the cpu backend does`,
-        async () => {
+      it.each(TILE_SIZES)(
+        `computes ${name} with %i² tiles as the cpu backend does`,
+        async (tile) => {
+          setProductKernelChoice(`ours-${tile}`);
           const { exact } = operands(shapes, 13);
           const run = () => compute(exact.map((v, i) => tf.tensor(v, shapes[i])));
           let gpu: Float32Array[] = [];
@@ -267,7 +271,8 @@ describe.skipIf(!search.found)(
           });
           // Ours ran: the forward product, and the input gradient where there is one (the filter gradient is ours in
           // every mode).
-          const ours = (kernel: string) => pipelines.some((label) => label === `${kernel} tiles (f32)`);
+          const ours = (kernel: string) =>
+            pipelines.some((label) => label === `${kernel} ${tile}² tiles (f32)`);
           expect(ours('Conv2D') || ours('BatchMatMul')).toBe(true);
           if (name.startsWith('conv2d') && name.includes('gradients'))
             expect(ours('Conv2DBackpropInput')).toBe(true);

@@ -160,25 +160,56 @@ describe.skipIf(!search.found)('choosing kernels by GPU time (trainer.benchmark)
     tf.dispose([small, large]);
   });
 
-  it('under trainer.benchmark, times tfjs-webgpu’s convolution and ours per shape, with the cpu backend’s result', async () => {
+  /** The labels of the pipelines dispatched while `compute` runs. */
+  async function pipelinesOf(compute: () => Promise<void>): Promise<string[]> {
+    const labels: string[] = [];
+    // Wrapped, then restored: it is called with its encoder as `this`.
+    // eslint-disable-next-line @typescript-eslint/unbound-method
+    const setPipeline = GPUComputePassEncoder.prototype.setPipeline;
+    GPUComputePassEncoder.prototype.setPipeline = function recordedPipeline(pipeline) {
+      labels.push(pipeline.label);
+      setPipeline.call(this, pipeline);
+    };
+    try {
+      await compute();
+    } finally {
+      GPUComputePassEncoder.prototype.setPipeline = setPipeline;
+    }
+    return labels;
+  }
+
+  /** Convolves until trainer.benchmark has chosen for these shapes: the results meanwhile and what ran. */
+  async function convolveUntilChosen(x: tf.Tensor4D, w: tf.Tensor4D, precision: 'float32' | 'float16') {
+    const decision = () =>
+      productKernelDecisions().find(
+        (made) =>
+          made.kernel === 'Conv2D' &&
+          made.precision === precision &&
+          made.call.includes(JSON.stringify(x.shape)) &&
+          made.call.includes(JSON.stringify(w.shape)),
+      );
+    let chosen: string | undefined;
+    const results: Float32Array[] = [];
+    const pipelines = await pipelinesOf(async () => {
+      for (let call = 0; call < 50 && chosen === undefined; call++) {
+        const y = tf.conv2d(x, w, 1, 'same');
+        results.push((await y.data()) as Float32Array);
+        y.dispose();
+        chosen = decision()?.chosen;
+      }
+    });
+    return { chosen, results, pipelines };
+  }
+
+  it('under trainer.benchmark, times tfjs-webgpu’s convolution and ours with each tile size per shape, with the cpu backend’s result', async () => {
     backend.setKernelBenchmark?.(true);
     expect(productKernelChoice()).toBe('measure');
     const x = tf.tensor4d(seededValues(2 * 9 * 9 * 8, 4), [2, 9, 9, 8]);
     const w = tf.tensor4d(seededValues(3 * 3 * 8 * 16, 5), [3, 3, 8, 16]);
-    const decision = () =>
-      productKernelDecisions().find(
-        ({ kernel, call }) =>
-          kernel === 'Conv2D' && call.includes('[2,9,9,8]') && call.includes('[3,3,8,16]'),
-      );
-    let chosen: string | undefined;
-    const results: Float32Array[] = [];
-    for (let call = 0; call < 50 && chosen === undefined; call++) {
-      const y = tf.conv2d(x, w, 1, 'same');
-      results.push((await y.data()) as Float32Array);
-      y.dispose();
-      chosen = decision()?.chosen;
-    }
-    expect(['stock', 'ours']).toContain(chosen);
+    const { chosen, results, pipelines } = await convolveUntilChosen(x, w, 'float32');
+    expect(['stock', 'ours-64', 'ours-128']).toContain(chosen);
+    expect(pipelines).toContain('Conv2D 64² tiles (f32)');
+    expect(pipelines).toContain('Conv2D 128² tiles (f32)');
     await tf.setBackend('cpu');
     const reference = (await tf
       .conv2d(tf.tensor4d(await x.data(), x.shape), tf.tensor4d(await w.data(), w.shape), 1, 'same')
@@ -191,5 +222,22 @@ describe.skipIf(!search.found)('choosing kernels by GPU time (trainer.benchmark)
     backend.setKernelBenchmark?.(false);
     expect(productKernelChoice()).toBe('stock');
     tf.dispose([x, w]);
+  });
+
+  it('under trainer.benchmark and 16-mixed, times our tile sizes only, all in float16', async () => {
+    if (backend.setMixedPrecision?.(true).enabled !== true) return;
+    backend.setKernelBenchmark?.(true);
+    const x = tf.tensor4d(seededValues(2 * 7 * 7 * 8, 6), [2, 7, 7, 8]);
+    const w = tf.tensor4d(seededValues(3 * 3 * 8 * 4, 7), [3, 3, 8, 4]);
+    try {
+      const { chosen, pipelines } = await convolveUntilChosen(x, w, 'float16');
+      expect(['ours-64', 'ours-128']).toContain(chosen);
+      const convolutions = pipelines.filter((label) => label.startsWith('Conv2D '));
+      expect(new Set(convolutions)).toEqual(new Set(['Conv2D 64² tiles (f16)', 'Conv2D 128² tiles (f16)']));
+    } finally {
+      backend.setKernelBenchmark?.(false);
+      backend.setMixedPrecision(false);
+      tf.dispose([x, w]);
+    }
   });
 });

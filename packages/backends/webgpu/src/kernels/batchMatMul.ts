@@ -78,11 +78,11 @@ function ownMatMul(args: MatMulArgs): OwnProduct {
   if (bias !== undefined && (util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n))
     return undefined;
   const batches = Math.max(batchA, batchB);
-  return (half) => {
+  return ({ half, tile }) => {
     const output = backend.makeTensorInfo([...outer, m, n], 'float32');
     runMatrixProduct(
       backend,
-      products.get({ half, transposeA, transposeB, bias: bias !== undefined, activation }),
+      products.get({ half, transposeA, transposeB, bias: bias !== undefined, activation }, tile),
       {
         inputs: [a, b],
         bias,

@@ -75,9 +75,9 @@ function ownConvolution(args: ConvolutionArgs): OwnProduct {
     format,
   );
   if (bias !== undefined && util.sizeFromShape(bias.shape) !== conv.outChannels) return undefined;
-  return (half) => {
+  return ({ half, tile }) => {
     const y = backend.makeTensorInfo(conv.outShape, 'float32');
-    runMatrixProduct(backend, products.get({ half, bias: bias !== undefined, activation }), {
+    runMatrixProduct(backend, products.get({ half, bias: bias !== undefined, activation }, tile), {
       inputs: [x, filter],
       bias,
       output: y,

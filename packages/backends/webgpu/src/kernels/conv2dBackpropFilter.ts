@@ -8,9 +8,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { CONVOLUTION_FIELDS, convolutionFieldValues } from './convolutionFields.js';
-import { halfPrecisionEnabled } from './halfPrecision.js';
 import { ProductVariants } from './productVariants.js';
-import { runStockKernel } from './stockKernels.js';
+import { runProductKernel, type OwnProduct } from './productKernel.js';
 import { runMatrixProduct } from './tiledMatrixProduct.js';
 
 /**
@@ -46,40 +45,48 @@ fn loadB(batch: u32, k: u32, n: u32) -> f32 {
   half,
 }));
 
-function conv2dBackpropFilter(args: {
+interface BackpropFilterArgs {
   inputs: { x?: TensorInfo; dy?: TensorInfo };
   backend: WebGPUBackend;
   attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
+}
+
+/** Our product for this call; undefined for NCHW, which tfjs-webgpu's kernel handles. */
+function ownBackpropFilter(args: BackpropFilterArgs): OwnProduct {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   const format = backend_util.convertConv2DDataFormat(dataFormat);
-  const conv = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
   // tfjs has no dilated convolution gradients (it refuses them before a kernel runs): only the layout varies.
-  if (format !== 'channelsLast') {
-    return runStockKernel(Conv2DBackpropFilter, args);
-  }
-  const dw = backend.makeTensorInfo(filterShape, 'float32');
-  runMatrixProduct(backend, products.get({ half: halfPrecisionEnabled() }), {
-    inputs: [x, dy],
-    output: dw,
-    m: conv.filterHeight * conv.filterWidth * conv.inChannels,
-    n: conv.outChannels,
-    k: conv.batchSize * conv.outHeight * conv.outWidth,
-    fields: convolutionFieldValues(conv),
-  });
-  return dw;
+  if (format !== 'channelsLast') return undefined;
+  return ({ half, tile }) => {
+    const conv = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      format,
+    );
+    const dw = backend.makeTensorInfo(filterShape, 'float32');
+    runMatrixProduct(backend, products.get({ half }, tile), {
+      inputs: [x, dy],
+      output: dw,
+      m: conv.filterHeight * conv.filterWidth * conv.inChannels,
+      n: conv.outChannels,
+      k: conv.batchSize * conv.outHeight * conv.outWidth,
+      fields: convolutionFieldValues(conv),
+    });
+    return dw;
+  };
+}
+
+/** Ours in either precision: tfjs-webgpu's naive kernel is never the faster one worth timing. */
+function conv2dBackpropFilter(args: BackpropFilterArgs): TensorInfo {
+  return runProductKernel(Conv2DBackpropFilter, args, ownBackpropFilter, { withStock: false });
 }
 
 export const webgpuConv2dBackpropFilterConfig: KernelConfig = {

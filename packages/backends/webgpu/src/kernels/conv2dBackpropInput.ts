@@ -65,7 +65,7 @@ function ownBackpropInput(args: BackpropInputArgs): OwnProduct {
     throw new Error('Conv2DBackpropInput needs inputs dy and filter');
   const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (format !== 'channelsLast') return undefined;
-  return (half) => {
+  return ({ half, tile }) => {
     const conv = backend_util.computeConv2DInfo(
       attrs.inputShape,
       filter.shape as [number, number, number, number],
@@ -77,7 +77,7 @@ function ownBackpropInput(args: BackpropInputArgs): OwnProduct {
       format,
     );
     const dx = backend.makeTensorInfo(attrs.inputShape, 'float32');
-    runMatrixProduct(backend, products.get({ half }), {
+    runMatrixProduct(backend, products.get({ half }, tile), {
       inputs: [dy, filter],
       output: dx,
       m: conv.batchSize * conv.inHeight * conv.inWidth,

@@ -1,13 +1,15 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { TileSize } from './tiledMatrixProduct.js';
 
 /**
- * How float32 convolutions and matrix products pick between tfjs-webgpu's kernel and our tiled product:
- * `stock` (the default, so a run's kernels do not depend on timings), `measure` (`trainer.benchmark`, as
- * Lightning's flag sets `torch.backends.cudnn.benchmark`: per shape, the faster by GPU time), or `ours` (for
- * benchmarks and tests). One setting for the process, as TensorFlow.js has one webgpu backend per process.
+ * How convolutions and matrix products pick between tfjs-webgpu's kernel and our tiled product and its tile sizes:
+ * `stock` (the default, so a run's kernels do not depend on timings: tfjs-webgpu's in float32, ours with 64² tiles
+ * in float16), `measure` (`trainer.benchmark`, as Lightning's flag sets `torch.backends.cudnn.benchmark`: per
+ * shape, the fastest by GPU time), or ours (for benchmarks and tests), with 64² tiles or the size named. One
+ * setting for the process, as TensorFlow.js has one webgpu backend per process.
  */
-export type ProductKernelChoice = 'stock' | 'measure' | 'ours';
+export type ProductKernelChoice = 'stock' | 'measure' | 'ours' | `ours-${TileSize}`;
 
 let productChoice: ProductKernelChoice = 'stock';
 

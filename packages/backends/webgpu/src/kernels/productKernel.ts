@@ -3,6 +3,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { halfPrecisionEnabled } from './halfPrecision.js';
 import { MeasuredChoice, productKernelChoice } from './kernelBenchmark.js';
 import { runStockKernel } from './stockKernels.js';
+import { TILE_SIZES, type TileSize } from './tiledMatrixProduct.js';
 
 export interface ProductKernelArgs {
   readonly inputs: Readonly<Record<string, TensorInfo | undefined>>;
@@ -10,49 +11,81 @@ export interface ProductKernelArgs {
   readonly attrs: object;
 }
 
-/** Our tiled product for one call, in float16 or float32; undefined where it does not apply. */
-export type OwnProduct = ((half: boolean) => TensorInfo) | undefined;
+/** Our tiled product for one call, in float16 or float32, with this tile size; undefined where it does not apply. */
+export type OwnProduct = ((options: { half: boolean; tile: TileSize }) => TensorInfo) | undefined;
 
-const choices = new Map<string, MeasuredChoice>();
+/** A kernel a product can run as: tfjs-webgpu's, or our tiled product with this tile size. */
+export type ProductKernelLabel = 'stock' | `ours-${TileSize}`;
 
-/** A choice `trainer.benchmark` made: for `kernel` with these input shapes and attributes (JSON), which one ran. */
-export interface ProductKernelDecision {
-  readonly kernel: string;
-  readonly call: string;
-  readonly chosen: 'stock' | 'ours';
+/** Our tile size wherever nothing was timed: the smaller tiles fill a GPU with fewer rows and columns. */
+const DEFAULT_TILE: TileSize = 64;
+
+interface Candidate {
+  readonly label: ProductKernelLabel;
+  readonly run: () => TensorInfo;
 }
 
-/** The choices made so far in this process, by kernel and call. */
+/** Per kernel and precision, the choices made and the candidates' labels, in the order they were timed. */
+const choices = new Map<string, { measured: MeasuredChoice; labels: readonly ProductKernelLabel[] }>();
+
+/** A choice `trainer.benchmark` made: for `kernel` in `precision`, with these input shapes and attributes (JSON). */
+export interface ProductKernelDecision {
+  readonly kernel: string;
+  readonly precision: 'float32' | 'float16';
+  readonly call: string;
+  readonly chosen: ProductKernelLabel;
+}
+
+/** The choices made so far in this process, by kernel, precision and call. */
 export function productKernelDecisions(): ProductKernelDecision[] {
-  return [...choices].flatMap(([kernel, measured]) =>
-    measured
-      .choices()
-      .map(([call, index]) => ({ kernel, call, chosen: index === 0 ? 'stock' : 'ours' }) as const),
-  );
+  return [...choices].flatMap(([key, { measured, labels }]) => {
+    const [kernel = key, precision] = key.split(' ');
+    return measured.choices().map(([call, index]) => ({
+      kernel,
+      precision: precision === 'float16' ? 'float16' : 'float32',
+      call,
+      chosen: labels[index] ?? 'stock',
+    }));
+  });
 }
 
 /**
  * A convolution or matrix product: ours in float16 under 16-mixed; in float32 as `productKernelChoice` says
- * (tfjs-webgpu's, ours, or under `trainer.benchmark` the faster of the two for its shapes by GPU time).
+ * (tfjs-webgpu's, ours, or under `trainer.benchmark` the fastest for its shapes by GPU time). Under
+ * `trainer.benchmark` our tile sizes are timed too, in either precision. `withStock: false` is for a kernel whose
+ * stock version is never worth timing (it then runs only where ours does not apply).
  */
 export function runProductKernel<Args extends ProductKernelArgs>(
   kernelName: string,
   args: Args,
   ownProduct: (args: Args) => OwnProduct,
+  { withStock = true }: { withStock?: boolean } = {},
 ): TensorInfo {
   const stock = () => runStockKernel(kernelName, args);
   const half = halfPrecisionEnabled();
   const choice = productKernelChoice();
-  if (!half && choice === 'stock') return stock();
+  if (!half && choice === 'stock' && withStock) return stock();
   const own = ownProduct(args);
   if (own === undefined) return stock();
-  if (half || choice === 'ours') return own(half);
-  let measured = choices.get(kernelName);
-  if (measured === undefined) {
-    measured = new MeasuredChoice();
-    choices.set(kernelName, measured);
+  if (choice !== 'measure') {
+    const tile = TILE_SIZES.find((size) => choice === `ours-${size}`) ?? DEFAULT_TILE;
+    return own({ half, tile });
   }
-  return measured.run(args.backend, choiceKey(args), [stock, () => own(false)]);
+  const candidates: Candidate[] = [
+    ...(half || !withStock ? [] : [{ label: 'stock', run: stock } as const]),
+    ...TILE_SIZES.map((tile) => ({ label: `ours-${tile}` as const, run: () => own({ half, tile }) })),
+  ];
+  const key = `${kernelName} ${half ? 'float16' : 'float32'}`;
+  let made = choices.get(key);
+  if (made === undefined) {
+    made = { measured: new MeasuredChoice(), labels: candidates.map(({ label }) => label) };
+    choices.set(key, made);
+  }
+  return made.measured.run(
+    args.backend,
+    choiceKey(args),
+    candidates.map(({ run }) => run),
+  );
 }
 
 function choiceKey({ inputs, attrs }: ProductKernelArgs): string {

@@ -2,9 +2,17 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { MAX_WORKGROUPS, WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
-/** Output tile per workgroup (TILE × TILE, 4 × 4 values per thread) and the K values loaded per step. */
-const TILE = 64;
+/**
+ * The output tile per workgroup of 16 × 16 threads: 64 × 64 (4 × 4 values per thread), or 128 × 128 (8 × 8 per
+ * thread: twice the multiply-adds per value loaded from workgroup memory, at the cost of more registers and
+ * workgroups four times as large, so fewer of them for a given product). Which is faster depends on the GPU and the
+ * shapes: `trainer.benchmark` times both.
+ */
+export type TileSize = 64 | 128;
+export const TILE_SIZES: readonly TileSize[] = [64, 128];
+/** The K values loaded per step: a 16-wide slice, summed in f16 under 16-mixed. */
 const TK = 16;
+const THREADS = 16;
 /** Workgroups a split-K dispatch aims at: enough to fill a large GPU several times over. */
 const TARGET_WORKGROUPS = 512;
 /** The fewest K values one split sums, so that its tiles' loads pay for themselves. */
@@ -95,62 +103,83 @@ function bindings(shader: MatrixProductShader, first: readonly string[]): string
 }
 
 /** Thread `e` of a tile load: the K row and the M/N column it loads, neighbours along the contiguous index. */
-function tileIndex(contiguous: 'k' | 'mn'): string {
+function tileIndex(contiguous: 'k' | 'mn', tile: TileSize): string {
   return contiguous === 'k'
     ? `let kk = e % ${TK}u;\n      let column = e / ${TK}u;`
-    : `let kk = e / ${TILE}u;\n      let column = e % ${TILE}u;`;
+    : `let kk = e / ${tile}u;\n      let column = e % ${tile}u;`;
 }
 
-function tilesSource(shader: MatrixProductShader): string {
+/**
+ * One K step's multiply-adds: thread (x, y) holds rows y + 16i and columns x + 16j of the tile, as `acc[i · V + h]`
+ * (a vec4 over columns j = 4h … 4h + 3), V = per / 4; neighbouring threads read neighbouring workgroup values.
+ */
+function multiplySource(half: boolean, per: number): string {
+  const vectors = per / 4;
+  const scalar = half ? 'f16' : 'f32';
+  const columns = Array.from({ length: vectors }, (_, h) => {
+    const reads = [0, 1, 2, 3].map((j) => `tileB[kk][local.x + ${16 * (4 * h + j)}u]`).join(', ');
+    return `let b${h} = vec4<${scalar}>(${reads});`;
+  }).join('\n      ');
+  const target = half ? 'part' : 'acc';
+  const fmas = Array.from(
+    { length: vectors },
+    (_, h) => `${target}[i * ${vectors}u + ${h}u] = fma(a, b${h}, ${target}[i * ${vectors}u + ${h}u]);`,
+  ).join('\n        ');
+  const loop = `for (var kk = 0u; kk < ${TK}u; kk++) {
+      ${columns}
+      for (var i = 0u; i < ${per}u; i++) {
+        let a = vec4<${scalar}>(tileA[kk][local.y + ${THREADS}u * i]);
+        ${fmas}
+      }
+    }`;
+  return half
+    ? `// Initialized explicitly: lavapipe keeps a loop-body var's value from one iteration to the next.
+    var part = array<vec4<f16>, ${per * vectors}>();
+    ${loop}
+    for (var i = 0u; i < ${per * vectors}u; i++) { acc[i] += vec4<f32>(part[i]); }`
+    : loop;
+}
+
+function tilesSource(shader: MatrixProductShader, tile: TileSize): string {
+  const per = tile / THREADS;
+  const vectors = per / 4;
   const scalar = shader.half ? 'f16' : 'f32';
   const store = shader.half ? 'toHalf' : '';
   const fields = shader.fields.map(([name, type]) => `${name}: ${type},`).join(' ');
-  const multiply = shader.half
-    ? `// Initialized explicitly: lavapipe keeps a loop-body var's value from one iteration to the next.
-    var part = array<vec4<f16>, 4>();
-    for (var kk = 0u; kk < ${TK}u; kk++) {
-      let b = vec4<f16>(tileB[kk][local.x], tileB[kk][local.x + 16u], tileB[kk][local.x + 32u], tileB[kk][local.x + 48u]);
-      for (var i = 0u; i < 4u; i++) { part[i] = fma(vec4<f16>(tileA[kk][local.y + 16u * i]), b, part[i]); }
-    }
-    for (var i = 0u; i < 4u; i++) { acc[i] += vec4<f32>(part[i]); }`
-    : `for (var kk = 0u; kk < ${TK}u; kk++) {
-      let b = vec4<f32>(tileB[kk][local.x], tileB[kk][local.x + 16u], tileB[kk][local.x + 32u], tileB[kk][local.x + 48u]);
-      for (var i = 0u; i < 4u; i++) { acc[i] = fma(vec4<f32>(tileA[kk][local.y + 16u * i]), b, acc[i]); }
-    }`;
   return /* wgsl */ `
 ${shader.half ? 'enable f16;' : ''}
 struct Uniforms { M: u32, N: u32, K: u32, kPerSplit: u32, splits: u32, batches: u32, ${fields} }
 ${bindings(shader, shader.inputs)}
 
-var<workgroup> tileA: array<array<${scalar}, ${TILE}>, ${TK}>;
-var<workgroup> tileB: array<array<${scalar}, ${TILE}>, ${TK}>;
+var<workgroup> tileA: array<array<${scalar}, ${tile}>, ${TK}>;
+var<workgroup> tileB: array<array<${scalar}, ${tile}>, ${TK}>;
 
 ${shader.loaders}
 ${shader.half ? HALF_ROUNDING : ''}
 ${finishFunction(shader)}
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(${THREADS}, ${THREADS})
 fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
   let batch = group.z / u.splits;
   let split = group.z % u.splits;
-  let m0 = group.x * ${TILE}u;
-  let n0 = group.y * ${TILE}u;
+  let m0 = group.x * ${tile}u;
+  let n0 = group.y * ${tile}u;
   let kStart = split * u.kPerSplit;
   let kEnd = min(kStart + u.kPerSplit, u.K);
-  let flat = local.y * 16u + local.x;
-  var acc: array<vec4<f32>, 4>;
+  let flat = local.y * ${THREADS}u + local.x;
+  var acc: array<vec4<f32>, ${per * vectors}>;
   for (var k0 = kStart; k0 < kEnd; k0 += ${TK}u) {
-    for (var r = 0u; r < ${(TK * TILE) / 256}u; r++) {
-      let e = flat + r * 256u;
+    for (var r = 0u; r < ${(TK * tile) / (THREADS * THREADS)}u; r++) {
+      let e = flat + r * ${THREADS * THREADS}u;
       {
-        ${tileIndex(shader.contiguous.a === 'k' ? 'k' : 'mn')}
+        ${tileIndex(shader.contiguous.a === 'k' ? 'k' : 'mn', tile)}
         let k = k0 + kk;
         var a = 0.0;
         if (k < kEnd && m0 + column < u.M) { a = loadA(batch, m0 + column, k); }
         tileA[kk][column] = ${store}(a);
       }
       {
-        ${tileIndex(shader.contiguous.b === 'k' ? 'k' : 'mn')}
+        ${tileIndex(shader.contiguous.b === 'k' ? 'k' : 'mn', tile)}
         let k = k0 + kk;
         var b = 0.0;
         if (k < kEnd && n0 + column < u.N) { b = loadB(batch, k, n0 + column); }
@@ -158,18 +187,19 @@ fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) g
       }
     }
     workgroupBarrier();
-    ${multiply}
+    ${multiplySource(shader.half, per)}
     workgroupBarrier();
   }
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + local.y + 16u * i;
-    for (var j = 0u; j < 4u; j++) {
-      let n = n0 + local.x + 16u * j;
+  for (var i = 0u; i < ${per}u; i++) {
+    let m = m0 + local.y + ${THREADS}u * i;
+    for (var j = 0u; j < ${per}u; j++) {
+      let n = n0 + local.x + ${THREADS}u * j;
+      let value = acc[i * ${vectors}u + j / 4u][j % 4u];
       if (m < u.M && n < u.N) {
         if (u.splits == 1u) {
-          result[(batch * u.M + m) * u.N + n] = finish(acc[i][j], n);
+          result[(batch * u.M + m) * u.N + n] = finish(value, n);
         } else {
-          result[((split * u.batches + batch) * u.M + m) * u.N + n] = acc[i][j];
+          result[((split * u.batches + batch) * u.M + m) * u.N + n] = value;
         }
       }
     }
@@ -202,11 +232,14 @@ export class TiledMatrixProduct {
   readonly tiles: WgslKernel;
   readonly sum: WgslKernel;
 
-  constructor(readonly shader: MatrixProductShader) {
+  constructor(
+    readonly shader: MatrixProductShader,
+    readonly tile: TileSize = 64,
+  ) {
     const precision = shader.half ? 'f16' : 'f32';
     this.tiles = new WgslKernel(
-      `${shader.label} tiles (${precision})`,
-      tilesSource(shader),
+      `${shader.label} ${tile}² tiles (${precision})`,
+      tilesSource(shader, tile),
       (6 + shader.fields.length) * 4,
     );
     this.sum = new WgslKernel(`${shader.label} sum (${precision})`, sumSource(shader), 12);
@@ -214,8 +247,8 @@ export class TiledMatrixProduct {
 }
 
 /** K splits for `batches` M × N products over K values: enough workgroups, each split still a useful length. */
-export function splitCount(m: number, n: number, k: number, batches = 1): number {
-  const tiles = Math.ceil(m / TILE) * Math.ceil(n / TILE) * batches;
+export function splitCount(m: number, n: number, k: number, batches = 1, tile: TileSize = 64): number {
+  const tiles = Math.ceil(m / tile) * Math.ceil(n / tile) * batches;
   const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
   return Math.max(1, Math.min(wanted, Math.floor(k / MIN_K_PER_SPLIT), Math.floor(MAX_WORKGROUPS / batches)));
 }
@@ -239,16 +272,16 @@ export function runMatrixProduct(
   product: TiledMatrixProduct,
   run: MatrixProductRun,
 ): void {
-  const { shader } = product;
+  const { shader, tile } = product;
   if (shader.bias !== (run.bias !== undefined))
     throw new Error(`${shader.label}: bias given ≠ bias expected`);
   if (run.fields.length !== shader.fields.length) throw new Error(`${shader.label}: wrong number of fields`);
   const batches = run.batches ?? 1;
   const { m, n, k } = run;
-  if (Math.ceil(m / TILE) > MAX_WORKGROUPS || Math.ceil(n / TILE) > MAX_WORKGROUPS) {
+  if (Math.ceil(m / tile) > MAX_WORKGROUPS || Math.ceil(n / tile) > MAX_WORKGROUPS) {
     throw new Error(`${shader.label}: a ${m} × ${n} product is larger than one dispatch can cover`);
   }
-  const splits = splitCount(m, n, k, batches);
+  const splits = splitCount(m, n, k, batches, tile);
   const kPerSplit = Math.ceil(k / splits / TK) * TK;
   const usedSplits = Math.max(1, Math.ceil(k / kPerSplit));
   const bias = run.bias === undefined ? [] : [run.bias];
@@ -269,7 +302,7 @@ export function runMatrixProduct(
         kernel: product.tiles,
         tensors: [...run.inputs, ...bias, partial],
         uniforms: tiles,
-        workgroups: [Math.ceil(m / TILE), Math.ceil(n / TILE), usedSplits * batches],
+        workgroups: [Math.ceil(m / tile), Math.ceil(n / tile), usedSplits * batches],
       },
       ...(usedSplits === 1
         ? []
