@@ -84,7 +84,7 @@ function ownBackpropFilter(args: BackpropFilterArgs): OwnProduct {
   };
 }
 
-/** Ours in either precision: tfjs-webgpu's naive kernel is never the faster one worth timing. */
+/** Ours in either precision: tfjs-webgpu's naive kernel is far slower on a GPU (issue #14), so it is not timed. */
 function conv2dBackpropFilter(args: BackpropFilterArgs): TensorInfo {
   return runProductKernel(Conv2DBackpropFilter, args, ownBackpropFilter, { withStock: false });
 }

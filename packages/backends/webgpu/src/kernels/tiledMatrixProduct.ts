@@ -4,9 +4,9 @@ import { MAX_WORKGROUPS, WgslKernel, dispatchWgsl, packUniforms, strideWorkgroup
 
 /**
  * The output tile per workgroup of 16 × 16 threads: 64 × 64 (4 × 4 values per thread), or 128 × 128 (8 × 8 per
- * thread: twice the multiply-adds per value loaded from workgroup memory, at the cost of more registers and
- * workgroups four times as large, so fewer of them for a given product). Which is faster depends on the GPU and the
- * shapes: `trainer.benchmark` times both.
+ * thread: twice the multiply-adds per value loaded from workgroup memory, at the cost of more registers, 16 KiB of
+ * workgroup memory in f32 (WebGPU's default limit), and workgroups four times as large, so fewer of them for a given
+ * product). Which is faster depends on the GPU and the shapes: `trainer.benchmark` times both.
  */
 export type TileSize = 64 | 128;
 export const TILE_SIZES: readonly TileSize[] = [64, 128];
@@ -117,7 +117,7 @@ function multiplySource(half: boolean, per: number): string {
   const vectors = per / 4;
   const scalar = half ? 'f16' : 'f32';
   const columns = Array.from({ length: vectors }, (_, h) => {
-    const reads = [0, 1, 2, 3].map((j) => `tileB[kk][local.x + ${16 * (4 * h + j)}u]`).join(', ');
+    const reads = [0, 1, 2, 3].map((j) => `tileB[kk][local.x + ${THREADS * (4 * h + j)}u]`).join(', ');
     return `let b${h} = vec4<${scalar}>(${reads});`;
   }).join('\n      ');
   const target = half ? 'part' : 'acc';
