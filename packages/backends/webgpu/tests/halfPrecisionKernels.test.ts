@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type ComputeBackend } from '@nextplay/cls-core';
 import { findAdapter, setProductKernelChoice, webgpuBackendPlugin } from '../src/index.js';
 import { TILE_SIZES } from '../src/kernels/tiledMatrixProduct.js';
+import { pipelineLabelsDuring } from './pipelineLabels.js';
 import { seededValues } from './seededValues.js';
 
 // The CI machine has Mesa's lavapipe, whose adapter lists shader-f16; a hardware adapter may too.
@@ -227,24 +228,6 @@ describe.skipIf(!search.found)('16-mixed convolutions and matrix products on thi
 describe.skipIf(!search.found)(
   'our float32 convolutions and matrix products (trainer.benchmark’s candidates)',
   () => {
-    /** The labels of the pipelines dispatched while `compute` runs. */
-    async function pipelinesOf(compute: () => Promise<unknown>): Promise<string[]> {
-      const labels: string[] = [];
-      // Wrapped, then restored: it is called with its encoder as `this`.
-      // eslint-disable-next-line @typescript-eslint/unbound-method
-      const setPipeline = GPUComputePassEncoder.prototype.setPipeline;
-      GPUComputePassEncoder.prototype.setPipeline = function recordedPipeline(pipeline) {
-        labels.push(pipeline.label);
-        setPipeline.call(this, pipeline);
-      };
-      try {
-        await compute();
-      } finally {
-        GPUComputePassEncoder.prototype.setPipeline = setPipeline;
-      }
-      return labels;
-    }
-
     beforeAll(async () => {
       const backend = await webgpuBackendPlugin.create(
         {},
@@ -266,7 +249,7 @@ describe.skipIf(!search.found)(
           const { exact } = operands(shapes, 13);
           const run = () => compute(exact.map((v, i) => tf.tensor(v, shapes[i])));
           let gpu: Float32Array[] = [];
-          const pipelines = await pipelinesOf(async () => {
+          const pipelines = await pipelineLabelsDuring(async () => {
             gpu = await valuesOf(run);
           });
           // Ours ran: the forward product, and the input gradient where there is one (the filter gradient is ours in

@@ -11,6 +11,7 @@ import {
   webgpuBackendPlugin,
 } from '../src/index.js';
 import { WgslKernel, dispatchWgsl, packUniforms } from '../src/kernels/wgslKernel.js';
+import { pipelineLabelsDuring } from './pipelineLabels.js';
 import { seededValues } from './seededValues.js';
 
 const search = await findAdapter();
@@ -160,24 +161,6 @@ describe.skipIf(!search.found)('choosing kernels by GPU time (trainer.benchmark)
     tf.dispose([small, large]);
   });
 
-  /** The labels of the pipelines dispatched while `compute` runs. */
-  async function pipelinesOf(compute: () => Promise<void>): Promise<string[]> {
-    const labels: string[] = [];
-    // Wrapped, then restored: it is called with its encoder as `this`.
-    // eslint-disable-next-line @typescript-eslint/unbound-method
-    const setPipeline = GPUComputePassEncoder.prototype.setPipeline;
-    GPUComputePassEncoder.prototype.setPipeline = function recordedPipeline(pipeline) {
-      labels.push(pipeline.label);
-      setPipeline.call(this, pipeline);
-    };
-    try {
-      await compute();
-    } finally {
-      GPUComputePassEncoder.prototype.setPipeline = setPipeline;
-    }
-    return labels;
-  }
-
   /** Convolves until trainer.benchmark has chosen for these shapes: the results meanwhile and what ran. */
   async function convolveUntilChosen(x: tf.Tensor4D, w: tf.Tensor4D, precision: 'float32' | 'float16') {
     const decision = () =>
@@ -190,7 +173,7 @@ describe.skipIf(!search.found)('choosing kernels by GPU time (trainer.benchmark)
       );
     let chosen: string | undefined;
     const results: Float32Array[] = [];
-    const pipelines = await pipelinesOf(async () => {
+    const pipelines = await pipelineLabelsDuring(async () => {
       for (let call = 0; call < 50 && chosen === undefined; call++) {
         const y = tf.conv2d(x, w, 1, 'same');
         results.push((await y.data()) as Float32Array);
