@@ -5,9 +5,9 @@ import type { TileSize } from './tiledMatrixProduct.js';
 /**
  * How convolutions and matrix products pick between tfjs-webgpu's kernel and our tiled product and its tile sizes:
  * `stock` (the default, so a run's kernels do not depend on timings: tfjs-webgpu's in float32 but for the filter
- * gradient, ours with 64² tiles there and in float16), `measure` (`trainer.benchmark`, as Lightning's flag sets `torch.backends.cudnn.benchmark`: per
- * shape, the fastest by GPU time), or ours (for benchmarks and tests), with 64² tiles or the size named. One
- * setting for the process, as TensorFlow.js has one webgpu backend per process.
+ * gradient, ours with 64² tiles there and in float16), `measure` (`trainer.benchmark`, as Lightning's flag sets
+ * `torch.backends.cudnn.benchmark`: per shape, the fastest by GPU time), or ours (for benchmarks and tests), with
+ * 64² tiles or the size named. One setting for the process, as TensorFlow.js has one webgpu backend per process.
  */
 export type ProductKernelChoice = 'stock' | 'measure' | 'ours' | `ours-${TileSize}`;
 

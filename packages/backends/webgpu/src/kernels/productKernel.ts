@@ -25,8 +25,16 @@ interface Candidate {
   readonly run: () => TensorInfo;
 }
 
-/** Per kernel and precision, the choices made and the candidates' labels, in the order they were timed. */
-const choices = new Map<string, { measured: MeasuredChoice; labels: readonly ProductKernelLabel[] }>();
+/** Per kernel and precision (keyed by both), the choices made and the candidates' labels, in timing order. */
+const choices = new Map<
+  string,
+  {
+    readonly kernel: string;
+    readonly precision: ProductKernelDecision['precision'];
+    readonly measured: MeasuredChoice;
+    readonly labels: readonly ProductKernelLabel[];
+  }
+>();
 
 /** A choice `trainer.benchmark` made: for `kernel` in `precision`, with these input shapes and attributes (JSON). */
 export interface ProductKernelDecision {
@@ -38,15 +46,11 @@ export interface ProductKernelDecision {
 
 /** The choices made so far in this process, by kernel, precision and call. */
 export function productKernelDecisions(): ProductKernelDecision[] {
-  return [...choices].flatMap(([key, { measured, labels }]) => {
-    const [kernel = key, precision] = key.split(' ');
-    return measured.choices().map(([call, index]) => ({
-      kernel,
-      precision: precision === 'float16' ? 'float16' : 'float32',
-      call,
-      chosen: labels[index] ?? 'stock',
-    }));
-  });
+  return [...choices.values()].flatMap(({ kernel, precision, measured, labels }) =>
+    measured
+      .choices()
+      .map(([call, index]) => ({ kernel, precision, call, chosen: labels[index] ?? 'stock' })),
+  );
 }
 
 /**
@@ -75,10 +79,16 @@ export function runProductKernel<Args extends ProductKernelArgs>(
     ...(half || !withStock ? [] : [{ label: 'stock', run: stock } as const]),
     ...TILE_SIZES.map((tile) => ({ label: `ours-${tile}` as const, run: () => own({ half, tile }) })),
   ];
-  const key = `${kernelName} ${half ? 'float16' : 'float32'}`;
+  const precision = half ? 'float16' : 'float32';
+  const key = `${kernelName} ${precision}`;
   let made = choices.get(key);
   if (made === undefined) {
-    made = { measured: new MeasuredChoice(), labels: candidates.map(({ label }) => label) };
+    made = {
+      kernel: kernelName,
+      precision,
+      measured: new MeasuredChoice(),
+      labels: candidates.map(({ label }) => label),
+    };
     choices.set(key, made);
   }
   return made.measured.run(
