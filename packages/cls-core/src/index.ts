@@ -81,6 +81,8 @@ export {
   BATCH_NORM_TRAINING_GRAD,
   BATCH_NORM_TRAINING_GRAD_INPUTS,
   BATCH_NORM_TRAINING_INPUTS,
+  RELU_GRAD,
+  RELU_GRAD_INPUTS,
   SGD_STEP,
   requiredInputs,
 } from './kernels.js';

@@ -24,6 +24,13 @@ export const BATCH_NORM_TRAINING_INPUTS = ['x', 'gamma', 'beta', 'movingMean', '
 export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
 export const BATCH_NORM_TRAINING_GRAD_INPUTS = ['dy', 'x', 'mean', 'variance', 'gamma'] as const;
 
+/**
+ * ReLU's gradient from its output: inputs `{ dy, y }` (y = relu(x)) → dx = dy where y > 0, else 0, and NaN where y
+ * is NaN, as tfjs's own gradient (dy·step(x)) gives. One kernel where tfjs runs three.
+ */
+export const RELU_GRAD = 'ClsReluGrad';
+export const RELU_GRAD_INPUTS = ['dy', 'y'] as const;
+
 /** A kernel's inputs by name (`names`, one of the `…_INPUTS` lists), as tfjs hands them over: any may be missing. */
 export type KernelInputs<Names extends readonly string[], Input> = Partial<Record<Names[number], Input>>;
 

@@ -1,6 +1,7 @@
 import { SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
 import type { TorchInitializers } from './torchInitializers.js';
 import { TrainingBatchNormalization } from './trainingBatchNormalization.js';
+import { TrainingReLU } from './trainingReLU.js';
 import { UnfusedConv2D } from './unfusedConv2D.js';
 
 /** Any tfjs layer (tfjs-layers does not export its `Layer` class from the package root). */
@@ -68,7 +69,7 @@ export class ResNetLayers {
   }
 
   relu(x: SymbolicTensor, name: string): SymbolicTensor {
-    return applyLayer(layers.reLU({ name }), x);
+    return applyLayer(new TrainingReLU({ name }), x);
   }
 
   zeroPad(x: SymbolicTensor, name: string, padding: number): SymbolicTensor {

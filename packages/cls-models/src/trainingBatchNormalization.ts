@@ -6,6 +6,7 @@ import {
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
+import { activeBackendHasKernel } from './activeBackendKernel.js';
 
 type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
@@ -55,7 +56,7 @@ export class TrainingBatchNormalization extends BatchNormalization {
       return super.call(inputs, kwargs);
     }
     const step =
-      hasKernel(BATCH_NORM_TRAINING) && hasKernel(BATCH_NORM_TRAINING_GRAD)
+      activeBackendHasKernel(BATCH_NORM_TRAINING) && activeBackendHasKernel(BATCH_NORM_TRAINING_GRAD)
         ? kernelStep(state)
         : opsStep(input, state);
     const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -149,12 +150,6 @@ function opsStep(input: tf.Tensor, state: BatchNormalizationState): TrainingStep
       return [dx, dGamma, dBeta];
     },
   };
-}
-
-function hasKernel(kernelName: string): boolean {
-  return (
-    (tf.getKernel(kernelName, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined) !== undefined
-  );
 }
 
 function runKernel(

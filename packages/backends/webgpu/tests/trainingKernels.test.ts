@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADAM_STEP,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  RELU_GRAD,
   SGD_STEP,
   createLogger,
   type AdamStepAttrs,
@@ -226,6 +228,33 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     const [nextParameter, nextBuffer] = outputs;
     expect(maxRelativeError(nextParameter!, expectedP)).toBeLessThan(1e-6);
     if (withBuffer) expect(maxRelativeError(nextBuffer!, expectedBuffer)).toBeLessThan(1e-6);
+  });
+
+  it('ReLU gradient: dy where relu(x) > 0, 0 elsewhere and NaN where x is NaN, as tfjs differentiates relu', async () => {
+    // More values than one dispatch's threads cover (a grid-stride loop), with zeros, infinities and NaN first.
+    const size = 65_535 * 4 + 11;
+    const x = seededValues(size, 21);
+    x.set([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30]);
+    const dy = seededValues(size, 22, 3);
+    const xTensor = tf.tensor(x);
+    const dyTensor = tf.tensor(dy);
+    const y = tf.relu(xTensor);
+    const fused = tf.engine().runKernel<tf.Tensor>(RELU_GRAD, { dy: dyTensor, y }, {});
+    const stock = tf.grad((t: tf.Tensor) => tf.relu(t))(xTensor, dyTensor);
+    const [ours, theirs] = (await Promise.all([fused.data(), stock.data()])) as Float32Array[];
+    tf.dispose([xTensor, dyTensor, y, fused, stock]);
+    // dx is +0 where relu(x) is 0, as torch's threshold_backward; tfjs's dy·0 is −0 for negative dy.
+    const differing = (actual: Float32Array, expected: (i: number) => number) =>
+      actual.filter(
+        (value, i) => !(value === expected(i) || (Number.isNaN(value) && Number.isNaN(expected(i)))),
+      ).length;
+    const formula = (i: number) => {
+      const value = x[i] ?? NaN;
+      return Number.isNaN(value) ? NaN : value > 0 ? (dy[i] ?? NaN) : 0;
+    };
+    expect(Array.from(ours!.subarray(0, 7))).toEqual([0, 0, NaN, dy[3], 0, dy[5], 0]);
+    expect(differing(ours!, formula)).toBe(0);
+    expect(differing(ours!, (i) => theirs![i] ?? NaN)).toBe(0);
   });
 
   it('counts each fused step as one kernel and leaks no tensor or GPU memory', async () => {

@@ -6,6 +6,7 @@ import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { wasmConv2dConfig, wasmFusedConv2dConfig } from './conv2dForward.js';
 import { wasmIdentityConfig } from './identity.js';
 import { wasmMaxPoolGradConfig } from './maxPoolGrad.js';
+import { wasmReluGradConfig } from './reluGrad.js';
 import { wasmSliceConfig } from './slice.js';
 import { keepStockKernel } from './stockKernels.js';
 import { wasmTileConfig } from './tile.js';
@@ -22,15 +23,16 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   wasmBatchNormTrainingConfig,
   wasmBatchNormTrainingGradConfig,
   wasmAdamStepConfig,
+  wasmReluGradConfig,
 ];
 
 /**
  * Registers, for the wasm backend: the convolution gradients it lacks (Conv2DBackpropFilter) or runs slowly
  * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile, Slice and
- * MaxPoolGrad far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock kernels,
- * which they fall back to where they do not apply); cls-core's training batch-norm kernels; and the engine's
- * one-pass Adam update (`ADAM_STEP`). Idempotent. The wasm backend package must be imported first, since these
- * kernels are built from its own kernels.
+ * MaxPoolGrad far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock
+ * kernels, which they fall back to where they do not apply); cls-core's training batch-norm kernels and ReLU
+ * gradient; and the engine's one-pass Adam update (`ADAM_STEP`). Idempotent. The wasm backend package must be
+ * imported first, since these kernels are built from its own kernels.
  */
 export function registerWasmTrainingKernels(): void {
   if ((getKernel('Conv2D', 'wasm') as KernelConfig | undefined) === undefined) {

@@ -5,6 +5,7 @@ import { webgpuBatchNormTrainingConfig, webgpuBatchNormTrainingGradConfig } from
 import { webgpuConv2dConfig, webgpuFusedConv2dConfig } from './conv2d.js';
 import { webgpuConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { webgpuConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
+import { webgpuReluGradConfig } from './reluGrad.js';
 import { webgpuSgdStepConfig } from './sgdStep.js';
 import { keepStockKernel, stockKernel } from './stockKernels.js';
 
@@ -13,6 +14,7 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
   webgpuSgdStepConfig,
   webgpuBatchNormTrainingConfig,
   webgpuBatchNormTrainingGradConfig,
+  webgpuReluGradConfig,
   webgpuConv2dBackpropFilterConfig,
   webgpuConv2dConfig,
   webgpuFusedConv2dConfig,
@@ -24,9 +26,9 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
 /**
  * Registers, for the webgpu backend, cls-core's training kernels: the one-dispatch optimizer steps (`ADAM_STEP`,
  * `SGD_STEP`) and batch norm's training forward and backward, each a few dispatches instead of dozens of stock
- * element-wise kernels; and, replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K
- * matrix product; and convolutions and matrix products that compute in float16 under `16-mixed`
- * (`setHalfPrecision`), running the stock kernels otherwise. Idempotent.
+ * element-wise kernels, and ReLU's gradient (`RELU_GRAD`) in one; and, replacing tfjs-webgpu's naive one, a
+ * convolution filter gradient as a tiled, split-K matrix product; and convolutions and matrix products that
+ * compute in float16 under `16-mixed` (`setHalfPrecision`), running the stock kernels otherwise. Idempotent.
  */
 export function registerWebGpuTrainingKernels(): void {
   for (const config of webgpuTrainingKernels) {

@@ -1,0 +1,47 @@
+import { RELU_GRAD, RELU_GRAD_INPUTS, requiredInputs, type KernelInputs } from '@nextplay/cls-core';
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { reluGradFunction } from './reluGradSimdModule.js';
+import { simdExports } from './simdInstance.js';
+import { WasmKernelCalls } from './wasmKernelCalls.js';
+
+const reluGradModule = [reluGradFunction];
+
+/**
+ * cls-core's `RELU_GRAD` in one SIMD pass over the wasm heap (`reluGradSimdModule`) instead of tfjs's Step, Cast
+ * and Multiply; the last (size mod 4) values in JavaScript (all of them where the backend does not expose its
+ * memory).
+ */
+function reluGrad(args: {
+  inputs: KernelInputs<typeof RELU_GRAD_INPUTS, TensorInfo>;
+  backend: KernelBackend;
+}): TensorInfo {
+  const { dy, y } = requiredInputs(RELU_GRAD, args.inputs, RELU_GRAD_INPUTS);
+  const size = y.shape.reduce((a, b) => a * b, 1);
+  if (dy.dtype !== 'float32' || y.dtype !== 'float32' || dy.shape.reduce((a, b) => a * b, 1) !== size) {
+    throw new Error(
+      `${RELU_GRAD} needs float32 dy and y of one shape (got [${dy.shape.join(', ')}] and [${y.shape.join(', ')}])`,
+    );
+  }
+  const calls = new WasmKernelCalls(args.backend);
+  const dx = calls.allocate(y.shape);
+  const simd = simdExports(calls.backend, reluGradModule)?.reluGrad;
+  const vectorized = simd === undefined ? 0 : size - (size % 4);
+  if (vectorized > 0)
+    simd?.(calls.byteOffset(dy), calls.byteOffset(y), calls.byteOffset(dx), 0, vectorized * 4);
+  const [gradient, output, result] = [dy, y, dx].map((t) => calls.view(t)) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  for (let i = vectorized; i < size; i++) {
+    const value = output[i] ?? NaN;
+    result[i] = Number.isNaN(value) ? value : value > 0 ? (gradient[i] ?? 0) : 0;
+  }
+  return dx;
+}
+
+export const wasmReluGradConfig: KernelConfig = {
+  kernelName: RELU_GRAD,
+  backendName: 'wasm',
+  kernelFunc: reluGrad as unknown as KernelFunc,
+};
