@@ -15,8 +15,8 @@ import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgsl
 /**
  * Batch norm in training mode over x viewed as [rows, channels] (NHWC), three dispatches each way:
  *   1. per-channel partial sums over a slice of the rows, one slice per workgroup row ([slices, channels, 2]);
- *   2. one thread per channel adds the slices up into the two per-channel results (forward: and updates the
- *      moving averages);
+ *   2. a workgroup per few channels adds the slices up, each of its lanes a strided share of them, then a tree
+ *      across the lanes, into the two per-channel results (forward: and updates the moving averages);
  *   3. one elementwise pass for y (forward) or dx (backward).
  * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
  */
@@ -28,6 +28,12 @@ const ROW_LANES = 4;
 const ROWS_PER_SLICE = 256;
 const MAX_SLICES = 1024;
 const WORKGROUP = 256;
+/**
+ * Channels (x) × lanes (y) of a workgroup that adds up the slices. One thread looping over up to 1,024 slices, as
+ * each channel had before, waits on each load in turn on a GPU; 64 lanes do 16 loads each, then 6 tree steps.
+ */
+const TOTAL_CHANNELS = 4;
+const TOTAL_LANES = 64;
 
 /** `inputs` declares bindings 0…inputCount−1; the partial sums and the uniforms follow them. */
 function partialSums(name: string, inputs: string, inputCount: number, term: string): WgslKernel {
@@ -85,58 +91,72 @@ const backwardSums = partialSums(
       sums += vec2<f32>(g, g * (x[i] - mean[c]));`,
 );
 
-const forwardStatistics = new WgslKernel(
-  'ClsBatchNormTraining statistics',
-  /* wgsl */ `
-struct Uniforms { rows: u32, channels: u32, slices: u32, decay: f32 }
+/**
+ * A kernel over [ceil(channels / TOTAL_CHANNELS)] workgroups whose uniforms have `channels` and `slices` and whose
+ * binding 0 is the partial sums: `body` runs once per channel c with `total`, the sum of its slices.
+ */
+function sliceTotals(name: string, uniforms: string, bindings: string, body: string, uniformBytes: number) {
+  return new WgslKernel(
+    name,
+    /* wgsl */ `
+struct Uniforms { ${uniforms} }
 @group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
+${bindings}
+var<workgroup> laneTotals: array<vec2<f32>, ${TOTAL_CHANNELS * TOTAL_LANES}>;
+
+@compute @workgroup_size(${TOTAL_CHANNELS}, ${TOTAL_LANES})
+fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
+  let c = group.x * ${TOTAL_CHANNELS}u + local.x;
+  var laneTotal = vec2<f32>(0.0);
+  if (c < u.channels) {
+    for (var s = local.y; s < u.slices; s += ${TOTAL_LANES}u) { laneTotal += partial[s * u.channels + c]; }
+  }
+  let slot = local.y * ${TOTAL_CHANNELS}u + local.x;
+  laneTotals[slot] = laneTotal;
+  for (var stride = ${TOTAL_LANES / 2}u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (local.y < stride) { laneTotals[slot] += laneTotals[slot + stride * ${TOTAL_CHANNELS}u]; }
+  }
+  // Lane 0 wrote its slot last itself.
+  if (local.y != 0u || c >= u.channels) { return; }
+  let total = laneTotals[local.x];
+  ${body}
+}
+`,
+    uniformBytes,
+  );
+}
+
+const forwardStatistics = sliceTotals(
+  'ClsBatchNormTraining statistics',
+  'rows: u32, channels: u32, slices: u32, decay: f32',
+  `@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> movingMean: array<f32>;
 @group(0) @binding(3) var<storage, read> movingVariance: array<f32>;
 @group(0) @binding(4) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(5) var<storage, read_write> variance: array<f32>;
 @group(0) @binding(6) var<storage, read_write> updatedMean: array<f32>;
 @group(0) @binding(7) var<storage, read_write> updatedVariance: array<f32>;
-@group(0) @binding(8) var<uniform> u: Uniforms;
-
-@compute @workgroup_size(${CHANNEL_TILE})
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let c = id.x;
-  if (c >= u.channels) { return; }
-  var total = vec2<f32>(0.0);
-  for (var s = 0u; s < u.slices; s++) { total += partial[s * u.channels + c]; }
-  let shiftedMean = total.x / f32(u.rows);
+@group(0) @binding(8) var<uniform> u: Uniforms;`,
+  `let shiftedMean = total.x / f32(u.rows);
   let batchMean = x[c] + shiftedMean;
   let batchVariance = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
   mean[c] = batchMean;
   variance[c] = batchVariance;
   updatedMean[c] = movingMean[c] - (movingMean[c] - batchMean) * u.decay;
-  updatedVariance[c] = movingVariance[c] - (movingVariance[c] - batchVariance) * u.decay;
-}
-`,
+  updatedVariance[c] = movingVariance[c] - (movingVariance[c] - batchVariance) * u.decay;`,
   16,
 );
 
-const backwardStatistics = new WgslKernel(
+const backwardStatistics = sliceTotals(
   'ClsBatchNormTrainingGrad statistics',
-  /* wgsl */ `
-struct Uniforms { channels: u32, slices: u32, epsilon: f32 }
-@group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
-@group(0) @binding(1) var<storage, read> variance: array<f32>;
+  'channels: u32, slices: u32, epsilon: f32',
+  `@group(0) @binding(1) var<storage, read> variance: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dGamma: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dBeta: array<f32>;
-@group(0) @binding(4) var<uniform> u: Uniforms;
-
-@compute @workgroup_size(${CHANNEL_TILE})
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let c = id.x;
-  if (c >= u.channels) { return; }
-  var total = vec2<f32>(0.0);
-  for (var s = 0u; s < u.slices; s++) { total += partial[s * u.channels + c]; }
-  dBeta[c] = total.x;
-  dGamma[c] = total.y * inverseSqrt(variance[c] + u.epsilon);
-}
-`,
+@group(0) @binding(4) var<uniform> u: Uniforms;`,
+  `dBeta[c] = total.x;
+  dGamma[c] = total.y * inverseSqrt(variance[c] + u.epsilon);`,
   12,
 );
 
@@ -249,7 +269,7 @@ function batchNormTraining(args: {
         ['u32', slices],
         ['f32', 1 - args.attrs.momentum],
       ]),
-      workgroups: [Math.ceil(channels / CHANNEL_TILE)],
+      workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
     },
     {
       kernel: normalize,
@@ -302,7 +322,7 @@ function batchNormTrainingGrad(args: {
         ['u32', slices],
         ['f32', epsilon],
       ]),
-      workgroups: [Math.ceil(channels / CHANNEL_TILE)],
+      workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
     },
     {
       kernel: inputGradient,
