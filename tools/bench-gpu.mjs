@@ -4,12 +4,12 @@
 // trainer.benchmark (each convolution's and matrix product's kernel picked per shape by GPU time, as PyTorch's side
 // runs with cudnn.benchmark; the choices are printed), then with ours in float16 (16-mixed, with loss scaling) where
 // the adapter has shader-f16, on the same model, side by side: training img/s, tfjs kernels and their GPU
-// milliseconds per step (tf.profile), GPU dispatches per step (every dispatchWorkgroups call), and host time per
-// step and per dispatch (the wall and main-thread CPU time to record a step before waiting for the GPU, averaged
-// over the timed steps). Then PyTorch's figures for the same recipe on CUDA (tools/bench_gpu_torch.py; under
-// autocast and GradScaler for 16-mixed), with the ratio to ours, when /usr/bin/python3 (or $BENCH_PYTHON) has torch
-// with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case
-// (--size/--batch override), since it computes on the CPU.
+// milliseconds per step (tf.profile) and the kernels that take most of them, GPU dispatches per step (every
+// dispatchWorkgroups call), and host time per step and per dispatch (the wall and main-thread CPU time to record a
+// step before waiting for the GPU, averaged over the timed steps). Then PyTorch's figures for the same recipe on
+// CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours, when
+// /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU;
+// on a software adapter (lavapipe) one small case (--size/--batch override), since it computes on the CPU.
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
 import { spawnSync } from 'node:child_process';
@@ -146,6 +146,15 @@ for (const { size, batch } of cases) {
     const profile = await tf.profile(trainStep);
     const memoryAfter = tf.memory();
     const gpuMs = profile.kernels.reduce((sum, kernel) => sum + (Number(kernel.kernelTimeMs) || 0), 0);
+    // Where that GPU time goes: the kernels taking the most of it, summed over their calls in the step.
+    const byKernel = {};
+    for (const kernel of profile.kernels) {
+      byKernel[kernel.name] = (byKernel[kernel.name] ?? 0) + (Number(kernel.kernelTimeMs) || 0);
+    }
+    const topKernels = Object.entries(byKernel)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([name, ms]) => [name, Number(ms.toFixed(2))]);
     variants[variant] = {
       case: `resnet18-${size}px-b${batch}`,
       framework: 'tfjs-webgpu',
@@ -160,6 +169,7 @@ for (const { size, batch } of cases) {
       host_ms_per_step: Number(recordMs.toFixed(1)),
       host_cpu_ms_per_step: Number.isNaN(recordCpuMs) ? null : Number(recordCpuMs.toFixed(1)),
       gpu_kernel_ms_per_step: Number(gpuMs.toFixed(1)),
+      gpu_ms_by_kernel: Object.fromEntries(topKernels),
       // Across one more step: a leak shows as growth.
       tensors: `${memoryBefore.numTensors} -> ${memoryAfter.numTensors}`,
       gpu_mb: `${(memoryBefore.numBytesInGPU / 2 ** 20).toFixed(1)} -> ${(memoryAfter.numBytesInGPU / 2 ** 20).toFixed(1)}`,
