@@ -30,13 +30,15 @@ node --version
 failed=0
 node tools/bench-gpu.mjs | tee "$out/bench-gpu.jsonl" || { echo "bench-gpu failed"; failed=1; }
 # Exits 1 when memory grows from step to step.
-node tools/bench-gpu-memory.mjs | tee "$out/memory.jsonl" || { echo "bench-gpu-memory: not flat or failed"; failed=1; }
+node tools/bench-gpu-memory.mjs | tee "$out/memory.jsonl" ||
+  { echo "bench-gpu-memory: not flat or failed"; failed=1; }
 mnist() {
   node packages/cls-cli/bin/cls.js train experiment=mnist trainer.accelerator=gpu "trainer.precision=$1" \
     callbacks=none data.num_workers=0 data.root=/tmp/cls-mnist "hydra.run.dir=/tmp/cls-mnist-$1" | tail -n 12 &&
     cp "/tmp/cls-mnist-$1/results.json" "$out/mnist-$1.json"
 }
 mnist 32-true || { echo "mnist 32-true failed"; failed=1; }
-node tools/bench-webgpu-kernels.mjs "$@" | tee "$out/kernels.jsonl" || { echo "bench-webgpu-kernels failed"; failed=1; }
+node tools/bench-webgpu-kernels.mjs "$@" | tee "$out/kernels.jsonl" ||
+  { echo "bench-webgpu-kernels failed"; failed=1; }
 mnist 16-mixed || { echo "mnist 16-mixed failed"; failed=1; }
 exit "$failed"
