@@ -27,9 +27,9 @@ const reluWithFusedGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFu
 
 /**
  * tfjs-layers' ReLU whose training gradient is one kernel where the active backend registers cls-core's
- * `RELU_GRAD` (WebGPU): tfjs differentiates relu as dy·cast(step(x)), three kernels and two GPU dispatches per
- * layer, 34 a ResNet-18 step. Elsewhere, in inference and with `maxValue`, it is the stock layer; it saves under
- * the stock class name.
+ * `RELU_GRAD` (the WebGPU and wasm backends): tfjs differentiates relu as dy·cast(step(x)), three kernels per layer
+ * (on a GPU two dispatches, 34 a ResNet-18 step). Elsewhere, in inference, with `maxValue` and for inputs other than
+ * float32, it is the stock layer; it saves under the stock class name.
  */
 export class TrainingReLU extends ReLU {
   static readonly className = 'ReLU';
@@ -39,7 +39,7 @@ export class TrainingReLU extends ReLU {
     const { maxValue } = this as unknown as { readonly maxValue: number | null | undefined };
     if (
       kwargs.training !== true ||
-      input === undefined ||
+      input?.dtype !== 'float32' ||
       maxValue != null ||
       !activeBackendHasKernel(RELU_GRAD)
     )
