@@ -29,8 +29,8 @@ const ROWS_PER_SLICE = 256;
 const MAX_SLICES = 1024;
 const WORKGROUP = 256;
 /**
- * Channels (x) × lanes (y) of a workgroup that adds up the slices. One thread looping over up to 1,024 slices, as
- * each channel had before, waits on each load in turn on a GPU; 64 lanes do 16 loads each, then 6 tree steps.
+ * Channels (x) × lanes (y) of a workgroup that adds up the slices. One thread looping over up to 1,024 slices
+ * would wait on each load in turn on a GPU; 64 lanes do 16 loads each, then 6 tree steps.
  */
 const TOTAL_CHANNELS = 4;
 const TOTAL_LANES = 64;
