@@ -60,17 +60,17 @@ function ownBackpropFilter(args: BackpropFilterArgs): OwnProduct {
   const format = backend_util.convertConv2DDataFormat(dataFormat);
   // tfjs has no dilated convolution gradients (it refuses them before a kernel runs): only the layout varies.
   if (format !== 'channelsLast') return undefined;
+  const conv = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
   return ({ half, tile }) => {
-    const conv = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-      false,
-      format,
-    );
     const dw = backend.makeTensorInfo(filterShape, 'float32');
     runMatrixProduct(backend, products.get({ half }, tile), {
       inputs: [x, dy],

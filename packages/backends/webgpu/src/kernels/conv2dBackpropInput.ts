@@ -65,17 +65,17 @@ function ownBackpropInput(args: BackpropInputArgs): OwnProduct {
     throw new Error('Conv2DBackpropInput needs inputs dy and filter');
   const format = backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (format !== 'channelsLast') return undefined;
+  const conv = backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    format,
+  );
   return ({ half, tile }) => {
-    const conv = backend_util.computeConv2DInfo(
-      attrs.inputShape,
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      format,
-    );
     const dx = backend.makeTensorInfo(attrs.inputShape, 'float32');
     runMatrixProduct(backend, products.get({ half }, tile), {
       inputs: [dy, filter],

@@ -234,7 +234,7 @@ export class TiledMatrixProduct {
 
   constructor(
     readonly shader: MatrixProductShader,
-    readonly tile: TileSize = 64,
+    readonly tile: TileSize,
   ) {
     const precision = shader.half ? 'f16' : 'f32';
     this.tiles = new WgslKernel(
