@@ -4,9 +4,9 @@
 // by ours (tiled, split-K) and by ours in float16; the input gradient by tfjs-webgpu's naive kernel, by its
 // matrix-product program, by ours and by ours in float16. Ours runs with 64² tiles (`ours`, `f16`) and with 128²
 // tiles (`ours128`, `f16_128`); trainer.benchmark picks among tfjs-webgpu's and ours with each tile size per shape.
-// ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the
-// largest value of the first way. float16 is skipped, with the reason, where the adapter lacks shader-f16. On a
-// software adapter (lavapipe, a CPU) the default is 32 px batch 8; on a GPU 64 px batch 64.
+// ms per call, GFLOP/s (2·M·N·K each), and the largest difference relative to the largest value of the first way.
+// float16 is skipped, with the reason, where the adapter lacks shader-f16. On a software adapter (lavapipe, a CPU)
+// the default is 32 px batch 8; on a GPU 64 px batch 64.
 //
 // Usage: node tools/bench-webgpu-kernels.mjs [--size=N] [--batch=N] [--reps=N]. Build the packages first.
 import { createLogger, PluginRegistry } from '@nextplay/cls-core';
