@@ -6,7 +6,9 @@
 // the adapter has shader-f16, on the same model, side by side: training img/s, tfjs kernels and their GPU
 // milliseconds per step (tf.profile) and the kernels that take most of them, GPU dispatches per step (every
 // dispatchWorkgroups call), and host time per step and per dispatch (the wall and main-thread CPU time to record a
-// step before waiting for the GPU, averaged over the timed steps). Then PyTorch's figures for the same recipe on
+// step before waiting for the GPU, averaged over the timed steps). Inference is timed on the model as trained
+// (`infer_img_s`) and folded (`infer_folded_img_s`: each BatchNormalization and ReLU that follows a conv folded into
+// it, as `cls test` and `cls predict` run it), with GPU dispatches per batch. Then PyTorch's figures for the same recipe on
 // CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours, when
 // /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU;
 // on a software adapter (lavapipe) one small case (--size/--batch override), since it computes on the CPU.
@@ -23,7 +25,7 @@ import {
   unregisterWebGpuTrainingKernels,
   webgpuBackendPlugin,
 } from '@nextplay/cls-backend-webgpu';
-import { resnet18Plugin } from '@nextplay/cls-models';
+import { foldForInference, resnet18Plugin } from '@nextplay/cls-models';
 import * as tf from '@tensorflow/tfjs-core';
 import { integerOptions, resnetTraining } from './lib/resnetTraining.mjs';
 
@@ -107,10 +109,14 @@ for (const { size, batch } of cases) {
       return { ...recorded, dispatches: dispatches - dispatchesBefore };
     };
   };
-  const inferStep = async () => {
-    const out = tf.tidy(() => model.apply(tf.tensor4d(pixels, shape), { training: false }));
+  const folded = foldForInference(model);
+  /** An inference step on `inferenceModel`; it resolves to its GPU dispatches. */
+  const inferStep = (inferenceModel) => async () => {
+    const dispatchesBefore = dispatches;
+    const out = tf.tidy(() => inferenceModel.apply(tf.tensor4d(pixels, shape), { training: false }));
     await out.data();
     out.dispose();
+    return dispatches - dispatchesBefore;
   };
 
   // Stock tfjs-webgpu kernels first, then ours, ours under trainer.benchmark, and ours in float16 (16-mixed) where
@@ -131,7 +137,9 @@ for (const { size, batch } of cases) {
     }
     const trainStep = trainStepWith(half ? new GradScaler() : undefined);
     // trainer.benchmark times each shape in its first three calls; the warm-up covers them.
-    const infer = (await rate(inferStep, batch, measuring ? Math.max(warmup, 4) : warmup)).imgPerS;
+    const inferWarmup = measuring ? Math.max(warmup, 4) : warmup;
+    const infer = await rate(inferStep(model), batch, inferWarmup);
+    const inferFolded = await rate(inferStep(folded), batch, inferWarmup);
     const { imgPerS: train, returned: recorded } = await rate(
       trainStep,
       batch,
@@ -162,7 +170,9 @@ for (const { size, batch } of cases) {
       precision: half ? '16-mixed' : '32-true',
       adapter,
       train_img_s: Number(train.toFixed(2)),
-      infer_img_s: Number(infer.toFixed(2)),
+      infer_img_s: Number(infer.imgPerS.toFixed(2)),
+      infer_folded_img_s: Number(inferFolded.imgPerS.toFixed(2)),
+      infer_dispatches: `${Math.round(mean(infer.returned))} -> ${Math.round(mean(inferFolded.returned))} folded`,
       tfjs_kernels_per_step: profile.kernels.length,
       dispatches_per_step: stepDispatches,
       host_us_per_dispatch: Number(((recordMs * 1000) / Math.max(stepDispatches, 1)).toFixed(1)),
@@ -216,11 +226,13 @@ for (const { size, batch } of cases) {
           kernels: ourVariant.kernels,
           ratio_train: Number((ourVariant.train_img_s / torch.train_img_s).toFixed(4)),
           ratio_infer: Number((ourVariant.infer_img_s / torch.infer_img_s).toFixed(4)),
+          ratio_infer_folded: Number((ourVariant.infer_folded_img_s / torch.infer_img_s).toFixed(4)),
         }),
       );
     }
   }
   optimizer.dispose?.();
+  folded.dispose();
   model.dispose();
 }
 process.exit(0);

@@ -10,7 +10,7 @@ import {
 } from '@nextplay/cls-core';
 import type { ComposeResult } from '@nextplay/cls-config';
 import { loadCheckpointModel, type TrainerState } from '@nextplay/cls-engine';
-import { foldBatchNorm } from '@nextplay/cls-models';
+import { foldForInference } from '@nextplay/cls-models';
 import { createBuiltinRegistry } from './builtinPlugins.js';
 import { checkpointDir, requireCkptPath } from './checkpointDir.js';
 import type { CliArgs } from './cliArgs.js';
@@ -95,14 +95,14 @@ async function prepareCommand(
 }
 
 /**
- * The checkpoint's model for evaluation only, each BatchNormalization folded into its conv (one pass over every
- * activation less); the caller disposes it.
+ * The checkpoint's model for evaluation only, each BatchNormalization and ReLU that follows a conv folded into it
+ * (one pass over the activations less for each); the caller disposes it.
  */
 export async function loadInferenceModel(checkpoint: string): Promise<ClassifierModel> {
   const loaded = await loadCheckpointModel(checkpoint);
   try {
     await readWeightsToHost(loaded);
-    return foldBatchNorm(loaded);
+    return foldForInference(loaded);
   } finally {
     loaded.dispose();
   }

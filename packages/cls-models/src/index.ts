@@ -30,7 +30,7 @@ export type { ElementType, StateDict, StateTensor } from './stateDict.js';
 export { unpickleTorch } from './torchPickle.js';
 export type { TorchStorageRef, TorchTensorRef } from './torchPickle.js';
 export { weightsCacheDir } from './weightsCacheDir.js';
-export { foldBatchNorm } from './foldBatchNorm.js';
+export { foldForInference } from './foldForInference.js';
 export { formatJerseyNumber, jerseyDigitSequence, parseJerseyNumber } from './heads/jerseyNumber.js';
 export type { JerseyDigits } from './heads/jerseyNumber.js';
 export { CTC_CLASSES, ctcLoss } from './heads/ctcLoss.js';

@@ -10,7 +10,7 @@ import {
   type LayersModel,
 } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RESNET_ARCHITECTURES, buildResNet, foldBatchNorm } from '../src/index.js';
+import { RESNET_ARCHITECTURES, buildResNet, foldForInference } from '../src/index.js';
 
 /** Deterministic values in [lo, hi): the test needs varied, not random, numbers. */
 function spread(length: number, lo: number, hi: number, phase: number): Float32Array {
@@ -58,8 +58,16 @@ function relativeDifference(reference: Float32Array, actual: Float32Array): numb
   return diff / range;
 }
 
+function layerNames(model: LayersModel, className: string): string[] {
+  return model.layers.filter((layer) => layer.getClassName() === className).map((l) => l.name);
+}
+
 function batchNormNames(model: LayersModel): string[] {
-  return model.layers.filter((layer) => layer.getClassName() === 'BatchNormalization').map((l) => l.name);
+  return layerNames(model, 'BatchNormalization');
+}
+
+function activationOf(model: LayersModel, name: string): unknown {
+  return model.getLayer(name).getConfig().activation;
 }
 
 type Layer = Pick<ReturnType<typeof layers.conv2d>, 'apply'>;
@@ -82,7 +90,10 @@ function conv(name: string, filters: number, useBias = false): Layer {
   });
 }
 
-/** conv→BN→relu→conv→BN + residual add, a conv with bias into a BN without beta/gamma, and BNs that must stay. */
+/**
+ * conv→BN→relu→conv→BN + residual add→relu, a conv with bias into a BN without beta/gamma and a relu activation
+ * layer, and BNs and relus that must stay.
+ */
 function smallModel(): LayersModel {
   const image = input({ name: 'input', shape: [6, 6, 3] });
   // A BN on the raw input follows no conv: it stays.
@@ -91,13 +102,19 @@ function smallModel(): LayersModel {
   const a1 = call(layers.reLU({ name: 'relu1' }), call(layers.batchNormalization({ name: 'bn1' }), a));
   const b = call(conv('conv2', 4), a1);
   const b1 = call(layers.batchNormalization({ name: 'bn2', epsilon: 1e-3 }), b);
-  const sum = call(layers.add({ name: 'add' }), [b1, a1]);
+  // A relu after an add follows no conv: it stays.
+  const sum = call(layers.reLU({ name: 'add_relu' }), call(layers.add({ name: 'add' }), [b1, a1]));
   const c = call(conv('conv3', 5, true), sum);
-  const c1 = call(layers.batchNormalization({ name: 'bn3', center: false, scale: false }), c);
+  const c1 = call(
+    layers.activation({ name: 'act3', activation: 'relu' }),
+    call(layers.batchNormalization({ name: 'bn3', center: false, scale: false }), c),
+  );
   // conv4's output also feeds the concatenation, so bn4 cannot fold into it.
   const d = call(conv('conv4', 3), c1);
   const d1 = call(layers.batchNormalization({ name: 'bn4' }), d);
-  const joined = call(layers.concatenate({ name: 'concat' }), [d, d1]);
+  // A capped relu is no conv activation: it stays.
+  const e = call(layers.reLU({ name: 'relu6', maxValue: 0.4 }), call(conv('conv5', 2), c1));
+  const joined = call(layers.concatenate({ name: 'concat' }), [d, d1, e]);
   const pooled = call(layers.globalAveragePooling2d({ name: 'pool' }), joined);
   const logits = call(layers.dense({ name: 'fc', units: 3 }), pooled);
   const built = functionalModel({ name: 'small', inputs: image, outputs: logits });
@@ -109,20 +126,29 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('foldBatchNorm', () => {
-  it('folds conv-following BNs, keeps the others, predicts like the original and leaves it unchanged', () => {
+describe('foldForInference', () => {
+  it('folds conv-following BNs and relus, keeps the others, predicts like the original and leaves it unchanged', () => {
     const original = smallModel();
     const x = tf.tensor4d(spread(2 * 6 * 6 * 3, -2, 2, 0.1), [2, 6, 6, 3]);
     const expected = predictValues(original, x);
     const before = weightValues(original);
     const tensorsBefore = tf.memory().numTensors;
 
-    const folded = foldBatchNorm(original);
+    const folded = foldForInference(original);
     expect(folded).not.toBe(original);
     expect(batchNormNames(folded)).toEqual(['stem_bn', 'bn4']);
     expect(batchNormNames(original)).toEqual(['stem_bn', 'bn1', 'bn2', 'bn3', 'bn4']);
     expect(folded.getLayer('conv1').getWeights()).toHaveLength(2);
     expect(folded.getLayer('conv4').getWeights()).toHaveLength(1);
+    expect(layerNames(folded, 'ReLU')).toEqual(['add_relu', 'relu6']);
+    expect(layerNames(folded, 'Activation')).toEqual([]);
+    expect(['conv1', 'conv2', 'conv3', 'conv4', 'conv5'].map((name) => activationOf(folded, name))).toEqual([
+      'relu',
+      'linear',
+      'relu',
+      'linear',
+      'linear',
+    ]);
     expect(relativeDifference(expected, predictValues(folded, x))).toBeLessThan(1e-5);
 
     folded.dispose();
@@ -146,7 +172,7 @@ describe('foldBatchNorm', () => {
     });
     setBatchNormStatistics(seq);
     const x = tf.tensor4d(spread(5 * 5 * 2, -1, 1, 0.4), [1, 5, 5, 2]);
-    const folded = foldBatchNorm(seq);
+    const folded = foldForInference(seq);
     expect(batchNormNames(folded)).toEqual([]);
     expect(folded.outputs[0]?.shape).toEqual([null, 3, 3, 3]);
     expect(relativeDifference(predictValues(seq, x), predictValues(folded, x))).toBeLessThan(1e-5);
@@ -155,17 +181,20 @@ describe('foldBatchNorm', () => {
     x.dispose();
   });
 
-  it('gives resnet18 the same logits without any BatchNormalization layer', () => {
+  it('gives resnet18 the same logits without any BatchNormalization layer and with 9 relus fewer', () => {
     const resnet = buildResNet({ ...RESNET_ARCHITECTURES.resnet18, numClasses: 10, imageSize: 32, seed: 3 });
     setBatchNormStatistics(resnet);
     const x = tf.tensor4d(spread(2 * 32 * 32 * 3, -2, 2, 0.7), [2, 32, 32, 3]);
     const expected = predictValues(resnet, x);
     const tensorsBefore = tf.memory().numTensors;
 
-    const folded = foldBatchNorm(resnet);
+    const folded = foldForInference(resnet);
     expect(batchNormNames(resnet)).toHaveLength(20);
     expect(batchNormNames(folded)).toEqual([]);
-    expect(folded.layers).toHaveLength(resnet.layers.length - 20);
+    // The stem's relu and each block's first; the relus after the residual adds stay.
+    expect(layerNames(resnet, 'ReLU')).toHaveLength(17);
+    expect(layerNames(folded, 'ReLU')).toHaveLength(8);
+    expect(folded.layers).toHaveLength(resnet.layers.length - 20 - 9);
     expect(relativeDifference(expected, predictValues(folded, x))).toBeLessThan(1e-4);
 
     folded.dispose();

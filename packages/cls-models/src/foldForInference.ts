@@ -22,21 +22,24 @@ interface FunctionalConfig {
   outputLayers: InboundRef[];
 }
 
-/** A BatchNormalization layer and the Conv2D it folds into. */
+/** A layer folded into the Conv2D that feeds it: a BatchNormalization, or a ReLU that becomes its activation. */
 interface Fold {
   readonly conv: string;
-  readonly bn: string;
+  readonly folded: string;
 }
 
 /**
- * Folds every BatchNormalization that directly follows a Conv2D into that conv, as PyTorch's `torch.fx` fusion and
- * ONNX Runtime do for inference: per output channel c, with scale = gamma[c] / sqrt(moving_var[c] + epsilon), the
- * kernel becomes kernel[..., c] * scale and the bias beta[c] + (bias[c] - moving_mean[c]) * scale. A BN folds only
- * when its conv has no activation, is called once and feeds nothing but the BN, and the BN normalizes the channel
- * axis; any other BN is kept. Returns a NEW model for inference only (its BNs no longer learn); `model` is left
- * unchanged and may keep training. Unchanged layers share their weight buffers with `model` until either writes.
+ * An inference copy of `model` with fewer layers, as PyTorch's `torch.fx` fusion and ONNX Runtime make for
+ * inference. First every BatchNormalization that directly follows a Conv2D folds into that conv: per output
+ * channel c, with scale = gamma[c] / sqrt(moving_var[c] + epsilon), the kernel becomes kernel[..., c] * scale and
+ * the bias beta[c] + (bias[c] - moving_mean[c]) * scale. Then a ReLU (without `maxValue`) that directly follows a
+ * Conv2D, with or without its BN before, becomes the conv's activation. A layer folds only when its conv has no
+ * activation, is called once and feeds nothing but that layer, and (a BN) normalizes the channel axis; any other
+ * layer is kept. Each folded layer saves a pass over its activations (on a GPU, a dispatch). Returns a NEW model
+ * for inference only (its BNs no longer learn); `model` is left unchanged and may keep training. Unchanged layers
+ * share their weight buffers with `model` until either writes.
  */
-export function foldBatchNorm(model: LayersModel): LayersModel {
+export function foldForInference(model: LayersModel): LayersModel {
   // A Sequential model's config is a plain layer list; its functional twin over the same layers has the graph form.
   const source =
     model instanceof Sequential
@@ -44,10 +47,14 @@ export function foldBatchNorm(model: LayersModel): LayersModel {
       : model;
   const config = JSON.parse(JSON.stringify(source.getConfig())) as FunctionalConfig;
   if (!Array.isArray(config.layers) || !Array.isArray(config.outputLayers)) {
-    throw new Error(`foldBatchNorm: model ${model.name} has no functional graph config`);
+    throw new Error(`foldForInference: model ${model.name} has no functional graph config`);
   }
-  const folds = findFolds(config);
-  rewriteConfig(config, folds);
+  const batchNormFolds = findFolds(config, foldableBatchNorm);
+  rewriteConfig(config, batchNormFolds);
+  for (const fold of batchNormFolds) layerEntry(config, fold.conv).config.useBias = true;
+  const reluFolds = findFolds(config, foldableReLU);
+  rewriteConfig(config, reluFolds);
+  for (const fold of reluFolds) layerEntry(config, fold.conv).config.activation = 'relu';
   const folded = LayersModel.fromConfig<LayersModel>(
     LayersModel,
     config as unknown as serialization.ConfigDict,
@@ -56,7 +63,7 @@ export function foldBatchNorm(model: LayersModel): LayersModel {
     true,
   );
   try {
-    copyWeights(source, folded, folds);
+    copyWeights(source, folded, batchNormFolds);
   } catch (error) {
     folded.dispose();
     throw error;
@@ -64,7 +71,17 @@ export function foldBatchNorm(model: LayersModel): LayersModel {
   return folded;
 }
 
-function findFolds(config: FunctionalConfig): Fold[] {
+function layerEntry(config: FunctionalConfig, name: string): LayerEntry {
+  const entry = config.layers.find((layer) => layer.name === name);
+  if (entry === undefined) throw new Error(`foldForInference: no layer ${name}`);
+  return entry;
+}
+
+/** The layers that `foldable` accepts, each with the conv whose only consumer it is. */
+function findFolds(
+  config: FunctionalConfig,
+  foldable: (layer: LayerEntry, conv: LayerEntry) => boolean,
+): Fold[] {
   const entries = new Map(config.layers.map((entry) => [entry.name, entry]));
   // How many times each layer's output is consumed, by layer calls or as a model output.
   const uses = new Map<string, number>();
@@ -75,31 +92,40 @@ function findFolds(config: FunctionalConfig): Fold[] {
   config.outputLayers.forEach(countUse);
 
   const folds: Fold[] = [];
-  for (const bn of config.layers) {
-    if (bn.className !== 'BatchNormalization') continue;
-    const [node, ...otherNodes] = bn.inboundNodes;
+  for (const layer of config.layers) {
+    const [node, ...otherNodes] = layer.inboundNodes;
     if (node?.length !== 1 || otherNodes.length > 0) continue;
     const [ref] = node;
     if (ref === undefined) continue;
     const conv = entries.get(ref[0]);
-    if (conv === undefined || !foldableConv(conv, bn) || uses.get(conv.name) !== 1) continue;
-    folds.push({ conv: conv.name, bn: bn.name });
+    if (conv === undefined || !linearConv(conv) || uses.get(conv.name) !== 1 || !foldable(layer, conv))
+      continue;
+    folds.push({ conv: conv.name, folded: layer.name });
   }
   return folds;
 }
 
-function foldableConv(conv: LayerEntry, bn: LayerEntry): boolean {
+function linearConv(conv: LayerEntry): boolean {
   if (conv.className !== 'Conv2D' || conv.inboundNodes.length !== 1) return false;
   const activation = conv.config.activation;
-  if (activation !== undefined && activation !== null && activation !== 'linear') return false;
+  return activation === undefined || activation === null || activation === 'linear';
+}
+
+function foldableBatchNorm(bn: LayerEntry, conv: LayerEntry): boolean {
+  if (bn.className !== 'BatchNormalization') return false;
   const channelsFirst = conv.config.dataFormat === 'channelsFirst';
   const axis = bn.config.axis;
   return channelsFirst ? axis === 1 : axis === -1 || axis === 3;
 }
 
-/** Drops each folded BN, points its consumers and model outputs at its conv and gives the conv a bias. */
+function foldableReLU(relu: LayerEntry): boolean {
+  if (relu.className === 'ReLU') return relu.config.maxValue === undefined || relu.config.maxValue === null;
+  return relu.className === 'Activation' && relu.config.activation === 'relu';
+}
+
+/** Drops each folded layer and points its consumers and the model outputs at its conv. */
 function rewriteConfig(config: FunctionalConfig, folds: readonly Fold[]): void {
-  const convOf = new Map(folds.map((fold) => [fold.bn, fold.conv]));
+  const convOf = new Map(folds.map((fold) => [fold.folded, fold.conv]));
   const redirect = (ref: InboundRef): void => {
     const conv = convOf.get(ref[0]);
     if (conv !== undefined) {
@@ -109,15 +135,12 @@ function rewriteConfig(config: FunctionalConfig, folds: readonly Fold[]): void {
     }
   };
   config.layers = config.layers.filter((entry) => !convOf.has(entry.name));
-  for (const entry of config.layers) {
-    for (const node of entry.inboundNodes) node.forEach(redirect);
-    if (folds.some((fold) => fold.conv === entry.name)) entry.config.useBias = true;
-  }
+  for (const entry of config.layers) for (const node of entry.inboundNodes) node.forEach(redirect);
   config.outputLayers.forEach(redirect);
 }
 
-function copyWeights(source: LayersModel, folded: LayersModel, folds: readonly Fold[]): void {
-  const bnOf = new Map(folds.map((fold) => [fold.conv, fold.bn]));
+function copyWeights(source: LayersModel, folded: LayersModel, batchNormFolds: readonly Fold[]): void {
+  const bnOf = new Map(batchNormFolds.map((fold) => [fold.conv, fold.folded]));
   for (const layer of folded.layers) {
     const original = source.getLayer(layer.name);
     const bn = bnOf.get(layer.name);
@@ -138,7 +161,7 @@ function copyWeights(source: LayersModel, folded: LayersModel, folds: readonly F
 /** The folded [kernel, bias] of `conv` followed by `bn`, computed in float64 and rounded once to float32. */
 function foldedConvWeights(conv: Layer, bn: Layer): [Tensor, Tensor] {
   const [kernel, bias] = conv.getWeights();
-  if (kernel?.rank !== 4) throw new Error(`foldBatchNorm: conv ${conv.name} has no rank-4 kernel`);
+  if (kernel?.rank !== 4) throw new Error(`foldForInference: conv ${conv.name} has no rank-4 kernel`);
   const channels = kernel.shape[3] ?? 0;
   const bnConfig = bn.getConfig();
   const bnWeights = bn.getWeights();
@@ -150,9 +173,9 @@ function foldedConvWeights(conv: Layer, bn: Layer): [Tensor, Tensor] {
   const variance = bnWeights[next++];
   const epsilon = bnConfig.epsilon;
   if (gamma === undefined || beta === undefined || mean === undefined || variance === undefined) {
-    throw new Error(`foldBatchNorm: ${bn.name} does not have the weights its config names`);
+    throw new Error(`foldForInference: ${bn.name} does not have the weights its config names`);
   }
-  if (typeof epsilon !== 'number') throw new Error(`foldBatchNorm: ${bn.name} has no numeric epsilon`);
+  if (typeof epsilon !== 'number') throw new Error(`foldForInference: ${bn.name} has no numeric epsilon`);
   const gammaValues = gamma?.dataSync();
   const betaValues = beta?.dataSync();
   const meanValues = mean.dataSync();
