@@ -7,11 +7,12 @@
 // milliseconds per step (tf.profile) and the kernels that take most of them, GPU dispatches per step (every
 // dispatchWorkgroups call), and host time per step and per dispatch (the wall and main-thread CPU time to record a
 // step before waiting for the GPU, averaged over the timed steps). Inference is timed on the model as trained
-// (`infer_img_s`) and folded (`infer_folded_img_s`: each BatchNormalization and ReLU that follows a conv folded into
-// it, as `cls test` and `cls predict` run it), with GPU dispatches per batch. Then PyTorch's figures for the same recipe on
-// CUDA (tools/bench_gpu_torch.py; under autocast and GradScaler for 16-mixed), with the ratio to ours, when
-// /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px b64, plus 224 px b32 on a hardware GPU;
-// on a software adapter (lavapipe) one small case (--size/--batch override), since it computes on the CPU.
+// (`infer_img_s`) and folded (`infer_folded_img_s`: each BatchNormalization, ReLU and zero padding next to a conv
+// folded into it, as `cls test` and `cls predict` run it), with GPU dispatches per batch. Then PyTorch's figures for
+// the same recipe on CUDA (tools/bench_gpu_torch.py, eval() without folding; under autocast and GradScaler for
+// 16-mixed), with the ratios to ours, when /usr/bin/python3 (or $BENCH_PYTHON) has torch with CUDA. Cases: 64 px
+// b64, plus 224 px b32 on a hardware GPU; on a software adapter (lavapipe) one small case (--size/--batch
+// override), since it computes on the CPU.
 //
 // Usage: npm run bench:gpu -- [--size=N --batch=N] [--steps=N] [--warmup=N]. Build the packages first.
 import { spawnSync } from 'node:child_process';
@@ -109,7 +110,7 @@ for (const { size, batch } of cases) {
       return { ...recorded, dispatches: dispatches - dispatchesBefore };
     };
   };
-  const folded = foldForInference(model);
+  const folded = await foldForInference(model);
   /** An inference step on `inferenceModel`; it resolves to its GPU dispatches. */
   const inferStep = (inferenceModel) => async () => {
     const dispatchesBefore = dispatches;

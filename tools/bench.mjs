@@ -2,8 +2,8 @@
 // Throughput and memory of ResNet-18 (10 classes) training and inference on the engine's wasm backend, one JSON
 // line per case; with PyTorch available at /usr/bin/python3 (or $BENCH_PYTHON), the same cases through
 // tools/bench_torch.py and a line of ratios per case (tfjs-wasm value ÷ PyTorch value: < 1 means slower
-// training/inference, > 1 more memory). `infer_folded_img_s` is inference with each BatchNormalization and ReLU
-// that follows a conv folded into it (foldForInference), as `cls test` and `cls predict` run it.
+// training/inference, > 1 more memory). `infer_folded_img_s` is inference with each BatchNormalization, ReLU and
+// zero padding next to a conv folded into it (foldForInference), as `cls test` and `cls predict` run it.
 //
 // Usage: npm run bench -- [--sizes=32,64] [--batch=32] [--warmup=3] [--steps=N] [--seconds=6]
 //                         [--infer-steps=N] [--no-torch]
@@ -95,8 +95,8 @@ async function runCase(imageSize, options) {
 
   const train = (await stepsPerSecond(trainStep(), { ...options, steps: options.steps })) * batch;
   const infer = (await stepsPerSecond(inferStep(model), { ...options, steps: options.inferSteps })) * batch;
-  // As cls test / cls predict evaluate: each BatchNormalization and ReLU that follows a conv folded into it.
-  const folded = foldForInference(model);
+  // As cls test / cls predict evaluate: each BatchNormalization, ReLU and zero padding next to a conv folded into it.
+  const folded = await foldForInference(model);
   const inferFolded =
     (await stepsPerSecond(inferStep(folded), { ...options, steps: options.inferSteps })) * batch;
   folded.dispose();

@@ -1,7 +1,6 @@
 import {
   ClsError,
   createLogger,
-  readWeightsToHost,
   type ClassifierModel,
   type ClsConfig,
   type Logger,
@@ -95,14 +94,13 @@ async function prepareCommand(
 }
 
 /**
- * The checkpoint's model for evaluation only, each BatchNormalization and ReLU that follows a conv folded into it
- * (one pass over the activations less for each); the caller disposes it.
+ * The checkpoint's model for evaluation only, each BatchNormalization, ReLU and zero padding next to a conv folded
+ * into it (one pass over the activations less for each); the caller disposes it.
  */
 export async function loadInferenceModel(checkpoint: string): Promise<ClassifierModel> {
   const loaded = await loadCheckpointModel(checkpoint);
   try {
-    await readWeightsToHost(loaded);
-    return foldForInference(loaded);
+    return await foldForInference(loaded);
   } finally {
     loaded.dispose();
   }

@@ -1,5 +1,7 @@
 import { tensor, type Tensor, type serialization } from '@tensorflow/tfjs-core';
 import { LayersModel, Sequential, model as functionalModel } from '@tensorflow/tfjs-layers';
+import { readWeightsToHost } from '@nextplay/cls-core';
+import { PaddedConv2D } from './paddedConv2D.js';
 
 /** tfjs-layers does not export its `Layer` class from the package root. */
 type Layer = ReturnType<LayersModel['getLayer']>;
@@ -22,7 +24,10 @@ interface FunctionalConfig {
   outputLayers: InboundRef[];
 }
 
-/** A layer folded into the Conv2D that feeds it: a BatchNormalization, or a ReLU that becomes its activation. */
+/**
+ * A layer folded into a Conv2D: a BatchNormalization or a ReLU that the conv feeds, or a ZeroPadding2D that feeds
+ * the conv.
+ */
 interface Fold {
   readonly conv: string;
   readonly folded: string;
@@ -34,17 +39,20 @@ interface Fold {
  * channel c, with scale = gamma[c] / sqrt(moving_var[c] + epsilon), the kernel becomes kernel[..., c] * scale and
  * the bias beta[c] + (bias[c] - moving_mean[c]) * scale. Then a ReLU (without `maxValue`) that directly follows a
  * Conv2D, with or without its BN before, becomes the conv's activation. A layer folds only when its conv has no
- * activation, is called once and feeds nothing but that layer, and (a BN) normalizes the channel axis; any other
- * layer is kept. Each folded layer saves a pass over its activations (on a GPU, a dispatch). Returns a NEW model
- * for inference only (its BNs no longer learn); `model` is left unchanged and may keep training. Unchanged layers
- * share their weight buffers with `model` until either writes.
+ * activation, is called once and feeds nothing but that layer, and (a BN) normalizes the channel axis. Last, a
+ * channels-last ZeroPadding2D that feeds nothing but a 'valid' channels-last Conv2D becomes that conv's own
+ * padding (a `PaddedConv2D`). Any other layer is kept. Each folded layer saves a pass over its activations (on a
+ * GPU, a dispatch). The weights are read to the host first (a GPU backend reads only asynchronously). Resolves to
+ * a NEW model for inference only (its BNs no longer learn); `model` is left unchanged and may keep training.
+ * Unchanged layers share their weight buffers with `model` until either writes.
  */
-export function foldForInference(model: LayersModel): LayersModel {
+export async function foldForInference(model: LayersModel): Promise<LayersModel> {
   // A Sequential model's config is a plain layer list; its functional twin over the same layers has the graph form.
   const source =
     model instanceof Sequential
       ? functionalModel({ name: model.name, inputs: model.inputs, outputs: model.outputs })
       : model;
+  await readWeightsToHost(source);
   const config = JSON.parse(JSON.stringify(source.getConfig())) as FunctionalConfig;
   if (!Array.isArray(config.layers) || !Array.isArray(config.outputLayers)) {
     throw new Error(`foldForInference: model ${model.name} has no functional graph config`);
@@ -55,6 +63,7 @@ export function foldForInference(model: LayersModel): LayersModel {
   const reluFolds = findFolds(config, foldableReLU);
   rewriteConfig(config, reluFolds);
   for (const fold of reluFolds) layerEntry(config, fold.conv).config.activation = 'relu';
+  foldPadding(config);
   const folded = LayersModel.fromConfig<LayersModel>(
     LayersModel,
     config as unknown as serialization.ConfigDict,
@@ -121,6 +130,32 @@ function foldableBatchNorm(bn: LayerEntry, conv: LayerEntry): boolean {
 function foldableReLU(relu: LayerEntry): boolean {
   if (relu.className === 'ReLU') return relu.config.maxValue === undefined || relu.config.maxValue === null;
   return relu.className === 'Activation' && relu.config.activation === 'relu';
+}
+
+/** Makes each ZeroPadding2D that feeds only a 'valid' Conv2D that conv's padding, and drops it. */
+function foldPadding(config: FunctionalConfig): void {
+  const consumers = new Map<string, LayerEntry[]>();
+  for (const entry of config.layers) {
+    for (const node of entry.inboundNodes) {
+      for (const ref of node) consumers.set(ref[0], [...(consumers.get(ref[0]) ?? []), entry]);
+    }
+  }
+  const outputs = new Set(config.outputLayers.map((ref) => ref[0]));
+  const dropped = new Set<string>();
+  for (const pad of config.layers) {
+    if (pad.className !== 'ZeroPadding2D' || pad.config.dataFormat === 'channelsFirst') continue;
+    const [node, ...otherNodes] = pad.inboundNodes;
+    const [conv, ...otherConsumers] = consumers.get(pad.name) ?? [];
+    if (node?.length !== 1 || otherNodes.length > 0 || conv === undefined || otherConsumers.length > 0)
+      continue;
+    if (outputs.has(pad.name) || conv.className !== 'Conv2D' || conv.inboundNodes.length !== 1) continue;
+    if (conv.config.padding !== 'valid' || conv.config.dataFormat === 'channelsFirst') continue;
+    conv.className = PaddedConv2D.className;
+    conv.config.explicitPadding = pad.config.padding;
+    conv.inboundNodes = [node];
+    dropped.add(pad.name);
+  }
+  config.layers = config.layers.filter((entry) => !dropped.has(entry.name));
 }
 
 /** Drops each folded layer and points its consumers and the model outputs at its conv. */

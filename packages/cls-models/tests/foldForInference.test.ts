@@ -78,12 +78,12 @@ function call(layer: Layer, inputs: SymbolicTensor | SymbolicTensor[]): Symbolic
   return output;
 }
 
-function conv(name: string, filters: number, useBias = false): Layer {
+function conv(name: string, filters: number, useBias = false, padding: 'same' | 'valid' = 'same'): Layer {
   return layers.conv2d({
     name,
     filters,
     kernelSize: 3,
-    padding: 'same',
+    padding,
     useBias,
     kernelInitializer: initializers.glorotNormal({ seed: 1 }),
     biasInitializer: initializers.randomNormal({ seed: 2 }),
@@ -92,7 +92,7 @@ function conv(name: string, filters: number, useBias = false): Layer {
 
 /**
  * conv→BN→relu→conv→BN + residual add→relu, a conv with bias into a BN without beta/gamma and a relu activation
- * layer, and BNs and relus that must stay.
+ * layer, an asymmetric zero padding into a 'valid' conv, and BNs and relus that must stay.
  */
 function smallModel(): LayersModel {
   const image = input({ name: 'input', shape: [6, 6, 3] });
@@ -112,8 +112,21 @@ function smallModel(): LayersModel {
   // conv4's output also feeds the concatenation, so bn4 cannot fold into it.
   const d = call(conv('conv4', 3), c1);
   const d1 = call(layers.batchNormalization({ name: 'bn4' }), d);
-  // A capped relu is no conv activation: it stays.
-  const e = call(layers.reLU({ name: 'relu6', maxValue: 0.4 }), call(conv('conv5', 2), c1));
+  // The padding, top 2 and right 2, becomes conv5's; a capped relu is no conv activation: it stays.
+  const padded = call(
+    layers.zeroPadding2d({
+      name: 'pad5',
+      padding: [
+        [2, 0],
+        [0, 2],
+      ],
+    }),
+    c1,
+  );
+  const e = call(
+    layers.reLU({ name: 'relu6', maxValue: 0.4 }),
+    call(conv('conv5', 2, false, 'valid'), padded),
+  );
   const joined = call(layers.concatenate({ name: 'concat' }), [d, d1, e]);
   const pooled = call(layers.globalAveragePooling2d({ name: 'pool' }), joined);
   const logits = call(layers.dense({ name: 'fc', units: 3 }), pooled);
@@ -127,14 +140,14 @@ beforeAll(async () => {
 });
 
 describe('foldForInference', () => {
-  it('folds conv-following BNs and relus, keeps the others, predicts like the original and leaves it unchanged', () => {
+  it('folds conv-following BNs and relus, keeps the others, predicts like the original and leaves it unchanged', async () => {
     const original = smallModel();
     const x = tf.tensor4d(spread(2 * 6 * 6 * 3, -2, 2, 0.1), [2, 6, 6, 3]);
     const expected = predictValues(original, x);
     const before = weightValues(original);
     const tensorsBefore = tf.memory().numTensors;
 
-    const folded = foldForInference(original);
+    const folded = await foldForInference(original);
     expect(folded).not.toBe(original);
     expect(batchNormNames(folded)).toEqual(['stem_bn', 'bn4']);
     expect(batchNormNames(original)).toEqual(['stem_bn', 'bn1', 'bn2', 'bn3', 'bn4']);
@@ -142,6 +155,8 @@ describe('foldForInference', () => {
     expect(folded.getLayer('conv4').getWeights()).toHaveLength(1);
     expect(layerNames(folded, 'ReLU')).toEqual(['add_relu', 'relu6']);
     expect(layerNames(folded, 'Activation')).toEqual([]);
+    expect(layerNames(folded, 'ZeroPadding2D')).toEqual([]);
+    expect(layerNames(folded, 'ClsPaddedConv2D')).toEqual(['conv5']);
     expect(['conv1', 'conv2', 'conv3', 'conv4', 'conv5'].map((name) => activationOf(folded, name))).toEqual([
       'relu',
       'linear',
@@ -163,7 +178,7 @@ describe('foldForInference', () => {
     original.dispose();
   });
 
-  it('folds a BN that is the model output, and handles Sequential models', () => {
+  it('folds a BN that is the model output, and handles Sequential models', async () => {
     const seq = sequential({
       layers: [
         layers.conv2d({ inputShape: [5, 5, 2], filters: 3, kernelSize: 3, useBias: false, name: 'c' }),
@@ -172,7 +187,7 @@ describe('foldForInference', () => {
     });
     setBatchNormStatistics(seq);
     const x = tf.tensor4d(spread(5 * 5 * 2, -1, 1, 0.4), [1, 5, 5, 2]);
-    const folded = foldForInference(seq);
+    const folded = await foldForInference(seq);
     expect(batchNormNames(folded)).toEqual([]);
     expect(folded.outputs[0]?.shape).toEqual([null, 3, 3, 3]);
     expect(relativeDifference(predictValues(seq, x), predictValues(folded, x))).toBeLessThan(1e-5);
@@ -181,20 +196,24 @@ describe('foldForInference', () => {
     x.dispose();
   });
 
-  it('gives resnet18 the same logits without any BatchNormalization layer and with 9 relus fewer', () => {
+  it('gives resnet18 the same logits without any BatchNormalization layer, 9 relus and 4 paddings fewer', async () => {
     const resnet = buildResNet({ ...RESNET_ARCHITECTURES.resnet18, numClasses: 10, imageSize: 32, seed: 3 });
     setBatchNormStatistics(resnet);
     const x = tf.tensor4d(spread(2 * 32 * 32 * 3, -2, 2, 0.7), [2, 32, 32, 3]);
     const expected = predictValues(resnet, x);
     const tensorsBefore = tf.memory().numTensors;
 
-    const folded = foldForInference(resnet);
+    const folded = await foldForInference(resnet);
     expect(batchNormNames(resnet)).toHaveLength(20);
     expect(batchNormNames(folded)).toEqual([]);
     // The stem's relu and each block's first; the relus after the residual adds stay.
     expect(layerNames(resnet, 'ReLU')).toHaveLength(17);
     expect(layerNames(folded, 'ReLU')).toHaveLength(8);
-    expect(folded.layers).toHaveLength(resnet.layers.length - 20 - 9);
+    // The stem's and the strided 3×3 convs' paddings; the max pool's stays.
+    expect(layerNames(resnet, 'ZeroPadding2D')).toHaveLength(5);
+    expect(layerNames(folded, 'ZeroPadding2D')).toHaveLength(1);
+    expect(layerNames(folded, 'ClsPaddedConv2D')).toHaveLength(4);
+    expect(folded.layers).toHaveLength(resnet.layers.length - 20 - 9 - 4);
     expect(relativeDifference(expected, predictValues(folded, x))).toBeLessThan(1e-4);
 
     folded.dispose();
