@@ -84,10 +84,12 @@ export {
   RELU_GRAD,
   RELU_GRAD_INPUTS,
   SGD_STEP,
+  adamStepParameters,
   requiredInputs,
 } from './kernels.js';
 export type {
   AdamStepAttrs,
+  AdamStepParameter,
   BatchNormTrainingAttrs,
   BatchNormTrainingGradAttrs,
   KernelInputs,

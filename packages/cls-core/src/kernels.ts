@@ -60,7 +60,11 @@ export interface BatchNormTrainingAttrs extends BatchNormTrainingGradAttrs {
   readonly momentum: number;
 }
 
-/** One Adam/AdamW update of one parameter: inputs `{ parameter, gradient, m, v }` → `[parameter, m, v]`. */
+/**
+ * Adam/AdamW updates of n ≥ 1 parameters in one kernel call: inputs an array of 4n tensors, `ADAM_STEP_INPUTS` for
+ * each parameter in turn → 3n outputs, [parameter, m, v] for each in turn. One call for all the parameters lets a
+ * backend update several per pass (on a GPU, per dispatch) and costs one kernel call, not one per parameter.
+ */
 export const ADAM_STEP = 'ClsAdamStep';
 export const ADAM_STEP_INPUTS = ['parameter', 'gradient', 'm', 'v'] as const;
 
@@ -70,12 +74,41 @@ export interface AdamStepAttrs extends NamedAttrMap {
   beta2: number;
   eps: number;
   lr: number;
-  /** AdamW's decoupled decay: p is scaled by 1 − lr·decoupledDecay. */
-  decoupledDecay: number;
-  /** Adam's L2 decay: l2Decay·p is added to the gradient. */
-  l2Decay: number;
+  /** AdamW's decoupled decay, per parameter: p is scaled by 1 − lr·decoupledDecay[i]. */
+  decoupledDecay: number[];
+  /** Adam's L2 decay, per parameter: l2Decay[i]·p is added to the gradient. */
+  l2Decay: number[];
   correction1: number;
   correction2: number;
+}
+
+/** One parameter's share of an `ADAM_STEP` call: its four input tensors and its decays. */
+export interface AdamStepParameter<Input> extends Record<(typeof ADAM_STEP_INPUTS)[number], Input> {
+  readonly decoupledDecay: number;
+  readonly l2Decay: number;
+}
+
+/**
+ * The parameters of an `ADAM_STEP` call, in order; throws "ClsAdamStep needs …" when the inputs are not four per
+ * parameter or the decays are not one per parameter.
+ */
+export function adamStepParameters<Input>(
+  inputs: readonly Input[] | Readonly<Record<string, Input>>,
+  attrs: Pick<AdamStepAttrs, 'decoupledDecay' | 'l2Decay'>,
+): AdamStepParameter<Input>[] {
+  const tensors = Array.isArray(inputs) ? (inputs as readonly Input[]) : [];
+  const count = tensors.length / ADAM_STEP_INPUTS.length;
+  if (count < 1 || !Number.isInteger(count)) {
+    throw new Error(`${ADAM_STEP} needs an array of [parameter, gradient, m, v] per parameter`);
+  }
+  const { decoupledDecay, l2Decay } = attrs;
+  if (decoupledDecay.length !== count || l2Decay.length !== count) {
+    throw new Error(`${ADAM_STEP} needs decoupledDecay and l2Decay for each of its ${count} parameters`);
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const [parameter, gradient, m, v] = tensors.slice(4 * i, 4 * i + 4) as [Input, Input, Input, Input];
+    return { parameter, gradient, m, v, decoupledDecay: decoupledDecay[i] ?? 0, l2Decay: l2Decay[i] ?? 0 };
+  });
 }
 
 /**

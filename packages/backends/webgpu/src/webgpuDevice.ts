@@ -29,6 +29,8 @@ export async function installWebGpuBackendFactory(): Promise<void> {
           maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
           maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
           maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+          // Above WebGPU's default 8, our Adam step updates several parameters per dispatch.
+          maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
           maxBufferSize: limits.maxBufferSize,
           maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
           maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,

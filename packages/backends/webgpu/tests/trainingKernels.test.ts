@@ -12,6 +12,7 @@ import {
   type SgdStepAttrs,
 } from '@nextplay/cls-core';
 import { findAdapter, webgpuBackendPlugin } from '../src/index.js';
+import { pipelineLabelsDuring } from './pipelineLabels.js';
 import { seededValues } from './seededValues.js';
 
 // Each kernel is checked against the formula evaluated here in double precision on the same float32 inputs.
@@ -156,45 +157,88 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
   });
 
   it.each([
-    { name: 'Adam with L2 decay', decoupledDecay: 0, l2Decay: 0.01 },
-    { name: 'AdamW', decoupledDecay: 0.05, l2Decay: 0 },
-  ])('one $name step in one kernel, as torch computes it', async ({ decoupledDecay, l2Decay }) => {
-    const size = 1000;
-    const parameter = seededValues(size, 7);
-    const gradient = seededValues(size, 8, 0.1);
-    const m = seededValues(size, 9, 0.01);
-    const v = seededValues(size, 10, 0.001, 0.001);
+    { name: 'Adam with L2 decay', decoupled: false },
+    { name: 'AdamW', decoupled: true },
+  ])('one $name step of five parameters in one kernel call, as torch computes it', async ({ decoupled }) => {
+    // Sizes with remainders and single values; weight decay on some parameters only, as on weights, not biases.
+    const shapes = [[10, 100], [3], [4097], [1], [8, 80]];
+    const decays = [0.05, 0, 0.01, 0, 0.02];
+    const parameters = shapes.map((shape, i) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      return {
+        shape,
+        parameter: seededValues(size, 7 + 4 * i),
+        gradient: seededValues(size, 8 + 4 * i, 0.1),
+        m: seededValues(size, 9 + 4 * i, 0.01),
+        v: seededValues(size, 10 + 4 * i, 0.001, 0.001),
+      };
+    });
     const attrs: AdamStepAttrs = {
       beta1: 0.9,
       beta2: 0.999,
       eps: 1e-8,
       lr: 0.003,
-      decoupledDecay,
-      l2Decay,
+      decoupledDecay: decays.map((decay) => (decoupled ? decay : 0)),
+      l2Decay: decays.map((decay) => (decoupled ? 0 : decay)),
       correction1: 1 - 0.9 ** 3,
       correction2: 1 - 0.999 ** 3,
     };
-    const [p1, m1, v1] = (await run(
-      ADAM_STEP,
-      { parameter, gradient, m, v },
-      { parameter: [10, 100], gradient: [10, 100], m: [10, 100], v: [10, 100] },
-      attrs,
-    )) as [Float32Array, Float32Array, Float32Array];
-    const expected = { p: [] as number[], m: [] as number[], v: [] as number[] };
-    parameter.forEach((p, i) => {
-      const g = (gradient[i] ?? 0) + l2Decay * p;
-      const mi = 0.9 * (m[i] ?? 0) + 0.1 * g;
-      const vi = 0.999 * (v[i] ?? 0) + 0.001 * g * g;
-      expected.m.push(mi);
-      expected.v.push(vi);
-      const denominator = Math.sqrt(vi / attrs.correction2) + attrs.eps;
-      expected.p.push(
-        p * (1 - attrs.lr * decoupledDecay) - ((attrs.lr / attrs.correction1) * mi) / denominator,
-      );
+    const inputs = parameters.flatMap(({ shape, parameter, gradient, m, v }) =>
+      [parameter, gradient, m, v].map((values) => tf.tensor(values, shape)),
+    );
+    let outputs: tf.Tensor[] = [];
+    const labels = await pipelineLabelsDuring(async () => {
+      outputs = tf.engine().runKernel<tf.Tensor[]>(ADAM_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
+      await Promise.all(outputs.map((t) => t.data()));
     });
-    expect(maxRelativeError(m1, expected.m)).toBeLessThan(1e-6);
-    expect(maxRelativeError(v1, expected.v)).toBeLessThan(1e-6);
-    expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
+    // As many parameters per dispatch as the device's storage buffers allow (7 each), at most 4.
+    const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
+      .limits;
+    const perDispatch = Math.max(1, Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / 7)));
+    expect(labels).toEqual(Array.from({ length: Math.ceil(shapes.length / perDispatch) }, () => ADAM_STEP));
+    expect(outputs).toHaveLength(3 * shapes.length);
+    for (const [i, { parameter, gradient, m, v }] of parameters.entries()) {
+      const [p1, m1, v1] = (await Promise.all(outputs.slice(3 * i, 3 * i + 3).map((t) => t.data()))) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
+      const decoupledDecay = attrs.decoupledDecay[i] ?? NaN;
+      const l2Decay = attrs.l2Decay[i] ?? NaN;
+      const expected = { p: [] as number[], m: [] as number[], v: [] as number[] };
+      parameter.forEach((p, j) => {
+        const g = (gradient[j] ?? 0) + l2Decay * p;
+        const mj = 0.9 * (m[j] ?? 0) + 0.1 * g;
+        const vj = 0.999 * (v[j] ?? 0) + 0.001 * g * g;
+        expected.m.push(mj);
+        expected.v.push(vj);
+        const denominator = Math.sqrt(vj / attrs.correction2) + attrs.eps;
+        expected.p.push(
+          p * (1 - attrs.lr * decoupledDecay) - ((attrs.lr / attrs.correction1) * mj) / denominator,
+        );
+      });
+      expect(maxRelativeError(m1, expected.m)).toBeLessThan(1e-6);
+      expect(maxRelativeError(v1, expected.v)).toBeLessThan(1e-6);
+      expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
+    }
+    tf.dispose([...inputs, ...outputs]);
+  });
+
+  it('says what ClsAdamStep needs when its inputs are not four per parameter', () => {
+    const [p, g, m] = [1, 2, 3].map((value) => tf.tensor([value]));
+    expect(() =>
+      tf.engine().runKernel(ADAM_STEP, [p, g, m] as unknown as tf.NamedTensorMap, {
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        lr: 1e-3,
+        decoupledDecay: [0],
+        l2Decay: [0],
+        correction1: 0.1,
+        correction2: 0.001,
+      }),
+    ).toThrow('ClsAdamStep needs an array of [parameter, gradient, m, v] per parameter');
+    tf.dispose([p, g, m].filter((t): t is tf.Tensor => t !== undefined));
   });
 
   it.each([

@@ -28,8 +28,8 @@ export interface AdamOptions {
 /**
  * torch.optim.Adam / AdamW with bias correction:
  * m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; p −= lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + eps).
- * Weight decay applies to decayed parameters only (not biases or batch-norm parameters). Where the backend has the
- * engine's `ADAM_STEP` kernel (wasm), each parameter is updated in one pass.
+ * Weight decay applies to decayed parameters only (not biases or batch-norm parameters). Where the backend has
+ * cls-core's `ADAM_STEP` kernel (wasm, WebGPU), one kernel call updates every parameter, each in one pass.
  */
 export class Adam implements Optimizer {
   readonly name: string;
@@ -50,28 +50,36 @@ export class Adam implements Optimizer {
     const correction1 = 1 - beta1 ** this.#step;
     const correction2 = 1 - beta2 ** this.#step;
     const fused = tf.getKernel(ADAM_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
-    parameters.forEach(({ variable, decay }, i) => {
+    const stepped = parameters.flatMap(({ variable, decay }, i) => {
       const gradient = gradients[i];
-      if (gradient === undefined) return;
+      if (gradient === undefined) return [];
       const [m, v] = this.#moments.of(variable).buffers as [tf.Variable, tf.Variable];
-      const applyDecay = decay && weightDecay !== 0;
-      if (fused !== undefined) {
-        const attrs: AdamStepAttrs = {
-          beta1,
-          beta2,
-          eps,
-          lr,
-          decoupledDecay: applyDecay && decoupled ? weightDecay : 0,
-          l2Decay: applyDecay && !decoupled ? weightDecay : 0,
-          correction1,
-          correction2,
-        };
-        const [p, nextM, nextV] = tf
-          .engine()
-          .runKernel<tf.Tensor[]>(ADAM_STEP, { parameter: variable, gradient, m, v }, attrs);
-        assignAndDispose([variable, m, v], [p, nextM, nextV]);
-        return;
-      }
+      return [{ variable, gradient, m, v, applyDecay: decay && weightDecay !== 0 }];
+    });
+    if (fused !== undefined) {
+      if (stepped.length === 0) return;
+      // One kernel call for every parameter: the backend may update several per pass.
+      const attrs: AdamStepAttrs = {
+        beta1,
+        beta2,
+        eps,
+        lr,
+        decoupledDecay: stepped.map(({ applyDecay }) => (applyDecay && decoupled ? weightDecay : 0)),
+        l2Decay: stepped.map(({ applyDecay }) => (applyDecay && !decoupled ? weightDecay : 0)),
+        correction1,
+        correction2,
+      };
+      const inputs = stepped.flatMap(({ variable, gradient, m, v }) => [variable, gradient, m, v]);
+      const outputs = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(ADAM_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
+      assignAndDispose(
+        stepped.flatMap(({ variable, m, v }) => [variable, m, v]),
+        outputs,
+      );
+      return;
+    }
+    for (const { variable, gradient, m, v, applyDecay } of stepped) {
       tf.tidy(() => {
         const g = applyDecay && !decoupled ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
         const nextM = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
@@ -82,7 +90,7 @@ export class Adam implements Optimizer {
         const denominator = tf.add(tf.sqrt(tf.div(nextV, correction2)), eps);
         variable.assign(tf.sub(p, tf.mul(tf.div(nextM, denominator), lr / correction1)));
       });
-    });
+    }
   }
 
   /** The step count (for bias correction) and the first and second moments, buffers 0 and 1. */

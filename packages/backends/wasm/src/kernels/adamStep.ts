@@ -1,9 +1,8 @@
 import {
   ADAM_STEP,
-  ADAM_STEP_INPUTS,
-  requiredInputs,
+  adamStepParameters,
   type AdamStepAttrs,
-  type KernelInputs,
+  type AdamStepParameter,
 } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { adamFunction } from './adamSimdModule.js';
@@ -16,19 +15,28 @@ const adamModule = [adamFunction];
 /** Values from which an update is split across threads. */
 const PARALLEL_VALUES = 64 * 1024;
 
-/**
- * The whole update in one SIMD pass over the wasm heap (`adamSimdModule`) instead of about fourteen element-wise
- * kernels, each of which reads and writes every value again; the last (size mod 4) values in JavaScript (all of
- * them where the backend does not expose its memory).
- */
+/** cls-core's `ADAM_STEP`: each parameter in turn (`stepParameter`). */
 function adamStep(args: {
-  inputs: KernelInputs<typeof ADAM_STEP_INPUTS, TensorInfo>;
+  inputs: readonly TensorInfo[];
   backend: KernelBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, ADAM_STEP_INPUTS);
-  const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
   const calls = new WasmKernelCalls(args.backend);
+  return adamStepParameters(args.inputs, args.attrs).flatMap((parameter) =>
+    stepParameter(calls, parameter, args.attrs),
+  );
+}
+
+/**
+ * One parameter's whole update in one SIMD pass over the wasm heap (`adamSimdModule`) instead of about fourteen
+ * element-wise kernels, each of which reads and writes every value again; the last (size mod 4) values in
+ * JavaScript (all of them where the backend does not expose its memory).
+ */
+function stepParameter(
+  calls: WasmKernelCalls,
+  { parameter, gradient, m, v, decoupledDecay, l2Decay }: AdamStepParameter<TensorInfo>,
+  { beta1, beta2, eps, lr, correction1, correction2 }: AdamStepAttrs,
+): TensorInfo[] {
   const outputs = [parameter, m, v].map((t) => calls.allocate(t.shape));
   const inputs = [parameter, gradient, m, v];
   const size = parameter.shape.reduce((a, b) => a * b, 1);

@@ -1,78 +1,116 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  ADAM_STEP,
-  ADAM_STEP_INPUTS,
-  requiredInputs,
-  type AdamStepAttrs,
-  type KernelInputs,
-} from '@nextplay/cls-core';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls-core';
+import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
 
 const WORKGROUP = 256;
+/** Storage buffers one parameter binds: parameter, gradient, m and v read, and the three results written. */
+const BUFFERS_PER_PARAMETER = 7;
+/** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
+const MAX_PARAMETERS_PER_DISPATCH = 4;
 
-const adamKernel = new WgslKernel(
-  'ClsAdamStep',
-  /* wgsl */ `
+const kernels = new Map<number, WgslKernel>();
+
+/**
+ * The kernel that updates `count` parameters in one dispatch: a grid-stride loop over all their values, in turn,
+ * each parameter's values after the previous one's (`end{i}` is where its values end in that order).
+ */
+function adamKernel(count: number): WgslKernel {
+  let kernel = kernels.get(count);
+  if (kernel !== undefined) return kernel;
+  const parameters = Array.from({ length: count }, (_, i) => i);
+  const bindings = parameters.flatMap((i) =>
+    ['parameter', 'gradient', 'm', 'v', 'nextParameter', 'nextM', 'nextV'].map((name, j) => {
+      const access = j < 4 ? 'read' : 'read_write';
+      return `@group(0) @binding(${BUFFERS_PER_PARAMETER * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`;
+    }),
+  );
+  const updates = parameters.map(
+    (i) => `${i === 0 ? '' : 'else '}if (index < u.end${i}) {
+      let j = index${i === 0 ? '' : ` - u.end${i - 1}`};
+      let p = parameter${i}[j];
+      let g = gradient${i}[j] + u.l2Decay${i} * p;
+      let mj = u.beta1 * m${i}[j] + u.keep1 * g;
+      let vj = u.beta2 * v${i}[j] + u.keep2 * g * g;
+      nextM${i}[j] = mj;
+      nextV${i}[j] = vj;
+      nextParameter${i}[j] = u.decay${i} * p - u.stepSize * mj / (sqrt(vj) * u.invRootCorrection2 + u.eps);
+    }`,
+  );
+  const perParameter = parameters.map((i) => `end${i}: u32, decay${i}: f32, l2Decay${i}: f32,`).join(' ');
+  kernel = new WgslKernel(
+    ADAM_STEP,
+    /* wgsl */ `
 struct Uniforms {
-  size: u32, beta1: f32, keep1: f32, beta2: f32, keep2: f32, decay: f32, stepSize: f32,
-  invRootCorrection2: f32, eps: f32, l2Decay: f32,
+  beta1: f32, keep1: f32, beta2: f32, keep2: f32, stepSize: f32, invRootCorrection2: f32, eps: f32,
+  ${perParameter}
 }
-@group(0) @binding(0) var<storage, read> parameter: array<f32>;
-@group(0) @binding(1) var<storage, read> gradient: array<f32>;
-@group(0) @binding(2) var<storage, read> m: array<f32>;
-@group(0) @binding(3) var<storage, read> v: array<f32>;
-@group(0) @binding(4) var<storage, read_write> nextParameter: array<f32>;
-@group(0) @binding(5) var<storage, read_write> nextM: array<f32>;
-@group(0) @binding(6) var<storage, read_write> nextV: array<f32>;
-@group(0) @binding(7) var<uniform> u: Uniforms;
+${bindings.join('\n')}
+@group(0) @binding(${BUFFERS_PER_PARAMETER * count}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
-    let p = parameter[i];
-    let g = gradient[i] + u.l2Decay * p;
-    let mi = u.beta1 * m[i] + u.keep1 * g;
-    let vi = u.beta2 * v[i] + u.keep2 * g * g;
-    nextM[i] = mi;
-    nextV[i] = vi;
-    nextParameter[i] = u.decay * p - u.stepSize * mi / (sqrt(vi) * u.invRootCorrection2 + u.eps);
+  for (var index = id.x; index < u.end${count - 1}; index += groups.x * ${WORKGROUP}u) {
+    ${updates.join(' ')}
   }
 }
 `,
-  40,
-);
+    (7 + 3 * count) * 4,
+  );
+  kernels.set(count, kernel);
+  return kernel;
+}
 
-/** cls-core's `ADAM_STEP` in one dispatch, where stock ops take about fourteen kernels per parameter. */
+/**
+ * cls-core's `ADAM_STEP`: each dispatch updates as many parameters as the device's storage-buffer limit allows (up
+ * to four), where stock ops take about fourteen kernels per parameter.
+ */
 function adamStep(args: {
-  inputs: KernelInputs<typeof ADAM_STEP_INPUTS, TensorInfo>;
+  inputs: readonly TensorInfo[];
   backend: WebGPUBackend;
   attrs: AdamStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, m, v } = requiredInputs(ADAM_STEP, args.inputs, ADAM_STEP_INPUTS);
-  const { backend } = args;
-  const { beta1, beta2, eps, lr, decoupledDecay, l2Decay, correction1, correction2 } = args.attrs;
-  const size = parameter.shape.reduce((a, b) => a * b, 1);
-  const outputs = [parameter, m, v].map((t) => backend.makeTensorInfo(t.shape, 'float32'));
-  dispatchWgsl(backend, [
-    {
-      kernel: adamKernel,
-      tensors: [parameter, gradient, m, v, ...outputs],
+  const { backend, attrs } = args;
+  const { beta1, beta2, eps, lr, correction1, correction2 } = attrs;
+  const parameters = adamStepParameters(args.inputs, attrs);
+  const perDispatch = Math.max(
+    1,
+    Math.min(
+      MAX_PARAMETERS_PER_DISPATCH,
+      Math.floor(backend.device.limits.maxStorageBuffersPerShaderStage / BUFFERS_PER_PARAMETER),
+    ),
+  );
+  const outputs: TensorInfo[] = [];
+  const dispatches: WgslDispatch[] = [];
+  for (let first = 0; first < parameters.length; first += perDispatch) {
+    const group = parameters.slice(first, first + perDispatch);
+    const tensors: TensorInfo[] = [];
+    const perParameter: ['u32' | 'f32', number][] = [];
+    let end = 0;
+    for (const { parameter, gradient, m, v, decoupledDecay, l2Decay } of group) {
+      const results = [parameter, m, v].map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+      outputs.push(...results);
+      tensors.push(parameter, gradient, m, v, ...results);
+      end += parameter.shape.reduce((a, b) => a * b, 1);
+      perParameter.push(['u32', end], ['f32', 1 - lr * decoupledDecay], ['f32', l2Decay]);
+    }
+    dispatches.push({
+      kernel: adamKernel(group.length),
+      tensors,
       uniforms: packUniforms([
-        ['u32', size],
         ['f32', beta1],
         ['f32', 1 - beta1],
         ['f32', beta2],
         ['f32', 1 - beta2],
-        ['f32', 1 - lr * decoupledDecay],
         ['f32', lr / correction1],
         ['f32', 1 / Math.sqrt(correction2)],
         ['f32', eps],
-        ['f32', l2Decay],
+        ...perParameter,
       ]),
-      workgroups: [strideWorkgroups(size, WORKGROUP)],
-    },
-  ]);
+      workgroups: [strideWorkgroups(end, WORKGROUP)],
+    });
+  }
+  dispatchWgsl(backend, dispatches);
   return outputs;
 }
 
