@@ -84,6 +84,7 @@ export {
   RELU_GRAD,
   RELU_GRAD_INPUTS,
   SGD_STEP,
+  UNSCALE_GRADIENTS,
   adamStepParameters,
   requiredInputs,
 } from './kernels.js';
@@ -94,6 +95,7 @@ export type {
   BatchNormTrainingGradAttrs,
   KernelInputs,
   SgdStepAttrs,
+  UnscaleGradientsAttrs,
 } from './kernels.js';
 export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';

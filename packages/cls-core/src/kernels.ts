@@ -112,6 +112,19 @@ export function adamStepParameters<Input>(
 }
 
 /**
+ * The unscale step of mixed-precision training, as torch's `_amp_foreach_non_finite_check_and_unscale_`: inputs an
+ * array of n ≥ 1 float32 tensors (a step's gradients), attrs `{ scale }` → n + 1 outputs: each input times `scale`,
+ * then an int32 scalar that is 1 where any value of any input is inf or NaN, else 0. One kernel call for all the
+ * gradients, and the check needs no copy of them.
+ */
+export const UNSCALE_GRADIENTS = 'ClsUnscaleGradients';
+
+export interface UnscaleGradientsAttrs extends NamedAttrMap {
+  /** The factor each gradient is multiplied by: 1 / the loss scale. */
+  scale: number;
+}
+
+/**
  * One SGD update of one parameter, as torch.optim.SGD: inputs `{ parameter, gradient }`, plus `{ buffer }` (the
  * momentum buffer) when momentum > 0 → `[parameter]`, or `[parameter, buffer]` with momentum.
  */

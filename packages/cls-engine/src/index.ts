@@ -53,7 +53,7 @@ export type { BatchGradients, BatchOutcome, EvaluatedBatch, TrainLoss } from './
 export { OptimizerStepper } from './training/optimizerStepper.js';
 export type { OptimizerStepperSettings } from './training/optimizerStepper.js';
 export { GradScaler } from './training/gradScaler.js';
-export type { GradScalerOptions, GradScalerState } from './training/gradScaler.js';
+export type { GradScalerOptions, GradScalerState, UnscaledGradients } from './training/gradScaler.js';
 export { ENGINE_PACKAGE } from './enginePackage.js';
 export { ConfusionMatrix } from './metrics/confusionMatrix.js';
 export type { ClassMetrics } from './metrics/confusionMatrix.js';

@@ -11,6 +11,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** Whether `scaler` finds every value of `gradients` finite, with the unscaled tensors disposed. */
+async function allFinite(scaler: GradScaler, gradients: readonly tf.Tensor[]): Promise<boolean> {
+  const unscaled = scaler.unscale(gradients);
+  try {
+    return await scaler.allFinite(unscaled);
+  } finally {
+    tf.dispose([...unscaled.gradients, unscaled.nonFinite]);
+  }
+}
+
 /** Reads from the device (`Tensor.data()`, `dataSync()`) the active backend serves while `run` runs. */
 async function countReads<T>(run: () => Promise<T>): Promise<{ result: T; reads: number }> {
   const read = vi.spyOn(tf.engine(), 'read');
@@ -50,7 +60,7 @@ describe('GradScaler', () => {
     const scaler = new GradScaler({ initScale: 1024, backoffFactor: 0.25 });
     for (const bad of [Infinity, -Infinity, NaN]) {
       const gradients = [tf.tensor1d([1, bad, 2])];
-      const finite = await scaler.allFinite(gradients);
+      const finite = await allFinite(scaler, gradients);
       expect(finite).toBe(false);
       scaler.update(!finite);
       tf.dispose(gradients);
@@ -73,7 +83,7 @@ describe('GradScaler', () => {
         return tf.tensor2d(values, [rows, cols]);
       });
       const before = tf.memory().numTensors;
-      const { result, reads } = await countReads(() => scaler.allFinite(gradients));
+      const { result, reads } = await countReads(() => allFinite(scaler, gradients));
       expect(result).toBe(bad === -1);
       expect(reads).toBe(1);
       expect(tf.memory().numTensors).toBe(before);
@@ -82,22 +92,26 @@ describe('GradScaler', () => {
     }
   });
 
-  it('counts a float32 overflow of the gradient sum as not finite', async () => {
-    const gradients = [tf.tensor1d([3e38, 3e38])];
-    expect(await new GradScaler().allFinite(gradients)).toBe(false);
+  it('checks each value, as torch does: huge finite values whose sum would overflow are finite', async () => {
+    const gradients = [tf.tensor1d([3e38, 3e38]), tf.tensor1d([-3e38])];
+    expect(await allFinite(new GradScaler(), gradients)).toBe(true);
+    gradients.push(tf.tensor1d([0, NaN]));
+    expect(await allFinite(new GradScaler(), gradients)).toBe(false);
     tf.dispose(gradients);
   });
 
   it('unscale divides every gradient by the scale into new tensors', async () => {
     const scaler = new GradScaler({ initScale: 512 });
     const gradients = [tf.tensor1d([512, -1024, 3]), tf.tensor2d([[256, 0]])];
-    const unscaled = scaler.unscale(gradients);
+    const { gradients: unscaled, nonFinite } = scaler.unscale(gradients);
     expect(unscaled[0]).not.toBe(gradients[0]);
     expect(Array.from(await unscaled[0]!.data())).toEqual([1, -2, 3 / 512]);
     expect(Array.from(await unscaled[1]!.data())).toEqual([0.5, 0]);
     expect(unscaled[1]!.shape).toEqual([1, 2]);
     expect(Array.from(await gradients[0]!.data())).toEqual([512, -1024, 3]);
-    tf.dispose([...gradients, ...unscaled]);
+    expect(nonFinite.dtype).toBe('int32');
+    expect(Array.from(await nonFinite.data())).toEqual([0]);
+    tf.dispose([...gradients, ...unscaled, nonFinite]);
   });
 
   it('restores its state from a state dict', () => {

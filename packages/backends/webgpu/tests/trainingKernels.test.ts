@@ -7,6 +7,7 @@ import {
   BATCH_NORM_TRAINING_GRAD,
   RELU_GRAD,
   SGD_STEP,
+  UNSCALE_GRADIENTS,
   createLogger,
   type AdamStepAttrs,
   type SgdStepAttrs,
@@ -222,6 +223,63 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
       expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
     }
     tf.dispose([...inputs, ...outputs]);
+  });
+
+  it.each([
+    { bad: null, where: 'nowhere' },
+    { bad: Infinity, where: 'the last gradient' },
+    { bad: -Infinity, where: 'the first gradient' },
+    { bad: NaN, where: 'a middle gradient' },
+  ])('unscales ten gradients in one kernel call and flags $bad in $where', async ({ bad, where }) => {
+    const shapes = [[3], [1000], [1], [7, 9], [4097], [2], [64, 3], [5], [300], [11]];
+    const values = shapes.map((shape, i) =>
+      seededValues(
+        shape.reduce((a, b) => a * b, 1),
+        30 + i,
+        3e4,
+      ),
+    );
+    const badGradient = {
+      nowhere: -1,
+      'the last gradient': 9,
+      'the first gradient': 0,
+      'a middle gradient': 4,
+    }[where];
+    if (bad !== null && badGradient !== undefined) {
+      const target = values[badGradient];
+      if (target !== undefined) target[target.length - 1] = bad;
+    }
+    // Finite values whose sum overflows float32 are not inf: each value is checked.
+    values[1]?.fill(3e38, 0, 4);
+    const gradients = values.map((v, i) => tf.tensor(v, shapes[i]));
+    let outputs: tf.Tensor[] = [];
+    const labels = await pipelineLabelsDuring(async () => {
+      outputs = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(UNSCALE_GRADIENTS, gradients as unknown as tf.NamedTensorMap, {
+          scale: 2 ** -16,
+        });
+      await Promise.all(outputs.map((t) => t.data()));
+    });
+    // As many gradients per dispatch as the device's storage buffers allow (2 each, and the flag), at most 8.
+    const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
+      .limits;
+    const perDispatch = Math.max(1, Math.min(8, Math.floor((maxStorageBuffersPerShaderStage - 1) / 2)));
+    expect(labels).toEqual(
+      Array.from({ length: Math.ceil(shapes.length / perDispatch) }, () => UNSCALE_GRADIENTS),
+    );
+    expect(outputs).toHaveLength(shapes.length + 1);
+    const flag = outputs.at(-1);
+    expect(flag?.dtype).toBe('int32');
+    expect(flag?.shape).toEqual([]);
+    expect(Array.from((await flag?.data()) ?? [])).toEqual([bad === null ? 0 : 1]);
+    for (const [i, v] of values.entries()) {
+      const scaled = (await outputs[i]?.data()) as Float32Array;
+      expect(outputs[i]?.shape).toEqual(shapes[i]);
+      // A power-of-two scale is exact: the same bits as the float32 product, NaN included.
+      expect(Array.from(scaled)).toEqual(Array.from(v, (x) => Math.fround(x * 2 ** -16)));
+    }
+    tf.dispose([...gradients, ...outputs]);
   });
 
   it('says what ClsAdamStep needs when its inputs are not four per parameter', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
 
 /** torch.cuda.amp.GradScaler's settings; the defaults are torch's. */
 export interface GradScalerOptions {
@@ -11,6 +11,12 @@ export interface GradScalerOptions {
   readonly backoffFactor?: number;
   /** Steps in a row with finite gradients before the scale grows (2000). */
   readonly growthInterval?: number;
+}
+
+/** `GradScaler.unscale`'s result: the unscaled gradients, and 1 (int32) where any scaled value was inf or NaN. */
+export interface UnscaledGradients {
+  readonly gradients: tf.Tensor[];
+  readonly nonFinite: tf.Tensor;
 }
 
 /** What a checkpoint keeps of a `GradScaler` (`resume.grad_scaler`). */
@@ -76,30 +82,40 @@ export class GradScaler {
     return this.#skippedSteps;
   }
 
-  /** The gradients divided by the scale, as new tensors (the caller disposes both lists). */
-  unscale(gradients: readonly tf.Tensor[]): tf.Tensor[] {
+  /**
+   * The gradients divided by the scale, as new tensors, and an int32 scalar that is 1 where any value of any gradient
+   * is inf or NaN (before dividing, as torch checks), else 0: nothing is read from the device yet. One kernel call
+   * where the backend has cls-core's `UNSCALE_GRADIENTS` (WebGPU), tfjs ops elsewhere. The caller disposes both.
+   */
+  unscale(gradients: readonly tf.Tensor[]): UnscaledGradients {
+    const scale = 1 / this.#scale;
+    if (gradients.length === 0) return { gradients: [], nonFinite: tf.scalar(0, 'int32') };
+    const kernel = tf.getKernel(UNSCALE_GRADIENTS, tf.getBackend()) as
+      ReturnType<typeof tf.getKernel> | undefined;
+    if (kernel !== undefined) {
+      const attrs: UnscaleGradientsAttrs = { scale };
+      const outputs = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(UNSCALE_GRADIENTS, gradients as unknown as tf.NamedTensorMap, attrs);
+      const nonFinite = outputs.pop();
+      if (nonFinite === undefined) throw new Error(`${UNSCALE_GRADIENTS} returned no flag`);
+      return { gradients: outputs, nonFinite };
+    }
     return tf.tidy(() => {
-      const inverse = tf.scalar(1 / this.#scale);
-      return gradients.map((gradient) => tf.mul(gradient, inverse));
+      // Each value is checked, not their sum: a sum of huge finite values may overflow.
+      const values = tf.concat(gradients.map((gradient) => tf.reshape(gradient, [-1])));
+      const inverse = tf.scalar(scale);
+      return {
+        gradients: gradients.map((gradient) => tf.mul(gradient, inverse)),
+        nonFinite: tf.cast(tf.any(tf.logicalNot(tf.isFinite(values))), 'int32'),
+      };
     });
   }
 
-  /**
-   * Whether every value of every gradient is finite, with one read from the device: the sum of all values is
-   * finite exactly when each value is, unless the sum overflows float32, which deserves a skipped step too.
-   */
-  async allFinite(gradients: readonly tf.Tensor[]): Promise<boolean> {
-    if (gradients.length === 0) return true;
-    // One concat and one sum rather than a sum per gradient: a dozen dispatches instead of ~60 for a ResNet
-    // (on a GPU, host time per dispatch outweighs copying the values). Not addN: it binds every input at once,
-    // past WebGPU's 8 storage buffers, where concat splits them.
-    const total = tf.tidy(() => tf.sum(tf.concat(gradients.map((gradient) => tf.reshape(gradient, [-1])))));
-    try {
-      const [value] = await total.data();
-      return Number.isFinite(value);
-    } finally {
-      total.dispose();
-    }
+  /** Whether `unscale` found every gradient value finite: one read from the device. */
+  async allFinite(unscaled: UnscaledGradients): Promise<boolean> {
+    const [nonFinite] = await unscaled.nonFinite.data();
+    return nonFinite === 0;
   }
 
   /** After an optimizer step: backs off after inf/NaN gradients (a skipped step), grows after a clean run. */

@@ -81,11 +81,11 @@ export class OptimizerStepper {
           scaler.update(true);
           return false;
         }
-        this.#clipAndStep(unscaled, lr);
+        this.#clipAndStep(unscaled.gradients, lr);
         scaler.update(false);
         return true;
       } finally {
-        tf.dispose(unscaled);
+        tf.dispose([...unscaled.gradients, unscaled.nonFinite]);
       }
     } finally {
       tf.dispose(pending);

@@ -1,6 +1,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls-core';
+import { tensorsPerDispatch, multiTensorLoop } from './multiTensorLoop.js';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
 
 const WORKGROUP = 256;
@@ -11,10 +12,7 @@ const MAX_PARAMETERS_PER_DISPATCH = 4;
 
 const kernels = new Map<number, WgslKernel>();
 
-/**
- * The kernel that updates `count` parameters in one dispatch: a grid-stride loop over all their values, in turn,
- * each parameter's values after the previous one's (`end{i}` is where its values end in that order).
- */
+/** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`). */
 function adamKernel(count: number): WgslKernel {
   let kernel = kernels.get(count);
   if (kernel !== undefined) return kernel;
@@ -25,18 +23,13 @@ function adamKernel(count: number): WgslKernel {
       return `@group(0) @binding(${BUFFERS_PER_PARAMETER * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`;
     }),
   );
-  const updates = parameters.map(
-    (i) => `${i === 0 ? '' : 'else '}if (index < u.end${i}) {
-      let j = index${i === 0 ? '' : ` - u.end${i - 1}`};
-      let p = parameter${i}[j];
+  const update = (i: number): string => `let p = parameter${i}[j];
       let g = gradient${i}[j] + u.l2Decay${i} * p;
       let mj = u.beta1 * m${i}[j] + u.keep1 * g;
       let vj = u.beta2 * v${i}[j] + u.keep2 * g * g;
       nextM${i}[j] = mj;
       nextV${i}[j] = vj;
-      nextParameter${i}[j] = u.decay${i} * p - u.stepSize * mj / (sqrt(vj) * u.invRootCorrection2 + u.eps);
-    }`,
-  );
+      nextParameter${i}[j] = u.decay${i} * p - u.stepSize * mj / (sqrt(vj) * u.invRootCorrection2 + u.eps);`;
   const perParameter = parameters.map((i) => `end${i}: u32, decay${i}: f32, l2Decay${i}: f32,`).join(' ');
   kernel = new WgslKernel(
     ADAM_STEP,
@@ -50,9 +43,7 @@ ${bindings.join('\n')}
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  for (var index = id.x; index < u.end${count - 1}; index += groups.x * ${WORKGROUP}u) {
-    ${updates.join(' ')}
-  }
+  ${multiTensorLoop(count, WORKGROUP, update)}
 }
 `,
     (7 + 3 * count) * 4,
@@ -73,13 +64,7 @@ function adamStep(args: {
   const { backend, attrs } = args;
   const { beta1, beta2, eps, lr, correction1, correction2 } = attrs;
   const parameters = adamStepParameters(args.inputs, attrs);
-  const perDispatch = Math.max(
-    1,
-    Math.min(
-      MAX_PARAMETERS_PER_DISPATCH,
-      Math.floor(backend.device.limits.maxStorageBuffersPerShaderStage / BUFFERS_PER_PARAMETER),
-    ),
-  );
+  const perDispatch = tensorsPerDispatch(backend, BUFFERS_PER_PARAMETER, 0, MAX_PARAMETERS_PER_DISPATCH);
   const outputs: TensorInfo[] = [];
   const dispatches: WgslDispatch[] = [];
   for (let first = 0; first < parameters.length; first += perDispatch) {

@@ -1,0 +1,96 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
+import { multiTensorLoop, tensorsPerDispatch } from './multiTensorLoop.js';
+import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
+
+const WORKGROUP = 256;
+/** Gradients one dispatch scales at most, so that the chain of range tests each value goes through stays short. */
+const MAX_GRADIENTS_PER_DISPATCH = 8;
+
+const kernels = new Map<number, WgslKernel>();
+
+/**
+ * The kernel that scales `count` gradients in one dispatch (`multiTensorLoop`) and ORs 1 into `found` where one of
+ * their values is inf or NaN, once per thread at most.
+ */
+function unscaleKernel(count: number): WgslKernel {
+  let kernel = kernels.get(count);
+  if (kernel !== undefined) return kernel;
+  const gradients = Array.from({ length: count }, (_, i) => i);
+  const bindings = gradients.flatMap((i) => [
+    `@group(0) @binding(${2 * i}) var<storage, read> gradient${i}: array<f32>;`,
+    `@group(0) @binding(${2 * i + 1}) var<storage, read_write> scaled${i}: array<f32>;`,
+  ]);
+  // From the bits (all exponent bits set), not x != x or isinf: compilers may fold those away.
+  const scale = (i: number): string => `let x = gradient${i}[j];
+      scaled${i}[j] = x * u.scale;
+      if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { nonFinite = 1u; }`;
+  kernel = new WgslKernel(
+    UNSCALE_GRADIENTS,
+    /* wgsl */ `
+struct Uniforms { scale: f32, ${gradients.map((i) => `end${i}: u32,`).join(' ')} }
+${bindings.join('\n')}
+@group(0) @binding(${2 * count}) var<storage, read_write> found: array<atomic<u32>>;
+@group(0) @binding(${2 * count + 1}) var<uniform> u: Uniforms;
+
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  var nonFinite = 0u;
+  ${multiTensorLoop(count, WORKGROUP, scale)}
+  if (nonFinite != 0u) { atomicOr(&found[0], 1u); }
+}
+`,
+    (1 + count) * 4,
+  );
+  kernels.set(count, kernel);
+  return kernel;
+}
+
+/**
+ * cls-core's `UNSCALE_GRADIENTS`: each dispatch scales as many gradients as the device's storage-buffer limit
+ * allows (up to eight), all of them ORing into one int32 flag that starts at 0.
+ */
+function unscaleGradients(args: {
+  inputs: readonly TensorInfo[];
+  backend: WebGPUBackend;
+  attrs: UnscaleGradientsAttrs;
+}): TensorInfo[] {
+  const { backend, attrs } = args;
+  const gradients: readonly TensorInfo[] = Array.isArray(args.inputs) ? args.inputs : [];
+  if (gradients.length === 0 || gradients.some((gradient) => gradient.dtype !== 'float32')) {
+    throw new Error(`${UNSCALE_GRADIENTS} needs an array of float32 gradients`);
+  }
+  // Its value is uploaded (a copy recorded before the dispatches) the first time a dispatch binds it.
+  const found = backend.makeTensorInfo([], 'int32', new Int32Array([0]));
+  const perDispatch = tensorsPerDispatch(backend, 2, 1, MAX_GRADIENTS_PER_DISPATCH);
+  const outputs: TensorInfo[] = [];
+  const dispatches: WgslDispatch[] = [];
+  for (let first = 0; first < gradients.length; first += perDispatch) {
+    const group = gradients.slice(first, first + perDispatch);
+    const tensors: TensorInfo[] = [];
+    const ends: ['u32', number][] = [];
+    let end = 0;
+    for (const gradient of group) {
+      const scaled = backend.makeTensorInfo(gradient.shape, 'float32');
+      outputs.push(scaled);
+      tensors.push(gradient, scaled);
+      end += gradient.shape.reduce((a, b) => a * b, 1);
+      ends.push(['u32', end]);
+    }
+    dispatches.push({
+      kernel: unscaleKernel(group.length),
+      tensors: [...tensors, found],
+      uniforms: packUniforms([['f32', attrs.scale], ...ends]),
+      workgroups: [strideWorkgroups(end, WORKGROUP)],
+    });
+  }
+  dispatchWgsl(backend, dispatches);
+  return [...outputs, found];
+}
+
+export const webgpuUnscaleGradientsConfig: KernelConfig = {
+  kernelName: UNSCALE_GRADIENTS,
+  backendName: 'webgpu',
+  kernelFunc: unscaleGradients as unknown as KernelFunc,
+};
