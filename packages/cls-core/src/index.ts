@@ -87,6 +87,7 @@ export {
   UNSCALE_GRADIENTS,
   adamStepParameters,
   requiredInputs,
+  sgdStepParameters,
 } from './kernels.js';
 export type {
   AdamStepAttrs,
@@ -95,6 +96,7 @@ export type {
   BatchNormTrainingGradAttrs,
   KernelInputs,
   SgdStepAttrs,
+  SgdStepParameter,
   UnscaleGradientsAttrs,
 } from './kernels.js';
 export { importOptional, probePackage } from './importOptional.js';

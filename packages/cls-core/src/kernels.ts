@@ -125,19 +125,63 @@ export interface UnscaleGradientsAttrs extends NamedAttrMap {
 }
 
 /**
- * One SGD update of one parameter, as torch.optim.SGD: inputs `{ parameter, gradient }`, plus `{ buffer }` (the
- * momentum buffer) when momentum > 0 → `[parameter]`, or `[parameter, buffer]` with momentum.
+ * torch.optim.SGD updates of n ≥ 1 parameters in one kernel call: inputs an array, [parameter, gradient] for each
+ * parameter in turn, or [parameter, gradient, buffer] (its momentum buffer) when momentum > 0 → [parameter] for
+ * each, or [parameter, buffer] with momentum.
  */
 export const SGD_STEP = 'ClsSgdStep';
 
-/** Attributes of `SGD_STEP`: g = grad + weightDecay·p; buf = firstStep ? g : momentum·buf + (1 − dampening)·g. */
+/**
+ * Attributes of `SGD_STEP`: g = grad + weightDecay[i]·p; buf = firstStep[i] ? g : momentum·buf + (1 − dampening)·g.
+ */
 export interface SgdStepAttrs extends NamedAttrMap {
   lr: number;
-  weightDecay: number;
   momentum: number;
   dampening: number;
   /** g = g + momentum·buf instead of buf. */
   nesterov: boolean;
-  /** The parameter's first step, whose buffer becomes g (the buffer passed is ignored). */
-  firstStep: boolean;
+  /** Per parameter. */
+  weightDecay: number[];
+  /** Per parameter: its first step, whose buffer becomes g (the buffer passed is ignored). */
+  firstStep: boolean[];
+}
+
+/** One parameter's share of an `SGD_STEP` call. */
+export interface SgdStepParameter<Input> {
+  readonly parameter: Input;
+  readonly gradient: Input;
+  /** Present exactly when momentum > 0. */
+  readonly buffer: Input | undefined;
+  readonly weightDecay: number;
+  readonly firstStep: boolean;
+}
+
+/**
+ * The parameters of an `SGD_STEP` call, in order; throws "ClsSgdStep needs …" when the inputs are not two per
+ * parameter (three with momentum) or the per-parameter attributes do not match them.
+ */
+export function sgdStepParameters<Input>(
+  inputs: readonly Input[] | Readonly<Record<string, Input>>,
+  attrs: Pick<SgdStepAttrs, 'momentum' | 'weightDecay' | 'firstStep'>,
+): SgdStepParameter<Input>[] {
+  const tensors = Array.isArray(inputs) ? (inputs as readonly Input[]) : [];
+  const each = attrs.momentum === 0 ? 2 : 3;
+  const count = tensors.length / each;
+  if (count < 1 || !Number.isInteger(count)) {
+    const names = attrs.momentum === 0 ? '[parameter, gradient]' : '[parameter, gradient, buffer]';
+    throw new Error(`${SGD_STEP} needs an array of ${names} per parameter`);
+  }
+  if (attrs.weightDecay.length !== count || attrs.firstStep.length !== count) {
+    throw new Error(`${SGD_STEP} needs weightDecay and firstStep for each of its ${count} parameters`);
+  }
+  return Array.from({ length: count }, (_, i) => {
+    const [parameter, gradient, buffer] = tensors.slice(each * i, each * i + each) as [Input, Input, Input?];
+    return {
+      parameter,
+      gradient,
+      buffer,
+      weightDecay: attrs.weightDecay[i] ?? 0,
+      firstStep: attrs.firstStep[i] ?? false,
+    };
+  });
 }

@@ -304,35 +304,68 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     { momentum: 0.9, nesterov: false, firstStep: true },
     { momentum: 0.9, nesterov: false, firstStep: false },
     { momentum: 0.9, nesterov: true, firstStep: false },
-  ])('one SGD step (momentum $momentum, nesterov $nesterov, first $firstStep)', async (options) => {
-    const size = 777;
-    const parameter = seededValues(size, 11);
-    const gradient = seededValues(size, 12, 0.1);
-    const buffer = seededValues(size, 13, 0.1);
-    const dampening = options.nesterov ? 0 : 0.2;
-    const attrs: SgdStepAttrs = { lr: 0.05, weightDecay: 1e-3, dampening, ...options };
-    const withBuffer = options.momentum > 0;
-    const outputs = await run(
-      SGD_STEP,
-      withBuffer ? { parameter, gradient, buffer } : { parameter, gradient },
-      { parameter: [size], gradient: [size], buffer: [size] },
-      attrs,
-    );
-    expect(outputs).toHaveLength(withBuffer ? 2 : 1);
-    const expectedP: number[] = [];
-    const expectedBuffer: number[] = [];
-    parameter.forEach((p, i) => {
-      const g = (gradient[i] ?? 0) + attrs.weightDecay * p;
-      const b =
-        !withBuffer || options.firstStep ? g : options.momentum * (buffer[i] ?? 0) + (1 - dampening) * g;
-      expectedBuffer.push(b);
-      const step = withBuffer ? (options.nesterov ? g + options.momentum * b : b) : g;
-      expectedP.push(p - attrs.lr * step);
-    });
-    const [nextParameter, nextBuffer] = outputs;
-    expect(maxRelativeError(nextParameter!, expectedP)).toBeLessThan(1e-6);
-    if (withBuffer) expect(maxRelativeError(nextBuffer!, expectedBuffer)).toBeLessThan(1e-6);
-  });
+  ])(
+    'one SGD step of five parameters (momentum $momentum, nesterov $nesterov, first $firstStep)',
+    async (options) => {
+      // Sizes with remainders and single values; decay on some parameters only; one parameter on a later step.
+      const sizes = [777, 1, 4097, 3, 64];
+      const decays = [1e-3, 0, 2e-3, 0, 5e-4];
+      const firstSteps = sizes.map((_, i) => options.firstStep && i !== 2);
+      const dampening = options.nesterov ? 0 : 0.2;
+      const { momentum, nesterov } = options;
+      const attrs: SgdStepAttrs = {
+        lr: 0.05,
+        momentum,
+        dampening,
+        nesterov,
+        weightDecay: decays,
+        firstStep: firstSteps,
+      };
+      const withBuffer = momentum > 0;
+      const parameters = sizes.map((size, i) => ({
+        parameter: seededValues(size, 11 + 3 * i),
+        gradient: seededValues(size, 12 + 3 * i, 0.1),
+        buffer: seededValues(size, 13 + 3 * i, 0.1),
+      }));
+      const inputs = parameters.flatMap(({ parameter, gradient, buffer }) =>
+        (withBuffer ? [parameter, gradient, buffer] : [parameter, gradient]).map((values) =>
+          tf.tensor(values),
+        ),
+      );
+      let outputs: tf.Tensor[] = [];
+      const labels = await pipelineLabelsDuring(async () => {
+        outputs = tf.engine().runKernel<tf.Tensor[]>(SGD_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
+        await Promise.all(outputs.map((t) => t.data()));
+      });
+      const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
+        .limits;
+      const perDispatch = Math.max(
+        1,
+        Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / (withBuffer ? 5 : 3))),
+      );
+      expect(labels).toHaveLength(Math.ceil(sizes.length / perDispatch));
+      const each = withBuffer ? 2 : 1;
+      expect(outputs).toHaveLength(each * sizes.length);
+      for (const [k, { parameter, gradient, buffer }] of parameters.entries()) {
+        const weightDecay = decays[k] ?? NaN;
+        const expectedP: number[] = [];
+        const expectedBuffer: number[] = [];
+        parameter.forEach((p, i) => {
+          const g = (gradient[i] ?? 0) + weightDecay * p;
+          const b = !withBuffer || firstSteps[k] ? g : momentum * (buffer[i] ?? 0) + (1 - dampening) * g;
+          expectedBuffer.push(b);
+          const step = withBuffer ? (nesterov ? g + momentum * b : b) : g;
+          expectedP.push(p - attrs.lr * step);
+        });
+        const [nextParameter, nextBuffer] = (await Promise.all(
+          outputs.slice(each * k, each * k + each).map((t) => t.data()),
+        )) as Float32Array[];
+        expect(maxRelativeError(nextParameter!, expectedP)).toBeLessThan(1e-6);
+        if (withBuffer) expect(maxRelativeError(nextBuffer!, expectedBuffer)).toBeLessThan(1e-6);
+      }
+      tf.dispose([...inputs, ...outputs]);
+    },
+  );
 
   it('ReLU gradient: dy where relu(x) > 0, 0 elsewhere and NaN where x is NaN, as tfjs differentiates relu', async () => {
     // More values than one dispatch's threads cover (a grid-stride loop), with zeros, infinities and NaN first.

@@ -28,7 +28,7 @@ export interface SgdOptions {
 /**
  * torch.optim.SGD: g = grad + wd·p (decayed parameters only); buf = momentum·buf + (1 − dampening)·g (buf = g on
  * the first step); g = nesterov ? g + momentum·buf : buf; p −= lr·g. Where the backend has cls-core's `SGD_STEP`
- * kernel (WebGPU), each parameter is updated in one pass.
+ * kernel (WebGPU), one kernel call updates every parameter, each in one pass.
  */
 export class Sgd implements Optimizer {
   readonly name = 'sgd';
@@ -48,33 +48,44 @@ export class Sgd implements Optimizer {
     assertSameLength(parameters, gradients);
     const { weight_decay: weightDecay, momentum, dampening, nesterov } = this.#options;
     const fused = tf.getKernel(SGD_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
-    parameters.forEach(({ variable, decay }, i) => {
+    const stepped = parameters.flatMap(({ variable, decay }, i) => {
       const gradient = gradients[i];
-      if (gradient === undefined) return;
+      if (gradient === undefined) return [];
       const state = momentum === 0 ? undefined : this.#momentum.of(variable);
-      if (fused !== undefined) {
-        const buffer = state?.buffers[0];
-        const attrs: SgdStepAttrs = {
-          lr,
-          weightDecay: decay ? weightDecay : 0,
-          momentum,
-          dampening,
-          nesterov,
-          firstStep: state?.created ?? false,
-        };
-        const inputs =
-          buffer === undefined
-            ? { parameter: variable, gradient }
-            : { parameter: variable, gradient, buffer };
-        const outputs = tf.engine().runKernel<tf.Tensor[]>(SGD_STEP, inputs, attrs);
-        [variable, ...(buffer === undefined ? [] : [buffer])].forEach((target, k) => {
-          const value = outputs[k];
-          if (value === undefined) throw new Error(`${SGD_STEP} returned too few tensors`);
-          target.assign(value);
-          value.dispose();
-        });
-        return;
-      }
+      return [{ variable, gradient, decay, state }];
+    });
+    if (fused !== undefined) {
+      if (stepped.length === 0) return;
+      // One kernel call for every parameter: the backend may update several per pass.
+      const attrs: SgdStepAttrs = {
+        lr,
+        momentum,
+        dampening,
+        nesterov,
+        weightDecay: stepped.map(({ decay }) => (decay ? weightDecay : 0)),
+        firstStep: stepped.map(({ state }) => state?.created ?? false),
+      };
+      const buffers = stepped.map(({ state }) => state?.buffers[0]);
+      const inputs = stepped.flatMap(({ variable, gradient }, i) => {
+        const buffer = buffers[i];
+        return buffer === undefined ? [variable, gradient] : [variable, gradient, buffer];
+      });
+      const outputs = tf
+        .engine()
+        .runKernel<tf.Tensor[]>(SGD_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
+      const targets = stepped.flatMap(({ variable }, i) => {
+        const buffer = buffers[i];
+        return buffer === undefined ? [variable] : [variable, buffer];
+      });
+      targets.forEach((target, k) => {
+        const value = outputs[k];
+        if (value === undefined) throw new Error(`${SGD_STEP} returned too few tensors`);
+        target.assign(value);
+        value.dispose();
+      });
+      return;
+    }
+    for (const { variable, gradient, decay, state } of stepped) {
       tf.tidy(() => {
         let g: tf.Tensor =
           decay && weightDecay !== 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
@@ -86,7 +97,7 @@ export class Sgd implements Optimizer {
         }
         variable.assign(tf.sub(variable, tf.mul(g, lr)));
       });
-    });
+    }
   }
 
   /** The momentum buffers; a parameter without one takes its next step as its first (buf = g). */

@@ -26,13 +26,13 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
 ];
 
 /**
- * Registers, for the webgpu backend, cls-core's training kernels: the optimizer steps (`ADAM_STEP`, every parameter
- * in one call and several per dispatch; `SGD_STEP`, one dispatch per parameter), 16-mixed's gradient unscaling and
- * inf/NaN check (`UNSCALE_GRADIENTS`, one call for all the gradients), and batch norm's training forward and
- * backward, each a few dispatches instead of dozens of stock element-wise kernels, and ReLU's gradient
- * (`RELU_GRAD`) in one; and, replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K
- * matrix product; and convolutions and matrix products that compute in float16 under `16-mixed`
- * (`setHalfPrecision`), running the stock kernels otherwise. Idempotent.
+ * Registers, for the webgpu backend, cls-core's training kernels: the optimizer steps (`ADAM_STEP`, `SGD_STEP`:
+ * every parameter in one call, several per dispatch), 16-mixed's gradient unscaling and inf/NaN check
+ * (`UNSCALE_GRADIENTS`, one call for all the gradients), and batch norm's training forward and backward, each a few
+ * dispatches instead of dozens of stock element-wise kernels, and ReLU's gradient (`RELU_GRAD`) in one; and,
+ * replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K matrix product; and
+ * convolutions and matrix products that compute in float16 under `16-mixed` (`setHalfPrecision`), running the
+ * stock kernels otherwise. Idempotent.
  */
 export function registerWebGpuTrainingKernels(): void {
   for (const config of webgpuTrainingKernels) {

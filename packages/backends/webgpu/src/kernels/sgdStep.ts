@@ -1,108 +1,118 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { SGD_STEP, type SgdStepAttrs } from '@nextplay/cls-core';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+import { SGD_STEP, sgdStepParameters, type SgdStepAttrs } from '@nextplay/cls-core';
+import { multiTensorLoop, tensorsPerDispatch } from './multiTensorLoop.js';
+import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
 
 const WORKGROUP = 256;
+/** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
+const MAX_PARAMETERS_PER_DISPATCH = 4;
 
-const plainKernel = new WgslKernel(
-  'ClsSgdStep',
-  /* wgsl */ `
-struct Uniforms { size: u32, lr: f32, weightDecay: f32 }
-@group(0) @binding(0) var<storage, read> parameter: array<f32>;
-@group(0) @binding(1) var<storage, read> gradient: array<f32>;
-@group(0) @binding(2) var<storage, read_write> nextParameter: array<f32>;
-@group(0) @binding(3) var<uniform> u: Uniforms;
+const kernels = new Map<string, WgslKernel>();
 
-@compute @workgroup_size(${WORKGROUP})
-fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
-    let p = parameter[i];
-    nextParameter[i] = p - u.lr * (gradient[i] + u.weightDecay * p);
-  }
+/** Storage buffers one parameter binds: parameter and gradient read and the parameter written, with its buffer. */
+function buffersPerParameter(withMomentum: boolean): number {
+  return withMomentum ? 5 : 3;
 }
-`,
-  12,
-);
 
-const momentumKernel = new WgslKernel(
-  'ClsSgdStep momentum',
-  /* wgsl */ `
+/** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`), with or without momentum. */
+function sgdKernel(count: number, withMomentum: boolean): WgslKernel {
+  const key = `${count} ${withMomentum}`;
+  let kernel = kernels.get(key);
+  if (kernel !== undefined) return kernel;
+  const parameters = Array.from({ length: count }, (_, i) => i);
+  const names = withMomentum
+    ? ['parameter', 'gradient', 'buffer', 'nextParameter', 'nextBuffer']
+    : ['parameter', 'gradient', 'nextParameter'];
+  const each = buffersPerParameter(withMomentum);
+  const bindings = parameters.flatMap((i) =>
+    names.map((name, j) => {
+      const access = name.startsWith('next') ? 'read_write' : 'read';
+      return `@group(0) @binding(${each * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`;
+    }),
+  );
+  const update = (i: number): string =>
+    withMomentum
+      ? `let p = parameter${i}[j];
+      let g = gradient${i}[j] + u.weightDecay${i} * p;
+      var b = g;
+      if (u.firstStep${i} == 0u) { b = u.momentum * buffer${i}[j] + u.keep * g; }
+      nextBuffer${i}[j] = b;
+      var step = b;
+      if (u.nesterov != 0u) { step = g + u.momentum * b; }
+      nextParameter${i}[j] = p - u.lr * step;`
+      : `let p = parameter${i}[j];
+      nextParameter${i}[j] = p - u.lr * (gradient${i}[j] + u.weightDecay${i} * p);`;
+  kernel = new WgslKernel(
+    withMomentum ? `${SGD_STEP} momentum` : SGD_STEP,
+    /* wgsl */ `
 struct Uniforms {
-  size: u32, lr: f32, weightDecay: f32, momentum: f32, keep: f32, nesterov: u32, firstStep: u32,
+  lr: f32, momentum: f32, keep: f32, nesterov: u32,
+  ${parameters.map((i) => `end${i}: u32, weightDecay${i}: f32, firstStep${i}: u32,`).join(' ')}
 }
-@group(0) @binding(0) var<storage, read> parameter: array<f32>;
-@group(0) @binding(1) var<storage, read> gradient: array<f32>;
-@group(0) @binding(2) var<storage, read> buffer: array<f32>;
-@group(0) @binding(3) var<storage, read_write> nextParameter: array<f32>;
-@group(0) @binding(4) var<storage, read_write> nextBuffer: array<f32>;
-@group(0) @binding(5) var<uniform> u: Uniforms;
+${bindings.join('\n')}
+@group(0) @binding(${each * count}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
-    let p = parameter[i];
-    let g = gradient[i] + u.weightDecay * p;
-    var b = g;
-    if (u.firstStep == 0u) { b = u.momentum * buffer[i] + u.keep * g; }
-    nextBuffer[i] = b;
-    var step = b;
-    if (u.nesterov != 0u) { step = g + u.momentum * b; }
-    nextParameter[i] = p - u.lr * step;
-  }
+  ${multiTensorLoop(count, WORKGROUP, update)}
 }
 `,
-  28,
-);
+    (4 + 3 * count) * 4,
+  );
+  kernels.set(key, kernel);
+  return kernel;
+}
 
-/** cls-core's `SGD_STEP` in one dispatch. */
+/**
+ * cls-core's `SGD_STEP`: each dispatch updates as many parameters as the device's storage-buffer limit allows (up
+ * to four).
+ */
 function sgdStep(args: {
-  inputs: { parameter?: TensorInfo; gradient?: TensorInfo; buffer?: TensorInfo };
+  inputs: readonly TensorInfo[];
   backend: WebGPUBackend;
   attrs: SgdStepAttrs;
 }): TensorInfo[] {
-  const { parameter, gradient, buffer } = args.inputs;
-  const { lr, weightDecay, momentum, dampening, nesterov, firstStep } = args.attrs;
-  if (parameter === undefined || gradient === undefined || (momentum !== 0) !== (buffer !== undefined)) {
-    throw new Error(`${SGD_STEP} needs inputs parameter and gradient, and buffer exactly when momentum > 0`);
-  }
-  const { backend } = args;
-  const size = parameter.shape.reduce((a, b) => a * b, 1);
-  const workgroups = [strideWorkgroups(size, WORKGROUP)] as const;
-  const nextParameter = backend.makeTensorInfo(parameter.shape, 'float32');
-  if (buffer === undefined) {
-    dispatchWgsl(backend, [
-      {
-        kernel: plainKernel,
-        tensors: [parameter, gradient, nextParameter],
-        uniforms: packUniforms([
-          ['u32', size],
-          ['f32', lr],
-          ['f32', weightDecay],
-        ]),
-        workgroups,
-      },
-    ]);
-    return [nextParameter];
-  }
-  const nextBuffer = backend.makeTensorInfo(buffer.shape, 'float32');
-  dispatchWgsl(backend, [
-    {
-      kernel: momentumKernel,
-      tensors: [parameter, gradient, buffer, nextParameter, nextBuffer],
+  const { backend, attrs } = args;
+  const { lr, momentum, dampening, nesterov } = attrs;
+  const withMomentum = momentum !== 0;
+  const parameters = sgdStepParameters(args.inputs, attrs);
+  const perDispatch = tensorsPerDispatch(
+    backend,
+    buffersPerParameter(withMomentum),
+    0,
+    MAX_PARAMETERS_PER_DISPATCH,
+  );
+  const outputs: TensorInfo[] = [];
+  const dispatches: WgslDispatch[] = [];
+  for (let first = 0; first < parameters.length; first += perDispatch) {
+    const group = parameters.slice(first, first + perDispatch);
+    const tensors: TensorInfo[] = [];
+    const perParameter: ['u32' | 'f32', number][] = [];
+    let end = 0;
+    for (const { parameter, gradient, buffer, weightDecay, firstStep } of group) {
+      const read = buffer === undefined ? [parameter, gradient] : [parameter, gradient, buffer];
+      const results = read.filter((_, k) => k !== 1).map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+      outputs.push(...results);
+      tensors.push(...read, ...results);
+      end += parameter.shape.reduce((a, b) => a * b, 1);
+      perParameter.push(['u32', end], ['f32', weightDecay], ['u32', firstStep ? 1 : 0]);
+    }
+    dispatches.push({
+      kernel: sgdKernel(group.length, withMomentum),
+      tensors,
       uniforms: packUniforms([
-        ['u32', size],
         ['f32', lr],
-        ['f32', weightDecay],
         ['f32', momentum],
         ['f32', 1 - dampening],
         ['u32', nesterov ? 1 : 0],
-        ['u32', firstStep ? 1 : 0],
+        ...perParameter,
       ]),
-      workgroups,
-    },
-  ]);
-  return [nextParameter, nextBuffer];
+      workgroups: [strideWorkgroups(end, WORKGROUP)],
+    });
+  }
+  dispatchWgsl(backend, dispatches);
+  return outputs;
 }
 
 export const webgpuSgdStepConfig: KernelConfig = {
