@@ -1,8 +1,13 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls-core';
-import { tensorsPerDispatch, multiTensorLoop } from './multiTensorLoop.js';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
+import {
+  multiTensorDispatches,
+  multiTensorLoop,
+  tensorsPerDispatch,
+  type MultiTensorItem,
+} from './multiTensorKernel.js';
+import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
 /** Storage buffers one parameter binds: parameter, gradient, m and v read, and the three results written. */
@@ -66,35 +71,31 @@ function adamStep(args: {
   const parameters = adamStepParameters(args.inputs, attrs);
   const perDispatch = tensorsPerDispatch(backend, BUFFERS_PER_PARAMETER, 0, MAX_PARAMETERS_PER_DISPATCH);
   const outputs: TensorInfo[] = [];
-  const dispatches: WgslDispatch[] = [];
-  for (let first = 0; first < parameters.length; first += perDispatch) {
-    const group = parameters.slice(first, first + perDispatch);
-    const tensors: TensorInfo[] = [];
-    const perParameter: ['u32' | 'f32', number][] = [];
-    let end = 0;
-    for (const { parameter, gradient, m, v, decoupledDecay, l2Decay } of group) {
-      const results = [parameter, m, v].map((t) => backend.makeTensorInfo(t.shape, 'float32'));
-      outputs.push(...results);
-      tensors.push(parameter, gradient, m, v, ...results);
-      end += parameter.shape.reduce((a, b) => a * b, 1);
-      perParameter.push(['u32', end], ['f32', 1 - lr * decoupledDecay], ['f32', l2Decay]);
-    }
-    dispatches.push({
-      kernel: adamKernel(group.length),
-      tensors,
-      uniforms: packUniforms([
-        ['f32', beta1],
-        ['f32', 1 - beta1],
-        ['f32', beta2],
-        ['f32', 1 - beta2],
-        ['f32', lr / correction1],
-        ['f32', 1 / Math.sqrt(correction2)],
-        ['f32', eps],
-        ...perParameter,
-      ]),
-      workgroups: [strideWorkgroups(end, WORKGROUP)],
-    });
-  }
+  const items = parameters.map(({ parameter, gradient, m, v, decoupledDecay, l2Decay }): MultiTensorItem => {
+    const results = [parameter, m, v].map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+    outputs.push(...results);
+    return {
+      size: parameter.shape.reduce((a, b) => a * b, 1),
+      tensors: [parameter, gradient, m, v, ...results],
+      fields: [
+        ['f32', 1 - lr * decoupledDecay],
+        ['f32', l2Decay],
+      ],
+    };
+  });
+  const dispatches = multiTensorDispatches(items, perDispatch, {
+    kernel: adamKernel,
+    common: [
+      ['f32', beta1],
+      ['f32', 1 - beta1],
+      ['f32', beta2],
+      ['f32', 1 - beta2],
+      ['f32', lr / correction1],
+      ['f32', 1 / Math.sqrt(correction2)],
+      ['f32', eps],
+    ],
+    workgroup: WORKGROUP,
+  });
   dispatchWgsl(backend, dispatches);
   return outputs;
 }

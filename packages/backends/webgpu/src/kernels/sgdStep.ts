@@ -1,8 +1,13 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SGD_STEP, sgdStepParameters, type SgdStepAttrs } from '@nextplay/cls-core';
-import { multiTensorLoop, tensorsPerDispatch } from './multiTensorLoop.js';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
+import {
+  multiTensorDispatches,
+  multiTensorLoop,
+  tensorsPerDispatch,
+  type MultiTensorItem,
+} from './multiTensorKernel.js';
+import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
 /** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
@@ -84,33 +89,29 @@ function sgdStep(args: {
     MAX_PARAMETERS_PER_DISPATCH,
   );
   const outputs: TensorInfo[] = [];
-  const dispatches: WgslDispatch[] = [];
-  for (let first = 0; first < parameters.length; first += perDispatch) {
-    const group = parameters.slice(first, first + perDispatch);
-    const tensors: TensorInfo[] = [];
-    const perParameter: ['u32' | 'f32', number][] = [];
-    let end = 0;
-    for (const { parameter, gradient, buffer, weightDecay, firstStep } of group) {
-      const read = buffer === undefined ? [parameter, gradient] : [parameter, gradient, buffer];
-      const results = read.filter((_, k) => k !== 1).map((t) => backend.makeTensorInfo(t.shape, 'float32'));
-      outputs.push(...results);
-      tensors.push(...read, ...results);
-      end += parameter.shape.reduce((a, b) => a * b, 1);
-      perParameter.push(['u32', end], ['f32', weightDecay], ['u32', firstStep ? 1 : 0]);
-    }
-    dispatches.push({
-      kernel: sgdKernel(group.length, withMomentum),
-      tensors,
-      uniforms: packUniforms([
-        ['f32', lr],
-        ['f32', momentum],
-        ['f32', 1 - dampening],
-        ['u32', nesterov ? 1 : 0],
-        ...perParameter,
-      ]),
-      workgroups: [strideWorkgroups(end, WORKGROUP)],
-    });
-  }
+  const items = parameters.map(({ parameter, gradient, buffer, weightDecay, firstStep }): MultiTensorItem => {
+    const read = buffer === undefined ? [parameter, gradient] : [parameter, gradient, buffer];
+    const results = read.filter((_, k) => k !== 1).map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+    outputs.push(...results);
+    return {
+      size: parameter.shape.reduce((a, b) => a * b, 1),
+      tensors: [...read, ...results],
+      fields: [
+        ['f32', weightDecay],
+        ['u32', firstStep ? 1 : 0],
+      ],
+    };
+  });
+  const dispatches = multiTensorDispatches(items, perDispatch, {
+    kernel: (count) => sgdKernel(count, withMomentum),
+    common: [
+      ['f32', lr],
+      ['f32', momentum],
+      ['f32', 1 - dampening],
+      ['u32', nesterov ? 1 : 0],
+    ],
+    workgroup: WORKGROUP,
+  });
   dispatchWgsl(backend, dispatches);
   return outputs;
 }

@@ -1,8 +1,13 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
-import { multiTensorLoop, tensorsPerDispatch } from './multiTensorLoop.js';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
+import {
+  multiTensorDispatches,
+  multiTensorLoop,
+  tensorsPerDispatch,
+  type MultiTensorItem,
+} from './multiTensorKernel.js';
+import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
 /** Gradients one dispatch scales at most, so that the chain of range tests each value goes through stays short. */
@@ -65,26 +70,17 @@ function unscaleGradients(args: {
   const found = backend.makeTensorInfo([], 'int32', new Int32Array([0]));
   const perDispatch = tensorsPerDispatch(backend, 2, 1, MAX_GRADIENTS_PER_DISPATCH);
   const outputs: TensorInfo[] = [];
-  const dispatches: WgslDispatch[] = [];
-  for (let first = 0; first < gradients.length; first += perDispatch) {
-    const group = gradients.slice(first, first + perDispatch);
-    const tensors: TensorInfo[] = [];
-    const ends: ['u32', number][] = [];
-    let end = 0;
-    for (const gradient of group) {
-      const scaled = backend.makeTensorInfo(gradient.shape, 'float32');
-      outputs.push(scaled);
-      tensors.push(gradient, scaled);
-      end += gradient.shape.reduce((a, b) => a * b, 1);
-      ends.push(['u32', end]);
-    }
-    dispatches.push({
-      kernel: unscaleKernel(group.length),
-      tensors: [...tensors, found],
-      uniforms: packUniforms([['f32', attrs.scale], ...ends]),
-      workgroups: [strideWorkgroups(end, WORKGROUP)],
-    });
-  }
+  const items = gradients.map((gradient): MultiTensorItem => {
+    const scaled = backend.makeTensorInfo(gradient.shape, 'float32');
+    outputs.push(scaled);
+    return { size: gradient.shape.reduce((a, b) => a * b, 1), tensors: [gradient, scaled], fields: [] };
+  });
+  const dispatches = multiTensorDispatches(items, perDispatch, {
+    kernel: unscaleKernel,
+    common: [['f32', attrs.scale]],
+    shared: [found],
+    workgroup: WORKGROUP,
+  });
   dispatchWgsl(backend, dispatches);
   return [...outputs, found];
 }

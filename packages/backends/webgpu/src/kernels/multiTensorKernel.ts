@@ -1,0 +1,84 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { packUniforms, strideWorkgroups, type WgslDispatch, type WgslKernel } from './wgslKernel.js';
+
+/**
+ * How many tensors (or groups of tensors, `buffersEach` storage buffers each) one dispatch can bind besides
+ * `otherBuffers`, within the device's storage-buffer limit and at most `most`; at least 1.
+ */
+export function tensorsPerDispatch(
+  backend: WebGPUBackend,
+  buffersEach: number,
+  otherBuffers: number,
+  most: number,
+): number {
+  const limit = backend.device.limits.maxStorageBuffersPerShaderStage;
+  return Math.max(1, Math.min(most, Math.floor((limit - otherBuffers) / buffersEach)));
+}
+
+/**
+ * A WGSL grid-stride loop over the values of `count` tensors in turn, each tensor's after the previous one's:
+ * uniforms `end0 … end{count−1}` (u32) say where each tensor's values end in that order, and `body(i)` runs for a
+ * value of tensor i with `j`, its index in that tensor.
+ */
+export function multiTensorLoop(count: number, workgroup: number, body: (i: number) => string): string {
+  const branches = Array.from(
+    { length: count },
+    (_, i) => `${i === 0 ? '' : 'else '}if (index < u.end${i}) {
+      let j = index${i === 0 ? '' : ` - u.end${i - 1}`};
+      ${body(i)}
+    }`,
+  );
+  return `for (var index = id.x; index < u.end${count - 1}; index += groups.x * ${workgroup}u) {
+    ${branches.join(' ')}
+  }`;
+}
+
+type UniformField = readonly ['u32' | 'i32' | 'f32', number];
+
+/** One tensor's (or group's) share of a multi-tensor kernel call. */
+export interface MultiTensorItem {
+  /** The values its loop iterates over. */
+  readonly size: number;
+  /** The tensors it binds, in binding order. */
+  readonly tensors: readonly TensorInfo[];
+  /** Its uniform fields after its `end{i}`. */
+  readonly fields: readonly UniformField[];
+}
+
+/**
+ * The dispatches of a multi-tensor kernel call: `perDispatch` items at a time, each dispatch binding its items'
+ * tensors and then `shared`, with uniforms `common` and, per item, its `end{i}` (`multiTensorLoop`) and fields.
+ */
+export function multiTensorDispatches(
+  items: readonly MultiTensorItem[],
+  perDispatch: number,
+  { kernel, common, shared = [], workgroup }: MultiTensorKernel,
+): WgslDispatch[] {
+  const dispatches: WgslDispatch[] = [];
+  for (let first = 0; first < items.length; first += perDispatch) {
+    const group = items.slice(first, first + perDispatch);
+    let end = 0;
+    const fields = group.flatMap((item) => {
+      end += item.size;
+      return [['u32', end] as const, ...item.fields];
+    });
+    dispatches.push({
+      kernel: kernel(group.length),
+      tensors: [...group.flatMap((item) => item.tensors), ...shared],
+      uniforms: packUniforms([...common, ...fields]),
+      workgroups: [strideWorkgroups(end, workgroup)],
+    });
+  }
+  return dispatches;
+}
+
+export interface MultiTensorKernel {
+  /** The kernel for a dispatch of `count` items. */
+  readonly kernel: (count: number) => WgslKernel;
+  /** The uniform fields before the items' own. */
+  readonly common: readonly UniformField[];
+  /** Tensors every dispatch binds after its items' (a shared result). */
+  readonly shared?: readonly TensorInfo[];
+  readonly workgroup: number;
+}
