@@ -2,6 +2,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls-core';
 import {
+  kernelPerCount,
   multiTensorDispatches,
   multiTensorLoop,
   tensorsPerDispatch,
@@ -15,12 +16,8 @@ const BUFFERS_PER_PARAMETER = 7;
 /** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
 const MAX_PARAMETERS_PER_DISPATCH = 4;
 
-const kernels = new Map<number, WgslKernel>();
-
 /** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`). */
-function adamKernel(count: number): WgslKernel {
-  let kernel = kernels.get(count);
-  if (kernel !== undefined) return kernel;
+const adamKernel = kernelPerCount((count) => {
   const parameters = Array.from({ length: count }, (_, i) => i);
   const bindings = parameters.flatMap((i) =>
     ['parameter', 'gradient', 'm', 'v', 'nextParameter', 'nextM', 'nextV'].map((name, j) => {
@@ -36,7 +33,7 @@ function adamKernel(count: number): WgslKernel {
       nextV${i}[j] = vj;
       nextParameter${i}[j] = u.decay${i} * p - u.stepSize * mj / (sqrt(vj) * u.invRootCorrection2 + u.eps);`;
   const perParameter = parameters.map((i) => `end${i}: u32, decay${i}: f32, l2Decay${i}: f32,`).join(' ');
-  kernel = new WgslKernel(
+  return new WgslKernel(
     ADAM_STEP,
     /* wgsl */ `
 struct Uniforms {
@@ -53,9 +50,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 `,
     (7 + 3 * count) * 4,
   );
-  kernels.set(count, kernel);
-  return kernel;
-}
+});
 
 /**
  * cls-core's `ADAM_STEP`: each dispatch updates as many parameters as the device's storage-buffer limit allows (up

@@ -34,6 +34,19 @@ export function multiTensorLoop(count: number, workgroup: number, body: (i: numb
   }`;
 }
 
+/** `make`, made once per tensor count and then reused. */
+export function kernelPerCount(make: (count: number) => WgslKernel): (count: number) => WgslKernel {
+  const made = new Map<number, WgslKernel>();
+  return (count) => {
+    let kernel = made.get(count);
+    if (kernel === undefined) {
+      kernel = make(count);
+      made.set(count, kernel);
+    }
+    return kernel;
+  };
+}
+
 type UniformField = readonly ['u32' | 'i32' | 'f32', number];
 
 /** One tensor's (or group's) share of a multi-tensor kernel call. */

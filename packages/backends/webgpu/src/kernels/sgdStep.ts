@@ -2,6 +2,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { SGD_STEP, sgdStepParameters, type SgdStepAttrs } from '@nextplay/cls-core';
 import {
+  kernelPerCount,
   multiTensorDispatches,
   multiTensorLoop,
   tensorsPerDispatch,
@@ -13,18 +14,13 @@ const WORKGROUP = 256;
 /** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
 const MAX_PARAMETERS_PER_DISPATCH = 4;
 
-const kernels = new Map<string, WgslKernel>();
-
 /** Storage buffers one parameter binds: parameter and gradient read and the parameter written, with its buffer. */
 function buffersPerParameter(withMomentum: boolean): number {
   return withMomentum ? 5 : 3;
 }
 
 /** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`), with or without momentum. */
-function sgdKernel(count: number, withMomentum: boolean): WgslKernel {
-  const key = `${count} ${withMomentum}`;
-  let kernel = kernels.get(key);
-  if (kernel !== undefined) return kernel;
+function makeSgdKernel(count: number, withMomentum: boolean): WgslKernel {
   const parameters = Array.from({ length: count }, (_, i) => i);
   const names = withMomentum
     ? ['parameter', 'gradient', 'buffer', 'nextParameter', 'nextBuffer']
@@ -48,7 +44,7 @@ function sgdKernel(count: number, withMomentum: boolean): WgslKernel {
       nextParameter${i}[j] = p - u.lr * step;`
       : `let p = parameter${i}[j];
       nextParameter${i}[j] = p - u.lr * (gradient${i}[j] + u.weightDecay${i} * p);`;
-  kernel = new WgslKernel(
+  return new WgslKernel(
     withMomentum ? `${SGD_STEP} momentum` : SGD_STEP,
     /* wgsl */ `
 struct Uniforms {
@@ -65,9 +61,12 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 `,
     (4 + 3 * count) * 4,
   );
-  kernels.set(key, kernel);
-  return kernel;
 }
+
+const sgdKernels = {
+  plain: kernelPerCount((count) => makeSgdKernel(count, false)),
+  momentum: kernelPerCount((count) => makeSgdKernel(count, true)),
+};
 
 /**
  * cls-core's `SGD_STEP`: each dispatch updates as many parameters as the device's storage-buffer limit allows (up
@@ -103,7 +102,7 @@ function sgdStep(args: {
     };
   });
   const dispatches = multiTensorDispatches(items, perDispatch, {
-    kernel: (count) => sgdKernel(count, withMomentum),
+    kernel: withMomentum ? sgdKernels.momentum : sgdKernels.plain,
     common: [
       ['f32', lr],
       ['f32', momentum],

@@ -2,6 +2,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
 import {
+  kernelPerCount,
   multiTensorDispatches,
   multiTensorLoop,
   tensorsPerDispatch,
@@ -13,15 +14,11 @@ const WORKGROUP = 256;
 /** Gradients one dispatch scales at most, so that the chain of range tests each value goes through stays short. */
 const MAX_GRADIENTS_PER_DISPATCH = 8;
 
-const kernels = new Map<number, WgslKernel>();
-
 /**
  * The kernel that scales `count` gradients in one dispatch (`multiTensorLoop`) and ORs 1 into `found` where one of
  * their values is inf or NaN, once per thread at most.
  */
-function unscaleKernel(count: number): WgslKernel {
-  let kernel = kernels.get(count);
-  if (kernel !== undefined) return kernel;
+const unscaleKernel = kernelPerCount((count) => {
   const gradients = Array.from({ length: count }, (_, i) => i);
   const bindings = gradients.flatMap((i) => [
     `@group(0) @binding(${2 * i}) var<storage, read> gradient${i}: array<f32>;`,
@@ -31,7 +28,7 @@ function unscaleKernel(count: number): WgslKernel {
   const scale = (i: number): string => `let x = gradient${i}[j];
       scaled${i}[j] = x * u.scale;
       if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { nonFinite = 1u; }`;
-  kernel = new WgslKernel(
+  return new WgslKernel(
     UNSCALE_GRADIENTS,
     /* wgsl */ `
 struct Uniforms { scale: f32, ${gradients.map((i) => `end${i}: u32,`).join(' ')} }
@@ -48,9 +45,7 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 `,
     (1 + count) * 4,
   );
-  kernels.set(count, kernel);
-  return kernel;
-}
+});
 
 /**
  * cls-core's `UNSCALE_GRADIENTS`: each dispatch scales as many gradients as the device's storage-buffer limit
