@@ -3,28 +3,28 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls-core';
 import {
   kernelPerCount,
+  multiTensorBindings,
   multiTensorDispatches,
   multiTensorLoop,
-  tensorsPerDispatch,
   type MultiTensorItem,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
-/** Storage buffers one parameter binds: parameter, gradient, m and v read, and the three results written. */
-const BUFFERS_PER_PARAMETER = 7;
-/** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
-const MAX_PARAMETERS_PER_DISPATCH = 4;
+/** What one parameter binds: parameter, gradient, m and v read, and the three results written. */
+const PARAMETER_BUFFERS = [
+  ['parameter', 'read'],
+  ['gradient', 'read'],
+  ['m', 'read'],
+  ['v', 'read'],
+  ['nextParameter', 'read_write'],
+  ['nextM', 'read_write'],
+  ['nextV', 'read_write'],
+] as const;
 
 /** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`). */
 const adamKernel = kernelPerCount((count) => {
   const parameters = Array.from({ length: count }, (_, i) => i);
-  const bindings = parameters.flatMap((i) =>
-    ['parameter', 'gradient', 'm', 'v', 'nextParameter', 'nextM', 'nextV'].map((name, j) => {
-      const access = j < 4 ? 'read' : 'read_write';
-      return `@group(0) @binding(${BUFFERS_PER_PARAMETER * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`;
-    }),
-  );
   const update = (i: number): string => `let p = parameter${i}[j];
       let g = gradient${i}[j] + u.l2Decay${i} * p;
       let mj = u.beta1 * m${i}[j] + u.keep1 * g;
@@ -40,8 +40,8 @@ struct Uniforms {
   beta1: f32, keep1: f32, beta2: f32, keep2: f32, stepSize: f32, invRootCorrection2: f32, eps: f32,
   ${perParameter}
 }
-${bindings.join('\n')}
-@group(0) @binding(${BUFFERS_PER_PARAMETER * count}) var<uniform> u: Uniforms;
+${multiTensorBindings(count, PARAMETER_BUFFERS)}
+@group(0) @binding(${PARAMETER_BUFFERS.length * count}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -64,7 +64,6 @@ function adamStep(args: {
   const { backend, attrs } = args;
   const { beta1, beta2, eps, lr, correction1, correction2 } = attrs;
   const parameters = adamStepParameters(args.inputs, attrs);
-  const perDispatch = tensorsPerDispatch(backend, BUFFERS_PER_PARAMETER, 0, MAX_PARAMETERS_PER_DISPATCH);
   const outputs: TensorInfo[] = [];
   const items = parameters.map(({ parameter, gradient, m, v, decoupledDecay, l2Decay }): MultiTensorItem => {
     const results = [parameter, m, v].map((t) => backend.makeTensorInfo(t.shape, 'float32'));
@@ -78,8 +77,9 @@ function adamStep(args: {
       ],
     };
   });
-  const dispatches = multiTensorDispatches(items, perDispatch, {
+  const dispatches = multiTensorDispatches(backend, items, {
     kernel: adamKernel,
+    most: 4,
     common: [
       ['f32', beta1],
       ['f32', 1 - beta1],

@@ -3,10 +3,10 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { packUniforms, strideWorkgroups, type WgslDispatch, type WgslKernel } from './wgslKernel.js';
 
 /**
- * How many tensors (or groups of tensors, `buffersEach` storage buffers each) one dispatch can bind besides
- * `otherBuffers`, within the device's storage-buffer limit and at most `most`; at least 1.
+ * How many items of `buffersEach` storage buffers one dispatch can bind besides `otherBuffers`, within the device's
+ * storage-buffer limit and at most `most`; at least 1.
  */
-export function tensorsPerDispatch(
+function itemsPerDispatch(
   backend: WebGPUBackend,
   buffersEach: number,
   otherBuffers: number,
@@ -14,6 +14,24 @@ export function tensorsPerDispatch(
 ): number {
   const limit = backend.device.limits.maxStorageBuffersPerShaderStage;
   return Math.max(1, Math.min(most, Math.floor((limit - otherBuffers) / buffersEach)));
+}
+
+/**
+ * The storage-buffer declarations of `count` items, each binding `buffers` (name and access) in order, item i's
+ * named `<name>i` at bindings `buffers.length · i + j`.
+ */
+export function multiTensorBindings(
+  count: number,
+  buffers: readonly (readonly [string, 'read' | 'read_write'])[],
+): string {
+  return Array.from({ length: count }, (_, i) =>
+    buffers.map(
+      ([name, access], j) =>
+        `@group(0) @binding(${buffers.length * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`,
+    ),
+  )
+    .flat()
+    .join('\n');
 }
 
 /**
@@ -60,14 +78,16 @@ export interface MultiTensorItem {
 }
 
 /**
- * The dispatches of a multi-tensor kernel call: `perDispatch` items at a time, each dispatch binding its items'
- * tensors and then `shared`, with uniforms `common` and, per item, its `end{i}` (`multiTensorLoop`) and fields.
+ * The dispatches of a multi-tensor kernel call: as many items at a time as the device's storage-buffer limit allows
+ * (every item binds as many tensors as the first), at most `most`, each dispatch binding its items' tensors and
+ * then `shared`, with uniforms `common` and, per item, its `end{i}` (`multiTensorLoop`) and fields.
  */
 export function multiTensorDispatches(
+  backend: WebGPUBackend,
   items: readonly MultiTensorItem[],
-  perDispatch: number,
-  { kernel, common, shared = [], workgroup }: MultiTensorKernel,
+  { kernel, common, shared = [], workgroup, most }: MultiTensorKernel,
 ): WgslDispatch[] {
+  const perDispatch = itemsPerDispatch(backend, items[0]?.tensors.length ?? 1, shared.length, most);
   const dispatches: WgslDispatch[] = [];
   for (let first = 0; first < items.length; first += perDispatch) {
     const group = items.slice(first, first + perDispatch);
@@ -94,4 +114,6 @@ export interface MultiTensorKernel {
   /** Tensors every dispatch binds after its items' (a shared result). */
   readonly shared?: readonly TensorInfo[];
   readonly workgroup: number;
+  /** Items one dispatch takes at most, so that the chain of range tests each value goes through stays short. */
+  readonly most: number;
 }

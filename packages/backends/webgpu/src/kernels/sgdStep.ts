@@ -3,35 +3,34 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { SGD_STEP, sgdStepParameters, type SgdStepAttrs } from '@nextplay/cls-core';
 import {
   kernelPerCount,
+  multiTensorBindings,
   multiTensorDispatches,
   multiTensorLoop,
-  tensorsPerDispatch,
   type MultiTensorItem,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
-/** Parameters one dispatch updates at most, so that the chain of range tests each value goes through stays short. */
-const MAX_PARAMETERS_PER_DISPATCH = 4;
-
-/** Storage buffers one parameter binds: parameter and gradient read and the parameter written, with its buffer. */
-function buffersPerParameter(withMomentum: boolean): number {
-  return withMomentum ? 5 : 3;
-}
+/** What one parameter binds: parameter and gradient read and the parameter written, and with momentum its buffer. */
+const PARAMETER_BUFFERS = {
+  plain: [
+    ['parameter', 'read'],
+    ['gradient', 'read'],
+    ['nextParameter', 'read_write'],
+  ],
+  momentum: [
+    ['parameter', 'read'],
+    ['gradient', 'read'],
+    ['buffer', 'read'],
+    ['nextParameter', 'read_write'],
+    ['nextBuffer', 'read_write'],
+  ],
+} as const;
 
 /** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`), with or without momentum. */
 function makeSgdKernel(count: number, withMomentum: boolean): WgslKernel {
   const parameters = Array.from({ length: count }, (_, i) => i);
-  const names = withMomentum
-    ? ['parameter', 'gradient', 'buffer', 'nextParameter', 'nextBuffer']
-    : ['parameter', 'gradient', 'nextParameter'];
-  const each = buffersPerParameter(withMomentum);
-  const bindings = parameters.flatMap((i) =>
-    names.map((name, j) => {
-      const access = name.startsWith('next') ? 'read_write' : 'read';
-      return `@group(0) @binding(${each * i + j}) var<storage, ${access}> ${name}${i}: array<f32>;`;
-    }),
-  );
+  const buffers = withMomentum ? PARAMETER_BUFFERS.momentum : PARAMETER_BUFFERS.plain;
   const update = (i: number): string =>
     withMomentum
       ? `let p = parameter${i}[j];
@@ -51,8 +50,8 @@ struct Uniforms {
   lr: f32, momentum: f32, keep: f32, nesterov: u32,
   ${parameters.map((i) => `end${i}: u32, weightDecay${i}: f32, firstStep${i}: u32,`).join(' ')}
 }
-${bindings.join('\n')}
-@group(0) @binding(${each * count}) var<uniform> u: Uniforms;
+${multiTensorBindings(count, buffers)}
+@group(0) @binding(${buffers.length * count}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -81,28 +80,23 @@ function sgdStep(args: {
   const { lr, momentum, dampening, nesterov } = attrs;
   const withMomentum = momentum !== 0;
   const parameters = sgdStepParameters(args.inputs, attrs);
-  const perDispatch = tensorsPerDispatch(
-    backend,
-    buffersPerParameter(withMomentum),
-    0,
-    MAX_PARAMETERS_PER_DISPATCH,
-  );
   const outputs: TensorInfo[] = [];
   const items = parameters.map(({ parameter, gradient, buffer, weightDecay, firstStep }): MultiTensorItem => {
-    const read = buffer === undefined ? [parameter, gradient] : [parameter, gradient, buffer];
-    const results = read.filter((_, k) => k !== 1).map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+    const updated = buffer === undefined ? [parameter] : [parameter, buffer];
+    const results = updated.map((t) => backend.makeTensorInfo(t.shape, 'float32'));
     outputs.push(...results);
     return {
       size: parameter.shape.reduce((a, b) => a * b, 1),
-      tensors: [...read, ...results],
+      tensors: [parameter, gradient, ...(buffer === undefined ? [] : [buffer]), ...results],
       fields: [
         ['f32', weightDecay],
         ['u32', firstStep ? 1 : 0],
       ],
     };
   });
-  const dispatches = multiTensorDispatches(items, perDispatch, {
+  const dispatches = multiTensorDispatches(backend, items, {
     kernel: withMomentum ? sgdKernels.momentum : sgdKernels.plain,
+    most: 4,
     common: [
       ['f32', lr],
       ['f32', momentum],

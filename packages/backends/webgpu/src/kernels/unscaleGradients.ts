@@ -3,16 +3,19 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
 import {
   kernelPerCount,
+  multiTensorBindings,
   multiTensorDispatches,
   multiTensorLoop,
-  tensorsPerDispatch,
   type MultiTensorItem,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
-/** Gradients one dispatch scales at most, so that the chain of range tests each value goes through stays short. */
-const MAX_GRADIENTS_PER_DISPATCH = 8;
+/** What one gradient binds: the gradient read and its scaled copy written. */
+const GRADIENT_BUFFERS = [
+  ['gradient', 'read'],
+  ['scaled', 'read_write'],
+] as const;
 
 /**
  * The kernel that scales `count` gradients in one dispatch (`multiTensorLoop`) and ORs 1 into `found` where one of
@@ -20,10 +23,6 @@ const MAX_GRADIENTS_PER_DISPATCH = 8;
  */
 const unscaleKernel = kernelPerCount((count) => {
   const gradients = Array.from({ length: count }, (_, i) => i);
-  const bindings = gradients.flatMap((i) => [
-    `@group(0) @binding(${2 * i}) var<storage, read> gradient${i}: array<f32>;`,
-    `@group(0) @binding(${2 * i + 1}) var<storage, read_write> scaled${i}: array<f32>;`,
-  ]);
   // From the bits (all exponent bits set), not x != x or isinf: compilers may fold those away.
   const scale = (i: number): string => `let x = gradient${i}[j];
       scaled${i}[j] = x * u.scale;
@@ -32,9 +31,9 @@ const unscaleKernel = kernelPerCount((count) => {
     UNSCALE_GRADIENTS,
     /* wgsl */ `
 struct Uniforms { scale: f32, ${gradients.map((i) => `end${i}: u32,`).join(' ')} }
-${bindings.join('\n')}
-@group(0) @binding(${2 * count}) var<storage, read_write> found: array<atomic<u32>>;
-@group(0) @binding(${2 * count + 1}) var<uniform> u: Uniforms;
+${multiTensorBindings(count, GRADIENT_BUFFERS)}
+@group(0) @binding(${GRADIENT_BUFFERS.length * count}) var<storage, read_write> found: array<atomic<u32>>;
+@group(0) @binding(${GRADIENT_BUFFERS.length * count + 1}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -63,15 +62,15 @@ function unscaleGradients(args: {
   }
   // Its value is uploaded (a copy recorded before the dispatches) the first time a dispatch binds it.
   const found = backend.makeTensorInfo([], 'int32', new Int32Array([0]));
-  const perDispatch = tensorsPerDispatch(backend, 2, 1, MAX_GRADIENTS_PER_DISPATCH);
   const outputs: TensorInfo[] = [];
   const items = gradients.map((gradient): MultiTensorItem => {
     const scaled = backend.makeTensorInfo(gradient.shape, 'float32');
     outputs.push(scaled);
     return { size: gradient.shape.reduce((a, b) => a * b, 1), tensors: [gradient, scaled], fields: [] };
   });
-  const dispatches = multiTensorDispatches(items, perDispatch, {
+  const dispatches = multiTensorDispatches(backend, items, {
     kernel: unscaleKernel,
+    most: 8,
     common: [['f32', attrs.scale]],
     shared: [found],
     workgroup: WORKGROUP,
