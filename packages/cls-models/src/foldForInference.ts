@@ -86,20 +86,29 @@ function layerEntry(config: FunctionalConfig, name: string): LayerEntry {
   return entry;
 }
 
+/**
+ * Each layer's consumers: the layers whose calls take its output, once per input, and `'output'` where it is a model
+ * output.
+ */
+function consumersOf(config: FunctionalConfig): Map<string, (LayerEntry | 'output')[]> {
+  const consumers = new Map<string, (LayerEntry | 'output')[]>();
+  const add = (ref: InboundRef, consumer: LayerEntry | 'output'): void => {
+    consumers.set(ref[0], [...(consumers.get(ref[0]) ?? []), consumer]);
+  };
+  for (const entry of config.layers) {
+    for (const node of entry.inboundNodes) for (const ref of node) add(ref, entry);
+  }
+  for (const ref of config.outputLayers) add(ref, 'output');
+  return consumers;
+}
+
 /** The layers that `foldable` accepts, each with the conv whose only consumer it is. */
 function findFolds(
   config: FunctionalConfig,
   foldable: (layer: LayerEntry, conv: LayerEntry) => boolean,
 ): Fold[] {
   const entries = new Map(config.layers.map((entry) => [entry.name, entry]));
-  // How many times each layer's output is consumed, by layer calls or as a model output.
-  const uses = new Map<string, number>();
-  const countUse = (ref: InboundRef): void => {
-    uses.set(ref[0], (uses.get(ref[0]) ?? 0) + 1);
-  };
-  for (const entry of config.layers) for (const node of entry.inboundNodes) node.forEach(countUse);
-  config.outputLayers.forEach(countUse);
-
+  const consumers = consumersOf(config);
   const folds: Fold[] = [];
   for (const layer of config.layers) {
     const [node, ...otherNodes] = layer.inboundNodes;
@@ -107,9 +116,8 @@ function findFolds(
     const [ref] = node;
     if (ref === undefined) continue;
     const conv = entries.get(ref[0]);
-    if (conv === undefined || !linearConv(conv) || uses.get(conv.name) !== 1 || !foldable(layer, conv))
-      continue;
-    folds.push({ conv: conv.name, folded: layer.name });
+    if (conv === undefined || !linearConv(conv) || consumers.get(conv.name)?.length !== 1) continue;
+    if (foldable(layer, conv)) folds.push({ conv: conv.name, folded: layer.name });
   }
   return folds;
 }
@@ -134,21 +142,20 @@ function foldableReLU(relu: LayerEntry): boolean {
 
 /** Makes each ZeroPadding2D that feeds only a 'valid' Conv2D that conv's padding, and drops it. */
 function foldPadding(config: FunctionalConfig): void {
-  const consumers = new Map<string, LayerEntry[]>();
-  for (const entry of config.layers) {
-    for (const node of entry.inboundNodes) {
-      for (const ref of node) consumers.set(ref[0], [...(consumers.get(ref[0]) ?? []), entry]);
-    }
-  }
-  const outputs = new Set(config.outputLayers.map((ref) => ref[0]));
+  const consumers = consumersOf(config);
   const dropped = new Set<string>();
   for (const pad of config.layers) {
     if (pad.className !== 'ZeroPadding2D' || pad.config.dataFormat === 'channelsFirst') continue;
     const [node, ...otherNodes] = pad.inboundNodes;
     const [conv, ...otherConsumers] = consumers.get(pad.name) ?? [];
-    if (node?.length !== 1 || otherNodes.length > 0 || conv === undefined || otherConsumers.length > 0)
+    if (node?.length !== 1 || otherNodes.length > 0 || otherConsumers.length > 0) continue;
+    if (
+      conv === undefined ||
+      conv === 'output' ||
+      conv.className !== 'Conv2D' ||
+      conv.inboundNodes.length !== 1
+    )
       continue;
-    if (outputs.has(pad.name) || conv.className !== 'Conv2D' || conv.inboundNodes.length !== 1) continue;
     if (conv.config.padding !== 'valid' || conv.config.dataFormat === 'channelsFirst') continue;
     conv.className = PaddedConv2D.className;
     conv.config.explicitPadding = pad.config.padding;
