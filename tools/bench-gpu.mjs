@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
-// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours under
+// first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours while Dawn
+// polls its events on every event-loop turn (as dawn.node does unless paced, see dawnEventPolling.ts), then ours under
 // trainer.benchmark (each convolution's and matrix product's kernel picked per shape by GPU time, as PyTorch's side
 // runs with cudnn.benchmark; the choices are printed), then with ours in float16 (16-mixed, with loss scaling) where
 // the adapter has shader-f16, on the same model, side by side: training img/s, tfjs kernels and their GPU
@@ -22,6 +23,7 @@ import { GradScaler, adamwPlugin, selectBackend } from '@nextplay/cls-engine';
 import {
   productKernelDecisions,
   registerWebGpuTrainingKernels,
+  setDawnEventPolling,
   setProductKernelChoice,
   unregisterWebGpuTrainingKernels,
   webgpuBackendPlugin,
@@ -123,9 +125,10 @@ for (const { size, batch } of cases) {
   // Stock tfjs-webgpu kernels first, then ours, ours under trainer.benchmark, and ours in float16 (16-mixed) where
   // the adapter has shader-f16, on the same model and optimizer state.
   const variants = {};
-  for (const variant of ['stock', 'ours', 'ours-benchmark', 'ours-16-mixed']) {
+  for (const variant of ['stock', 'ours', 'ours-polling-every-turn', 'ours-benchmark', 'ours-16-mixed']) {
     if (variant === 'stock') unregisterWebGpuTrainingKernels();
     else registerWebGpuTrainingKernels();
+    setDawnEventPolling(variant === 'ours-polling-every-turn' ? 'every-turn' : 'paced');
     const measuring = variant === 'ours-benchmark';
     backend.setKernelBenchmark(measuring);
     const half = variant === 'ours-16-mixed';
@@ -202,10 +205,13 @@ for (const { size, batch } of cases) {
   backend.setMixedPrecision(false);
   backend.setKernelBenchmark(false);
   const { stock, ours } = variants;
+  const everyTurn = variants['ours-polling-every-turn'];
   console.log(
     JSON.stringify({
       case: ours.case,
       ours_vs_stock_train: Number((ours.train_img_s / stock.train_img_s).toFixed(3)),
+      paced_vs_every_turn_polling_train: Number((ours.train_img_s / everyTurn.train_img_s).toFixed(3)),
+      host_ms_per_step_paced_vs_every_turn_polling: `${ours.host_ms_per_step} vs ${everyTurn.host_ms_per_step}`,
       dispatches_per_step: `${stock.dispatches_per_step} -> ${ours.dispatches_per_step}`,
       host_ms_per_step: `${stock.host_ms_per_step} -> ${ours.host_ms_per_step}`,
       host_cpu_ms_per_step: `${stock.host_cpu_ms_per_step} -> ${ours.host_cpu_ms_per_step}`,

@@ -8,6 +8,8 @@ export { describeAdapter, formatAdapter, isSoftwareAdapter } from './gpuAdapter.
 export type { AdapterInfo } from './gpuAdapter.js';
 export { diagnoseVulkan } from './vulkanDiagnosis.js';
 export { gpuDeviceNodesPresent } from './gpuDeviceNodes.js';
+export { dawnEventPolling, pollingSleepMs, setDawnEventPolling } from './dawnEventPolling.js';
+export type { DawnEventPolling } from './dawnEventPolling.js';
 export {
   registerWebGpuTrainingKernels,
   unregisterWebGpuTrainingKernels,
