@@ -71,12 +71,14 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     await backend.activate();
   });
 
-  // Shapes: one slice and one channel tile; many row slices, a channel tile and a remainder, rows not divisible;
-  // more slices (72) than the lanes that add them up (64), with channels not a multiple of a workgroup's 4.
+  // Shapes: one slice and one channel tile; several row slices, a channel tile and a remainder, rows not divisible;
+  // 31 slices, the most that one pass adds up before its elementwise part, over three channel tiles; more slices
+  // (72) than the lanes that add them up (64), with channels not a multiple of a workgroup's 4, in three passes.
   const bnCases = [
     { shape: [2, 3, 5, 7], offset: 0 },
     { shape: [3, 17, 23, 70], offset: 0 },
     { shape: [4, 9, 9, 16], offset: 300 },
+    { shape: [2, 63, 64, 130], offset: 0 },
     { shape: [2, 96, 96, 5], offset: 0 },
   ];
 

@@ -10,7 +10,7 @@ import {
   type BatchNormTrainingGradAttrs,
   type KernelInputs,
 } from '@nextplay/cls-core';
-import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
 
 /**
  * Batch norm in training mode over x viewed as [rows, channels] (NHWC), three dispatches each way:
@@ -18,6 +18,12 @@ import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgsl
  *   2. a workgroup per few channels adds the slices up, each of its lanes a strided share of them, then a tree
  *      across the lanes, into the two per-channel results (forward: and updates the moving averages);
  *   3. one elementwise pass for y (forward) or dx (backward).
+ * With few slices (up to `MERGED_MAX_SLICES`: most layers of a small-image batch) 2 and 3 are one dispatch: each
+ * workgroup of the elementwise pass first adds up the slices of its 64 channels itself (a quarter as many bytes as
+ * its elementwise part moves forward, a sixth backward), and the first row of workgroups writes the per-channel
+ * results. That saves a
+ * dispatch each way, where the host time per dispatch, not the GPU, bounds a step. It binds 9 (backward) and 11
+ * (forward) storage buffers, so it runs where the device allows that many.
  * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
  */
 
@@ -34,6 +40,11 @@ const WORKGROUP = 256;
  */
 const TOTAL_CHANNELS = 4;
 const TOTAL_LANES = 64;
+/** The most slices the merged totals-and-elementwise pass adds up per workgroup. */
+const MERGED_MAX_SLICES = 32;
+/** Storage buffers the merged passes bind. */
+const MERGED_FORWARD_BUFFERS = 11;
+const MERGED_BACKWARD_BUFFERS = 9;
 
 /** `inputs` declares bindings 0…inputCount−1; the partial sums and the uniforms follow them. */
 function partialSums(name: string, inputs: string, inputCount: number, term: string): WgslKernel {
@@ -210,6 +221,119 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
   16,
 );
 
+/**
+ * A pass over [ceil(channels / CHANNEL_TILE), chunks] workgroups of CHANNEL_TILE channels × ROW_LANES lanes: each
+ * first adds up the slices of its channels (bindings: `partial` first) into `total`, and `perChannel` turns that
+ * into workgroup values (`first` is true in the first row of workgroups, which writes the per-channel results);
+ * then `elementwise` runs for each value i of its rows (`u.rowsPerChunk` of them) in channel c.
+ */
+function totalsThenElementwise(
+  name: string,
+  uniforms: string,
+  bindings: string,
+  shared: string,
+  perChannel: string,
+  elementwise: string,
+  uniformBytes: number,
+): WgslKernel {
+  return new WgslKernel(
+    name,
+    /* wgsl */ `
+struct Uniforms { rows: u32, channels: u32, slices: u32, rowsPerChunk: u32, ${uniforms} }
+@group(0) @binding(0) var<storage, read> partial: array<vec2<f32>>;
+${bindings}
+var<workgroup> laneTotals: array<vec2<f32>, ${CHANNEL_TILE * ROW_LANES}>;
+${shared}
+
+@compute @workgroup_size(${CHANNEL_TILE}, ${ROW_LANES})
+fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
+  let c = group.x * ${CHANNEL_TILE}u + local.x;
+  let inRange = c < u.channels;
+  var laneTotal = vec2<f32>(0.0);
+  if (inRange) {
+    for (var s = local.y; s < u.slices; s += ${ROW_LANES}u) { laneTotal += partial[s * u.channels + c]; }
+  }
+  laneTotals[local.y * ${CHANNEL_TILE}u + local.x] = laneTotal;
+  workgroupBarrier();
+  if (local.y == 0u && inRange) {
+    var total = laneTotal;
+    for (var lane = 1u; lane < ${ROW_LANES}u; lane++) { total += laneTotals[lane * ${CHANNEL_TILE}u + local.x]; }
+    let first = group.y == 0u;
+    ${perChannel}
+  }
+  workgroupBarrier();
+  if (!inRange) { return; }
+  let start = group.y * u.rowsPerChunk;
+  let end = min(start + u.rowsPerChunk, u.rows);
+  for (var r = start + local.y; r < end; r += ${ROW_LANES}u) {
+    let i = r * u.channels + c;
+    ${elementwise}
+  }
+}
+`,
+    uniformBytes,
+  );
+}
+
+const mergedNormalize = totalsThenElementwise(
+  'ClsBatchNormTraining statistics and normalize',
+  'epsilon: f32, decay: f32',
+  `@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> gamma: array<f32>;
+@group(0) @binding(3) var<storage, read> beta: array<f32>;
+@group(0) @binding(4) var<storage, read> movingMean: array<f32>;
+@group(0) @binding(5) var<storage, read> movingVariance: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(7) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(8) var<storage, read_write> variance: array<f32>;
+@group(0) @binding(9) var<storage, read_write> updatedMean: array<f32>;
+@group(0) @binding(10) var<storage, read_write> updatedVariance: array<f32>;
+@group(0) @binding(11) var<uniform> u: Uniforms;`,
+  `var<workgroup> channelMean: array<f32, ${CHANNEL_TILE}>;
+var<workgroup> channelScale: array<f32, ${CHANNEL_TILE}>;`,
+  `let shiftedMean = total.x / f32(u.rows);
+    let batchMean = x[c] + shiftedMean;
+    let batchVariance = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
+    channelMean[local.x] = batchMean;
+    channelScale[local.x] = inverseSqrt(batchVariance + u.epsilon) * gamma[c];
+    if (first) {
+      mean[c] = batchMean;
+      variance[c] = batchVariance;
+      updatedMean[c] = movingMean[c] - (movingMean[c] - batchMean) * u.decay;
+      updatedVariance[c] = movingVariance[c] - (movingVariance[c] - batchVariance) * u.decay;
+    }`,
+  `y[i] = (x[i] - channelMean[local.x]) * channelScale[local.x] + beta[c];`,
+  24,
+);
+
+const mergedInputGradient = totalsThenElementwise(
+  'ClsBatchNormTrainingGrad statistics and dx',
+  'epsilon: f32',
+  `@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> mean: array<f32>;
+@group(0) @binding(4) var<storage, read> variance: array<f32>;
+@group(0) @binding(5) var<storage, read> gamma: array<f32>;
+@group(0) @binding(6) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(7) var<storage, read_write> dGamma: array<f32>;
+@group(0) @binding(8) var<storage, read_write> dBeta: array<f32>;
+@group(0) @binding(9) var<uniform> u: Uniforms;`,
+  `var<workgroup> channelTotals: array<vec2<f32>, ${CHANNEL_TILE}>;`,
+  `let invStd = inverseSqrt(variance[c] + u.epsilon);
+    let gammaGradient = total.y * invStd;
+    channelTotals[local.x] = vec2<f32>(total.x, gammaGradient);
+    if (first) {
+      dBeta[c] = total.x;
+      dGamma[c] = gammaGradient;
+    }`,
+  `let invStd = inverseSqrt(variance[c] + u.epsilon);
+    let normalized = (x[i] - mean[c]) * invStd;
+    let totals = channelTotals[local.x];
+    let invRows = 1.0 / f32(u.rows);
+    dx[i] = gamma[c] * invStd * (dy[i] - totals.x * invRows - normalized * totals.y * invRows);`,
+  20,
+);
+
 interface Layout {
   readonly size: number;
   readonly channels: number;
@@ -231,6 +355,24 @@ function layout(x: TensorInfo, kernelName: string): Layout {
   return { size, channels, rows, slices, rowsPerSlice: Math.ceil(rows / slices) };
 }
 
+/**
+ * The row chunks of the merged totals-and-elementwise pass, where it runs: up to `MERGED_MAX_SLICES` slices and a
+ * device that binds `buffers` storage buffers. A chunk has four times as many rows as there are slices, which
+ * keeps the slices a workgroup adds up small next to the values it reads and writes.
+ */
+function mergedChunks(
+  backend: WebGPUBackend,
+  slices: number,
+  rows: number,
+  buffers: number,
+): { readonly rowsPerChunk: number; readonly chunks: number } | undefined {
+  if (slices > MERGED_MAX_SLICES || backend.device.limits.maxStorageBuffersPerShaderStage < buffers) {
+    return undefined;
+  }
+  const rowsPerChunk = ROW_LANES * slices;
+  return { rowsPerChunk, chunks: Math.ceil(rows / rowsPerChunk) };
+}
+
 function batchNormTraining(args: {
   inputs: KernelInputs<typeof BATCH_NORM_TRAINING_INPUTS, TensorInfo>;
   backend: WebGPUBackend;
@@ -249,39 +391,74 @@ function batchNormTraining(args: {
   const updatedMean = backend.makeTensorInfo([channels], 'float32');
   const updatedVariance = backend.makeTensorInfo([channels], 'float32');
   const y = backend.makeTensorInfo(x.shape, 'float32');
-  dispatchWgsl(backend, [
-    {
-      kernel: forwardSums,
-      tensors: [x, partial],
-      uniforms: packUniforms([
-        ['u32', rows],
-        ['u32', channels],
-        ['u32', rowsPerSlice],
-      ]),
-      workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
-    },
-    {
-      kernel: forwardStatistics,
-      tensors: [partial, x, movingMean, movingVariance, mean, variance, updatedMean, updatedVariance],
-      uniforms: packUniforms([
-        ['u32', rows],
-        ['u32', channels],
-        ['u32', slices],
-        ['f32', 1 - args.attrs.momentum],
-      ]),
-      workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
-    },
-    {
-      kernel: normalize,
-      tensors: [x, mean, variance, gamma, beta, y],
-      uniforms: packUniforms([
-        ['u32', size],
-        ['u32', channels],
-        ['f32', args.attrs.epsilon],
-      ]),
-      workgroups: [strideWorkgroups(size, WORKGROUP)],
-    },
-  ]);
+  const sums: WgslDispatch = {
+    kernel: forwardSums,
+    tensors: [x, partial],
+    uniforms: packUniforms([
+      ['u32', rows],
+      ['u32', channels],
+      ['u32', rowsPerSlice],
+    ]),
+    workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
+  };
+  const decay = 1 - args.attrs.momentum;
+  const { epsilon } = args.attrs;
+  const merged = mergedChunks(backend, slices, rows, MERGED_FORWARD_BUFFERS);
+  if (merged !== undefined) {
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: mergedNormalize,
+        tensors: [
+          partial,
+          x,
+          gamma,
+          beta,
+          movingMean,
+          movingVariance,
+          y,
+          mean,
+          variance,
+          updatedMean,
+          updatedVariance,
+        ],
+        uniforms: packUniforms([
+          ['u32', rows],
+          ['u32', channels],
+          ['u32', slices],
+          ['u32', merged.rowsPerChunk],
+          ['f32', epsilon],
+          ['f32', decay],
+        ]),
+        workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
+      },
+    ]);
+  } else {
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: forwardStatistics,
+        tensors: [partial, x, movingMean, movingVariance, mean, variance, updatedMean, updatedVariance],
+        uniforms: packUniforms([
+          ['u32', rows],
+          ['u32', channels],
+          ['u32', slices],
+          ['f32', decay],
+        ]),
+        workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
+      },
+      {
+        kernel: normalize,
+        tensors: [x, mean, variance, gamma, beta, y],
+        uniforms: packUniforms([
+          ['u32', size],
+          ['u32', channels],
+          ['f32', epsilon],
+        ]),
+        workgroups: [strideWorkgroups(size, WORKGROUP)],
+      },
+    ]);
+  }
   backend.disposeData(partial.dataId);
   return [y, mean, variance, updatedMean, updatedVariance];
 }
@@ -303,39 +480,59 @@ function batchNormTrainingGrad(args: {
   const dGamma = backend.makeTensorInfo([channels], 'float32');
   const dBeta = backend.makeTensorInfo([channels], 'float32');
   const dx = backend.makeTensorInfo(x.shape, 'float32');
-  dispatchWgsl(backend, [
-    {
-      kernel: backwardSums,
-      tensors: [dy, x, mean, partial],
-      uniforms: packUniforms([
-        ['u32', rows],
-        ['u32', channels],
-        ['u32', rowsPerSlice],
-      ]),
-      workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
-    },
-    {
-      kernel: backwardStatistics,
-      tensors: [partial, variance, dGamma, dBeta],
-      uniforms: packUniforms([
-        ['u32', channels],
-        ['u32', slices],
-        ['f32', epsilon],
-      ]),
-      workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
-    },
-    {
-      kernel: inputGradient,
-      tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx],
-      uniforms: packUniforms([
-        ['u32', size],
-        ['u32', channels],
-        ['f32', epsilon],
-        ['f32', 1 / rows],
-      ]),
-      workgroups: [strideWorkgroups(size, WORKGROUP)],
-    },
-  ]);
+  const sums: WgslDispatch = {
+    kernel: backwardSums,
+    tensors: [dy, x, mean, partial],
+    uniforms: packUniforms([
+      ['u32', rows],
+      ['u32', channels],
+      ['u32', rowsPerSlice],
+    ]),
+    workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
+  };
+  const merged = mergedChunks(backend, slices, rows, MERGED_BACKWARD_BUFFERS);
+  if (merged !== undefined) {
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: mergedInputGradient,
+        tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta],
+        uniforms: packUniforms([
+          ['u32', rows],
+          ['u32', channels],
+          ['u32', slices],
+          ['u32', merged.rowsPerChunk],
+          ['f32', epsilon],
+        ]),
+        workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
+      },
+    ]);
+  } else {
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: backwardStatistics,
+        tensors: [partial, variance, dGamma, dBeta],
+        uniforms: packUniforms([
+          ['u32', channels],
+          ['u32', slices],
+          ['f32', epsilon],
+        ]),
+        workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
+      },
+      {
+        kernel: inputGradient,
+        tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx],
+        uniforms: packUniforms([
+          ['u32', size],
+          ['u32', channels],
+          ['f32', epsilon],
+          ['f32', 1 / rows],
+        ]),
+        workgroups: [strideWorkgroups(size, WORKGROUP)],
+      },
+    ]);
+  }
   backend.disposeData(partial.dataId);
   return [dx, dGamma, dBeta];
 }
