@@ -8,21 +8,25 @@ import type { NamedAttrMap } from '@tensorflow/tfjs-core';
 
 /**
  * Batch normalization in training mode over every axis but the last (channels), with the layer's moving averages
- * updated in the same kernel: inputs `{ x, gamma, beta, movingMean, movingVariance }`, attrs `{ epsilon, momentum }`
- * → `[y, mean, variance, movingMean′, movingVariance′]`, with the biased batch variance,
- * y = γ·(x − mean)/√(variance + ε) + β, and moving′ = moving − (moving − batch)·(1 − momentum) in float32, as
- * tfjs-layers updates them op by op.
+ * updated in the same kernel: inputs `{ x, gamma, beta, movingMean, movingVariance }`, attrs
+ * `{ epsilon, momentum, activation? }` → `[y, mean, variance, movingMean′, movingVariance′]`, with the biased batch
+ * variance, y = γ·(x − mean)/√(variance + ε) + β, and moving′ = moving − (moving − batch)·(1 − momentum) in float32,
+ * as tfjs-layers updates them op by op. With `activation: 'relu'` y is rectified too (max(y, 0), NaN kept), as a
+ * ReLU layer after the batch norm would make it, in the same pass.
  */
 export const BATCH_NORM_TRAINING = 'ClsBatchNormTraining';
 export const BATCH_NORM_TRAINING_INPUTS = ['x', 'gamma', 'beta', 'movingMean', 'movingVariance'] as const;
 
 /**
- * The gradient of `BATCH_NORM_TRAINING`: inputs `{ dy, x, mean, variance, gamma }`, attrs `{ epsilon }` →
- * `[dx, dGamma, dBeta]` with x̂ = (x − mean)/σ, dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ·(dy − dβ/m − x̂·dγ/m) over the m
- * values of each channel.
+ * The gradient of `BATCH_NORM_TRAINING`: inputs `{ dy, x, mean, variance, gamma }`, attrs `{ epsilon, activation? }`
+ * → `[dx, dGamma, dBeta]` with x̂ = (x − mean)/σ, dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ·(dy − dβ/m − x̂·dγ/m) over the m
+ * values of each channel. With `activation: 'relu'` it also takes the forward's rectified output `y`, and dy is
+ * first taken through relu's gradient as `RELU_GRAD` does (dy where y > 0, 0 elsewhere, NaN where y is NaN).
  */
 export const BATCH_NORM_TRAINING_GRAD = 'ClsBatchNormTrainingGrad';
 export const BATCH_NORM_TRAINING_GRAD_INPUTS = ['dy', 'x', 'mean', 'variance', 'gamma'] as const;
+/** The inputs of `BATCH_NORM_TRAINING_GRAD` with `activation: 'relu'`. */
+export const BATCH_NORM_TRAINING_GRAD_RELU_INPUTS = [...BATCH_NORM_TRAINING_GRAD_INPUTS, 'y'] as const;
 
 /**
  * ReLU's gradient from its output: inputs `{ dy, y }` (y = relu(x)) → dx = dy where y > 0, else 0, and NaN where y
@@ -51,8 +55,46 @@ export function requiredInputs<Name extends string, Input>(
   return inputs as Record<Name, Input>;
 }
 
+/** What the batch-norm kernels apply after normalizing: nothing, or relu. */
+export type BatchNormActivation = 'linear' | 'relu';
+
 export interface BatchNormTrainingGradAttrs {
   readonly epsilon: number;
+  /** 'linear' when absent. */
+  readonly activation?: BatchNormActivation;
+}
+
+/** The `activation` attr of a batch-norm kernel; anything but 'linear', 'relu' or nothing throws, naming it. */
+export function batchNormActivation(
+  kernelName: string,
+  attrs: { readonly activation?: unknown },
+): BatchNormActivation {
+  const activation = attrs.activation ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') {
+    throw new Error(
+      `${kernelName}: unknown activation ${JSON.stringify(activation)} (expected "linear" or "relu")`,
+    );
+  }
+  return activation;
+}
+
+/**
+ * The inputs of `BATCH_NORM_TRAINING_GRAD` and its activation, checked: `y` is there (and required) with relu only.
+ */
+export function batchNormTrainingGradInputs<Input>(
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_RELU_INPUTS, Input>,
+  attrs: { readonly activation?: unknown },
+): Record<(typeof BATCH_NORM_TRAINING_GRAD_INPUTS)[number], Input> & {
+  readonly activation: BatchNormActivation;
+  readonly y: Input | undefined;
+} {
+  const activation = batchNormActivation(BATCH_NORM_TRAINING_GRAD, attrs);
+  if (activation === 'relu') {
+    const required = requiredInputs(BATCH_NORM_TRAINING_GRAD, inputs, BATCH_NORM_TRAINING_GRAD_RELU_INPUTS);
+    return { ...required, activation };
+  }
+  const required = requiredInputs(BATCH_NORM_TRAINING_GRAD, inputs, BATCH_NORM_TRAINING_GRAD_INPUTS);
+  return { ...required, activation, y: undefined };
 }
 
 export interface BatchNormTrainingAttrs extends BatchNormTrainingGradAttrs {

@@ -3,10 +3,12 @@ import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
+  type BatchNormActivation,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
 import { activeBackendHasKernel } from './activeBackendKernel.js';
+import { markRectified } from './rectifiedTensors.js';
 
 type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
@@ -26,6 +28,8 @@ interface BatchNormalizationState {
   readonly beta: LayerVariable | undefined;
   readonly movingMean: LayerVariable;
   readonly movingVariance: LayerVariable;
+  /** Where this layer's output goes (tfjs-layers' Node; one per application to symbolic inputs). */
+  readonly outboundNodes: readonly { readonly outboundLayer: { getClassName(): string } }[];
 }
 
 /**
@@ -36,8 +40,11 @@ interface BatchNormalizationState {
  * dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy, as cuDNN and PyTorch compute it.
  * Where the active backend has cls-core's `BATCH_NORM_TRAINING` kernels (the wasm and WebGPU backends), both steps
  * run as one kernel each, and the forward one also updates the moving averages (on a GPU, six element-wise
- * kernels and two uploads fewer per layer). Inference, weights and config are the stock layer's, and it saves
- * under the stock class name, so saved models load anywhere tfjs-layers does (as the stock layer).
+ * kernels and two uploads fewer per layer). There, when the layer's output goes to a ReLU layer alone (conv → BN →
+ * ReLU in a ResNet), the kernels apply relu too, forward and backward, and that ReLU (`TrainingReLU`) passes the
+ * output on: a ReLU and its gradient fewer per such pair, each a GPU dispatch. Inference, weights and config are
+ * the stock layer's, and it saves under the stock class name, so saved models load anywhere tfjs-layers does (as
+ * the stock layer).
  */
 export class TrainingBatchNormalization extends BatchNormalization {
   static readonly className = 'BatchNormalization';
@@ -55,29 +62,42 @@ export class TrainingBatchNormalization extends BatchNormalization {
     ) {
       return super.call(inputs, kwargs);
     }
-    const step =
-      activeBackendHasKernel(BATCH_NORM_TRAINING) && activeBackendHasKernel(BATCH_NORM_TRAINING_GRAD)
-        ? kernelStep(state)
-        : opsStep(input, state);
+    const kernels =
+      activeBackendHasKernel(BATCH_NORM_TRAINING) && activeBackendHasKernel(BATCH_NORM_TRAINING_GRAD);
+    const activation: BatchNormActivation = kernels && feedsReluAlone(state) ? 'relu' : 'linear';
+    const step = kernels ? kernelStep(state, activation) : opsStep(input, state);
     const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [x, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
       const [y, mean, variance] = step.forward(x, gamma, beta);
-      save([x, mean, variance, gamma]);
+      // relu's gradient needs the rectified output.
+      save(activation === 'relu' ? [x, mean, variance, gamma, y] : [x, mean, variance, gamma]);
       return {
         value: y,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [savedX, savedMean, savedVariance, savedGamma] = saved as [
+          const [savedX, savedMean, savedVariance, savedGamma, savedY] = saved as [
             tf.Tensor,
             tf.Tensor,
             tf.Tensor,
             tf.Tensor,
+            tf.Tensor | undefined,
           ];
-          return step.backward(dy, savedX, savedMean, savedVariance, savedGamma);
+          return step.backward(dy, savedX, savedMean, savedVariance, savedGamma, savedY);
         },
       };
     });
-    return normalize(input, state.gamma.read(), state.beta.read());
+    const output = normalize(input, state.gamma.read(), state.beta.read());
+    if (activation === 'relu') markRectified(output);
+    return output;
   }
+}
+
+/**
+ * Whether the layer's one application feeds a ReLU layer and nothing else, so that applying relu in its kernels
+ * changes nothing another consumer could see. (Any ReLU, capped too: relu6(relu(x)) = relu6(x).)
+ */
+function feedsReluAlone(state: BatchNormalizationState): boolean {
+  const [only, ...others] = state.outboundNodes;
+  return only !== undefined && others.length === 0 && only.outboundLayer.getClassName() === 'ReLU';
 }
 
 /** moving ← moving − (moving − value)·(1 − momentum), as the stock layer updates it. */
@@ -94,13 +114,21 @@ function updateMovingAverage(variable: LayerVariable, value: tf.Tensor, momentum
  */
 interface TrainingStep {
   forward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): TensorTriple;
-  backward(dy: tf.Tensor, x: tf.Tensor, mean: tf.Tensor, variance: tf.Tensor, gamma: tf.Tensor): TensorTriple;
+  /** `y`, the forward's output, is there when the kernels apply relu. */
+  backward(
+    dy: tf.Tensor,
+    x: tf.Tensor,
+    mean: tf.Tensor,
+    variance: tf.Tensor,
+    gamma: tf.Tensor,
+    y?: tf.Tensor,
+  ): TensorTriple;
 }
 
 type TensorTriple = [tf.Tensor, tf.Tensor, tf.Tensor];
 
-/** cls-core's batch-norm kernels, where the active backend registers them. */
-function kernelStep(state: BatchNormalizationState): TrainingStep {
+/** cls-core's batch-norm kernels, where the active backend registers them; with relu after them or not. */
+function kernelStep(state: BatchNormalizationState, activation: BatchNormActivation): TrainingStep {
   const { epsilon, momentum } = state;
   return {
     forward: (x, gamma, beta) => {
@@ -114,7 +142,7 @@ function kernelStep(state: BatchNormalizationState): TrainingStep {
       const [y, mean, variance, movingMean, movingVariance] = runKernel(
         BATCH_NORM_TRAINING,
         inputs,
-        { epsilon, momentum },
+        { epsilon, momentum, activation },
         5,
       ) as [...TensorTriple, tf.Tensor, tf.Tensor];
       // The variables take a reference of their own.
@@ -123,8 +151,13 @@ function kernelStep(state: BatchNormalizationState): TrainingStep {
       tf.dispose([movingMean, movingVariance]);
       return [y, mean, variance];
     },
-    backward: (dy, x, mean, variance, gamma) =>
-      runKernel(BATCH_NORM_TRAINING_GRAD, { dy, x, mean, variance, gamma }, { epsilon }, 3) as TensorTriple,
+    backward: (dy, x, mean, variance, gamma, y) =>
+      runKernel(
+        BATCH_NORM_TRAINING_GRAD,
+        { dy, x, mean, variance, gamma, ...(y === undefined ? {} : { y }) },
+        { epsilon, activation },
+        3,
+      ) as TensorTriple,
   };
 }
 

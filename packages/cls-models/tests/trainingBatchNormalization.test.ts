@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { layers } from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { layers, type SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from '@nextplay/cls-core';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, RELU_GRAD } from '@nextplay/cls-core';
 import { registerWasmTrainingKernels } from '@nextplay/cls-backend-wasm';
 import { TrainingBatchNormalization } from '../src/trainingBatchNormalization.js';
+import { TrainingReLU } from '../src/trainingReLU.js';
 
 const ARGS = { axis: -1, momentum: 0.9, epsilon: 1e-5 } as const;
 
@@ -108,4 +110,58 @@ describe('TrainingBatchNormalization', () => {
     );
     expect(new TrainingBatchNormalization(ARGS).getClassName()).toBe('BatchNormalization');
   });
+});
+
+describe('TrainingBatchNormalization followed by ReLU', () => {
+  /**
+   * x → BN → ReLU → output, and, with `shared`, the BN output also added to the result, so that the ReLU is not its
+   * only consumer. Returns the output and the gradients of a weighted sum of it, and the kernels a step ran.
+   */
+  async function trainBnRelu(backend: string, shared: boolean) {
+    await tf.setBackend(backend);
+    const input = tfl.input({ shape: [5, 5, 8] });
+    const bn = new TrainingBatchNormalization({ ...ARGS, name: 'bn' });
+    const normalized = bn.apply(input) as SymbolicTensor;
+    const rectified = new TrainingReLU({ name: 'relu' }).apply(normalized) as SymbolicTensor;
+    const output = shared ? (layers.add().apply([rectified, normalized]) as SymbolicTensor) : rectified;
+    const model = tfl.model({ inputs: input, outputs: output });
+    bn.setWeights([
+      tf.tensor1d([1, 2, 0.5, -1, 0.1, 3, 1, 1]),
+      tf.tensor1d([0, 1, -1, 0.5, 2, -2, 0.3, -0.3]),
+      tf.zeros([8]),
+      tf.ones([8]),
+    ]);
+    const x = tf.randomNormal([3, 5, 5, 8], 1, 2, 'float32', 3);
+    const weights = tf.randomNormal([3, 5, 5, 8], 0, 1, 'float32', 4);
+    const [gamma, beta] = bn.weights.slice(0, 2).map((w) => w.read()) as unknown as [
+      tf.Variable,
+      tf.Variable,
+    ];
+    const loss = () => tf.sum<tf.Scalar>(tf.mul(model.apply(x, { training: true }) as tf.Tensor, weights));
+    const { kernelNames } = await tf.profile(() => tf.variableGrads(loss, [gamma, beta]));
+    const { value, grads } = tf.variableGrads(loss, [gamma, beta]);
+    const dx = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(model.apply(t, { training: true }) as tf.Tensor, weights)),
+    )(x);
+    const values = await Promise.all([value, grads[gamma.name]!, grads[beta.name]!, dx].map((t) => t.data()));
+    return { values, kernelNames };
+  }
+
+  it.each([false, true])(
+    'computes relu in the batch-norm kernels where ReLU is the only consumer (other consumer: %s)',
+    async (shared) => {
+      const reference = await trainBnRelu('cpu', shared);
+      registerWasmTrainingKernels();
+      const fused = await trainBnRelu('wasm', shared);
+      reference.values.forEach((values, i) => {
+        const scale = Math.max(1, ...Array.from(values, Math.abs));
+        const worst = Math.max(...Array.from(values, (v, j) => Math.abs(v - (fused.values[i]![j] ?? NaN))));
+        expect(worst / scale).toBeLessThan(1e-5);
+      });
+      expect(fused.kernelNames).toContain(BATCH_NORM_TRAINING_GRAD);
+      // Fused: no relu of its own and no relu gradient; with another consumer, both.
+      expect(fused.kernelNames.includes('Relu')).toBe(shared);
+      expect(fused.kernelNames.includes(RELU_GRAD)).toBe(shared);
+    },
+  );
 });

@@ -82,9 +82,13 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     { shape: [2, 96, 96, 5], offset: 0 },
   ];
 
-  it.each(bnCases)(
-    'batch-norm training forward for x $shape (mean offset $offset)',
-    async ({ shape, offset }) => {
+  const bnActivationCases = bnCases.flatMap((bnCase) =>
+    (['linear', 'relu'] as const).map((activation) => ({ ...bnCase, activation })),
+  );
+
+  it.each(bnActivationCases)(
+    'batch-norm training forward for x $shape (mean offset $offset), $activation',
+    async ({ shape, offset, activation }) => {
       const channels = shape.at(-1) ?? 1;
       const size = shape.reduce((a, b) => a * b, 1);
       const x = seededValues(size, 1, 2, offset);
@@ -98,7 +102,7 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
         BATCH_NORM_TRAINING,
         { x, gamma, beta, movingMean, movingVariance },
         { x: shape, gamma: [channels], beta: [channels], movingMean: [channels], movingVariance: [channels] },
-        { epsilon, momentum },
+        { epsilon, momentum, activation },
       )) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
       const expected = channelMoments(x, channels);
       expect(maxRelativeError(mean, expected.mean)).toBeLessThan(2e-5);
@@ -113,51 +117,59 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
         const c = i % channels;
         const m = expected.mean[c] ?? 0;
         const v = expected.variance[c] ?? 0;
-        return ((value - m) / Math.sqrt(v + epsilon)) * (gamma[c] ?? 0) + (beta[c] ?? 0);
+        const normalized = ((value - m) / Math.sqrt(v + epsilon)) * (gamma[c] ?? 0) + (beta[c] ?? 0);
+        return activation === 'relu' ? Math.max(normalized, 0) : normalized;
       });
       expect(maxRelativeError(y, expectedY)).toBeLessThan(offset === 0 ? 1e-5 : 1e-3);
+      if (activation === 'relu') expect(y.some((v) => v === 0) && y.every((v) => v >= 0)).toBe(true);
     },
   );
 
-  it.each(bnCases)('batch-norm training backward for x $shape', async ({ shape, offset }) => {
-    const channels = shape.at(-1) ?? 1;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const rows = size / channels;
-    const x = seededValues(size, 4, 2, offset);
-    const dy = seededValues(size, 5);
-    const gamma = seededValues(channels, 6, 1, 1);
-    const moments = channelMoments(x, channels);
-    const mean = Float32Array.from(moments.mean);
-    const variance = Float32Array.from(moments.variance);
-    const epsilon = 1e-3;
-    const [dx, dGamma, dBeta] = (await run(
-      BATCH_NORM_TRAINING_GRAD,
-      { dy, x, mean, variance, gamma },
-      { dy: shape, x: shape, mean: [channels], variance: [channels], gamma: [channels] },
-      { epsilon },
-    )) as [Float32Array, Float32Array, Float32Array];
-    const invStd = Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
-    const expectedBeta = new Array<number>(channels).fill(0);
-    const expectedGamma = new Array<number>(channels).fill(0);
-    const normalized = Array.from(
-      x,
-      (value, i) => (value - (mean[i % channels] ?? 0)) * (invStd[i % channels] ?? 0),
-    );
-    dy.forEach((g, i) => {
-      const c = i % channels;
-      expectedBeta[c] = (expectedBeta[c] ?? 0) + g;
-      expectedGamma[c] = (expectedGamma[c] ?? 0) + g * (normalized[i] ?? 0);
-    });
-    const expectedDx = Array.from(dy, (g, i) => {
-      const c = i % channels;
-      const centered =
-        g - (expectedBeta[c] ?? 0) / rows - ((normalized[i] ?? 0) * (expectedGamma[c] ?? 0)) / rows;
-      return (gamma[c] ?? 0) * (invStd[c] ?? 0) * centered;
-    });
-    expect(maxRelativeError(dBeta, expectedBeta)).toBeLessThan(1e-5);
-    expect(maxRelativeError(dGamma, expectedGamma)).toBeLessThan(1e-4);
-    expect(maxRelativeError(dx, expectedDx)).toBeLessThan(1e-4);
-  });
+  it.each(bnActivationCases)(
+    'batch-norm training backward for x $shape, $activation',
+    async ({ shape, offset, activation }) => {
+      const channels = shape.at(-1) ?? 1;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const rows = size / channels;
+      const x = seededValues(size, 4, 2, offset);
+      const incoming = seededValues(size, 5);
+      // With relu: the forward's rectified output, about half of it 0, and dy taken through relu's gradient.
+      const rectified = seededValues(size, 9).map((v) => Math.max(v, 0));
+      const dy = activation === 'relu' ? incoming.map((g, i) => ((rectified[i] ?? 0) > 0 ? g : 0)) : incoming;
+      const gamma = seededValues(channels, 6, 1, 1);
+      const moments = channelMoments(x, channels);
+      const mean = Float32Array.from(moments.mean);
+      const variance = Float32Array.from(moments.variance);
+      const epsilon = 1e-3;
+      const [dx, dGamma, dBeta] = (await run(
+        BATCH_NORM_TRAINING_GRAD,
+        { dy: incoming, x, mean, variance, gamma, ...(activation === 'relu' ? { y: rectified } : {}) },
+        { dy: shape, x: shape, mean: [channels], variance: [channels], gamma: [channels], y: shape },
+        { epsilon, activation },
+      )) as [Float32Array, Float32Array, Float32Array];
+      const invStd = Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
+      const expectedBeta = new Array<number>(channels).fill(0);
+      const expectedGamma = new Array<number>(channels).fill(0);
+      const normalized = Array.from(
+        x,
+        (value, i) => (value - (mean[i % channels] ?? 0)) * (invStd[i % channels] ?? 0),
+      );
+      dy.forEach((g, i) => {
+        const c = i % channels;
+        expectedBeta[c] = (expectedBeta[c] ?? 0) + g;
+        expectedGamma[c] = (expectedGamma[c] ?? 0) + g * (normalized[i] ?? 0);
+      });
+      const expectedDx = Array.from(dy, (g, i) => {
+        const c = i % channels;
+        const centered =
+          g - (expectedBeta[c] ?? 0) / rows - ((normalized[i] ?? 0) * (expectedGamma[c] ?? 0)) / rows;
+        return (gamma[c] ?? 0) * (invStd[c] ?? 0) * centered;
+      });
+      expect(maxRelativeError(dBeta, expectedBeta)).toBeLessThan(1e-5);
+      expect(maxRelativeError(dGamma, expectedGamma)).toBeLessThan(1e-4);
+      expect(maxRelativeError(dx, expectedDx)).toBeLessThan(1e-4);
+    },
+  );
 
   it.each([
     { name: 'Adam with L2 decay', decoupled: false },

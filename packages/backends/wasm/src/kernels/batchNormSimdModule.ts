@@ -2,6 +2,7 @@ import {
   I32,
   V128,
   f32x4,
+  f32x4Const,
   get,
   i32Add,
   i32Const,
@@ -9,6 +10,7 @@ import {
   loop,
   set,
   storeAt,
+  v128Bitselect,
   type Code,
   type SimdFunction,
 } from './simdModule.js';
@@ -109,6 +111,35 @@ const affine = simdFunction('affine', ['x', 'scale', 'shift', 'rows', 'channelBy
   ),
 );
 
+/** affineRelu(x, scale, shift, rows, channelBytes, y): y = relu(x·scale + shift), NaN kept. */
+const affineRelu = simdFunction(
+  'affineRelu',
+  ['x', 'scale', 'shift', 'rows', 'channelBytes', 'y'],
+  ['v'],
+  (l) =>
+    rowsByChannels(
+      l,
+      ['x', 'y'],
+      [
+        ...loadAt(n(l, 'x'), n(l, C)),
+        ...loadAt(n(l, 'scale'), n(l, C)),
+        ...f32x4.mul,
+        ...loadAt(n(l, 'shift'), n(l, C)),
+        ...f32x4.add,
+        ...set(n(l, 'v')),
+        // bitselect(a, b, mask) takes a's bits where mask is set: 0 where 0 > v, else v (NaN too).
+        ...storeAt(n(l, 'y'), n(l, C), [
+          ...f32x4Const(0),
+          ...get(n(l, 'v')),
+          ...f32x4Const(0),
+          ...get(n(l, 'v')),
+          ...f32x4.gt,
+          ...v128Bitselect,
+        ]),
+      ],
+    ),
+);
+
 /** gradientSums(dy, x, mean, rows, channelBytes, sumDy, sumDyX): sumDy += Σ dy, sumDyX += Σ dy·(x − mean). */
 const gradientSums = simdFunction(
   'gradientSums',
@@ -166,6 +197,7 @@ export const batchNormFunctions: readonly SimdFunction[] = [
   sums,
   squaredDeviations,
   affine,
+  affineRelu,
   gradientSums,
   inputGradient,
 ];

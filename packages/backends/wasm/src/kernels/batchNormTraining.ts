@@ -1,15 +1,18 @@
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
-  BATCH_NORM_TRAINING_GRAD_INPUTS,
   BATCH_NORM_TRAINING_INPUTS,
+  batchNormActivation,
+  batchNormTrainingGradInputs,
   requiredInputs,
+  type BATCH_NORM_TRAINING_GRAD_RELU_INPUTS,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
   type KernelInputs,
 } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
+import { writeReluGrad } from './reluGrad.js';
 import { simdExports, type SimdExport } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -29,7 +32,9 @@ function channelCount(x: TensorInfo): number {
  * forward; Σ dy and Σ dy·(x − mean), then dx = dy·a + x·b + k backward. Done with tfjs ops it takes about thirty
  * kernels per layer, whose reductions over the leading axes each transpose the activation first in the wasm
  * backend. With a multiple of 4 channels the passes are SIMD (`batchNormSimdModule`, float32 sums; the variance
- * sums squared deviations from the mean, so no cancellation); otherwise JavaScript with float64 sums.
+ * sums squared deviations from the mean, so no cancellation); otherwise JavaScript with float64 sums. With
+ * `activation: 'relu'` y is rectified in the same pass, and the gradient first takes dy through relu's gradient
+ * (one SIMD pass into a scratch tensor).
  */
 function batchNormTraining(args: {
   inputs: KernelInputs<typeof BATCH_NORM_TRAINING_INPUTS, TensorInfo>;
@@ -41,6 +46,7 @@ function batchNormTraining(args: {
     args.inputs,
     BATCH_NORM_TRAINING_INPUTS,
   );
+  const relu = batchNormActivation(BATCH_NORM_TRAINING, args.attrs) === 'relu';
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
   const y = calls.allocate(x.shape);
@@ -98,14 +104,16 @@ function batchNormTraining(args: {
     const shiftT = calls.allocate([channels]);
     calls.view(scaleT).set(scale);
     calls.view(shiftT).set(shift);
-    simd.affine?.(at(x), at(scaleT), at(shiftT), rows, channels * 4, at(y));
+    (relu ? simd.affineRelu : simd.affine)?.(at(x), at(scaleT), at(shiftT), rows, channels * 4, at(y));
     calls.dispose(scaleT, shiftT);
   } else {
     const xs = calls.view(x);
     const ys = calls.view(y);
     for (let offset = 0; offset < xs.length; offset += channels) {
-      for (let c = 0; c < channels; c++)
-        ys[offset + c] = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
+      for (let c = 0; c < channels; c++) {
+        const value = (xs[offset + c] ?? 0) * (scale[c] ?? 0) + (shift[c] ?? 0);
+        ys[offset + c] = relu && value < 0 ? 0 : value;
+      }
     }
   }
   return [y, mean, variance, updatedMean, updatedVariance];
@@ -131,17 +139,18 @@ function movingAverage(
 }
 
 function batchNormTrainingGrad(args: {
-  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_INPUTS, TensorInfo>;
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_RELU_INPUTS, TensorInfo>;
   backend: KernelBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = requiredInputs(
-    BATCH_NORM_TRAINING_GRAD,
-    args.inputs,
-    BATCH_NORM_TRAINING_GRAD_INPUTS,
-  );
+  const { dy: incoming, x, mean, variance, gamma, y } = batchNormTrainingGradInputs(args.inputs, args.attrs);
   const channels = channelCount(x);
   const calls = new WasmKernelCalls(args.backend);
+  let dy = incoming;
+  if (y !== undefined) {
+    dy = calls.allocate(x.shape);
+    writeReluGrad(calls, incoming, y, dy);
+  }
   const dx = calls.allocate(x.shape);
   const dGamma = calls.allocate([channels]);
   const dBeta = calls.allocate([channels]);
@@ -212,6 +221,7 @@ function batchNormTrainingGrad(args: {
       }
     }
   }
+  if (dy !== incoming) calls.dispose(dy);
   return [dx, dGamma, dBeta];
 }
 

@@ -24,6 +24,16 @@ function reluGrad(args: {
   }
   const calls = new WasmKernelCalls(args.backend);
   const dx = calls.allocate(y.shape);
+  writeReluGrad(calls, dy, y, dx);
+  return dx;
+}
+
+/**
+ * dx = dy where y > 0, 0 elsewhere, NaN where y is NaN, for float32 tensors of one size already allocated (the
+ * batch-norm gradient takes its dy through relu with it).
+ */
+export function writeReluGrad(calls: WasmKernelCalls, dy: TensorInfo, y: TensorInfo, dx: TensorInfo): void {
+  const size = y.shape.reduce((a, b) => a * b, 1);
   const simd = simdExports(calls.backend, reluGradModule)?.reluGrad;
   const vectorized = simd === undefined ? 0 : size - (size % 4);
   if (vectorized > 0)
@@ -37,7 +47,6 @@ function reluGrad(args: {
     const value = output[i] ?? NaN;
     result[i] = Number.isNaN(value) ? value : value > 0 ? (gradient[i] ?? 0) : 0;
   }
-  return dx;
 }
 
 export const wasmReluGradConfig: KernelConfig = {

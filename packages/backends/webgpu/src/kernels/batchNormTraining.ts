@@ -3,9 +3,12 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
-  BATCH_NORM_TRAINING_GRAD_INPUTS,
   BATCH_NORM_TRAINING_INPUTS,
+  type BATCH_NORM_TRAINING_GRAD_RELU_INPUTS,
+  batchNormActivation,
+  batchNormTrainingGradInputs,
   requiredInputs,
+  type BatchNormActivation,
   type BatchNormTrainingAttrs,
   type BatchNormTrainingGradAttrs,
   type KernelInputs,
@@ -13,7 +16,9 @@ import {
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDispatch } from './wgslKernel.js';
 
 /**
- * Batch norm in training mode over x viewed as [rows, channels] (NHWC), three dispatches each way:
+ * Batch norm in training mode over x viewed as [rows, channels] (NHWC), followed by relu where the kernel's
+ * `activation` says so (forward: y rectified; backward: dy taken through relu's gradient as it is read), three
+ * dispatches each way:
  *   1. per-channel partial sums over a slice of the rows, one slice per workgroup row ([slices, channels, 2]);
  *   2. a workgroup per few channels adds the slices up, each of its lanes a strided share of them, then a tree
  *      across the lanes, into the two per-channel results (forward: and updates the moving averages);
@@ -92,14 +97,43 @@ const forwardSums = partialSums(
       sums += vec2<f32>(shifted, shifted * shifted);`,
 );
 
-const backwardSums = partialSums(
-  'ClsBatchNormTrainingGrad sums',
-  `@group(0) @binding(0) var<storage, read> dy: array<f32>;
+/**
+ * The kernel for each activation, made on first use. With relu, the gradient kernels also bind the forward's output
+ * y (the storage binding before the uniforms) and read dy through relu's gradient, `RELU_GRAD`'s rule.
+ */
+function perActivation(make: (relu: boolean) => WgslKernel): (activation: BatchNormActivation) => WgslKernel {
+  const made = new Map<BatchNormActivation, WgslKernel>();
+  return (activation) => {
+    let kernel = made.get(activation);
+    if (kernel === undefined) {
+      kernel = make(activation === 'relu');
+      made.set(activation, kernel);
+    }
+    return kernel;
+  };
+}
+
+/** dy[i], or with relu dy[i] where y[i] > 0, 0 elsewhere and NaN where y[i] is NaN. */
+const gradientAt = (relu: boolean): string =>
+  relu ? 'select(select(0.0, dy[i], y[i] > 0.0), y[i], y[i] != y[i])' : 'dy[i]';
+
+/** The output value v, or with relu max(v, 0) with NaN kept. */
+const activated = (relu: boolean, value: string): string =>
+  relu ? `select(${value}, 0.0, ${value} < 0.0)` : value;
+
+const label = (name: string, relu: boolean): string => (relu ? `${name} (relu)` : name);
+
+const backwardSums = perActivation((relu) =>
+  partialSums(
+    label('ClsBatchNormTrainingGrad sums', relu),
+    `@group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;`,
-  3,
-  `let g = dy[i];
+@group(0) @binding(2) var<storage, read> mean: array<f32>;
+${relu ? '@group(0) @binding(3) var<storage, read> y: array<f32>;' : ''}`,
+    relu ? 4 : 3,
+    `let g = ${gradientAt(relu)};
       sums += vec2<f32>(g, g * (x[i] - mean[c]));`,
+  ),
 );
 
 /**
@@ -171,9 +205,11 @@ const backwardStatistics = sliceTotals(
   12,
 );
 
-const normalize = new WgslKernel(
-  'ClsBatchNormTraining normalize',
-  /* wgsl */ `
+const normalize = perActivation(
+  (relu) =>
+    new WgslKernel(
+      label('ClsBatchNormTraining normalize', relu),
+      /* wgsl */ `
 struct Uniforms { size: u32, channels: u32, epsilon: f32 }
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> mean: array<f32>;
@@ -187,16 +223,20 @@ struct Uniforms { size: u32, channels: u32, epsilon: f32 }
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
     let c = i % u.channels;
-    y[i] = (x[i] - mean[c]) * (inverseSqrt(variance[c] + u.epsilon) * gamma[c]) + beta[c];
+    let value = (x[i] - mean[c]) * (inverseSqrt(variance[c] + u.epsilon) * gamma[c]) + beta[c];
+    y[i] = ${activated(relu, 'value')};
   }
 }
 `,
-  12,
+      12,
+    ),
 );
 
-const inputGradient = new WgslKernel(
-  'ClsBatchNormTrainingGrad dx',
-  /* wgsl */ `
+const inputGradient = perActivation(
+  (relu) =>
+    new WgslKernel(
+      label('ClsBatchNormTrainingGrad dx', relu),
+      /* wgsl */ `
 struct Uniforms { size: u32, channels: u32, epsilon: f32, invRows: f32 }
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
@@ -206,7 +246,8 @@ struct Uniforms { size: u32, channels: u32, epsilon: f32, invRows: f32 }
 @group(0) @binding(5) var<storage, read> dGamma: array<f32>;
 @group(0) @binding(6) var<storage, read> dBeta: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(8) var<uniform> u: Uniforms;
+${relu ? '@group(0) @binding(8) var<storage, read> y: array<f32>;' : ''}
+@group(0) @binding(${relu ? 9 : 8}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -214,11 +255,12 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
     let c = i % u.channels;
     let invStd = inverseSqrt(variance[c] + u.epsilon);
     let normalized = (x[i] - mean[c]) * invStd;
-    dx[i] = gamma[c] * invStd * (dy[i] - dBeta[c] * u.invRows - normalized * dGamma[c] * u.invRows);
+    dx[i] = gamma[c] * invStd * (${gradientAt(relu)} - dBeta[c] * u.invRows - normalized * dGamma[c] * u.invRows);
   }
 }
 `,
-  16,
+      16,
+    ),
 );
 
 /**
@@ -275,10 +317,11 @@ fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) g
   );
 }
 
-const mergedNormalize = totalsThenElementwise(
-  'ClsBatchNormTraining statistics and normalize',
-  'epsilon: f32, decay: f32',
-  `@group(0) @binding(1) var<storage, read> x: array<f32>;
+const mergedNormalize = perActivation((relu) =>
+  totalsThenElementwise(
+    label('ClsBatchNormTraining statistics and normalize', relu),
+    'epsilon: f32, decay: f32',
+    `@group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read> gamma: array<f32>;
 @group(0) @binding(3) var<storage, read> beta: array<f32>;
 @group(0) @binding(4) var<storage, read> movingMean: array<f32>;
@@ -289,9 +332,9 @@ const mergedNormalize = totalsThenElementwise(
 @group(0) @binding(9) var<storage, read_write> updatedMean: array<f32>;
 @group(0) @binding(10) var<storage, read_write> updatedVariance: array<f32>;
 @group(0) @binding(11) var<uniform> u: Uniforms;`,
-  `var<workgroup> channelMean: array<f32, ${CHANNEL_TILE}>;
+    `var<workgroup> channelMean: array<f32, ${CHANNEL_TILE}>;
 var<workgroup> channelScale: array<f32, ${CHANNEL_TILE}>;`,
-  `let shiftedMean = total.x / f32(u.rows);
+    `let shiftedMean = total.x / f32(u.rows);
     let batchMean = x[c] + shiftedMean;
     let batchVariance = max(total.y / f32(u.rows) - shiftedMean * shiftedMean, 0.0);
     channelMean[local.x] = batchMean;
@@ -302,14 +345,17 @@ var<workgroup> channelScale: array<f32, ${CHANNEL_TILE}>;`,
       updatedMean[c] = movingMean[c] - (movingMean[c] - batchMean) * u.decay;
       updatedVariance[c] = movingVariance[c] - (movingVariance[c] - batchVariance) * u.decay;
     }`,
-  `y[i] = (x[i] - channelMean[local.x]) * channelScale[local.x] + beta[c];`,
-  24,
+    `let value = (x[i] - channelMean[local.x]) * channelScale[local.x] + beta[c];
+    y[i] = ${activated(relu, 'value')};`,
+    24,
+  ),
 );
 
-const mergedInputGradient = totalsThenElementwise(
-  'ClsBatchNormTrainingGrad statistics and dx',
-  'epsilon: f32',
-  `@group(0) @binding(1) var<storage, read> dy: array<f32>;
+const mergedInputGradient = perActivation((relu) =>
+  totalsThenElementwise(
+    label('ClsBatchNormTrainingGrad statistics and dx', relu),
+    'epsilon: f32',
+    `@group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
 @group(0) @binding(3) var<storage, read> mean: array<f32>;
 @group(0) @binding(4) var<storage, read> variance: array<f32>;
@@ -317,21 +363,23 @@ const mergedInputGradient = totalsThenElementwise(
 @group(0) @binding(6) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dGamma: array<f32>;
 @group(0) @binding(8) var<storage, read_write> dBeta: array<f32>;
-@group(0) @binding(9) var<uniform> u: Uniforms;`,
-  `var<workgroup> channelTotals: array<vec2<f32>, ${CHANNEL_TILE}>;`,
-  `let invStd = inverseSqrt(variance[c] + u.epsilon);
+${relu ? '@group(0) @binding(9) var<storage, read> y: array<f32>;' : ''}
+@group(0) @binding(${relu ? 10 : 9}) var<uniform> u: Uniforms;`,
+    `var<workgroup> channelTotals: array<vec2<f32>, ${CHANNEL_TILE}>;`,
+    `let invStd = inverseSqrt(variance[c] + u.epsilon);
     let gammaGradient = total.y * invStd;
     channelTotals[local.x] = vec2<f32>(total.x, gammaGradient);
     if (first) {
       dBeta[c] = total.x;
       dGamma[c] = gammaGradient;
     }`,
-  `let invStd = inverseSqrt(variance[c] + u.epsilon);
+    `let invStd = inverseSqrt(variance[c] + u.epsilon);
     let normalized = (x[i] - mean[c]) * invStd;
     let totals = channelTotals[local.x];
     let invRows = 1.0 / f32(u.rows);
-    dx[i] = gamma[c] * invStd * (dy[i] - totals.x * invRows - normalized * totals.y * invRows);`,
-  20,
+    dx[i] = gamma[c] * invStd * (${gradientAt(relu)} - totals.x * invRows - normalized * totals.y * invRows);`,
+    20,
+  ),
 );
 
 interface Layout {
@@ -384,6 +432,7 @@ function batchNormTraining(args: {
     BATCH_NORM_TRAINING_INPUTS,
   );
   const { backend } = args;
+  const activation = batchNormActivation(BATCH_NORM_TRAINING, args.attrs);
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING);
   const partial = backend.makeTensorInfo([slices, channels, 2], 'float32');
   const mean = backend.makeTensorInfo([channels], 'float32');
@@ -408,7 +457,7 @@ function batchNormTraining(args: {
     dispatchWgsl(backend, [
       sums,
       {
-        kernel: mergedNormalize,
+        kernel: mergedNormalize(activation),
         tensors: [
           partial,
           x,
@@ -448,7 +497,7 @@ function batchNormTraining(args: {
         workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
       },
       {
-        kernel: normalize,
+        kernel: normalize(activation),
         tensors: [x, mean, variance, gamma, beta, y],
         uniforms: packUniforms([
           ['u32', size],
@@ -464,15 +513,16 @@ function batchNormTraining(args: {
 }
 
 function batchNormTrainingGrad(args: {
-  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_INPUTS, TensorInfo>;
+  inputs: KernelInputs<typeof BATCH_NORM_TRAINING_GRAD_RELU_INPUTS, TensorInfo>;
   backend: WebGPUBackend;
   attrs: BatchNormTrainingGradAttrs;
 }): TensorInfo[] {
-  const { dy, x, mean, variance, gamma } = requiredInputs(
-    BATCH_NORM_TRAINING_GRAD,
+  const { dy, x, mean, variance, gamma, activation, y } = batchNormTrainingGradInputs(
     args.inputs,
-    BATCH_NORM_TRAINING_GRAD_INPUTS,
+    args.attrs,
   );
+  // With relu the gradient kernels bind y last among their tensors.
+  const rectified = y === undefined ? [] : [y];
   const { backend } = args;
   const { epsilon } = args.attrs;
   const { size, channels, rows, slices, rowsPerSlice } = layout(x, BATCH_NORM_TRAINING_GRAD);
@@ -481,8 +531,8 @@ function batchNormTrainingGrad(args: {
   const dBeta = backend.makeTensorInfo([channels], 'float32');
   const dx = backend.makeTensorInfo(x.shape, 'float32');
   const sums: WgslDispatch = {
-    kernel: backwardSums,
-    tensors: [dy, x, mean, partial],
+    kernel: backwardSums(activation),
+    tensors: [dy, x, mean, ...rectified, partial],
     uniforms: packUniforms([
       ['u32', rows],
       ['u32', channels],
@@ -490,13 +540,13 @@ function batchNormTrainingGrad(args: {
     ]),
     workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
   };
-  const merged = mergedChunks(backend, slices, rows, MERGED_BACKWARD_BUFFERS);
+  const merged = mergedChunks(backend, slices, rows, MERGED_BACKWARD_BUFFERS + rectified.length);
   if (merged !== undefined) {
     dispatchWgsl(backend, [
       sums,
       {
-        kernel: mergedInputGradient,
-        tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta],
+        kernel: mergedInputGradient(activation),
+        tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta, ...rectified],
         uniforms: packUniforms([
           ['u32', rows],
           ['u32', channels],
@@ -521,8 +571,8 @@ function batchNormTrainingGrad(args: {
         workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
       },
       {
-        kernel: inputGradient,
-        tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx],
+        kernel: inputGradient(activation),
+        tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx, ...rectified],
         uniforms: packUniforms([
           ['u32', size],
           ['u32', channels],
