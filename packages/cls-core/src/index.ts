@@ -85,6 +85,10 @@ export {
   RELU_GRAD,
   RELU_GRAD_INPUTS,
   SGD_STEP,
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
+  SOFTMAX_CROSS_ENTROPY_GRAD_INPUTS,
+  SOFTMAX_CROSS_ENTROPY_INPUTS,
   UNSCALE_GRADIENTS,
   adamStepParameters,
   batchNormActivation,
@@ -101,6 +105,7 @@ export type {
   KernelInputs,
   SgdStepAttrs,
   SgdStepParameter,
+  SoftmaxCrossEntropyAttrs,
   UnscaleGradientsAttrs,
 } from './kernels.js';
 export { importOptional, probePackage } from './importOptional.js';

@@ -227,3 +227,25 @@ export function sgdStepParameters<Input>(
     };
   });
 }
+
+/**
+ * Softmax cross-entropy of class labels, averaged over the batch, as torch's `cross_entropy(logits, labels,
+ * label_smoothing=ε)` and tfjs's `losses.softmaxCrossEntropy` of their one-hot labels compute it: inputs
+ * `{ logits [n, k] float32, labels [n] int32 }`, attrs `{ labelSmoothing }` → the scalar
+ * (1/n)·Σᵢ (logsumexp(xᵢ) − Σ_c tᵢ_c·xᵢ_c) with targets t = (1 − ε)·one_hot(label) + ε/k (a label outside 0…k−1 has
+ * no one-hot term, as tfjs's oneHot gives it none). One kernel where tfjs runs about a dozen.
+ */
+export const SOFTMAX_CROSS_ENTROPY = 'ClsSoftmaxCrossEntropy';
+export const SOFTMAX_CROSS_ENTROPY_INPUTS = ['logits', 'labels'] as const;
+
+/**
+ * The gradient of `SOFTMAX_CROSS_ENTROPY` with respect to the logits: inputs `{ dy (scalar), logits, labels }`,
+ * attrs `{ labelSmoothing }` → (dy/n)·(softmax(x) − t), [n, k].
+ */
+export const SOFTMAX_CROSS_ENTROPY_GRAD = 'ClsSoftmaxCrossEntropyGrad';
+export const SOFTMAX_CROSS_ENTROPY_GRAD_INPUTS = ['dy', 'logits', 'labels'] as const;
+
+export interface SoftmaxCrossEntropyAttrs extends NamedAttrMap {
+  /** torch's label_smoothing ε, 0 ≤ ε ≤ 1. */
+  labelSmoothing: number;
+}

@@ -7,6 +7,8 @@ import {
   BATCH_NORM_TRAINING_GRAD,
   RELU_GRAD,
   SGD_STEP,
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
   UNSCALE_GRADIENTS,
   createLogger,
   type AdamStepAttrs,
@@ -406,6 +408,66 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     expect(Array.from(ours!.subarray(0, 7))).toEqual([0, 0, NaN, dy[3], 0, dy[5], 0]);
     expect(differing(ours!, formula)).toBe(0);
     expect(differing(ours!, (i) => theirs![i] ?? NaN)).toBe(0);
+  });
+
+  // One sample and two classes; a batch with a label outside the classes (no one-hot term); more samples than a
+  // workgroup's threads, with many classes; each with and without label smoothing.
+  it.each(
+    [
+      { rows: 1, classes: 2 },
+      { rows: 64, classes: 10 },
+      { rows: 300, classes: 1000 },
+    ].flatMap((shape) => [0, 0.1].map((labelSmoothing) => ({ ...shape, labelSmoothing }))),
+  )(
+    'softmax cross-entropy and its gradient for $rows × $classes logits, label smoothing $labelSmoothing',
+    async ({ rows, classes, labelSmoothing }) => {
+      const logits = seededValues(rows * classes, 31, 8);
+      const labels = Int32Array.from({ length: rows }, (_, r) => (r * 7 + 3) % classes);
+      if (rows > 1) labels[1] = classes;
+      const dy = 0.75;
+      const logitsTensor = tf.tensor2d(logits, [rows, classes]);
+      const labelsTensor = tf.tensor1d(labels, 'int32');
+      const dyTensor = tf.scalar(dy);
+      const attrs = { labelSmoothing };
+      const loss = tf
+        .engine()
+        .runKernel<tf.Tensor>(SOFTMAX_CROSS_ENTROPY, { logits: logitsTensor, labels: labelsTensor }, attrs);
+      const dLogits = tf
+        .engine()
+        .runKernel<tf.Tensor>(
+          SOFTMAX_CROSS_ENTROPY_GRAD,
+          { dy: dyTensor, logits: logitsTensor, labels: labelsTensor },
+          attrs,
+        );
+      const [lossValue, gradient] = (await Promise.all([loss.data(), dLogits.data()])) as Float32Array[];
+      tf.dispose([logitsTensor, labelsTensor, dyTensor, loss, dLogits]);
+      // In double precision: per row log-sum-exp, targets (1 − ε)·one_hot + ε/k, the mean over rows.
+      let total = 0;
+      const expectedGradient: number[] = [];
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(logits.subarray(r * classes, (r + 1) * classes));
+        const top = Math.max(...row);
+        const lse = top + Math.log(row.reduce((sum, x) => sum + Math.exp(x - top), 0));
+        row.forEach((x, c) => {
+          const target = (labels[r] === c ? 1 - labelSmoothing : 0) + labelSmoothing / classes;
+          total += target * (lse - x);
+          expectedGradient.push((dy / rows) * (Math.exp(x - lse) - target));
+        });
+      }
+      expect(maxRelativeError(lossValue!, [total / rows])).toBeLessThan(1e-5);
+      expect(maxRelativeError(gradient!, expectedGradient)).toBeLessThan(1e-5);
+    },
+  );
+
+  it('says what softmax cross-entropy needs when its labels do not match its logits', () => {
+    const logits = tf.zeros([4, 3]);
+    const labels = tf.tensor1d([0, 1, 2], 'int32');
+    expect(() =>
+      tf.engine().runKernel(SOFTMAX_CROSS_ENTROPY, { logits, labels }, { labelSmoothing: 0 }),
+    ).toThrow(
+      'ClsSoftmaxCrossEntropy needs float32 logits [n, k] and int32 labels [n] (got float32 [4, 3] and int32 [3])',
+    );
+    tf.dispose([logits, labels]);
   });
 
   it('counts each fused step as one kernel and leaks no tensor or GPU memory', async () => {

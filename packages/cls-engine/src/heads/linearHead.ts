@@ -3,6 +3,7 @@ import { layers, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { definePlugin, type HeadReadings, type ModelHead } from '@nextplay/cls-core';
 import { ENGINE_PACKAGE } from '../enginePackage.js';
 import { crossEntropy } from '../training/crossEntropy.js';
+import { labelCrossEntropy } from '../training/labelCrossEntropy.js';
 
 function applied(layer: { apply: (x: SymbolicTensor) => unknown }, x: SymbolicTensor): SymbolicTensor {
   const output = layer.apply(x);
@@ -55,10 +56,10 @@ export const linearHead: ModelHead = {
           hardLabels: false,
         });
       }
+      if (options.classWeights === undefined)
+        return labelCrossEntropy(logits, labels, options.labelSmoothing);
       const oneHot = tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses), 'float32') as tf.Tensor2D;
-      return options.classWeights === undefined
-        ? tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, options.labelSmoothing)
-        : crossEntropy(logits, oneHot, { ...options, hardLabels: true });
+      return crossEntropy(logits, oneHot, { ...options, hardLabels: true });
     });
   },
   countCorrect(outputs, labels) {

@@ -7,6 +7,10 @@ import { webgpuConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { webgpuConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
 import { webgpuReluGradConfig } from './reluGrad.js';
 import { webgpuSgdStepConfig } from './sgdStep.js';
+import {
+  webgpuSoftmaxCrossEntropyConfig,
+  webgpuSoftmaxCrossEntropyGradConfig,
+} from './softmaxCrossEntropy.js';
 import { webgpuUnscaleGradientsConfig } from './unscaleGradients.js';
 import { keepStockKernel, stockKernel } from './stockKernels.js';
 
@@ -17,6 +21,8 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
   webgpuBatchNormTrainingConfig,
   webgpuBatchNormTrainingGradConfig,
   webgpuReluGradConfig,
+  webgpuSoftmaxCrossEntropyConfig,
+  webgpuSoftmaxCrossEntropyGradConfig,
   webgpuConv2dBackpropFilterConfig,
   webgpuConv2dConfig,
   webgpuFusedConv2dConfig,
@@ -29,7 +35,8 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
  * Registers, for the webgpu backend, cls-core's training kernels: the optimizer steps (`ADAM_STEP`, `SGD_STEP`:
  * every parameter in one call, several per dispatch), 16-mixed's gradient unscaling and inf/NaN check
  * (`UNSCALE_GRADIENTS`, one call for all the gradients), and batch norm's training forward and backward, each a few
- * dispatches instead of dozens of stock element-wise kernels, and ReLU's gradient (`RELU_GRAD`) in one; and,
+ * dispatches instead of dozens of stock element-wise kernels, ReLU's gradient (`RELU_GRAD`) and the softmax
+ * cross-entropy of class labels and its gradient (`SOFTMAX_CROSS_ENTROPY`, `…_GRAD`) in one each; and,
  * replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K matrix product; and
  * convolutions and matrix products that compute in float16 under `16-mixed` (`setHalfPrecision`), running the
  * stock kernels otherwise. Idempotent.
