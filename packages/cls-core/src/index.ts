@@ -77,6 +77,8 @@ export { PluginRegistry } from './registry.js';
 export {
   ADAM_STEP,
   ADAM_STEP_INPUTS,
+  ADD_RELU,
+  ADD_RELU_INPUTS,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   BATCH_NORM_TRAINING_GRAD_INPUTS,

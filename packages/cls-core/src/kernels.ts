@@ -35,6 +35,13 @@ export const BATCH_NORM_TRAINING_GRAD_RELU_INPUTS = [...BATCH_NORM_TRAINING_GRAD
 export const RELU_GRAD = 'ClsReluGrad';
 export const RELU_GRAD_INPUTS = ['dy', 'y'] as const;
 
+/**
+ * relu(a + b) of two float32 tensors of one shape, NaN kept: inputs `{ a, b }` → y. A residual connection's sum and
+ * the ReLU after it in one pass (its gradient is `RELU_GRAD` of y, for both inputs).
+ */
+export const ADD_RELU = 'ClsAddRelu';
+export const ADD_RELU_INPUTS = ['a', 'b'] as const;
+
 /** A kernel's inputs by name (`names`, one of the `…_INPUTS` lists), as tfjs hands them over: any may be missing. */
 export type KernelInputs<Names extends readonly string[], Input> = Partial<Record<Names[number], Input>>;
 

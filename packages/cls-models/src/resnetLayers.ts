@@ -1,5 +1,6 @@
 import { SymbolicTensor, layers } from '@tensorflow/tfjs-layers';
 import type { TorchInitializers } from './torchInitializers.js';
+import { TrainingAdd } from './trainingAdd.js';
 import { TrainingBatchNormalization } from './trainingBatchNormalization.js';
 import { TrainingReLU } from './trainingReLU.js';
 import { UnfusedConv2D } from './unfusedConv2D.js';
@@ -84,6 +85,6 @@ export class ResNetLayers {
   }
 
   add(a: SymbolicTensor, b: SymbolicTensor, name: string): SymbolicTensor {
-    return applyLayer(layers.add({ name }), [a, b]);
+    return applyLayer(new TrainingAdd({ name }), [a, b]);
   }
 }

@@ -8,7 +8,7 @@ import {
   type BatchNormTrainingGradAttrs,
 } from '@nextplay/cls-core';
 import { activeBackendHasKernel } from './activeBackendKernel.js';
-import { markRectified } from './rectifiedTensors.js';
+import { feedsReluAlone, markRectified, type LayerConsumers } from './rectifiedTensors.js';
 
 type BatchNormalizationLayer = ReturnType<typeof layers.batchNormalization>;
 type BatchNormalizationArgs = NonNullable<Parameters<typeof layers.batchNormalization>[0]>;
@@ -20,7 +20,7 @@ const BatchNormalization = layers.batchNormalization({}).constructor as new (
 ) => BatchNormalizationLayer;
 
 /** The base layer's private state this subclass reads. */
-interface BatchNormalizationState {
+interface BatchNormalizationState extends LayerConsumers {
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -28,8 +28,6 @@ interface BatchNormalizationState {
   readonly beta: LayerVariable | undefined;
   readonly movingMean: LayerVariable;
   readonly movingVariance: LayerVariable;
-  /** Where this layer's output goes (tfjs-layers' Node; one per application to symbolic inputs). */
-  readonly outboundNodes: readonly { readonly outboundLayer: { getClassName(): string } }[];
 }
 
 /**
@@ -89,15 +87,6 @@ export class TrainingBatchNormalization extends BatchNormalization {
     if (activation === 'relu') markRectified(output);
     return output;
   }
-}
-
-/**
- * Whether the layer's one application feeds a ReLU layer and nothing else, so that applying relu in its kernels
- * changes nothing another consumer could see. (Any ReLU, capped too: relu6(relu(x)) = relu6(x).)
- */
-function feedsReluAlone(state: BatchNormalizationState): boolean {
-  const [only, ...others] = state.outboundNodes;
-  return only !== undefined && others.length === 0 && only.outboundLayer.getClassName() === 'ReLU';
 }
 
 /** moving ← moving − (moving − value)·(1 − momentum), as the stock layer updates it. */

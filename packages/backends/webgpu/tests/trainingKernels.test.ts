@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ADAM_STEP,
+  ADD_RELU,
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
   RELU_GRAD,
@@ -468,6 +469,27 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
       'ClsSoftmaxCrossEntropy needs float32 logits [n, k] and int32 labels [n] (got float32 [4, 3] and int32 [3])',
     );
     tf.dispose([logits, labels]);
+  });
+
+  it('residual sum and ReLU: relu(a + b) in one kernel, NaN kept, and a one-line error for shapes that differ', async () => {
+    const size = 65_535 * 4 + 5;
+    const a = seededValues(size, 41, 2);
+    const b = seededValues(size, 42, 2);
+    a.set([NaN, 1, -1, Infinity]);
+    b.set([1, -1, 0.5, -Infinity]);
+    const [aTensor, bTensor] = [tf.tensor(a), tf.tensor(b)];
+    const y = tf.engine().runKernel<tf.Tensor>(ADD_RELU, { a: aTensor, b: bTensor }, {});
+    const values = (await y.data()) as Float32Array;
+    const expected = (i: number) => Math.max(Math.fround((a[i] ?? NaN) + (b[i] ?? NaN)), 0);
+    expect(Array.from(values.subarray(0, 4))).toEqual([NaN, 0, 0, NaN]);
+    expect(
+      values.filter((v, i) => !(v === expected(i) || (Number.isNaN(v) && Number.isNaN(expected(i))))).length,
+    ).toBe(0);
+    const other = tf.zeros([size + 1]);
+    expect(() => tf.engine().runKernel(ADD_RELU, { a: aTensor, b: other }, {})).toThrow(
+      `ClsAddRelu needs float32 a and b of one shape (got [${size}] and [${size + 1}])`,
+    );
+    tf.dispose([aTensor, bTensor, y, other]);
   });
 
   it('counts each fused step as one kernel and leaks no tensor or GPU memory', async () => {

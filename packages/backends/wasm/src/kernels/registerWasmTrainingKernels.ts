@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { wasmAdamStepConfig } from './adamStep.js';
+import { wasmAddReluConfig } from './addRelu.js';
 import { wasmBatchNormTrainingConfig, wasmBatchNormTrainingGradConfig } from './batchNormTraining.js';
 import { wasmConv2dBackpropFilterConfig } from './conv2dBackpropFilter.js';
 import { wasmConv2dBackpropInputConfig } from './conv2dBackpropInput.js';
@@ -24,14 +25,15 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   wasmBatchNormTrainingGradConfig,
   wasmAdamStepConfig,
   wasmReluGradConfig,
+  wasmAddReluConfig,
 ];
 
 /**
  * Registers, for the wasm backend: the convolution gradients it lacks (Conv2DBackpropFilter) or runs slowly
  * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile, Slice and
  * MaxPoolGrad far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock
- * kernels, which they fall back to where they do not apply); cls-core's training batch-norm kernels and ReLU
- * gradient; and cls-core's one-pass Adam update (`ADAM_STEP`, every parameter in one call). Idempotent. The wasm
+ * kernels, which they fall back to where they do not apply); cls-core's training batch-norm kernels, ReLU
+ * gradient and residual sum with its ReLU (`ADD_RELU`); and cls-core's one-pass Adam update (`ADAM_STEP`, every parameter in one call). Idempotent. The wasm
  * backend package must be imported first, since these kernels are built from its own kernels.
  */
 export function registerWasmTrainingKernels(): void {

@@ -1,5 +1,6 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { webgpuAdamStepConfig } from './adamStep.js';
+import { webgpuAddReluConfig } from './addRelu.js';
 import { webgpuBatchMatMulConfig, webgpuFusedMatMulConfig } from './batchMatMul.js';
 import { webgpuBatchNormTrainingConfig, webgpuBatchNormTrainingGradConfig } from './batchNormTraining.js';
 import { webgpuConv2dConfig, webgpuFusedConv2dConfig } from './conv2d.js';
@@ -21,6 +22,7 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
   webgpuBatchNormTrainingConfig,
   webgpuBatchNormTrainingGradConfig,
   webgpuReluGradConfig,
+  webgpuAddReluConfig,
   webgpuSoftmaxCrossEntropyConfig,
   webgpuSoftmaxCrossEntropyGradConfig,
   webgpuConv2dBackpropFilterConfig,
@@ -35,8 +37,9 @@ export const webgpuTrainingKernels: readonly KernelConfig[] = [
  * Registers, for the webgpu backend, cls-core's training kernels: the optimizer steps (`ADAM_STEP`, `SGD_STEP`:
  * every parameter in one call, several per dispatch), 16-mixed's gradient unscaling and inf/NaN check
  * (`UNSCALE_GRADIENTS`, one call for all the gradients), and batch norm's training forward and backward, each a few
- * dispatches instead of dozens of stock element-wise kernels, ReLU's gradient (`RELU_GRAD`) and the softmax
- * cross-entropy of class labels and its gradient (`SOFTMAX_CROSS_ENTROPY`, `…_GRAD`) in one each; and,
+ * dispatches instead of dozens of stock element-wise kernels, ReLU's gradient (`RELU_GRAD`), a residual sum and
+ * its ReLU (`ADD_RELU`), and the softmax cross-entropy of class labels and its gradient (`SOFTMAX_CROSS_ENTROPY`,
+ * `…_GRAD`) in one each; and,
  * replacing tfjs-webgpu's naive one, a convolution filter gradient as a tiled, split-K matrix product; and
  * convolutions and matrix products that compute in float16 under `16-mixed` (`setHalfPrecision`), running the
  * stock kernels otherwise. Idempotent.

@@ -1,0 +1,48 @@
+import { ADD_RELU, ADD_RELU_INPUTS, requiredInputs, type KernelInputs } from '@nextplay/cls-core';
+import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { addReluFunction } from './addReluSimdModule.js';
+import { simdExports } from './simdInstance.js';
+import { WasmKernelCalls } from './wasmKernelCalls.js';
+
+const addReluModule = [addReluFunction];
+
+/**
+ * cls-core's `ADD_RELU` in one SIMD pass over the wasm heap (`addReluSimdModule`) instead of tfjs's Add and Relu;
+ * the last (size mod 4) values in JavaScript (all of them where the backend does not expose its memory).
+ */
+function addRelu(args: { inputs: KernelInputs<typeof ADD_RELU_INPUTS, TensorInfo>; backend: KernelBackend }) {
+  const { a, b } = requiredInputs(ADD_RELU, args.inputs, ADD_RELU_INPUTS);
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    a.shape.length !== b.shape.length ||
+    a.shape.some((extent, axis) => extent !== b.shape[axis])
+  ) {
+    throw new Error(
+      `${ADD_RELU} needs float32 a and b of one shape (got [${a.shape.join(', ')}] and [${b.shape.join(', ')}])`,
+    );
+  }
+  const size = a.shape.reduce((p, q) => p * q, 1);
+  const calls = new WasmKernelCalls(args.backend);
+  const y = calls.allocate(a.shape);
+  const simd = simdExports(calls.backend, addReluModule)?.addRelu;
+  const vectorized = simd === undefined ? 0 : size - (size % 4);
+  if (vectorized > 0)
+    simd?.(calls.byteOffset(a), calls.byteOffset(b), calls.byteOffset(y), 0, vectorized * 4);
+  const [first, second, result] = [a, b, y].map((t) => calls.view(t)) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  for (let i = vectorized; i < size; i++) {
+    const sum = Math.fround((first[i] ?? NaN) + (second[i] ?? NaN));
+    result[i] = sum < 0 ? 0 : sum;
+  }
+  return y;
+}
+
+export const wasmAddReluConfig: KernelConfig = {
+  kernelName: ADD_RELU,
+  backendName: 'wasm',
+  kernelFunc: addRelu as unknown as KernelFunc,
+};
