@@ -33,8 +33,9 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
  * (Conv2DBackpropInput); forward convolutions that avoid its costly packing of new filters; a Tile, Slice and
  * MaxPoolGrad far faster on a ResNet's shapes; an Identity that shares instead of copying (these replace the stock
  * kernels, which they fall back to where they do not apply); cls-core's training batch-norm kernels, ReLU
- * gradient and residual sum with its ReLU (`ADD_RELU`); and cls-core's one-pass Adam update (`ADAM_STEP`, every parameter in one call). Idempotent. The wasm
- * backend package must be imported first, since these kernels are built from its own kernels.
+ * gradient and residual sum with its ReLU (`ADD_RELU`); and cls-core's one-pass Adam update (`ADAM_STEP`, every
+ * parameter in one call). Idempotent. The wasm backend package must be imported first, since these kernels are
+ * built from its own kernels.
  */
 export function registerWasmTrainingKernels(): void {
   if ((getKernel('Conv2D', 'wasm') as KernelConfig | undefined) === undefined) {

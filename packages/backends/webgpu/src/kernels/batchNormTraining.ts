@@ -26,9 +26,8 @@ import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDisp
  * With few slices (up to `MERGED_MAX_SLICES`: most layers of a small-image batch) 2 and 3 are one dispatch: each
  * workgroup of the elementwise pass first adds up the slices of its 64 channels itself (a quarter as many bytes as
  * its elementwise part moves forward, a sixth backward), and the first row of workgroups writes the per-channel
- * results. That saves a
- * dispatch each way, where the host time per dispatch, not the GPU, bounds a step. It binds 9 (backward) and 11
- * (forward) storage buffers, so it runs where the device allows that many.
+ * results. That saves a dispatch each way, where the host time per dispatch, not the GPU, bounds a step. It binds
+ * 11 storage buffers forward and 9 backward (10 with relu), so it runs where the device allows that many.
  * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
  */
 
@@ -113,9 +112,14 @@ function perActivation(make: (relu: boolean) => WgslKernel): (activation: BatchN
   };
 }
 
-/** dy[i], or with relu dy[i] where y[i] > 0, 0 elsewhere and NaN where y[i] is NaN. */
+/**
+ * dy[i], or with relu dy[i] where y[i] > 0, 0 elsewhere and NaN where y[i] is NaN (found from its bits, as
+ * `RELU_GRAD`'s kernel does: compilers may fold out y != y).
+ */
 const gradientAt = (relu: boolean): string =>
-  relu ? 'select(select(0.0, dy[i], y[i] > 0.0), y[i], y[i] != y[i])' : 'dy[i]';
+  relu
+    ? 'select(select(0.0, dy[i], y[i] > 0.0), y[i], (bitcast<u32>(y[i]) & 0x7fffffffu) > 0x7f800000u)'
+    : 'dy[i]';
 
 /** The output value v, or with relu max(v, 0) with NaN kept. */
 const activated = (relu: boolean, value: string): string =>
