@@ -93,6 +93,7 @@ export {
   SOFTMAX_CROSS_ENTROPY_INPUTS,
   UNSCALE_GRADIENTS,
   adamStepParameters,
+  addReluInputs,
   batchNormActivation,
   batchNormTrainingGradInputs,
   requiredInputs,

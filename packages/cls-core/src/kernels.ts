@@ -42,6 +42,24 @@ export const RELU_GRAD_INPUTS = ['dy', 'y'] as const;
 export const ADD_RELU = 'ClsAddRelu';
 export const ADD_RELU_INPUTS = ['a', 'b'] as const;
 
+/** The inputs of `ADD_RELU`, checked: float32 and of one shape, or a one-line error that shows both shapes. */
+export function addReluInputs<Input extends { readonly dtype: string; readonly shape: readonly number[] }>(
+  inputs: KernelInputs<typeof ADD_RELU_INPUTS, Input>,
+): { readonly a: Input; readonly b: Input } {
+  const { a, b } = requiredInputs(ADD_RELU, inputs, ADD_RELU_INPUTS);
+  if (
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    a.shape.length !== b.shape.length ||
+    a.shape.some((extent, axis) => extent !== b.shape[axis])
+  ) {
+    throw new Error(
+      `${ADD_RELU} needs float32 a and b of one shape (got [${a.shape.join(', ')}] and [${b.shape.join(', ')}])`,
+    );
+  }
+  return { a, b };
+}
+
 /** A kernel's inputs by name (`names`, one of the `…_INPUTS` lists), as tfjs hands them over: any may be missing. */
 export type KernelInputs<Names extends readonly string[], Input> = Partial<Record<Names[number], Input>>;
 

@@ -1,4 +1,4 @@
-import { ADD_RELU, ADD_RELU_INPUTS, requiredInputs, type KernelInputs } from '@nextplay/cls-core';
+import { ADD_RELU, addReluInputs, type ADD_RELU_INPUTS, type KernelInputs } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { addReluFunction } from './addReluSimdModule.js';
 import { simdExports } from './simdInstance.js';
@@ -11,17 +11,7 @@ const addReluModule = [addReluFunction];
  * the last (size mod 4) values in JavaScript (all of them where the backend does not expose its memory).
  */
 function addRelu(args: { inputs: KernelInputs<typeof ADD_RELU_INPUTS, TensorInfo>; backend: KernelBackend }) {
-  const { a, b } = requiredInputs(ADD_RELU, args.inputs, ADD_RELU_INPUTS);
-  if (
-    a.dtype !== 'float32' ||
-    b.dtype !== 'float32' ||
-    a.shape.length !== b.shape.length ||
-    a.shape.some((extent, axis) => extent !== b.shape[axis])
-  ) {
-    throw new Error(
-      `${ADD_RELU} needs float32 a and b of one shape (got [${a.shape.join(', ')}] and [${b.shape.join(', ')}])`,
-    );
-  }
+  const { a, b } = addReluInputs(args.inputs);
   const size = a.shape.reduce((p, q) => p * q, 1);
   const calls = new WasmKernelCalls(args.backend);
   const y = calls.allocate(a.shape);

@@ -1,6 +1,6 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { ADD_RELU, ADD_RELU_INPUTS, requiredInputs, type KernelInputs } from '@nextplay/cls-core';
+import { ADD_RELU, addReluInputs, type ADD_RELU_INPUTS, type KernelInputs } from '@nextplay/cls-core';
 import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
 
 const WORKGROUP = 256;
@@ -27,19 +27,9 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 
 /** cls-core's `ADD_RELU` in one dispatch, where tfjs runs an Add and a Relu. */
 function addRelu(args: { inputs: KernelInputs<typeof ADD_RELU_INPUTS, TensorInfo>; backend: WebGPUBackend }) {
-  const { a, b } = requiredInputs(ADD_RELU, args.inputs, ADD_RELU_INPUTS);
+  const { a, b } = addReluInputs(args.inputs);
   const { backend } = args;
   const size = a.shape.reduce((p, q) => p * q, 1);
-  if (
-    a.dtype !== 'float32' ||
-    b.dtype !== 'float32' ||
-    a.shape.length !== b.shape.length ||
-    a.shape.some((extent, axis) => extent !== b.shape[axis])
-  ) {
-    throw new Error(
-      `${ADD_RELU} needs float32 a and b of one shape (got [${a.shape.join(', ')}] and [${b.shape.join(', ')}])`,
-    );
-  }
   const y = backend.makeTensorInfo(a.shape, 'float32');
   if (size > 0) {
     dispatchWgsl(backend, [

@@ -457,61 +457,59 @@ function batchNormTraining(args: {
   const decay = 1 - args.attrs.momentum;
   const { epsilon } = args.attrs;
   const merged = mergedChunks(backend, slices, rows, MERGED_FORWARD_BUFFERS);
-  if (merged !== undefined) {
-    dispatchWgsl(backend, [
-      sums,
-      {
-        kernel: mergedNormalize(activation),
-        tensors: [
-          partial,
-          x,
-          gamma,
-          beta,
-          movingMean,
-          movingVariance,
-          y,
-          mean,
-          variance,
-          updatedMean,
-          updatedVariance,
-        ],
-        uniforms: packUniforms([
-          ['u32', rows],
-          ['u32', channels],
-          ['u32', slices],
-          ['u32', merged.rowsPerChunk],
-          ['f32', epsilon],
-          ['f32', decay],
-        ]),
-        workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
-      },
-    ]);
-  } else {
-    dispatchWgsl(backend, [
-      sums,
-      {
-        kernel: forwardStatistics,
-        tensors: [partial, x, movingMean, movingVariance, mean, variance, updatedMean, updatedVariance],
-        uniforms: packUniforms([
-          ['u32', rows],
-          ['u32', channels],
-          ['u32', slices],
-          ['f32', decay],
-        ]),
-        workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
-      },
-      {
-        kernel: normalize(activation),
-        tensors: [x, mean, variance, gamma, beta, y],
-        uniforms: packUniforms([
-          ['u32', size],
-          ['u32', channels],
-          ['f32', epsilon],
-        ]),
-        workgroups: [strideWorkgroups(size, WORKGROUP)],
-      },
-    ]);
-  }
+  const rest: WgslDispatch[] =
+    merged !== undefined
+      ? [
+          {
+            kernel: mergedNormalize(activation),
+            tensors: [
+              partial,
+              x,
+              gamma,
+              beta,
+              movingMean,
+              movingVariance,
+              y,
+              mean,
+              variance,
+              updatedMean,
+              updatedVariance,
+            ],
+            uniforms: packUniforms([
+              ['u32', rows],
+              ['u32', channels],
+              ['u32', slices],
+              ['u32', merged.rowsPerChunk],
+              ['f32', epsilon],
+              ['f32', decay],
+            ]),
+            workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
+          },
+        ]
+      : [
+          {
+            kernel: forwardStatistics,
+            tensors: [partial, x, movingMean, movingVariance, mean, variance, updatedMean, updatedVariance],
+            uniforms: packUniforms([
+              ['u32', rows],
+              ['u32', channels],
+              ['u32', slices],
+              ['f32', decay],
+            ]),
+            workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
+          },
+          {
+            kernel: normalize(activation),
+            tensors: [x, mean, variance, gamma, beta, y],
+            uniforms: packUniforms([
+              ['u32', size],
+              ['u32', channels],
+              ['f32', epsilon],
+            ]),
+            workgroups: [strideWorkgroups(size, WORKGROUP)],
+          },
+        ];
+  dispatchWgsl(backend, [sums, ...rest]);
   backend.disposeData(partial.dataId);
   return [y, mean, variance, updatedMean, updatedVariance];
 }
@@ -545,48 +543,46 @@ function batchNormTrainingGrad(args: {
     workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
   };
   const merged = mergedChunks(backend, slices, rows, MERGED_BACKWARD_BUFFERS + rectified.length);
-  if (merged !== undefined) {
-    dispatchWgsl(backend, [
-      sums,
-      {
-        kernel: mergedInputGradient(activation),
-        tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta, ...rectified],
-        uniforms: packUniforms([
-          ['u32', rows],
-          ['u32', channels],
-          ['u32', slices],
-          ['u32', merged.rowsPerChunk],
-          ['f32', epsilon],
-        ]),
-        workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
-      },
-    ]);
-  } else {
-    dispatchWgsl(backend, [
-      sums,
-      {
-        kernel: backwardStatistics,
-        tensors: [partial, variance, dGamma, dBeta],
-        uniforms: packUniforms([
-          ['u32', channels],
-          ['u32', slices],
-          ['f32', epsilon],
-        ]),
-        workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
-      },
-      {
-        kernel: inputGradient(activation),
-        tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx, ...rectified],
-        uniforms: packUniforms([
-          ['u32', size],
-          ['u32', channels],
-          ['f32', epsilon],
-          ['f32', 1 / rows],
-        ]),
-        workgroups: [strideWorkgroups(size, WORKGROUP)],
-      },
-    ]);
-  }
+  const rest: WgslDispatch[] =
+    merged !== undefined
+      ? [
+          {
+            kernel: mergedInputGradient(activation),
+            tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta, ...rectified],
+            uniforms: packUniforms([
+              ['u32', rows],
+              ['u32', channels],
+              ['u32', slices],
+              ['u32', merged.rowsPerChunk],
+              ['f32', epsilon],
+            ]),
+            workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
+          },
+        ]
+      : [
+          {
+            kernel: backwardStatistics,
+            tensors: [partial, variance, dGamma, dBeta],
+            uniforms: packUniforms([
+              ['u32', channels],
+              ['u32', slices],
+              ['f32', epsilon],
+            ]),
+            workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
+          },
+          {
+            kernel: inputGradient(activation),
+            tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx, ...rectified],
+            uniforms: packUniforms([
+              ['u32', size],
+              ['u32', channels],
+              ['f32', epsilon],
+              ['f32', 1 / rows],
+            ]),
+            workgroups: [strideWorkgroups(size, WORKGROUP)],
+          },
+        ];
+  dispatchWgsl(backend, [sums, ...rest]);
   backend.disposeData(partial.dataId);
   return [dx, dGamma, dBeta];
 }
