@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // ResNet-18 (10 classes) training (AdamW) and inference img/s on the WebGPU backend, on whatever adapter Dawn finds,
 // first with stock tfjs-webgpu kernels, then with ours (registerWebGpuTrainingKernels), then with ours while Dawn
-// polls its events on every event-loop turn (as dawn.node does unless paced, see dawnEventPolling.ts), then ours under
+// polls its events on every event-loop turn (as dawn.node does unless paced: dawnEventPolling.ts), then ours under
 // trainer.benchmark (each convolution's and matrix product's kernel picked per shape by GPU time, as PyTorch's side
 // runs with cudnn.benchmark; the choices are printed), then with ours in float16 (16-mixed, with loss scaling) where
 // the adapter has shader-f16, on the same model, side by side: training img/s, tfjs kernels and their GPU
@@ -122,8 +122,8 @@ for (const { size, batch } of cases) {
     return dispatches - dispatchesBefore;
   };
 
-  // Stock tfjs-webgpu kernels first, then ours, ours under trainer.benchmark, and ours in float16 (16-mixed) where
-  // the adapter has shader-f16, on the same model and optimizer state.
+  // Stock tfjs-webgpu kernels first, then ours, ours with Dawn polling every turn, ours under trainer.benchmark, and
+  // ours in float16 (16-mixed) where the adapter has shader-f16, on the same model and optimizer state.
   const variants = {};
   for (const variant of ['stock', 'ours', 'ours-polling-every-turn', 'ours-benchmark', 'ours-16-mixed']) {
     if (variant === 'stock') unregisterWebGpuTrainingKernels();

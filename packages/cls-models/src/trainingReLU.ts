@@ -29,8 +29,8 @@ const reluWithFusedGradient = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFu
 /**
  * tfjs-layers' ReLU whose training gradient is one kernel where the active backend registers cls-core's
  * `RELU_GRAD` (the WebGPU and wasm backends): tfjs differentiates relu as dy·cast(step(x)), three kernels per layer
- * (on a GPU two dispatches, 34 a ResNet-18 step). An input that a batch norm before it already rectified in its
- * kernels (`TrainingBatchNormalization`) it passes on as it is. Elsewhere, in inference, with `maxValue` and for
+ * (on a GPU two dispatches, 34 a ResNet-18 step). An input that the layer before it already rectified in its
+ * kernels (`TrainingBatchNormalization`, `TrainingAdd`) it passes on as it is. Elsewhere, in inference, with `maxValue` and for
  * inputs other than float32, it is the stock layer; it saves under the stock class name.
  */
 export class TrainingReLU extends ReLU {
