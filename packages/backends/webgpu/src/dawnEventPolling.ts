@@ -32,11 +32,15 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 let waitStartedAt = 0;
 let lastTurnAt = -Infinity;
 
-/** Dawn's poll callback is an anonymous native function; nothing else in a run schedules one. */
-function isDawnPoll(callback: unknown): boolean {
+/**
+ * Dawn's poll callback is an anonymous native function of no parameters. (A promise's resolve function, which
+ * `new Promise((resolve) => setImmediate(resolve))` passes, is anonymous and native too, but takes one.)
+ */
+export function isDawnPoll(callback: unknown): boolean {
   return (
     typeof callback === 'function' &&
     callback.name === '' &&
+    callback.length === 0 &&
     Function.prototype.toString.call(callback).includes('[native code]')
   );
 }

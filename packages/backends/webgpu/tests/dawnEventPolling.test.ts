@@ -9,8 +9,25 @@ import {
   setDawnEventPolling,
   webgpuBackendPlugin,
 } from '../src/index.js';
+import { isDawnPoll } from '../src/dawnEventPolling.js';
 
 const search = await findAdapter();
+
+describe('isDawnPoll', () => {
+  it('takes anonymous native functions of no parameters only, not a promise’s resolve function', () => {
+    let resolveFunction: unknown;
+    void new Promise((resolve) => {
+      resolveFunction = resolve;
+    });
+    // Function.prototype is an anonymous native function of no parameters, as Dawn's poll callback is.
+    expect(isDawnPoll(Function.prototype)).toBe(true);
+    expect(isDawnPoll(resolveFunction)).toBe(false);
+    expect(isDawnPoll(Math.max)).toBe(false);
+    expect(isDawnPoll(() => undefined)).toBe(false);
+    expect(isDawnPoll((() => undefined).bind(null))).toBe(false);
+    expect(isDawnPoll(undefined)).toBe(false);
+  });
+});
 
 describe('pollingSleepMs', () => {
   it('sleeps a twentieth of the wait so far, not at all early on, and at most 0.25 ms', () => {
@@ -32,7 +49,8 @@ describe.skipIf(!search.found)('Dawn’s event polling', () => {
     const set = globalThis.setImmediate;
     let turns = 0;
     globalThis.setImmediate = ((callback: (...args: unknown[]) => void, ...args: unknown[]) => {
-      if (callback.name === '' && Function.prototype.toString.call(callback).includes('[native code]')) {
+      const native = Function.prototype.toString.call(callback).includes('[native code]');
+      if (callback.name === '' && callback.length === 0 && native) {
         turns += 1;
       }
       return set(callback, ...args);
@@ -84,6 +102,7 @@ describe.skipIf(!search.found)('Dawn’s event polling', () => {
     });
     await promisify(setImmediate)();
     const bound = await new Promise((resolve) => setImmediate(resolve.bind(null, 'bound')));
+
     expect(order).toEqual(['argument']);
     expect(bound).toBe('bound');
     setDawnEventPolling('every-turn');
