@@ -11,8 +11,8 @@ import { TrainingReLU } from '../src/trainingReLU.js';
 
 /**
  * a, b → dense layers → TrainingAdd → TrainingReLU → output and, with `shared`, the sum also added to the result, so
- * that the ReLU is not its only consumer. The output and the gradients of a weighted sum of it, and the kernels a
- * training step ran.
+ * that the ReLU is not its only consumer. Returns a weighted sum of the output (the loss), its gradients for every
+ * weight, and the kernels a training step ran.
  */
 async function trainResidual(backend: string, shared: boolean) {
   await tf.setBackend(backend);

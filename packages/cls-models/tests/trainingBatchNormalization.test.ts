@@ -115,7 +115,8 @@ describe('TrainingBatchNormalization', () => {
 describe('TrainingBatchNormalization followed by ReLU', () => {
   /**
    * x → BN → ReLU → output, and, with `shared`, the BN output also added to the result, so that the ReLU is not its
-   * only consumer. Returns the output and the gradients of a weighted sum of it, and the kernels a step ran.
+   * only consumer. Returns a weighted sum of the output (the loss), its gradients for γ, β and x, and the kernels
+   * a step ran.
    */
   async function trainBnRelu(backend: string, shared: boolean) {
     await tf.setBackend(backend);
