@@ -16,6 +16,7 @@ import {
   optionalNumber,
   readStateCounts,
 } from './optimizerState.js';
+import { activeBackendHasKernel } from '../backends/activeBackendHasKernel.js';
 
 export interface AdamOptions {
   readonly weight_decay: number;
@@ -49,14 +50,14 @@ export class Adam implements Optimizer {
     this.#step += 1;
     const correction1 = 1 - beta1 ** this.#step;
     const correction2 = 1 - beta2 ** this.#step;
-    const fused = tf.getKernel(ADAM_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
+    const fused = activeBackendHasKernel(ADAM_STEP);
     const stepped = parameters.flatMap(({ variable, decay }, i) => {
       const gradient = gradients[i];
       if (gradient === undefined) return [];
       const [m, v] = this.#moments.of(variable).buffers as [tf.Variable, tf.Variable];
       return [{ variable, gradient, m, v, applyDecay: decay && weightDecay !== 0 }];
     });
-    if (fused !== undefined) {
+    if (fused) {
       if (stepped.length === 0) return;
       // One kernel call for every parameter: the backend may update several per pass.
       const attrs: AdamStepAttrs = {

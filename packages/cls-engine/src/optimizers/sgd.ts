@@ -16,6 +16,7 @@ import {
   optionalNumber,
   readStateCounts,
 } from './optimizerState.js';
+import { activeBackendHasKernel } from '../backends/activeBackendHasKernel.js';
 
 export interface SgdOptions {
   readonly lr: number;
@@ -47,14 +48,14 @@ export class Sgd implements Optimizer {
   step(parameters: readonly TrainableParameter[], gradients: readonly tf.Tensor[], lr: number): void {
     assertSameLength(parameters, gradients);
     const { weight_decay: weightDecay, momentum, dampening, nesterov } = this.#options;
-    const fused = tf.getKernel(SGD_STEP, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined;
+    const fused = activeBackendHasKernel(SGD_STEP);
     const stepped = parameters.flatMap(({ variable, decay }, i) => {
       const gradient = gradients[i];
       if (gradient === undefined) return [];
       const state = momentum === 0 ? undefined : this.#momentum.of(variable);
       return [{ variable, gradient, decay, state }];
     });
-    if (fused !== undefined) {
+    if (fused) {
       if (stepped.length === 0) return;
       // One kernel call for every parameter: the backend may update several per pass.
       const attrs: SgdStepAttrs = {

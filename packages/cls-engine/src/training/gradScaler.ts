@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ClsError, UNSCALE_GRADIENTS, type UnscaleGradientsAttrs } from '@nextplay/cls-core';
+import { activeBackendHasKernel } from '../backends/activeBackendHasKernel.js';
 
 /** torch.cuda.amp.GradScaler's settings; the defaults are torch's. */
 export interface GradScalerOptions {
@@ -90,9 +91,7 @@ export class GradScaler {
   unscale(gradients: readonly tf.Tensor[]): UnscaledGradients {
     const scale = 1 / this.#scale;
     if (gradients.length === 0) return { gradients: [], nonFinite: tf.scalar(0, 'int32') };
-    const kernel = tf.getKernel(UNSCALE_GRADIENTS, tf.getBackend()) as
-      ReturnType<typeof tf.getKernel> | undefined;
-    if (kernel !== undefined) {
+    if (activeBackendHasKernel(UNSCALE_GRADIENTS)) {
       const attrs: UnscaleGradientsAttrs = { scale };
       const outputs = tf
         .engine()

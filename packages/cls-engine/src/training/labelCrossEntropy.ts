@@ -4,12 +4,7 @@ import {
   SOFTMAX_CROSS_ENTROPY_GRAD,
   type SoftmaxCrossEntropyAttrs,
 } from '@nextplay/cls-core';
-
-function activeBackendHas(kernelName: string): boolean {
-  return (
-    (tf.getKernel(kernelName, tf.getBackend()) as ReturnType<typeof tf.getKernel> | undefined) !== undefined
-  );
-}
+import { activeBackendHasKernel } from '../backends/activeBackendHasKernel.js';
 
 /**
  * torch's `cross_entropy(logits, labels, label_smoothing=ε)` of class labels, the mean over the batch: one
@@ -27,8 +22,8 @@ export function labelCrossEntropy(
     const numClasses = logits.shape[1];
     if (
       logits.dtype !== 'float32' ||
-      !activeBackendHas(SOFTMAX_CROSS_ENTROPY) ||
-      !activeBackendHas(SOFTMAX_CROSS_ENTROPY_GRAD)
+      !activeBackendHasKernel(SOFTMAX_CROSS_ENTROPY) ||
+      !activeBackendHasKernel(SOFTMAX_CROSS_ENTROPY_GRAD)
     ) {
       const oneHot = tf.cast(tf.oneHot(labelTensor, numClasses), 'float32') as tf.Tensor2D;
       return tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, labelSmoothing);
