@@ -47,16 +47,16 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
   const images: ImageEntry[] = [];
   const decoded: (RawImage | undefined)[] = [];
   const unreadable: UnreadableImage[] = [];
-  results.forEach((result, index) => {
+  for (const [index, result] of results.entries()) {
     const entry = split.images[index];
-    if (entry === undefined) return;
+    if (entry === undefined) continue;
     if (typeof result === 'object' && 'reason' in result) {
-      unreadable.push({ entry, reason: result.reason });
-      return;
+      unreadable.push({ entry, reason: await ownReason(entry.path, result.reason, options.decode) });
+      continue;
     }
     images.push(entry);
     decoded.push(result === true ? undefined : result);
-  });
+  }
   if (unreadable.length === 0) {
     return { split, decoded: options.keep === undefined ? undefined : decoded, unreadable };
   }
@@ -70,6 +70,24 @@ export async function checkImages(split: ScannedSplit, options: CheckImagesOptio
     decoded: options.keep === undefined ? undefined : decoded,
     unreadable,
   };
+}
+
+/**
+ * Why `path` cannot be decoded, from a decode of it alone. libvips keeps one error log for the whole process, so a
+ * decode that fails while others run may report another image's message (lovell/sharp#902): `concurrentReason`,
+ * what the checking pass saw, stands only if this decode succeeds. Unreadable images are few, so this costs little.
+ */
+async function ownReason(
+  path: string,
+  concurrentReason: string,
+  decode: (path: string) => Promise<RawImage>,
+): Promise<string> {
+  try {
+    await decode(path);
+    return concurrentReason;
+  } catch (error) {
+    return unreadableReason(error, path);
+  }
 }
 
 /** The decoder's message without its `cannot read image <path>: ` prefix, on one line. */
