@@ -25,6 +25,7 @@ export type ClsErrorCode =
   | 'CHECKPOINT_INVALID'
   | 'TRAINING_DIVERGED'
   | 'OUT_OF_MEMORY'
+  | 'DEVICE_LOST'
   | 'USAGE';
 
 export interface ClsErrorOptions {

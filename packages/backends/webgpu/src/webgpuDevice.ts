@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { DeviceErrors } from './deviceErrors.js';
 import { dawnGpu } from './dawnGpu.js';
 
 /** Device features tfjs-backend-webgpu or our kernels use, requested where the adapter has them. */
@@ -36,9 +38,25 @@ export async function installWebGpuBackendFactory(): Promise<void> {
           maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
         },
       });
-      return new WebGPUBackend(device, adapter.info);
+      const backend = new WebGPUBackend(device, adapter.info);
+      throwDeviceErrorsOnRead(backend, new DeviceErrors(device));
+      return backend;
     },
     3,
   );
   installed = true;
+}
+
+/**
+ * Makes each readback of `backend` throw the device's first error, if it had one: a loss read after a kernel that
+ * never ran would otherwise look like a number. Reads are where training waits on the GPU each step.
+ */
+function throwDeviceErrorsOnRead(backend: WebGPUBackend, errors: DeviceErrors): void {
+  const read = backend.read.bind(backend);
+  backend.read = async (dataId) => {
+    errors.throwIfFailed();
+    const values = await read(dataId);
+    errors.throwIfFailed();
+    return values;
+  };
 }
