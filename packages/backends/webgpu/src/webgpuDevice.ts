@@ -6,45 +6,56 @@ import { dawnGpu } from './dawnGpu.js';
 /** Device features tfjs-backend-webgpu or our kernels use, requested where the adapter has them. */
 const WANTED_FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
 
+/**
+ * The limits a device is made with: the adapter's own (WebGPU's defaults are too small for large tensors, and above
+ * the default 8 storage buffers our Adam step updates several parameters per dispatch), or WebGPU's defaults, the
+ * least any adapter offers, which tests run the kernels under.
+ */
+export type DeviceLimits = 'adapter' | 'webgpu-defaults';
+
 let installed = false;
 
 /**
- * Registers tfjs-backend-webgpu's backend on a device of our own, which also has `shader-f16` where the adapter
- * offers it: the stock factory asks for `timestamp-query` only, and `16-mixed` kernels need f16 shaders. Does
- * nothing once the backend exists (its device is then made).
+ * Registers tfjs-backend-webgpu's backend on a device of our own (`createWebGpuBackend`). Does nothing once the
+ * backend exists (its device is then made).
  */
 export async function installWebGpuBackendFactory(): Promise<void> {
   if (installed || 'webgpu' in tf.engine().registry) return;
-  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  await import('@tensorflow/tfjs-backend-webgpu');
   // The stock factory is there when the package was imported with navigator.gpu set, as dawnGpu() does.
   if (tf.engine().backendNames().includes('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend(
-    'webgpu',
-    async () => {
-      const adapter = await (await dawnGpu()).requestAdapter({ powerPreference: 'high-performance' });
-      if (adapter === null) throw new Error('WebGPU has no adapter');
-      const { limits } = adapter;
-      const device = await adapter.requestDevice({
-        requiredFeatures: WANTED_FEATURES.filter((feature) => adapter.features.has(feature)),
-        // The adapter's own limits: WebGPU's defaults are too small for large tensors.
-        requiredLimits: {
-          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
-          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-          // Above WebGPU's default 8, our Adam step updates several parameters per dispatch.
-          maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
-          maxBufferSize: limits.maxBufferSize,
-          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-        },
-      });
-      const backend = new WebGPUBackend(device, adapter.info);
-      throwDeviceErrorsOnRead(backend, new DeviceErrors(device));
-      return backend;
-    },
-    3,
-  );
+  tf.registerBackend('webgpu', () => createWebGpuBackend('adapter'), 3);
   installed = true;
+}
+
+/**
+ * tfjs-backend-webgpu's backend on a device that also has `shader-f16` where the adapter offers it (the stock
+ * factory asks for `timestamp-query` only, and `16-mixed` kernels need f16 shaders), whose reads throw the device's
+ * own errors.
+ */
+export async function createWebGpuBackend(limits: DeviceLimits): Promise<WebGPUBackend> {
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const adapter = await (await dawnGpu()).requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) throw new Error('WebGPU has no adapter');
+  const device = await adapter.requestDevice({
+    requiredFeatures: WANTED_FEATURES.filter((feature) => adapter.features.has(feature)),
+    requiredLimits: limits === 'adapter' ? adapterLimits(adapter.limits) : {},
+  });
+  const backend = new WebGPUBackend(device, adapter.info);
+  throwDeviceErrorsOnRead(backend, new DeviceErrors(device));
+  return backend;
+}
+
+function adapterLimits(limits: GPUSupportedLimits): Record<string, number> {
+  return {
+    maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+    maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+    maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+    maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+    maxBufferSize: limits.maxBufferSize,
+    maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+    maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+  };
 }
 
 /**

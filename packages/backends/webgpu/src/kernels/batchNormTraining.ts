@@ -27,7 +27,8 @@ import { WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups, type WgslDisp
  * workgroup of the elementwise pass first adds up the slices of its 64 channels itself (a quarter as many bytes as
  * its elementwise part moves forward, a sixth backward), and the first row of workgroups writes the per-channel
  * results. That saves a dispatch each way, where the host time per dispatch, not the GPU, bounds a step. It binds
- * 11 storage buffers forward and 9 backward (10 with relu), so it runs where the device allows that many.
+ * 11 storage buffers forward and 9 backward (10 with relu), so it runs where the device allows that many; the
+ * three-pass kernels bind at most 8, WebGPU's guaranteed number.
  * The forward sums x − x[0, c], so that the variance does not cancel away when the mean is large next to it.
  */
 
@@ -197,16 +198,28 @@ const forwardStatistics = sliceTotals(
   16,
 );
 
+/**
+ * dγ and dβ, and per channel the coefficients of dx = a·g − b − c·(x − mean) (g: dy, through relu's gradient with
+ * relu), as (mean, a, b, c) with a = γ/σ, b = a·dβ/rows, c = a·dγ/(σ·rows): the elementwise pass then binds four
+ * storage buffers (five with relu), within WebGPU's guaranteed eight.
+ */
 const backwardStatistics = sliceTotals(
   'ClsBatchNormTrainingGrad statistics',
-  'channels: u32, slices: u32, epsilon: f32',
-  `@group(0) @binding(1) var<storage, read> variance: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dGamma: array<f32>;
-@group(0) @binding(3) var<storage, read_write> dBeta: array<f32>;
-@group(0) @binding(4) var<uniform> u: Uniforms;`,
-  `dBeta[c] = total.x;
-  dGamma[c] = total.y * inverseSqrt(variance[c] + u.epsilon);`,
-  12,
+  'channels: u32, slices: u32, epsilon: f32, invRows: f32',
+  `@group(0) @binding(1) var<storage, read> mean: array<f32>;
+@group(0) @binding(2) var<storage, read> variance: array<f32>;
+@group(0) @binding(3) var<storage, read> gamma: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dGamma: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dBeta: array<f32>;
+@group(0) @binding(6) var<storage, read_write> coefficients: array<vec4<f32>>;
+@group(0) @binding(7) var<uniform> u: Uniforms;`,
+  `let invStd = inverseSqrt(variance[c] + u.epsilon);
+  let gammaGradient = total.y * invStd;
+  dBeta[c] = total.x;
+  dGamma[c] = gammaGradient;
+  let scale = gamma[c] * invStd;
+  coefficients[c] = vec4<f32>(mean[c], scale, scale * total.x * u.invRows, scale * invStd * gammaGradient * u.invRows);`,
+  16,
 );
 
 const normalize = perActivation(
@@ -241,29 +254,23 @@ const inputGradient = perActivation(
     new WgslKernel(
       label('ClsBatchNormTrainingGrad dx', relu),
       /* wgsl */ `
-struct Uniforms { size: u32, channels: u32, epsilon: f32, invRows: f32 }
+struct Uniforms { size: u32, channels: u32 }
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> mean: array<f32>;
-@group(0) @binding(3) var<storage, read> variance: array<f32>;
-@group(0) @binding(4) var<storage, read> gamma: array<f32>;
-@group(0) @binding(5) var<storage, read> dGamma: array<f32>;
-@group(0) @binding(6) var<storage, read> dBeta: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dx: array<f32>;
-${relu ? '@group(0) @binding(8) var<storage, read> y: array<f32>;' : ''}
-@group(0) @binding(${relu ? 9 : 8}) var<uniform> u: Uniforms;
+@group(0) @binding(2) var<storage, read> coefficients: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
+${relu ? '@group(0) @binding(4) var<storage, read> y: array<f32>;' : ''}
+@group(0) @binding(${relu ? 5 : 4}) var<uniform> u: Uniforms;
 
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   for (var i = id.x; i < u.size; i += groups.x * ${WORKGROUP}u) {
-    let c = i % u.channels;
-    let invStd = inverseSqrt(variance[c] + u.epsilon);
-    let normalized = (x[i] - mean[c]) * invStd;
-    dx[i] = gamma[c] * invStd * (${gradientAt(relu)} - dBeta[c] * u.invRows - normalized * dGamma[c] * u.invRows);
+    let k = coefficients[i % u.channels];
+    dx[i] = k.y * ${gradientAt(relu)} - k.z - k.w * (x[i] - k.x);
   }
 }
 `,
-      16,
+      8,
     ),
 );
 
@@ -543,46 +550,49 @@ function batchNormTrainingGrad(args: {
     workgroups: [Math.ceil(channels / CHANNEL_TILE), slices],
   };
   const merged = mergedChunks(backend, slices, rows, MERGED_BACKWARD_BUFFERS + rectified.length);
-  const rest: WgslDispatch[] =
-    merged !== undefined
-      ? [
-          {
-            kernel: mergedInputGradient(activation),
-            tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta, ...rectified],
-            uniforms: packUniforms([
-              ['u32', rows],
-              ['u32', channels],
-              ['u32', slices],
-              ['u32', merged.rowsPerChunk],
-              ['f32', epsilon],
-            ]),
-            workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
-          },
-        ]
-      : [
-          {
-            kernel: backwardStatistics,
-            tensors: [partial, variance, dGamma, dBeta],
-            uniforms: packUniforms([
-              ['u32', channels],
-              ['u32', slices],
-              ['f32', epsilon],
-            ]),
-            workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
-          },
-          {
-            kernel: inputGradient(activation),
-            tensors: [dy, x, mean, variance, gamma, dGamma, dBeta, dx, ...rectified],
-            uniforms: packUniforms([
-              ['u32', size],
-              ['u32', channels],
-              ['f32', epsilon],
-              ['f32', 1 / rows],
-            ]),
-            workgroups: [strideWorkgroups(size, WORKGROUP)],
-          },
-        ];
-  dispatchWgsl(backend, [sums, ...rest]);
+  if (merged !== undefined) {
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: mergedInputGradient(activation),
+        tensors: [partial, dy, x, mean, variance, gamma, dx, dGamma, dBeta, ...rectified],
+        uniforms: packUniforms([
+          ['u32', rows],
+          ['u32', channels],
+          ['u32', slices],
+          ['u32', merged.rowsPerChunk],
+          ['f32', epsilon],
+        ]),
+        workgroups: [Math.ceil(channels / CHANNEL_TILE), merged.chunks],
+      },
+    ]);
+  } else {
+    const coefficients = backend.makeTensorInfo([channels, 4], 'float32');
+    dispatchWgsl(backend, [
+      sums,
+      {
+        kernel: backwardStatistics,
+        tensors: [partial, mean, variance, gamma, dGamma, dBeta, coefficients],
+        uniforms: packUniforms([
+          ['u32', channels],
+          ['u32', slices],
+          ['f32', epsilon],
+          ['f32', 1 / rows],
+        ]),
+        workgroups: [Math.ceil(channels / TOTAL_CHANNELS)],
+      },
+      {
+        kernel: inputGradient(activation),
+        tensors: [dy, x, coefficients, dx, ...rectified],
+        uniforms: packUniforms([
+          ['u32', size],
+          ['u32', channels],
+        ]),
+        workgroups: [strideWorkgroups(size, WORKGROUP)],
+      },
+    ]);
+    backend.disposeData(coefficients.dataId);
+  }
   backend.disposeData(partial.dataId);
   return [dx, dGamma, dBeta];
 }
