@@ -1,3 +1,4 @@
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -174,73 +175,117 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     },
   );
 
-  it.each([
-    { name: 'Adam with L2 decay', decoupled: false },
-    { name: 'AdamW', decoupled: true },
-  ])('one $name step of five parameters in one kernel call, as torch computes it', async ({ decoupled }) => {
-    // Sizes with remainders and single values; weight decay on some parameters only, as on weights, not biases.
-    const shapes = [[10, 100], [3], [4097], [1], [8, 80]];
-    const decays = [0.05, 0, 0.01, 0, 0.02];
-    const parameters = shapes.map((shape, i) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      return {
-        shape,
-        parameter: seededValues(size, 7 + 4 * i),
-        gradient: seededValues(size, 8 + 4 * i, 0.1),
-        m: seededValues(size, 9 + 4 * i, 0.01),
-        v: seededValues(size, 10 + 4 * i, 0.001, 0.001),
-      };
-    });
-    const attrs: AdamStepAttrs = {
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      lr: 0.003,
-      decoupledDecay: decays.map((decay) => (decoupled ? decay : 0)),
-      l2Decay: decays.map((decay) => (decoupled ? 0 : decay)),
-      correction1: 1 - 0.9 ** 3,
-      correction2: 1 - 0.999 ** 3,
-    };
-    const inputs = parameters.flatMap(({ shape, parameter, gradient, m, v }) =>
-      [parameter, gradient, m, v].map((values) => tf.tensor(values, shape)),
-    );
-    let outputs: tf.Tensor[] = [];
-    const labels = await pipelineLabelsDuring(async () => {
-      outputs = tf.engine().runKernel<tf.Tensor[]>(ADAM_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
-      await Promise.all(outputs.map((t) => t.data()));
-    });
-    // As many parameters per dispatch as the device's storage buffers allow (7 each), at most 4.
-    const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
-      .limits;
-    const perDispatch = Math.max(1, Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / 7)));
-    expect(labels).toEqual(Array.from({ length: Math.ceil(shapes.length / perDispatch) }, () => ADAM_STEP));
-    expect(outputs).toHaveLength(3 * shapes.length);
-    for (const [i, { parameter, gradient, m, v }] of parameters.entries()) {
-      const [p1, m1, v1] = (await Promise.all(outputs.slice(3 * i, 3 * i + 3).map((t) => t.data()))) as [
-        Float32Array,
-        Float32Array,
-        Float32Array,
-      ];
-      const decoupledDecay = attrs.decoupledDecay[i] ?? NaN;
-      const l2Decay = attrs.l2Decay[i] ?? NaN;
-      const expected = { p: [] as number[], m: [] as number[], v: [] as number[] };
-      parameter.forEach((p, j) => {
-        const g = (gradient[j] ?? 0) + l2Decay * p;
-        const mj = 0.9 * (m[j] ?? 0) + 0.1 * g;
-        const vj = 0.999 * (v[j] ?? 0) + 0.001 * g * g;
-        expected.m.push(mj);
-        expected.v.push(vj);
-        const denominator = Math.sqrt(vj / attrs.correction2) + attrs.eps;
-        expected.p.push(
-          p * (1 - attrs.lr * decoupledDecay) - ((attrs.lr / attrs.correction1) * mj) / denominator,
-        );
+  // Where the tensors are: uploaded from the CPU on the kernel's first use (new results); already on the GPU and
+  // their own (written in place); on the GPU with a clone of parameter 2 held (it gets new results, so the clone
+  // keeps its values; the rest in place); on the GPU with their values also cached on the CPU by a read (new
+  // results, so the cache stays right).
+  const adamPlacements = ['uploaded', 'on the GPU', 'with a clone of one', 'read back before'] as const;
+  it.each(
+    [
+      { name: 'Adam with L2 decay', decoupled: false },
+      { name: 'AdamW', decoupled: true },
+    ].flatMap((optimizer) => adamPlacements.map((placement) => ({ ...optimizer, placement }))),
+  )(
+    'one $name step of five parameters $placement in one kernel call, as torch computes it',
+    async ({ decoupled, placement }) => {
+      // Sizes with remainders and single values; weight decay on some parameters only, as on weights, not biases.
+      const shapes = [[10, 100], [3], [4097], [1], [8, 80]];
+      const decays = [0.05, 0, 0.01, 0, 0.02];
+      const parameters = shapes.map((shape, i) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        return {
+          shape,
+          parameter: seededValues(size, 7 + 4 * i),
+          gradient: seededValues(size, 8 + 4 * i, 0.1),
+          m: seededValues(size, 9 + 4 * i, 0.01),
+          v: seededValues(size, 10 + 4 * i, 0.001, 0.001),
+        };
       });
-      expect(maxRelativeError(m1, expected.m)).toBeLessThan(1e-6);
-      expect(maxRelativeError(v1, expected.v)).toBeLessThan(1e-6);
-      expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
-    }
-    tf.dispose([...inputs, ...outputs]);
-  });
+      const attrs: AdamStepAttrs = {
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        lr: 0.003,
+        decoupledDecay: decays.map((decay) => (decoupled ? decay : 0)),
+        l2Decay: decays.map((decay) => (decoupled ? 0 : decay)),
+        correction1: 1 - 0.9 ** 3,
+        correction2: 1 - 0.999 ** 3,
+      };
+      const inputs = parameters.flatMap(({ shape, parameter, gradient, m, v }) =>
+        [parameter, gradient, m, v].map((values) => {
+          const tensor = tf.tensor(values, shape);
+          // Its values move to a GPU buffer and leave the CPU, as a kernel's result has them.
+          if (placement !== 'uploaded') (tf.backend() as unknown as WebGPUBackend).uploadToGPU(tensor.dataId);
+          return tensor;
+        }),
+      );
+      if (placement === 'read back before') await Promise.all(inputs.map((t) => t.data()));
+      const clone = placement === 'with a clone of one' ? inputs[8]?.clone() : undefined;
+      const inPlace = (i: number): boolean =>
+        placement === 'on the GPU' || (placement === 'with a clone of one' && i !== 2);
+      let outputs: tf.Tensor[] = [];
+      const labels = await pipelineLabelsDuring(async () => {
+        outputs = tf
+          .engine()
+          .runKernel<tf.Tensor[]>(ADAM_STEP, inputs as unknown as tf.NamedTensorMap, attrs);
+        await Promise.all(outputs.map((t) => t.data()));
+      });
+      // As many parameters per dispatch as the device's storage buffers allow (4 each in place, else 7), at most 4.
+      const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
+        .limits;
+      const dispatches = (count: number, buffers: number): string[] =>
+        Array.from(
+          {
+            length: Math.ceil(
+              count / Math.max(1, Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / buffers))),
+            ),
+          },
+          () => (buffers === 4 ? `${ADAM_STEP} in place` : ADAM_STEP),
+        );
+      const inPlaceCount = shapes.filter((_, i) => inPlace(i)).length;
+      expect(labels).toEqual([
+        ...dispatches(inPlaceCount, 4),
+        ...dispatches(shapes.length - inPlaceCount, 7),
+      ]);
+      expect(outputs).toHaveLength(3 * shapes.length);
+      outputs.forEach((output, k) => {
+        const parameterIndex = Math.floor(k / 3);
+        const input = inputs[4 * parameterIndex + [0, 2, 3][k % 3]!];
+        expect(output.dataId === input?.dataId).toBe(inPlace(parameterIndex));
+      });
+      if (clone !== undefined) {
+        expect(maxRelativeError((await clone.data()) as Float32Array, parameters[2]?.parameter ?? [])).toBe(
+          0,
+        );
+        clone.dispose();
+      }
+      for (const [i, { parameter, gradient, m, v }] of parameters.entries()) {
+        const [p1, m1, v1] = (await Promise.all(outputs.slice(3 * i, 3 * i + 3).map((t) => t.data()))) as [
+          Float32Array,
+          Float32Array,
+          Float32Array,
+        ];
+        const decoupledDecay = attrs.decoupledDecay[i] ?? NaN;
+        const l2Decay = attrs.l2Decay[i] ?? NaN;
+        const expected = { p: [] as number[], m: [] as number[], v: [] as number[] };
+        parameter.forEach((p, j) => {
+          const g = (gradient[j] ?? 0) + l2Decay * p;
+          const mj = 0.9 * (m[j] ?? 0) + 0.1 * g;
+          const vj = 0.999 * (v[j] ?? 0) + 0.001 * g * g;
+          expected.m.push(mj);
+          expected.v.push(vj);
+          const denominator = Math.sqrt(vj / attrs.correction2) + attrs.eps;
+          expected.p.push(
+            p * (1 - attrs.lr * decoupledDecay) - ((attrs.lr / attrs.correction1) * mj) / denominator,
+          );
+        });
+        expect(maxRelativeError(m1, expected.m)).toBeLessThan(1e-6);
+        expect(maxRelativeError(v1, expected.v)).toBeLessThan(1e-6);
+        expect(maxRelativeError(p1, expected.p)).toBeLessThan(1e-6);
+      }
+      tf.dispose([...inputs, ...outputs]);
+    },
+  );
 
   it.each([
     { bad: null, where: 'nowhere' },
@@ -316,13 +361,17 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
     tf.dispose([p, g, m].filter((t): t is tf.Tensor => t !== undefined));
   });
 
-  it.each([
-    { momentum: 0, nesterov: false, firstStep: false },
-    { momentum: 0.9, nesterov: false, firstStep: true },
-    { momentum: 0.9, nesterov: false, firstStep: false },
-    { momentum: 0.9, nesterov: true, firstStep: false },
-  ])(
-    'one SGD step of five parameters (momentum $momentum, nesterov $nesterov, first $firstStep)',
+  it.each(
+    [
+      { momentum: 0, nesterov: false, firstStep: false },
+      { momentum: 0.9, nesterov: false, firstStep: true },
+      { momentum: 0.9, nesterov: false, firstStep: false },
+      { momentum: 0.9, nesterov: true, firstStep: false },
+    ].flatMap((options) =>
+      (['uploaded', 'on the GPU'] as const).map((placement) => ({ ...options, placement })),
+    ),
+  )(
+    'one SGD step of five parameters $placement (momentum $momentum, nesterov $nesterov, first $firstStep)',
     async (options) => {
       // Sizes with remainders and single values; decay on some parameters only; one parameter on a later step.
       const sizes = [777, 1, 4097, 3, 64];
@@ -345,9 +394,14 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
         buffer: seededValues(size, 13 + 3 * i, 0.1),
       }));
       const inputs = parameters.flatMap(({ parameter, gradient, buffer }) =>
-        (withBuffer ? [parameter, gradient, buffer] : [parameter, gradient]).map((values) =>
-          tf.tensor(values),
-        ),
+        (withBuffer ? [parameter, gradient, buffer] : [parameter, gradient]).map((values) => {
+          const tensor = tf.tensor(values);
+          // On the GPU alone, the parameter and buffer are written in place.
+          if (options.placement === 'on the GPU') {
+            (tf.backend() as unknown as WebGPUBackend).uploadToGPU(tensor.dataId);
+          }
+          return tensor;
+        }),
       );
       let outputs: tf.Tensor[] = [];
       const labels = await pipelineLabelsDuring(async () => {
@@ -356,13 +410,21 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
       });
       const { maxStorageBuffersPerShaderStage } = (tf.backend() as unknown as { device: GPUDevice }).device
         .limits;
-      const perDispatch = Math.max(
-        1,
-        Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / (withBuffer ? 5 : 3))),
+      const inPlace = options.placement === 'on the GPU';
+      const buffers = (withBuffer ? 3 : 2) + (inPlace ? 0 : withBuffer ? 2 : 1);
+      const perDispatch = Math.max(1, Math.min(4, Math.floor(maxStorageBuffersPerShaderStage / buffers)));
+      expect(labels).toEqual(
+        Array.from(
+          { length: Math.ceil(sizes.length / perDispatch) },
+          () => `${SGD_STEP}${withBuffer ? ' momentum' : ''}${inPlace ? ' in place' : ''}`,
+        ),
       );
-      expect(labels).toHaveLength(Math.ceil(sizes.length / perDispatch));
       const each = withBuffer ? 2 : 1;
       expect(outputs).toHaveLength(each * sizes.length);
+      outputs.forEach((output, k) => {
+        const input = inputs[(each + 1) * Math.floor(k / each) + (k % each === 0 ? 0 : 2)];
+        expect(output.dataId === input?.dataId).toBe(inPlace);
+      });
       for (const [k, { parameter, gradient, buffer }] of parameters.entries()) {
         const weightDecay = decays[k] ?? NaN;
         const expectedP: number[] = [];

@@ -117,3 +117,34 @@ export interface MultiTensorKernel {
   /** Items one dispatch takes at most, so that the chain of range tests each value goes through stays short. */
   readonly most: number;
 }
+
+/**
+ * Where an item's results go: over the `updated` tensors themselves, where every one of them is `writableInPlace`
+ * (each then returned as one more reference to its buffer, as tfjs's Identity returns), else into new tensors.
+ */
+export function placeResults(
+  backend: WebGPUBackend,
+  updated: readonly TensorInfo[],
+): { readonly inPlace: boolean; readonly results: TensorInfo[] } {
+  const inPlace = updated.every((tensor) => writableInPlace(backend, tensor));
+  const results = updated.map((tensor) => {
+    if (!inPlace) return backend.makeTensorInfo(tensor.shape, tensor.dtype);
+    backend.incRef(tensor.dataId);
+    return { dataId: tensor.dataId, shape: tensor.shape, dtype: tensor.dtype };
+  });
+  return { inPlace, results };
+}
+
+/**
+ * Whether a kernel may write a tensor's next value over its own buffer: the buffer is on the GPU and no other tensor
+ * shares it (a clone does: tfjs's Identity, e.g. an EMA's first copy of the weights) and no copy of its values is
+ * cached on the CPU (a read leaves one, which would go stale).
+ */
+function writableInPlace(backend: WebGPUBackend, tensor: TensorInfo): boolean {
+  const data = backend.tensorMap.get(tensor.dataId);
+  // Typed as always there, but null once uploaded (tfjs-backend-webgpu's uploadToGPU).
+  const cached: unknown = data.values;
+  return (
+    data.refCount === 1 && cached == null && data.external !== true && data.resource instanceof GPUBuffer
+  );
+}

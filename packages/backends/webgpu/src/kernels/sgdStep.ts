@@ -6,17 +6,26 @@ import {
   multiTensorBindings,
   multiTensorDispatches,
   multiTensorLoop,
+  placeResults,
   type MultiTensorItem,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
 const WORKGROUP = 256;
-/** What one parameter binds: parameter and gradient read and the parameter written, and with momentum its buffer. */
+/**
+ * What one parameter binds: parameter and gradient, with momentum its buffer, and the results written to new
+ * tensors (the parameter's, and the buffer's), or over the parameter and buffer themselves where they are theirs
+ * alone (`placeResults`).
+ */
 const PARAMETER_BUFFERS = {
   plain: [
     ['parameter', 'read'],
     ['gradient', 'read'],
     ['nextParameter', 'read_write'],
+  ],
+  plainInPlace: [
+    ['parameter', 'read_write'],
+    ['gradient', 'read'],
   ],
   momentum: [
     ['parameter', 'read'],
@@ -25,26 +34,32 @@ const PARAMETER_BUFFERS = {
     ['nextParameter', 'read_write'],
     ['nextBuffer', 'read_write'],
   ],
+  momentumInPlace: [
+    ['parameter', 'read_write'],
+    ['gradient', 'read'],
+    ['buffer', 'read_write'],
+  ],
 } as const;
 
-/** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`), with or without momentum. */
-function makeSgdKernel(count: number, withMomentum: boolean): WgslKernel {
+/** The kernel that updates `count` parameters in one dispatch (`multiTensorLoop`). */
+function makeSgdKernel(count: number, withMomentum: boolean, inPlace: boolean): WgslKernel {
   const parameters = Array.from({ length: count }, (_, i) => i);
-  const buffers = withMomentum ? PARAMETER_BUFFERS.momentum : PARAMETER_BUFFERS.plain;
+  const buffers = PARAMETER_BUFFERS[`${withMomentum ? 'momentum' : 'plain'}${inPlace ? 'InPlace' : ''}`];
+  const [nextParameter, nextBuffer] = inPlace ? ['parameter', 'buffer'] : ['nextParameter', 'nextBuffer'];
   const update = (i: number): string =>
     withMomentum
       ? `let p = parameter${i}[j];
       let g = gradient${i}[j] + u.weightDecay${i} * p;
       var b = g;
       if (u.firstStep${i} == 0u) { b = u.momentum * buffer${i}[j] + u.keep * g; }
-      nextBuffer${i}[j] = b;
+      ${nextBuffer}${i}[j] = b;
       var step = b;
       if (u.nesterov != 0u) { step = g + u.momentum * b; }
-      nextParameter${i}[j] = p - u.lr * step;`
+      ${nextParameter}${i}[j] = p - u.lr * step;`
       : `let p = parameter${i}[j];
-      nextParameter${i}[j] = p - u.lr * (gradient${i}[j] + u.weightDecay${i} * p);`;
+      ${nextParameter}${i}[j] = p - u.lr * (gradient${i}[j] + u.weightDecay${i} * p);`;
   return new WgslKernel(
-    withMomentum ? `${SGD_STEP} momentum` : SGD_STEP,
+    `${SGD_STEP}${withMomentum ? ' momentum' : ''}${inPlace ? ' in place' : ''}`,
     /* wgsl */ `
 struct Uniforms {
   lr: f32, momentum: f32, keep: f32, nesterov: u32,
@@ -63,13 +78,15 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
 }
 
 const sgdKernels = {
-  plain: kernelPerCount((count) => makeSgdKernel(count, false)),
-  momentum: kernelPerCount((count) => makeSgdKernel(count, true)),
+  plain: kernelPerCount((count) => makeSgdKernel(count, false, false)),
+  plainInPlace: kernelPerCount((count) => makeSgdKernel(count, false, true)),
+  momentum: kernelPerCount((count) => makeSgdKernel(count, true, false)),
+  momentumInPlace: kernelPerCount((count) => makeSgdKernel(count, true, true)),
 };
 
 /**
  * cls-core's `SGD_STEP`: each dispatch updates as many parameters as the device's storage-buffer limit allows (up
- * to four).
+ * to four), in place where the parameter (and its buffer) are theirs alone.
  */
 function sgdStep(args: {
   inputs: readonly TensorInfo[];
@@ -81,31 +98,43 @@ function sgdStep(args: {
   const withMomentum = momentum !== 0;
   const parameters = sgdStepParameters(args.inputs, attrs);
   const outputs: TensorInfo[] = [];
-  const items = parameters.map(({ parameter, gradient, buffer, weightDecay, firstStep }): MultiTensorItem => {
+  const items = { inPlace: [] as MultiTensorItem[], outOfPlace: [] as MultiTensorItem[] };
+  for (const { parameter, gradient, buffer, weightDecay, firstStep } of parameters) {
     const updated = buffer === undefined ? [parameter] : [parameter, buffer];
-    const results = updated.map((t) => backend.makeTensorInfo(t.shape, 'float32'));
+    const { inPlace, results } = placeResults(backend, updated);
     outputs.push(...results);
-    return {
+    (inPlace ? items.inPlace : items.outOfPlace).push({
       size: parameter.shape.reduce((a, b) => a * b, 1),
-      tensors: [parameter, gradient, ...(buffer === undefined ? [] : [buffer]), ...results],
+      tensors: [parameter, gradient, ...(buffer === undefined ? [] : [buffer]), ...(inPlace ? [] : results)],
       fields: [
         ['f32', weightDecay],
         ['u32', firstStep ? 1 : 0],
       ],
-    };
-  });
-  const dispatches = multiTensorDispatches(backend, items, {
-    kernel: withMomentum ? sgdKernels.momentum : sgdKernels.plain,
-    most: 4,
-    common: [
-      ['f32', lr],
-      ['f32', momentum],
-      ['f32', 1 - dampening],
-      ['u32', nesterov ? 1 : 0],
-    ],
-    workgroup: WORKGROUP,
-  });
-  dispatchWgsl(backend, dispatches);
+    });
+  }
+  const common = [
+    ['f32', lr],
+    ['f32', momentum],
+    ['f32', 1 - dampening],
+    ['u32', nesterov ? 1 : 0],
+  ] as const;
+  const kernels = withMomentum
+    ? { inPlace: sgdKernels.momentumInPlace, outOfPlace: sgdKernels.momentum }
+    : { inPlace: sgdKernels.plainInPlace, outOfPlace: sgdKernels.plain };
+  dispatchWgsl(backend, [
+    ...multiTensorDispatches(backend, items.inPlace, {
+      kernel: kernels.inPlace,
+      most: 4,
+      common,
+      workgroup: WORKGROUP,
+    }),
+    ...multiTensorDispatches(backend, items.outOfPlace, {
+      kernel: kernels.outOfPlace,
+      most: 4,
+      common,
+      workgroup: WORKGROUP,
+    }),
+  ]);
   return outputs;
 }
 
