@@ -142,6 +142,14 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    name: 'matMul broadcasting a batch of one of higher rank',
+    shapes: [
+      [3, 4, 5],
+      [1, 1, 5, 6],
+    ],
+    compute: ([a, b]) => [tf.matMul(a!, b!)],
+  },
+  {
     name: 'a dense layer (fused matMul, bias, relu) with its gradients',
     shapes: [[8, 512], [512, 10], [10], [8, 10]],
     compute: ([x, w, bias, dy]) => {
@@ -267,5 +275,39 @@ describe.skipIf(!search.found)(
         COMPILING_TIMEOUT,
       );
     }
+
+    it('covers more workgroups than a dispatch dimension holds: 70,000 batches, 4,200,000 rows', async () => {
+      // Over 65,535: batches × K splits, and M's 64² tiles.
+      const shapes = [
+        [70_000, 1, 2],
+        [70_000, 2, 1],
+        [4_200_000, 1],
+        [1, 2],
+      ];
+      const { exact } = operands(shapes, 17);
+      const run = () => {
+        const [a, b, c, d] = exact.map((v, i) => tf.tensor(v, shapes[i]));
+        return [tf.matMul(a!, b!), tf.matMul(c!, d!)];
+      };
+      setProductKernelChoice('ours-64');
+      let gpu: Float32Array[] = [];
+      const pipelines = await pipelineLabelsDuring(async () => {
+        gpu = await valuesOf(run);
+      });
+      setProductKernelChoice('stock');
+      expect(pipelines.filter((label) => label === 'BatchMatMul 64² tiles (f32)')).toHaveLength(4);
+      await tf.setBackend('cpu');
+      const reference = await valuesOf(run);
+      await tf.setBackend('webgpu');
+      expect(relativeError(gpu, reference)).toBeLessThan(2e-6);
+    });
+
+    it('gives a broadcast product tfjs’s shape: [3, 4, 5] by [1, 1, 5, 6] is [1, 3, 4, 6]', () => {
+      setProductKernelChoice('ours-64');
+      const product = tf.tidy(() => tf.matMul(tf.ones([3, 4, 5]), tf.ones([1, 1, 5, 6])));
+      setProductKernelChoice('stock');
+      expect(product.shape).toEqual([1, 3, 4, 6]);
+      product.dispose();
+    });
   },
 );

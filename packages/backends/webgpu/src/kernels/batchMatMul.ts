@@ -2,6 +2,7 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import {
   BatchMatMul,
   _FusedMatMul,
+  backend_util,
   util,
   type BatchMatMulAttrs,
   type KernelConfig,
@@ -71,10 +72,9 @@ function ownMatMul(args: MatMulArgs): OwnProduct {
   const outerB = b.shape.slice(0, -2);
   const batchA = util.sizeFromShape(outerA);
   const batchB = util.sizeFromShape(outerB);
-  let outer: number[];
-  if (util.arraysEqual(outerA, outerB) || batchB === 1) outer = outerA;
-  else if (batchA === 1) outer = outerB;
-  else return undefined;
+  if (!util.arraysEqual(outerA, outerB) && batchA !== 1 && batchB !== 1) return undefined;
+  // As tfjs broadcasts them: a [3, m, k] by b [1, 1, k, n] is [1, 3, m, n].
+  const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   if (bias !== undefined && (util.sizeFromShape(bias.shape) !== n || bias.shape.at(-1) !== n))
     return undefined;
   const batches = Math.max(batchA, batchB);

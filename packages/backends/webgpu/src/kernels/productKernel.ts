@@ -57,7 +57,7 @@ export function productKernelDecisions(): ProductKernelDecision[] {
  * A convolution or matrix product: ours in float16 under 16-mixed; in float32 as `productKernelChoice` says
  * (tfjs-webgpu's, ours, or under `trainer.benchmark` the fastest for its shapes by GPU time). Under
  * `trainer.benchmark` our tile sizes are timed too, in either precision. `withStock: false` is for a kernel whose
- * stock version is never worth timing (it then runs only where ours does not apply).
+ * stock version is never worth timing (it then runs only where ours does not apply, and on empty tensors).
  */
 export function runProductKernel<Args extends ProductKernelArgs>(
   kernelName: string,
@@ -66,6 +66,9 @@ export function runProductKernel<Args extends ProductKernelArgs>(
   { withStock = true }: { withStock?: boolean } = {},
 ): TensorInfo {
   const stock = () => runStockKernel(kernelName, args);
+  // WebGPU cannot bind an empty buffer; tfjs's kernels handle empty tensors.
+  const empty = Object.values(args.inputs).some((input) => input?.shape.includes(0) === true);
+  if (empty) return stock();
   const half = halfPrecisionEnabled();
   const choice = productKernelChoice();
   if (!half && choice === 'stock' && withStock) return stock();

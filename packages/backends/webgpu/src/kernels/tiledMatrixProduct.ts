@@ -1,6 +1,13 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { MAX_WORKGROUPS, WgslKernel, dispatchWgsl, packUniforms, strideWorkgroups } from './wgslKernel.js';
+import {
+  MAX_WORKGROUPS,
+  WgslKernel,
+  dispatchWgsl,
+  packUniforms,
+  strideWorkgroups,
+  type WgslDispatch,
+} from './wgslKernel.js';
 
 /**
  * The output tile per workgroup of 16 × 16 threads: 64 × 64 (4 × 4 values per thread), or 128 × 128 (8 × 8 per
@@ -59,7 +66,8 @@ fn toHalf(value: f32) -> f16 {
   // The bit patterns depend on the value, so that no constant expression is a non-finite number.
   if (magnitude > 0x7f800000u) { return bitcast<vec2<f16>>(sign | 0x7e00u).x; }
   if (magnitude >= 0x477ff000u) { return bitcast<vec2<f16>>(sign | 0x7c00u).x; }
-  return f16(value);
+  // WGSL lets f16(x) round either way; rounded first, x is a float16 value and the conversion exact.
+  return f16(roundToHalf(value));
 }
 
 fn roundToHalf(value: f32) -> f32 {
@@ -148,7 +156,9 @@ function tilesSource(shader: MatrixProductShader, tile: TileSize): string {
   const fields = shader.fields.map(([name, type]) => `${name}: ${type},`).join(' ');
   return /* wgsl */ `
 ${shader.half ? 'enable f16;' : ''}
-struct Uniforms { M: u32, N: u32, K: u32, kPerSplit: u32, splits: u32, batches: u32, ${fields} }
+struct Uniforms {
+  M: u32, N: u32, K: u32, kPerSplit: u32, splits: u32, batches: u32, mOffset: u32, batchOffset: u32, ${fields}
+}
 ${bindings(shader, shader.inputs)}
 
 var<workgroup> tileA: array<array<${scalar}, ${tile}>, ${TK}>;
@@ -160,9 +170,9 @@ ${finishFunction(shader)}
 
 @compute @workgroup_size(${THREADS}, ${THREADS})
 fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
-  let batch = group.z / u.splits;
+  let batch = u.batchOffset + group.z / u.splits;
   let split = group.z % u.splits;
-  let m0 = group.x * ${tile}u;
+  let m0 = u.mOffset + group.x * ${tile}u;
   let n0 = group.y * ${tile}u;
   let kStart = split * u.kPerSplit;
   let kEnd = min(kStart + u.kPerSplit, u.K);
@@ -240,7 +250,7 @@ export class TiledMatrixProduct {
     this.tiles = new WgslKernel(
       `${shader.label} ${tile}² tiles (${precision})`,
       tilesSource(shader, tile),
-      (6 + shader.fields.length) * 4,
+      (8 + shader.fields.length) * 4,
     );
     this.sum = new WgslKernel(`${shader.label} sum (${precision})`, sumSource(shader), 12);
   }
@@ -266,7 +276,12 @@ export interface MatrixProductRun {
   readonly fields: readonly number[];
 }
 
-/** Runs `product` into `run.output`, splitting K across workgroups when the output alone cannot fill the GPU. */
+/**
+ * Runs `product` into `run.output`, splitting K across workgroups when the output alone cannot fill the GPU. Where
+ * M needs more tiles, or the batches and splits more workgroups, than one dispatch dimension holds (65,535: e.g.
+ * M = batch × 112 × 112 rows for batches over 334), the tiles go out in several dispatches, each over a range of
+ * M tiles and batches.
+ */
 export function runMatrixProduct(
   backend: WebGPUBackend,
   product: TiledMatrixProduct,
@@ -278,32 +293,46 @@ export function runMatrixProduct(
   if (run.fields.length !== shader.fields.length) throw new Error(`${shader.label}: wrong number of fields`);
   const batches = run.batches ?? 1;
   const { m, n, k } = run;
-  if (Math.ceil(m / tile) > MAX_WORKGROUPS || Math.ceil(n / tile) > MAX_WORKGROUPS) {
+  if (Math.ceil(n / tile) > MAX_WORKGROUPS) {
     throw new Error(`${shader.label}: a ${m} × ${n} product is larger than one dispatch can cover`);
   }
   const splits = splitCount(m, n, k, batches, tile);
   const kPerSplit = Math.ceil(k / splits / TK) * TK;
-  const usedSplits = Math.max(1, Math.ceil(k / kPerSplit));
+  // k = 0: one split, whose tiles add nothing, so the output is 0 (plus the bias).
+  const usedSplits = k === 0 ? 1 : Math.ceil(k / kPerSplit);
   const bias = run.bias === undefined ? [] : [run.bias];
   const partial =
     usedSplits === 1 ? run.output : backend.makeTensorInfo([usedSplits, batches, m, n], 'float32');
-  const tiles = packUniforms([
-    ['u32', m],
-    ['u32', n],
-    ['u32', k],
-    ['u32', kPerSplit],
-    ['u32', usedSplits],
-    ['u32', batches],
-    ...shader.fields.map(([, type], i) => [type, run.fields[i] ?? 0] as const),
-  ]);
-  try {
-    dispatchWgsl(backend, [
-      {
+  const mTiles = Math.ceil(m / tile);
+  const batchesPerDispatch = Math.max(1, Math.floor(MAX_WORKGROUPS / usedSplits));
+  const tileDispatches: WgslDispatch[] = [];
+  for (let firstTile = 0; firstTile < mTiles; firstTile += MAX_WORKGROUPS) {
+    for (let firstBatch = 0; firstBatch < batches; firstBatch += batchesPerDispatch) {
+      tileDispatches.push({
         kernel: product.tiles,
         tensors: [...run.inputs, ...bias, partial],
-        uniforms: tiles,
-        workgroups: [Math.ceil(m / tile), Math.ceil(n / tile), usedSplits * batches],
-      },
+        uniforms: packUniforms([
+          ['u32', m],
+          ['u32', n],
+          ['u32', k],
+          ['u32', kPerSplit],
+          ['u32', usedSplits],
+          ['u32', batches],
+          ['u32', firstTile * tile],
+          ['u32', firstBatch],
+          ...shader.fields.map(([, type], i) => [type, run.fields[i] ?? 0] as const),
+        ]),
+        workgroups: [
+          Math.min(MAX_WORKGROUPS, mTiles - firstTile),
+          Math.ceil(n / tile),
+          usedSplits * Math.min(batchesPerDispatch, batches - firstBatch),
+        ],
+      });
+    }
+  }
+  try {
+    dispatchWgsl(backend, [
+      ...tileDispatches,
       ...(usedSplits === 1
         ? []
         : [
