@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { DeviceErrors } from './deviceErrors.js';
 import { dawnGpu } from './dawnGpu.js';
+import { trackReads } from './readsInFlight.js';
 
 /** Device features tfjs-backend-webgpu or our kernels use, requested where the adapter has them. */
 const WANTED_FEATURES: readonly GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
@@ -42,6 +43,7 @@ export async function createWebGpuBackend(limits: DeviceLimits): Promise<WebGPUB
     requiredLimits: limits === 'adapter' ? adapterLimits(adapter.limits) : {},
   });
   const backend = new WebGPUBackend(device, adapter.info);
+  trackReads(backend);
   throwDeviceErrorsOnRead(backend, new DeviceErrors(device));
   return backend;
 }

@@ -178,8 +178,15 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
   // Where the tensors are: uploaded from the CPU on the kernel's first use (new results); already on the GPU and
   // their own (written in place); on the GPU with a clone of parameter 2 held (it gets new results, so the clone
   // keeps its values; the rest in place); on the GPU with their values also cached on the CPU by a read (new
-  // results, so the cache stays right).
-  const adamPlacements = ['uploaded', 'on the GPU', 'with a clone of one', 'read back before'] as const;
+  // results, so the cache stays right); on the GPU while parameter 2 is being read (new results for it: the read
+  // caches its values when it finishes).
+  const adamPlacements = [
+    'uploaded',
+    'on the GPU',
+    'with a clone of one',
+    'read back before',
+    'while one is read',
+  ] as const;
   it.each(
     [
       { name: 'Adam with L2 decay', decoupled: false },
@@ -221,8 +228,10 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
       );
       if (placement === 'read back before') await Promise.all(inputs.map((t) => t.data()));
       const clone = placement === 'with a clone of one' ? inputs[8]?.clone() : undefined;
+      const pending = placement === 'while one is read' ? inputs[8]?.data() : undefined;
       const inPlace = (i: number): boolean =>
-        placement === 'on the GPU' || (placement === 'with a clone of one' && i !== 2);
+        placement === 'on the GPU' ||
+        ((placement === 'with a clone of one' || placement === 'while one is read') && i !== 2);
       let outputs: tf.Tensor[] = [];
       const labels = await pipelineLabelsDuring(async () => {
         outputs = tf
@@ -253,6 +262,9 @@ describe.skipIf(!search.found)('the WebGPU backend’s training kernels on this 
         const input = inputs[4 * parameterIndex + [0, 2, 3][k % 3]!];
         expect(output.dataId === input?.dataId).toBe(inPlace(parameterIndex));
       });
+      if (pending !== undefined) {
+        expect(maxRelativeError((await pending) as Float32Array, parameters[2]?.parameter ?? [])).toBe(0);
+      }
       if (clone !== undefined) {
         expect(maxRelativeError((await clone.data()) as Float32Array, parameters[2]?.parameter ?? [])).toBe(
           0,

@@ -1,5 +1,6 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { readInFlight } from '../readsInFlight.js';
 import { packUniforms, strideWorkgroups, type WgslDispatch, type WgslKernel } from './wgslKernel.js';
 
 /**
@@ -137,14 +138,18 @@ export function placeResults(
 
 /**
  * Whether a kernel may write a tensor's next value over its own buffer: the buffer is on the GPU and no other tensor
- * shares it (a clone does: tfjs's Identity, e.g. an EMA's first copy of the weights) and no copy of its values is
- * cached on the CPU (a read leaves one, which would go stale).
+ * shares it (a clone does: tfjs's Identity, e.g. an EMA's first copy of the weights), and no copy of its values is
+ * cached on the CPU or about to be (a read leaves one, which would go stale).
  */
 function writableInPlace(backend: WebGPUBackend, tensor: TensorInfo): boolean {
   const data = backend.tensorMap.get(tensor.dataId);
   // Typed as always there, but null once uploaded (tfjs-backend-webgpu's uploadToGPU).
   const cached: unknown = data.values;
   return (
-    data.refCount === 1 && cached == null && data.external !== true && data.resource instanceof GPUBuffer
+    data.refCount === 1 &&
+    cached == null &&
+    !readInFlight(backend, tensor.dataId) &&
+    data.external !== true &&
+    data.resource instanceof GPUBuffer
   );
 }
