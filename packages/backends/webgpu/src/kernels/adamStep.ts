@@ -4,10 +4,10 @@ import { ADAM_STEP, adamStepParameters, type AdamStepAttrs } from '@nextplay/cls
 import {
   kernelPerCount,
   multiTensorBindings,
-  multiTensorDispatches,
   multiTensorLoop,
+  placedDispatches,
   placeResults,
-  type MultiTensorItem,
+  type PlacedItems,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
@@ -87,7 +87,7 @@ function adamStep(args: {
   const { beta1, beta2, eps, lr, correction1, correction2 } = attrs;
   const parameters = adamStepParameters(args.inputs, attrs);
   const outputs: TensorInfo[] = [];
-  const items = { inPlace: [] as MultiTensorItem[], outOfPlace: [] as MultiTensorItem[] };
+  const items: PlacedItems = { inPlace: [], outOfPlace: [] };
   for (const { parameter, gradient, m, v, decoupledDecay, l2Decay } of parameters) {
     const { inPlace, results } = placeResults(backend, [parameter, m, v]);
     outputs.push(...results);
@@ -109,20 +109,10 @@ function adamStep(args: {
     ['f32', 1 / Math.sqrt(correction2)],
     ['f32', eps],
   ] as const;
-  dispatchWgsl(backend, [
-    ...multiTensorDispatches(backend, items.inPlace, {
-      kernel: adamKernel.inPlace,
-      most: 4,
-      common,
-      workgroup: WORKGROUP,
-    }),
-    ...multiTensorDispatches(backend, items.outOfPlace, {
-      kernel: adamKernel.outOfPlace,
-      most: 4,
-      common,
-      workgroup: WORKGROUP,
-    }),
-  ]);
+  dispatchWgsl(
+    backend,
+    placedDispatches(backend, items, adamKernel, { most: 4, common, workgroup: WORKGROUP }),
+  );
   return outputs;
 }
 

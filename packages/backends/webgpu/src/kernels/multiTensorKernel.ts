@@ -119,6 +119,28 @@ export interface MultiTensorKernel {
   readonly most: number;
 }
 
+/** A multi-tensor call's items, by where their results go (`placeResults`). */
+export interface PlacedItems {
+  readonly inPlace: MultiTensorItem[];
+  readonly outOfPlace: MultiTensorItem[];
+}
+
+/** The dispatches of `items`: those updated in place with `kernels.inPlace`, then the rest with `kernels.outOfPlace`. */
+export function placedDispatches(
+  backend: WebGPUBackend,
+  items: PlacedItems,
+  kernels: {
+    readonly inPlace: MultiTensorKernel['kernel'];
+    readonly outOfPlace: MultiTensorKernel['kernel'];
+  },
+  options: Omit<MultiTensorKernel, 'kernel'>,
+): WgslDispatch[] {
+  return [
+    ...multiTensorDispatches(backend, items.inPlace, { ...options, kernel: kernels.inPlace }),
+    ...multiTensorDispatches(backend, items.outOfPlace, { ...options, kernel: kernels.outOfPlace }),
+  ];
+}
+
 /**
  * Where an item's results go: over the `updated` tensors themselves, where every one of them is `writableInPlace`
  * (each then returned as one more reference to its buffer, as tfjs's Identity returns), else into new tensors.

@@ -4,10 +4,10 @@ import { SGD_STEP, sgdStepParameters, type SgdStepAttrs } from '@nextplay/cls-co
 import {
   kernelPerCount,
   multiTensorBindings,
-  multiTensorDispatches,
   multiTensorLoop,
+  placedDispatches,
   placeResults,
-  type MultiTensorItem,
+  type PlacedItems,
 } from './multiTensorKernel.js';
 import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 
@@ -98,7 +98,7 @@ function sgdStep(args: {
   const withMomentum = momentum !== 0;
   const parameters = sgdStepParameters(args.inputs, attrs);
   const outputs: TensorInfo[] = [];
-  const items = { inPlace: [] as MultiTensorItem[], outOfPlace: [] as MultiTensorItem[] };
+  const items: PlacedItems = { inPlace: [], outOfPlace: [] };
   for (const { parameter, gradient, buffer, weightDecay, firstStep } of parameters) {
     const updated = buffer === undefined ? [parameter] : [parameter, buffer];
     const { inPlace, results } = placeResults(backend, updated);
@@ -121,20 +121,7 @@ function sgdStep(args: {
   const kernels = withMomentum
     ? { inPlace: sgdKernels.momentumInPlace, outOfPlace: sgdKernels.momentum }
     : { inPlace: sgdKernels.plainInPlace, outOfPlace: sgdKernels.plain };
-  dispatchWgsl(backend, [
-    ...multiTensorDispatches(backend, items.inPlace, {
-      kernel: kernels.inPlace,
-      most: 4,
-      common,
-      workgroup: WORKGROUP,
-    }),
-    ...multiTensorDispatches(backend, items.outOfPlace, {
-      kernel: kernels.outOfPlace,
-      most: 4,
-      common,
-      workgroup: WORKGROUP,
-    }),
-  ]);
+  dispatchWgsl(backend, placedDispatches(backend, items, kernels, { most: 4, common, workgroup: WORKGROUP }));
   return outputs;
 }
 
