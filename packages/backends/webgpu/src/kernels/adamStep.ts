@@ -14,7 +14,7 @@ import { WgslKernel, dispatchWgsl } from './wgslKernel.js';
 const WORKGROUP = 256;
 /**
  * What one parameter binds: parameter, gradient, m and v, and the three results written to new tensors, or over
- * parameter, m and v themselves where they are theirs alone (`writableInPlace`), which halves the buffers bound.
+ * parameter, m and v themselves where they are theirs alone (`placeResults`), which halves the buffers bound.
  */
 const PARAMETER_BUFFERS = {
   outOfPlace: [
