@@ -155,11 +155,38 @@ export interface AdamStepParameter<Input> extends Record<(typeof ADAM_STEP_INPUT
   readonly l2Decay: number;
 }
 
+/** A tensor as an optimizer-step kernel sees it: only its shape is checked. */
+interface Shaped {
+  readonly shape: readonly number[];
+}
+
+/**
+ * Throws "<kernel> needs …" unless each of `others` has as many values as parameter `index`: the kernels pair
+ * them value by value, and WebGPU would read a shorter one's missing values as whatever its bounds clamp to.
+ */
+function assertSameSizes(
+  kernel: string,
+  index: number,
+  parameter: Shaped,
+  others: Readonly<Record<string, Shaped | undefined>>,
+): void {
+  const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+  const expected = size(parameter.shape);
+  for (const [name, tensor] of Object.entries(others)) {
+    if (tensor !== undefined && size(tensor.shape) !== expected) {
+      throw new Error(
+        `${kernel} needs parameter ${index}'s ${name} to have its ${expected} values, not ${size(tensor.shape)}`,
+      );
+    }
+  }
+}
+
 /**
  * The parameters of an `ADAM_STEP` call, in order; throws "ClsAdamStep needs …" when the inputs are not four per
- * parameter or the decays are not one per parameter.
+ * parameter, the gradient, m or v has not the parameter's number of values, or the decays are not one per
+ * parameter.
  */
-export function adamStepParameters<Input>(
+export function adamStepParameters<Input extends Shaped>(
   inputs: readonly Input[] | Readonly<Record<string, Input>>,
   attrs: Pick<AdamStepAttrs, 'decoupledDecay' | 'l2Decay'>,
 ): AdamStepParameter<Input>[] {
@@ -174,6 +201,7 @@ export function adamStepParameters<Input>(
   }
   return Array.from({ length: count }, (_, i) => {
     const [parameter, gradient, m, v] = tensors.slice(4 * i, 4 * i + 4) as [Input, Input, Input, Input];
+    assertSameSizes(ADAM_STEP, i, parameter, { gradient, m, v });
     return { parameter, gradient, m, v, decoupledDecay: decoupledDecay[i] ?? 0, l2Decay: l2Decay[i] ?? 0 };
   });
 }
@@ -225,9 +253,10 @@ export interface SgdStepParameter<Input> {
 
 /**
  * The parameters of an `SGD_STEP` call, in order; throws "ClsSgdStep needs …" when the inputs are not two per
- * parameter (three with momentum) or the per-parameter attributes do not match them.
+ * parameter (three with momentum), the gradient or buffer has not the parameter's number of values, or the
+ * per-parameter attributes do not match them.
  */
-export function sgdStepParameters<Input>(
+export function sgdStepParameters<Input extends Shaped>(
   inputs: readonly Input[] | Readonly<Record<string, Input>>,
   attrs: Pick<SgdStepAttrs, 'momentum' | 'weightDecay' | 'firstStep'>,
 ): SgdStepParameter<Input>[] {
@@ -243,6 +272,7 @@ export function sgdStepParameters<Input>(
   }
   return Array.from({ length: count }, (_, i) => {
     const [parameter, gradient, buffer] = tensors.slice(each * i, each * i + each) as [Input, Input, Input?];
+    assertSameSizes(SGD_STEP, i, parameter, { gradient, buffer });
     return {
       parameter,
       gradient,
