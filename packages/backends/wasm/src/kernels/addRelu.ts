@@ -1,6 +1,7 @@
 import { ADD_RELU, addReluInputs, type ADD_RELU_INPUTS, type KernelInputs } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { addReluFunction } from './addReluSimdModule.js';
+import { pairwisePass } from './pairwisePass.js';
 import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -12,22 +13,12 @@ const addReluModule = [addReluFunction];
  */
 function addRelu(args: { inputs: KernelInputs<typeof ADD_RELU_INPUTS, TensorInfo>; backend: KernelBackend }) {
   const { a, b } = addReluInputs(args.inputs);
-  const size = a.shape.reduce((p, q) => p * q, 1);
   const calls = new WasmKernelCalls(args.backend);
   const y = calls.allocate(a.shape);
-  const simd = simdExports(calls.backend, addReluModule)?.addRelu;
-  const vectorized = simd === undefined ? 0 : size - (size % 4);
-  if (vectorized > 0)
-    simd?.(calls.byteOffset(a), calls.byteOffset(b), calls.byteOffset(y), 0, vectorized * 4);
-  const [first, second, result] = [a, b, y].map((t) => calls.view(t)) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  for (let i = vectorized; i < size; i++) {
-    const sum = Math.fround((first[i] ?? NaN) + (second[i] ?? NaN));
-    result[i] = sum < 0 ? 0 : sum;
-  }
+  pairwisePass(calls, simdExports(calls.backend, addReluModule)?.addRelu, [a, b, y], (first, second) => {
+    const sum = Math.fround(first + second);
+    return sum < 0 ? 0 : sum;
+  });
   return y;
 }
 

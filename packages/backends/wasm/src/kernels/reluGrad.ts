@@ -1,6 +1,7 @@
 import { RELU_GRAD, RELU_GRAD_INPUTS, requiredInputs, type KernelInputs } from '@nextplay/cls-core';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { reluGradFunction } from './reluGradSimdModule.js';
+import { pairwisePass } from './pairwisePass.js';
 import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
@@ -33,20 +34,12 @@ function reluGrad(args: {
  * batch-norm gradient takes its dy through relu with it).
  */
 export function writeReluGrad(calls: WasmKernelCalls, dy: TensorInfo, y: TensorInfo, dx: TensorInfo): void {
-  const size = y.shape.reduce((a, b) => a * b, 1);
-  const simd = simdExports(calls.backend, reluGradModule)?.reluGrad;
-  const vectorized = simd === undefined ? 0 : size - (size % 4);
-  if (vectorized > 0)
-    simd?.(calls.byteOffset(dy), calls.byteOffset(y), calls.byteOffset(dx), 0, vectorized * 4);
-  const [gradient, output, result] = [dy, y, dx].map((t) => calls.view(t)) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  for (let i = vectorized; i < size; i++) {
-    const value = output[i] ?? NaN;
-    result[i] = Number.isNaN(value) ? value : value > 0 ? (gradient[i] ?? 0) : 0;
-  }
+  pairwisePass(
+    calls,
+    simdExports(calls.backend, reluGradModule)?.reluGrad,
+    [dy, y, dx],
+    (gradient, output) => (Number.isNaN(output) ? output : output > 0 ? gradient : 0),
+  );
 }
 
 export const wasmReluGradConfig: KernelConfig = {
