@@ -66,7 +66,7 @@ export function runProductKernel<Args extends ProductKernelArgs>(
   { withStock = true }: { withStock?: boolean } = {},
 ): TensorInfo {
   const stock = () => runStockKernel(kernelName, args);
-  // WebGPU cannot bind an empty buffer; tfjs's kernels handle empty tensors.
+  // WebGPU cannot bind an empty buffer: such a call goes to tfjs's kernel, as it would without ours.
   const empty = Object.values(args.inputs).some((input) => input?.shape.includes(0) === true);
   if (empty) return stock();
   const half = halfPrecisionEnabled();

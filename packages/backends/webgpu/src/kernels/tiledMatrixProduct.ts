@@ -298,8 +298,7 @@ export function runMatrixProduct(
   }
   const splits = splitCount(m, n, k, batches, tile);
   const kPerSplit = Math.ceil(k / splits / TK) * TK;
-  // k = 0: one split, whose tiles add nothing, so the output is 0 (plus the bias).
-  const usedSplits = k === 0 ? 1 : Math.ceil(k / kPerSplit);
+  const usedSplits = Math.max(1, Math.ceil(k / kPerSplit));
   const bias = run.bias === undefined ? [] : [run.bias];
   const partial =
     usedSplits === 1 ? run.output : backend.makeTensorInfo([usedSplits, batches, m, n], 'float32');
