@@ -16,7 +16,8 @@ export interface EmaOptions {
   readonly validate?: boolean;
   /**
    * Which weights checkpoints hold (and so testing and export use): `better` picks the EMA or the live weights at
-   * each validation, by accuracy (ties by loss); `ema` always the EMA.
+   * each validation, by accuracy (ties by loss), or the live ones when the EMA is not validated; `ema` always the
+   * EMA (and needs `validate`). Their validation metrics are logged as `val_ckpt/...`.
    */
   readonly checkpoint?: EmaCheckpointWeights;
 }
@@ -91,7 +92,7 @@ export const emaOptionsSchema: JsonSchema = {
       enum: ['better', 'ema'],
       default: EMA_DEFAULTS.checkpoint,
       description:
-        'Weights checkpoints hold: better = the EMA or the live weights, whichever validated better (logged as val_ckpt/*); ema = always the EMA.',
+        'Weights checkpoints hold, their metrics logged as val_ckpt/*: better = the EMA or the live weights, whichever validated better (the live ones with validate=false); ema = always the EMA (needs validate=true).',
     },
   },
   additionalProperties: false,
@@ -133,6 +134,11 @@ function assertOptions(options: ResolvedEmaOptions): void {
   }
   if (!(['better', 'ema'] as readonly string[]).includes(options.checkpoint)) {
     throw invalid(`checkpoint must be better or ema, got ${options.checkpoint}`);
+  }
+  if (options.checkpoint === 'ema' && !options.validate) {
+    throw invalid(
+      'checkpoint=ema needs validate=true: the checkpoint monitor (val_ckpt/*) must score the EMA weights it stores',
+    );
   }
   if (!Number.isInteger(options.update_after_step) || options.update_after_step < 0) {
     throw invalid(

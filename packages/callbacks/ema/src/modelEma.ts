@@ -82,25 +82,35 @@ export class ModelEma implements Callback {
   }
 
   async onValidationEnd(context: TrainerContext): Promise<void> {
-    if (context.stage !== 'fit' || !this.options.validate || this.#average === undefined) return;
-    const variables = context.model.weights;
-    const live = copyWeights(variables);
-    try {
-      writeWeights(variables, this.#average);
-      this.#lastMetrics = (await context.validate(EMA_METRIC_PREFIX)) ?? this.#lastMetrics;
-    } finally {
-      writeWeights(variables, live);
-      for (const tensor of live) tensor.dispose();
-    }
-    if (this.options.checkpoint === 'better' && this.#lastMetrics !== undefined) {
-      this.#checkpointHoldsEma = emaValidatedBetter(this.#lastMetrics, context.metrics);
-      const chosen = this.#checkpointHoldsEma ? EMA_METRIC_PREFIX : LIVE_METRIC_PREFIX;
-      for (const [name, value] of Object.entries(context.metrics)) {
-        if (name.startsWith(`${chosen}/`)) {
-          context.log(`${CHECKPOINT_METRIC_PREFIX}/${name.slice(chosen.length + 1)}`, value);
-        }
+    if (context.stage !== 'fit' || this.#average === undefined) return;
+    if (this.options.validate) {
+      const variables = context.model.weights;
+      const live = copyWeights(variables);
+      try {
+        writeWeights(variables, this.#average);
+        this.#lastMetrics = (await context.validate(EMA_METRIC_PREFIX)) ?? this.#lastMetrics;
+      } finally {
+        writeWeights(variables, live);
+        for (const tensor of live) tensor.dispose();
       }
     }
+    this.#checkpointHoldsEma = this.#emaIsCheckpointed(context.metrics);
+    const chosen = this.#checkpointHoldsEma ? EMA_METRIC_PREFIX : LIVE_METRIC_PREFIX;
+    for (const [name, value] of Object.entries(context.metrics)) {
+      if (name.startsWith(`${chosen}/`)) {
+        context.log(`${CHECKPOINT_METRIC_PREFIX}/${name.slice(chosen.length + 1)}`, value);
+      }
+    }
+  }
+
+  /**
+   * Whether checkpoints hold the EMA after this validation. Without its own validation (`validate: false`) the EMA
+   * cannot be compared, so `better` keeps the live weights; `ema` with `validate: false` is refused up front.
+   */
+  #emaIsCheckpointed(metrics: Readonly<Record<string, number>>): boolean {
+    if (this.options.checkpoint === 'ema') return true;
+    if (!this.options.validate) return false;
+    return this.#lastMetrics === undefined || emaValidatedBetter(this.#lastMetrics, metrics);
   }
 
   checkpointWeights(): readonly Tensor[] | undefined {

@@ -63,6 +63,10 @@ describe('ModelEma options', () => {
     [{ warmup_power: Infinity }, 'callbacks.ema: warmup_power must be a positive number, got Infinity'],
     [{ update_after_step: 2.5 }, 'callbacks.ema: update_after_step must be a non-negative integer, got 2.5'],
     [{ update_after_step: -1 }, 'callbacks.ema: update_after_step must be a non-negative integer, got -1'],
+    [
+      { checkpoint: 'ema', validate: false },
+      'callbacks.ema: checkpoint=ema needs validate=true: the checkpoint monitor (val_ckpt/*) must score the EMA weights it stores',
+    ],
   ])('rejects %j', (options, message) => {
     let thrown: unknown;
     try {

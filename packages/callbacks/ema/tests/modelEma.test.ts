@@ -210,7 +210,7 @@ describe('ModelEma validation', () => {
 
   it('does not validate with validate false, outside fit, or without a val split', async () => {
     await setUp();
-    const quiet = createEma({ validate: false });
+    const quiet = createEma({ validate: false, checkpoint: 'better' });
     quiet.onFitStart(context);
     await quiet.onValidationEnd(context);
     expect(context.validations).toEqual([]);
@@ -231,6 +231,21 @@ describe('ModelEma validation', () => {
       ema_decay: 0.9998,
       checkpoint_weights: 'ema',
     });
+  });
+});
+
+describe('ModelEma checkpoint weights (checkpoint: ema)', () => {
+  it('stores the EMA even when the live weights validated better, and logs its metrics as val_ckpt', async () => {
+    await setUp({ validation: (prefix) => ({ [`${prefix}/loss`]: 2, [`${prefix}/acc`]: 0.1 }) });
+    const ema = createEma({ checkpoint: 'ema' });
+    ema.onFitStart(context);
+    await optimizerStep(ema);
+    context.metrics['val/acc'] = 0.9;
+    context.metrics['val/loss'] = 0.2;
+    await ema.onValidationEnd(context);
+    expect(tensorValues(ema.checkpointWeights())).toHaveLength(model.weights.length);
+    expect(context.metrics).toMatchObject({ 'val_ckpt/acc': 0.1, 'val_ckpt/loss': 2 });
+    expect(ema.summary()).toMatchObject({ checkpoint_weights: 'ema' });
   });
 });
 
@@ -256,6 +271,20 @@ describe('ModelEma checkpoint weights (checkpoint: better)', () => {
     expect(tensorValues(ema.checkpointWeights())).toHaveLength(model.weights.length);
     expect(context.metrics).toMatchObject({ 'val_ckpt/acc': 0.7, 'val_ckpt/loss': 1 - 0.7 });
     expect(ema.summary()).toMatchObject({ checkpoint_weights: 'ema' });
+  });
+
+  it('without validating the EMA, stores the live weights and logs their metrics as val_ckpt', async () => {
+    await setUp({ validation: (prefix) => ({ [`${prefix}/loss`]: 0, [`${prefix}/acc`]: 1 }) });
+    const ema = createEma({ checkpoint: 'better', validate: false });
+    ema.onFitStart(context);
+    await optimizerStep(ema);
+    context.metrics['val/acc'] = 0.6;
+    context.metrics['val/loss'] = 0.5;
+    await ema.onValidationEnd(context);
+    expect(context.validations).toEqual([]);
+    expect(ema.checkpointWeights()).toBeUndefined();
+    expect(context.metrics).toMatchObject({ 'val_ckpt/acc': 0.6, 'val_ckpt/loss': 0.5 });
+    expect(ema.summary()).toMatchObject({ checkpoint_weights: 'live' });
   });
 
   it('keeps the choice across a resume', async () => {

@@ -77,6 +77,13 @@ async function fitOn(
   const seed = config.seed;
   const headName = config.model.head ?? 'linear';
   const head = await registry.create('head', headName, {}, { logger });
+  // Before the data loads, so that a callback's bad options are reported at once.
+  const callbackInstances: Callback[] = [];
+  for (const [name, callbackOptions] of Object.entries(config.callbacks)) {
+    if (callbackOptions === null) continue;
+    callbackInstances.push(await registry.create('callback', name, callbackOptions, { logger }));
+  }
+  const callbacks = new CallbackList(callbackInstances, logger);
   const data = await registry.create('dataset', config.data.name, config.data, {
     logger,
     seed,
@@ -152,12 +159,6 @@ async function fitOn(
       maxEpochs: config.trainer.max_epochs,
       totalSteps: stepsPerEpoch * config.trainer.max_epochs,
     });
-    const callbackInstances: Callback[] = [];
-    for (const [name, callbackOptions] of Object.entries(config.callbacks)) {
-      if (callbackOptions === null) continue;
-      callbackInstances.push(await registry.create('callback', name, callbackOptions, { logger }));
-    }
-    const callbacks = new CallbackList(callbackInstances, logger);
     const parameters = trainableParameters(model);
     const gradScaler = precision === '16-mixed' ? new GradScaler() : undefined;
     let resume: ResumePoint | undefined;
