@@ -69,6 +69,7 @@ export function resolveKey(
 
 /**
  * Returns a copy of `config` with every interpolation resolved: `${a.b}` (relative: `${.b}`), `${oc.env:VAR,default}`,
+ * `${oc.select:a.b,default}` (the default where `a.b` is absent),
  * `${oc.decode:...}` (types a string as an override value), `${now:%Y-%m-%d}`, `${hydra:runtime.output_dir}`. A value that is exactly one interpolation keeps the referenced
  * value's type. Any `???` left is an error listing every missing key. Nothing is ever evaluated as code.
  */
@@ -251,6 +252,16 @@ class Resolver {
           throw new ClsError('CONFIG_INVALID', isClsError(error) ? error.message : String(error));
         }
       }
+      case 'oc.select': {
+        // OmegaConf's select with a default: the key's value, or the default where it or a parent is absent.
+        const expression = text(0);
+        const target = keyPath(expression, path);
+        const found = lookup(this.#root, target);
+        if (found.found && found.value !== MISSING) return this.resolvePath(target, expression, where);
+        const fallback = call.args[1];
+        if (fallback === undefined || fallback === 'null') return null;
+        return text(1);
+      }
       case 'now':
         return strftime(this.#context.now, call.args.map((_, index) => text(index)).join(','), where);
       case 'hydra':
@@ -258,7 +269,7 @@ class Resolver {
       default:
         throw new ClsError(
           'CONFIG_INVALID',
-          `${where}: unknown resolver "${call.name}" in \${${body}} (supported: oc.env, oc.decode, now, hydra)`,
+          `${where}: unknown resolver "${call.name}" in \${${body}} (supported: oc.env, oc.select, oc.decode, now, hydra)`,
         );
     }
   }

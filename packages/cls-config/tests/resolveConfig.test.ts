@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeConfig, resolveConfig, resolveRunDir } from '../src/index.js';
+import { composeConfig, resolveConfig, resolveKey, resolveRunDir } from '../src/index.js';
 import { CONFIGS, errorOf } from './helpers.js';
 
 // Local time, as Hydra's ${now:...} uses.
@@ -74,6 +74,32 @@ describe('resolveConfig', () => {
       code: 'CONFIG_MISSING_VALUE',
       message: 'a.b: environment variable NOT_SET is not set (give a default: ${oc.env:NOT_SET,default})',
     });
+  });
+
+  it('selects a key, or a default where it or a parent is absent, with ${oc.select:...}', () => {
+    const resolved = resolveConfig(
+      {
+        callbacks: { checkpoint: { monitor: 'val/loss', mode: '${.monitor}' }, removed: null },
+        present: '${oc.select:callbacks.checkpoint.monitor,val/acc}',
+        interpolated: '${oc.select:callbacks.checkpoint.mode,max}',
+        absent: '${oc.select:callbacks.missing.monitor,val/acc}',
+        under_null: '${oc.select:callbacks.removed.monitor,val/acc}',
+        none: '${oc.select:nowhere}',
+        relative: { value: '${oc.select:.sibling,2}', sibling: 1 },
+        in_text: 'best by ${oc.select:callbacks.missing,val/acc}',
+      },
+      run,
+    );
+    expect(resolved).toMatchObject({
+      present: 'val/loss',
+      interpolated: 'val/loss',
+      absent: 'val/acc',
+      under_null: 'val/acc',
+      none: null,
+      relative: { value: 1, sibling: 1 },
+      in_text: 'best by val/acc',
+    });
+    expect(resolveKey({ todo: '???', value: '${oc.select:todo,fallback}' }, 'value')).toBe('fallback');
   });
 
   it('types strings with ${oc.decode:...}', () => {
@@ -160,7 +186,8 @@ describe('resolveConfig', () => {
   it('never evaluates code: only oc.env, now and hydra resolve', () => {
     expect(errorOf(() => resolveConfig({ x: '${oc.eval:1+1}' }, run))).toEqual({
       code: 'CONFIG_INVALID',
-      message: 'x: unknown resolver "oc.eval" in ${oc.eval:1+1} (supported: oc.env, oc.decode, now, hydra)',
+      message:
+        'x: unknown resolver "oc.eval" in ${oc.eval:1+1} (supported: oc.env, oc.select, oc.decode, now, hydra)',
     });
     expect(errorOf(() => resolveConfig({ x: "${python:__import__('os')}" }, run)).message).toContain(
       'unknown resolver "python"',
