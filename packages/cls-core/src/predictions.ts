@@ -10,7 +10,10 @@ export const OTHER_CLASS = '(other)';
  */
 export interface SplitPredictions {
   readonly split: Exclude<SplitName, 'train'>;
-  /** The 0-based epoch the pass ran in. */
+  /**
+   * The 0-based epoch of the weights evaluated: the epoch the pass ran in, or for a test with the best checkpoint,
+   * the epoch that checkpoint was written at.
+   */
   readonly epoch: number;
   /**
    * The predicted class of each sample (argmax of the logits). For a head that reads unseen classes (digits), a

@@ -49,6 +49,19 @@ class ContractProbe implements Callback {
   onTestEnd(context: TrainerContext): void {
     this.tested = context.testPredictions;
   }
+
+  /** Epoch 0's weights are "best", so that the test runs on weights older than the last epoch's. */
+  async onTrainEpochEnd(context: TrainerContext): Promise<void> {
+    if (context.epoch !== 0) return;
+    this.#best = join(context.runDir, 'checkpoints', 'epoch_0');
+    await context.saveCheckpoint(this.#best);
+  }
+
+  bestModelPath(): string | undefined {
+    return this.#best;
+  }
+
+  #best: string | undefined;
 }
 
 /** Fails in every hook it has, with the failure policy it is given. */
@@ -162,6 +175,8 @@ describe('the callback contract', () => {
     expect(tested.split).toBe('test');
     expect(tested.predicted).toHaveLength(40);
     expect(accuracy(tested)).toBeCloseTo(results['test/acc'] as number, 12);
+    expect(results.best_model_path).toBe(join(runDir, 'checkpoints', 'epoch_0'));
+    expect(tested.epoch).toBe(0); // the tested weights' epoch, not the last one's
   });
 
   it('keeps only the samples evaluated under limit_val_batches', async () => {

@@ -23,7 +23,11 @@ import {
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { linkCheckpoint } from '../checkpoint/linkCheckpoint.js';
-import { loadCheckpointModel, loadCheckpointWeights } from '../checkpoint/loadCheckpoint.js';
+import {
+  loadCheckpointModel,
+  loadCheckpointWeights,
+  loadTrainerState,
+} from '../checkpoint/loadCheckpoint.js';
 import { RESUME_TENSOR_PREFIX, type ResumeState } from '../checkpoint/resumeState.js';
 import { saveCheckpoint, type TrainerState } from '../checkpoint/saveCheckpoint.js';
 import {
@@ -550,9 +554,12 @@ export class Trainer implements TrainerContext {
       return {};
     }
     const averaged = callbacks.checkpointWeights();
+    // The epoch the tested weights come from, which the test predictions name.
+    let weightsEpoch = this.epoch;
     if (bestPath !== undefined) {
       this.logger.info(`testing with the best checkpoint ${bestPath}`);
       await loadCheckpointWeights(this.model, bestPath);
+      weightsEpoch = (await loadTrainerState(bestPath)).epoch;
     } else if (averaged !== undefined) {
       this.logger.info('testing with the final averaged weights');
       this.model.setWeights([...averaged]);
@@ -569,7 +576,7 @@ export class Trainer implements TrainerContext {
     if (evaluation === undefined) return {};
     const testMetrics = splitMetrics('test', evaluation);
     Object.assign(this.#metrics, testMetrics);
-    this.testPredictions = this.#predictionsOf('test', evaluation);
+    this.testPredictions = { ...this.#predictionsOf('test', evaluation), epoch: weightsEpoch };
     await callbacks.call('onTestEnd', this);
     this.logger.info(
       `test: loss ${(testMetrics['test/loss'] ?? NaN).toFixed(4)} acc ${(testMetrics['test/acc'] ?? NaN).toFixed(4)}` +
