@@ -45,7 +45,7 @@ export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
   });
   for (const warning of warnings) logger.warn(warning);
   writeRunConfig(runDir, {
-    config,
+    config: composed.config,
     overrides: composed.overrides,
     hydra: {
       choices: composed.choices,

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
-import { parseYaml, type ConfigMap } from '@nextplay/cls-config';
+import { ClsError, isClsError } from '@nextplay/cls-core';
+import { parseYaml, resolveConfig, type ConfigMap } from '@nextplay/cls-config';
 
 /** A training run's directory and the config it recorded in `.hydra/`. */
 export interface TrainingRun {
   readonly dir: string;
   /** `<dir>/.hydra/config.yaml`. */
   readonly configFile: string;
-  /** The recorded (resolved, validated) config without its `hydra` node. */
+  /** The recorded config without its `hydra` node, resolved as it was for the run. */
   readonly config: ConfigMap;
   /** The working directory the run was started from (`hydra.runtime.cwd`), which its relative paths start at. */
   readonly cwd: string | undefined;
@@ -41,11 +41,26 @@ export function findTrainingRun(
 }
 
 function readTrainingRun(dir: string, configFile: string): TrainingRun {
-  const config = readYamlMap(configFile);
+  const recorded = readYamlMap(configFile);
   const hydraFile = join(dir, '.hydra', 'hydra.yaml');
   const hydra = existsSync(hydraFile) ? readYamlMap(hydraFile).hydra : undefined;
   const runtime = isMap(hydra) ? hydra.runtime : undefined;
   const runCwd = isMap(runtime) && typeof runtime.cwd === 'string' ? runtime.cwd : undefined;
+  // config.yaml keeps its interpolations, as Hydra's does: resolve them as they were for the run.
+  let resolved: ConfigMap;
+  try {
+    resolved = resolveConfig(isMap(hydra) ? { ...recorded, hydra } : recorded, {
+      outputDir: isMap(runtime) && typeof runtime.output_dir === 'string' ? runtime.output_dir : dir,
+      cwd: runCwd ?? dir,
+      ...(isMap(runtime) && isMap(runtime.choices)
+        ? { choices: runtime.choices as Record<string, string | null> }
+        : {}),
+    });
+  } catch (error) {
+    if (!isClsError(error)) throw error;
+    throw new ClsError(error.code, `${configFile}: ${error.message}`, { cause: error });
+  }
+  const { hydra: _hydra, ...config } = resolved;
   return { dir, configFile, config, cwd: runCwd };
 }
 

@@ -72,13 +72,16 @@ describe('cls train -m', () => {
     expect(existsSync(join(sweepDir, '0', 'report.html'))).toBe(true);
   });
 
-  it("recomposes a job's config byte for byte from its .hydra/overrides.yaml", async () => {
+  it("recomposes a job's config byte for byte from its .hydra/overrides.yaml, in another run directory", async () => {
     const jobDir = join(sweepDir, '0');
     const before = readFileSync(join(jobDir, '.hydra', 'config.yaml'), 'utf8');
+    // Recorded as composed: the run directory is an interpolation, not a path that differs between runs.
+    expect(before).toContain('output_dir: ${hydra:runtime.output_dir}');
     const overrides = parse(readFileSync(join(jobDir, '.hydra', 'overrides.yaml'), 'utf8')) as string[];
-    const rerun = await runCliInProcess(['train', ...overrides, `hydra.run.dir=${jobDir}`]);
+    const rerunDir = join(sweepDir, 'rerun');
+    const rerun = await runCliInProcess(['train', ...overrides, `hydra.run.dir=${rerunDir}`]);
     expect(rerun.stderr).toBe('');
     expect(rerun.code).toBe(0);
-    expect(readFileSync(join(jobDir, '.hydra', 'config.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(join(rerunDir, '.hydra', 'config.yaml'), 'utf8')).toBe(before);
   }, 300_000);
 });

@@ -19,7 +19,11 @@ export interface RunHydraInfo {
 }
 
 export interface RunRecord {
-  /** The resolved, validated config. Its `hydra` node goes to hydra.yaml, the rest to config.yaml. */
+  /**
+   * The composed config, its interpolations unresolved as Hydra records them: `${hydra:runtime.output_dir}` stays
+   * as written, so the same overrides recompose the same file in any run directory. Its `hydra` node goes to
+   * hydra.yaml, the rest to config.yaml.
+   */
   readonly config: Readonly<Record<string, unknown>>;
   readonly overrides: { readonly task: readonly string[]; readonly hydra?: readonly string[] };
   readonly hydra: RunHydraInfo;

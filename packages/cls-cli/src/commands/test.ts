@@ -122,7 +122,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   // A run directory of its own records what was tested, as a training run does; a training run keeps its config.
   if (!existsSync(join(runDir, '.hydra', 'config.yaml'))) {
     writeRunConfig(runDir, {
-      config,
+      config: setup.composed.config,
       overrides: setup.composed.overrides,
       hydra: {
         choices: setup.composed.choices,
