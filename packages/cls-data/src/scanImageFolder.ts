@@ -163,7 +163,9 @@ export async function scanImageFolder(root: string, options: ScanOptions = {}): 
   const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
   if (emptyClasses.length > 0 && options.unseenClasses === true) {
     const where = [others.val, others.test].flatMap((found) =>
-      found === undefined ? [] : [`${basename(found.dir)}/`],
+      found !== undefined && emptyClasses.some((n) => (found.byClass.get(n)?.length ?? 0) > 0)
+        ? [`${basename(found.dir)}/`]
+        : [],
     );
     warnings.push(
       `${emptyClasses.length} class${emptyClasses.length > 1 ? 'es' : ''} without training images (only in ${where.join(' or ')}): ${classList(emptyClasses)}`,
@@ -227,11 +229,12 @@ async function readSplit(name: SplitName, dir: string, warnings: string[]): Prom
   if (stray > 0) {
     warnings.push(`${stray} image${stray > 1 ? 's' : ''} directly in ${dir} (not in a class folder) ignored`);
   }
-  // Empty training classes are reported once the classes are known; empty folders elsewhere here.
+  // torchvision refuses a class folder without images; it is left out here (no class, no model output).
   const empty = [...byClass].filter(([, files]) => files.length === 0).map(([className]) => className);
-  if (name !== 'train' && empty.length > 0) {
+  for (const className of empty) byClass.delete(className);
+  if (empty.length > 0) {
     warnings.push(
-      `${dir} has empty class folder${empty.length > 1 ? 's' : ''} ${empty.map((n) => escapeTerminalText(n)).join(', ')}`,
+      `${dir} has empty class folder${empty.length > 1 ? 's' : ''} ${empty.map((n) => escapeTerminalText(n)).join(', ')} (ignored)`,
     );
   }
   return { name, dir, layout: 'class_folders', source: dir, byClass };

@@ -19,8 +19,14 @@ async function caught(promise: Promise<unknown>): Promise<ClsError> {
 }
 
 describe('sortClassNames', () => {
-  it('sorts integers numerically, keeping 0 and 00 apart', () => {
-    expect(sortClassNames(['10', '2', '00', '0', '1', '07'])).toEqual(['0', '00', '1', '2', '07', '10']);
+  it('sorts numbers as text, like torchvision (Python sorted)', () => {
+    expect(sortClassNames(['2', '9', '10', '23'])).toEqual(['10', '2', '23', '9']);
+    expect(sortClassNames(['7', '07', '1', '00', '0', '10'])).toEqual(['0', '00', '07', '1', '10', '7']);
+  });
+
+  it('compares code points, not UTF-16 units', () => {
+    // U+1F600 is a surrogate pair (0xD83D …) in UTF-16, yet above U+FF21 in Python's order.
+    expect(sortClassNames(['\u{1F600}', '\uFF21'])).toEqual(['\uFF21', '\u{1F600}']);
   });
 
   it('sorts anything else by code point, like Python', () => {
@@ -45,7 +51,7 @@ describe('scanImageFolder', () => {
     await png(join(root, 'test', '0', 'i.png'));
 
     const scan = await scanImageFolder(root);
-    expect(scan.classes).toEqual(['0', '00', '2', '10']);
+    expect(scan.classes).toEqual(['0', '00', '10', '2']);
     expect(scan.train.classCounts).toEqual([1, 1, 2, 2]);
     expect(scan.train.files['2']).toEqual([
       join(root, 'train', '2', 'c.PnG'),
@@ -53,7 +59,7 @@ describe('scanImageFolder', () => {
     ]);
     expect(scan.train.images.map((image) => image.label)).toEqual([0, 1, 2, 2, 3, 3]);
     expect(scan.val?.dir).toBe(join(root, 'val'));
-    expect(scan.val?.classCounts).toEqual([0, 0, 1, 0]);
+    expect(scan.val?.classCounts).toEqual([0, 0, 0, 1]);
     expect(scan.test?.classCounts).toEqual([1, 0, 0, 0]);
     expect(scan.warnings).toEqual([
       `1 image directly in ${join(root, 'train')} (not in a class folder) ignored`,
@@ -209,9 +215,9 @@ describe('scanImageFolder', () => {
     await png(join(root, 'test', '10', 'd.png'));
     await png(join(root, 'test', '23', 'e.png'));
     const scan = await scanImageFolder(root, { unseenClasses: true });
-    expect(scan.classes).toEqual(['7', '10', '23', '47']);
-    expect(scan.train.classCounts).toEqual([1, 0, 1, 0]);
-    expect(scan.test?.images.map((image) => image.label)).toEqual([1, 2]);
+    expect(scan.classes).toEqual(['10', '23', '47', '7']);
+    expect(scan.train.classCounts).toEqual([0, 1, 0, 1]);
+    expect(scan.test?.images.map((image) => image.label)).toEqual([0, 1]);
     expect(scan.warnings).toEqual(['2 classes without training images (only in valid/ or test/): [10, 47]']);
     // A checkpoint's classes keep their indices; new ones follow, sorted.
     const given = await scanImageFolder(root, {
@@ -221,13 +227,39 @@ describe('scanImageFolder', () => {
     expect(given.classes).toEqual(['23', '7', '10', '47']);
   });
 
-  it('warns about a class folder in train/ without images but keeps the class', async () => {
+  it('leaves out an empty class folder of train/, as torchvision does not make it a class', async () => {
     const root = await tempDir();
     await png(join(root, 'train', 'a', 'x.png'));
     await mkdir(join(root, 'train', 'b'));
+    await mkdir(join(root, 'train', 'c', 'nested'), { recursive: true });
+    await png(join(root, 'valid', 'a', 'y.png'));
+    for (const options of [{}, { unseenClasses: true }]) {
+      const scan = await scanImageFolder(root, options);
+      expect(scan.classes).toEqual(['a']);
+      expect(scan.train.classCounts).toEqual([1]);
+      expect(scan.warnings).toEqual([`${join(root, 'train')} has empty class folders b, c (ignored)`]);
+    }
+    // A class only val holds is then a class train lacks, as if the empty folder were not there.
+    await png(join(root, 'valid', 'b', 'z.png'));
+    const error = await caught(scanImageFolder(root));
+    expect(error.message).toContain(`${join(root, 'valid')} has class "b" that train/ lacks`);
+    const unseen = await scanImageFolder(root, { unseenClasses: true });
+    expect(unseen.classes).toEqual(['a', 'b']);
+    expect(unseen.warnings).toEqual([
+      `${join(root, 'train')} has empty class folders b, c (ignored)`,
+      '1 class without training images (only in valid/): [b]',
+    ]);
+  });
+
+  it('orders the classes of a _classes.csv header as torchvision orders folders', async () => {
+    const root = await tempDir();
+    for (const name of ['a.jpg', 'b.jpg']) await png(join(root, 'train', name));
+    await writeFile(
+      join(root, 'train', '_classes.csv'),
+      'filename, 9, 10, 2\na.jpg, 0, 1, 0\nb.jpg, 1, 0, 0\n',
+    );
     const scan = await scanImageFolder(root);
-    expect(scan.classes).toEqual(['a', 'b']);
-    expect(scan.train.classCounts).toEqual([1, 0]);
-    expect(scan.warnings).toEqual(['class b has no training images']);
+    expect(scan.classes).toEqual(['10', '2', '9']);
+    expect(scan.train.images.map((image) => image.label)).toEqual([0, 2]);
   });
 });
