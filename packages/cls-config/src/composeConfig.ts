@@ -112,10 +112,12 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
     .map((override) => override.key);
 
   const isHydra = (override: Override): boolean => /^hydra(?:$|[./])/.test(override.key);
+  const taskOverrides = parsed.filter((override) => !isHydra(override));
+  recordOverrideDirname(config, taskOverrides);
   const result: ComposeResult = {
     config,
     overrides: {
-      task: parsed.filter((override) => !isHydra(override)).map((override) => override.input),
+      task: taskOverrides.map((override) => override.input),
       hydra: parsed.filter(isHydra).map((override) => override.input),
     },
     choices,
@@ -127,6 +129,35 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   };
   rememberComposition(config, { now, choices, configName: options.configName });
   return result;
+}
+
+/**
+ * Hydra's `hydra.job.override_dirname`: the task overrides, sorted, as `key=value` joined by `,` (or
+ * `hydra.job.config.override_dirname.kv_sep` / `item_sep`), less the keys in its `exclude_keys`; the usual
+ * `hydra.sweep.subdir` of sweep scripts. A value the config sets itself is kept.
+ */
+function recordOverrideDirname(config: ConfigMap, overrides: readonly Override[]): void {
+  const hydra = config.hydra;
+  if (!isConfigMap(hydra)) return;
+  const job = isConfigMap(hydra.job) ? hydra.job : (hydra.job = {});
+  if (job.override_dirname !== undefined) return;
+  const settings = lookup(job, ['config', 'override_dirname']);
+  const setting = (key: string): unknown =>
+    settings.found && isConfigMap(settings.value) ? settings.value[key] : undefined;
+  const kvSep = typeof setting('kv_sep') === 'string' ? (setting('kv_sep') as string) : '=';
+  const itemSep = typeof setting('item_sep') === 'string' ? (setting('item_sep') as string) : ',';
+  const excluded = setting('exclude_keys');
+  const exclude = new Set(Array.isArray(excluded) ? excluded.map(String) : []);
+  const items = overrides
+    .filter((override) => !exclude.has(override.key))
+    .map((override) => {
+      const at = override.input.indexOf('=');
+      return at === -1
+        ? override.input
+        : `${override.input.slice(0, at)}${kvSep}${override.input.slice(at + 1)}`;
+    })
+    .sort();
+  job.override_dirname = items.join(itemSep);
 }
 
 /** The project config's leaf keys that no command-line value override touched. */

@@ -98,6 +98,9 @@ function contextOf(config: object, options: Partial<ResolveOptions> & { cwd: str
   };
 }
 
+/** The longest string interpolation may build: far above any real path or name. */
+const MAX_INTERPOLATED_LENGTH = 1 << 20;
+
 class Resolver {
   readonly #root: Readonly<ConfigMap>;
   readonly #context: ResolveContext;
@@ -201,19 +204,32 @@ class Resolver {
     const [only] = parts;
     if (parts.length === 1 && only?.kind === 'interpolation')
       return cloneTree(this.#evaluate(only.body, path));
+    let length = 0;
     return parts
       .map((part) => {
-        if (part.kind === 'text') return part.text;
-        const value = this.#evaluate(part.body, path);
-        if (isContainer(value)) {
+        const text = part.kind === 'text' ? part.text : this.#interpolatedText(part.body, path);
+        length += text.length;
+        // Interpolations that repeat each other grow exponentially ("billion laughs"): stop at a sane size.
+        if (length > MAX_INTERPOLATED_LENGTH) {
           throw new ClsError(
             'CONFIG_INVALID',
-            `${where}: \${${part.body}} is a ${Array.isArray(value) ? 'list' : 'map'} and cannot be part of a string`,
+            `${where}: its interpolations make a string of more than ${MAX_INTERPOLATED_LENGTH.toLocaleString('en-US')} characters`,
           );
         }
-        return String(value);
+        return text;
       })
       .join('');
+  }
+
+  #interpolatedText(body: string, path: readonly string[]): string {
+    const value = this.#evaluate(body, path);
+    if (isContainer(value)) {
+      throw new ClsError(
+        'CONFIG_INVALID',
+        `${path.join('.')}: \${${body}} is a ${Array.isArray(value) ? 'list' : 'map'} and cannot be part of a string`,
+      );
+    }
+    return String(value);
   }
 
   #evaluate(body: string, path: readonly string[]): unknown {

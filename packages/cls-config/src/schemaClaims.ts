@@ -10,5 +10,10 @@ const OPEN_NODES: readonly string[] = ['paths', 'hydra'];
  */
 export function isClaimedKey(key: string): boolean {
   const [top = ''] = key.split('.');
-  return top in ClsConfigSchema.properties && !OPEN_NODES.includes(top);
+  return top in ClsConfigSchema.properties && !isOpenNode(top);
+}
+
+/** Whether top-level node `top` takes any key (`paths`, `hydra`). */
+export function isOpenNode(top: string): boolean {
+  return OPEN_NODES.includes(top);
 }

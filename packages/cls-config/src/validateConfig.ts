@@ -16,7 +16,7 @@ import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
 import { deepFreeze } from './deepFreeze.js';
 import { formatValue } from './formatValue.js';
 import type { ValueSource } from './composeConfig.js';
-import { isClaimedKey } from './schemaClaims.js';
+import { isClaimedKey, isOpenNode } from './schemaClaims.js';
 import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
 
 export interface CheckResult {
@@ -116,6 +116,8 @@ function setAsideAddedKeys(
   for (const key of addedKeys) {
     const [top = ''] = key.split('.');
     if (isClaimedKey(key) || !(top in config || top in kept)) continue;
+    // Under an open node (`hydra`, `paths`) the key stays where it is: the node's schema takes any key.
+    if (isOpenNode(top)) continue;
     if (!(top in kept)) {
       kept[top] = config[top];
       // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the key set aside is the one the user added

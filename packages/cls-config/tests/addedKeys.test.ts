@@ -28,6 +28,15 @@ function validate(...overrides: string[]) {
   return { config: config as unknown as Record<string, unknown>, warnings, composed };
 }
 
+describe('keys added with + under the open hydra and paths nodes', () => {
+  it('stay in their node, which takes any key', () => {
+    const { config, warnings } = validate('+hydra.job.chdir=true', '++hydra.extra=1', '+paths.cache=/c');
+    expect(config.hydra).toMatchObject({ job: { chdir: true }, extra: 1 });
+    expect(config.paths).toMatchObject({ cache: '/c' });
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe('keys added with + that no schema claims', () => {
   it('are kept in the validated config, with a warning naming each', () => {
     const { config, warnings, composed } = validate('+foo=1', '++notes.owner=me', '+notes.ticket=42');

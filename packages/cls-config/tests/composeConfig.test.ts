@@ -10,6 +10,24 @@ const compose = (...overrides: string[]) =>
 const pick = (config: Record<string, unknown>, path: string): unknown =>
   path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
 
+describe('composeConfig: hydra.job.override_dirname', () => {
+  it("is Hydra's: the task overrides sorted, joined by commas, without hydra's own", () => {
+    const { config } = compose('trainer.max_epochs=3', 'model=resnet50', '+tags=[a,b]', 'hydra.job.num=2');
+    expect(pick(config, 'hydra.job.override_dirname')).toBe(
+      '+tags=[a,b],model=resnet50,trainer.max_epochs=3',
+    );
+  });
+
+  it('follows hydra.job.config.override_dirname: separators and excluded keys', () => {
+    const { config } = compose(
+      'seed=3',
+      'trainer.max_epochs=3',
+      "+hydra.job.config.override_dirname={kv_sep: '-', item_sep: _, exclude_keys: [seed]}",
+    );
+    expect(pick(config, 'hydra.job.override_dirname')).toBe('trainer.max_epochs-3');
+  });
+});
+
 describe('composeConfig: defaults list', () => {
   it('composes the shipped train config from its defaults list', () => {
     const { config, choices, overrides, configName } = compose();

@@ -102,6 +102,17 @@ describe('resolveConfig', () => {
     expect(resolveKey({ todo: '???', value: '${oc.select:todo,fallback}' }, 'value')).toBe('fallback');
   });
 
+  it('refuses interpolations that grow past a sane size (a "billion laughs" of strings)', () => {
+    const config: Record<string, string> = { l0: 'AAAAAAAAAAAAAAAA' };
+    for (let level = 1; level <= 9; level++) config[`l${level}`] = `\${l${level - 1}}`.repeat(8);
+    config.task_name = '${l9}';
+    expect(errorOf(() => resolveConfig(config, run))).toEqual({
+      code: 'CONFIG_INVALID',
+      message: 'l6: its interpolations make a string of more than 1,048,576 characters',
+    });
+    expect((resolveConfig({ a: 'x'.repeat(1000), b: '${a}${a}' }, run).b as string).length).toBe(2000);
+  });
+
   it('types strings with ${oc.decode:...}', () => {
     const resolved = resolveConfig(
       {
@@ -220,7 +231,7 @@ describe('resolveRunDir then resolveConfig', () => {
       run: { dir: runDir },
       sweep: { dir: 'multirun/2024-03-05/07-08-09', subdir: 0 },
       launcher: { name: 'basic' },
-      job: { num: 0 },
+      job: { num: 0, override_dirname: 'experiment=mnist' },
       verbose: false,
     });
   });

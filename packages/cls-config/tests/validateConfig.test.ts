@@ -95,6 +95,29 @@ describe('validateConfig', () => {
     expect(problemsOf('+tags=[a,true]').message).toBe('tags.1: must be string or number (got true)');
   });
 
+  it("checks Lightning's batch limits, validation interval, precision forms and exact seeds", () => {
+    expect(problemsOf('trainer.limit_train_batches=1.5').message).toBe(
+      'trainer.limit_train_batches: must be < 1 (got 1.5)',
+    );
+    expect(problemsOf('trainer.limit_val_batches=0').message).toMatch(/^trainer\.limit_val_batches: /);
+    expect(problemsOf('trainer.val_check_interval=1.5').message).toBe(
+      'trainer.val_check_interval: must be <= 1 (got 1.5)',
+    );
+    expect(problemsOf('seed=1e300').message).toBe('seed: must be <= 9007199254740991 (got 1e+300)');
+    for (const valid of [
+      'trainer.limit_train_batches=0.25',
+      'trainer.limit_train_batches=3',
+      'trainer.val_check_interval=0.5',
+      'trainer.val_check_interval=20',
+      'trainer.precision=32',
+      'trainer.precision=16',
+      'trainer.precision=bf16',
+      'seed=-9007199254740991',
+    ]) {
+      expect(() => validateConfig(resolved(valid), registry), valid).not.toThrow();
+    }
+  });
+
   it('takes data.image_size as s or [height, width], and names it when it is neither', () => {
     const imageSize = (...overrides: string[]) =>
       validateConfig(resolved('data.root=/data', ...overrides), registry).data.image_size;

@@ -29,12 +29,10 @@ function runOnce(name: string, overrides: readonly string[], writeTo = name) {
   const composed = composeConfig({ configDirs: [CONFIGS], configName: 'train', overrides });
   const runDir = resolveRunDir(composed.config, { now: NOW });
   const outputDir = join(temp, name);
-  const config = validateConfig(
-    resolveConfig(composed.config, { outputDir, cwd: '/work', now: NOW }),
-    registry,
-  );
+  // A run records its config as composed, once it has resolved and validated.
+  validateConfig(resolveConfig(composed.config, { outputDir, cwd: '/work', now: NOW }), registry);
   const files = writeRunConfig(join(temp, writeTo), {
-    config,
+    config: composed.config,
     overrides: composed.overrides,
     hydra: {
       runDir,
@@ -69,17 +67,23 @@ describe('writeRunConfig', () => {
     expect(config).not.toHaveProperty('hydra');
     expect(config.trainer).toMatchObject({ max_epochs: 2 });
     expect(config.data).toMatchObject({ root: '/data/my mnist' });
-    expect(config.paths).toMatchObject({ output_dir: outputDir });
+    expect(config.paths).toMatchObject({ output_dir: '${hydra:runtime.output_dir}' });
 
     expect(parse(readFileSync(files.overrides, 'utf8'))).toEqual(overrides.slice(0, 3));
     expect(parse(readFileSync(files.hydra, 'utf8'))).toEqual({
       hydra: {
         run: { dir: runDir },
-        sweep: { dir: 'multirun/2024-03-05/07-08-09', subdir: 0 },
+        // As Hydra's hydra.yaml: the node as composed; the run's own directories are run.dir and runtime.
+        sweep: { dir: 'multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}', subdir: '${hydra.job.num}' },
         launcher: { name: 'basic' },
         verbose: true,
         overrides: { hydra: ['hydra.verbose=true'], task: overrides.slice(0, 3) },
-        job: { num: 0, name: 'train', config_name: 'train' },
+        job: {
+          num: 0,
+          override_dirname: "data.root='/data/my mnist',experiment=mnist,trainer.max_epochs=2",
+          name: 'train',
+          config_name: 'train',
+        },
         runtime: {
           version: '0.1.0',
           cwd: '/work',
@@ -113,10 +117,10 @@ describe('writeRunConfig', () => {
       '++tags=[a, "b c", 3]',
       "data.root='~/data'",
     ];
-    const first = runOnce('again', overrides, 'again-1');
+    const first = runOnce('again-1', overrides);
     const recorded = parse(readFileSync(first.files.overrides, 'utf8')) as string[];
     expect(recorded).toEqual(overrides);
-    const second = runOnce('again', recorded, 'again-2');
+    const second = runOnce('again-2', recorded);
     expect(second.files.config).not.toBe(first.files.config);
     const configText = readFileSync(first.files.config, 'utf8');
     expect(configText).toContain('dropout: 0.1');

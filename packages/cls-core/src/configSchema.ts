@@ -7,8 +7,10 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  */
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-/** `int` = number of batches, `float` in (0, 1] = fraction of the split, null = all. */
-const BatchLimit = Nullable(Type.Number({ exclusiveMinimum: 0 }));
+/** Lightning's `limit_*_batches`: an integer ≥ 1 of batches, a fraction in (0, 1) of the split, or null = all. */
+const BatchLimit = Nullable(
+  Type.Union([Type.Integer({ minimum: 1 }), Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })]),
+);
 
 /** One side of `data.image_size`. */
 export const ImageSide = Type.Integer({ minimum: 8 });
@@ -102,14 +104,25 @@ export const SchedulerConfigSchema = Type.Object(
 );
 
 export const AcceleratorSchema = Type.Union([Type.Literal('auto'), Type.Literal('gpu'), Type.Literal('cpu')]);
-/** Lightning's precision values: `16-mixed` runs where the backend computes in float16; others fall back with a warning. */
+/**
+ * Lightning's precision values, its short forms included (`32` is `32-true`, `16` is `16-mixed`, `bf16` is
+ * `bf16-mixed`, `64` is `64-true`): `16-mixed` runs where the backend computes in float16; others fall back to
+ * `32-true` with a warning.
+ */
 export const PrecisionSchema = Type.Union([
   Type.Literal('32-true'),
   Type.Literal('32'),
+  Type.Literal(32),
   Type.Literal('16-mixed'),
+  Type.Literal('16'),
+  Type.Literal(16),
   Type.Literal('bf16-mixed'),
+  Type.Literal('bf16'),
   Type.Literal('16-true'),
   Type.Literal('bf16-true'),
+  Type.Literal('64-true'),
+  Type.Literal('64'),
+  Type.Literal(64),
 ]);
 
 export const TrainerConfigSchema = Type.Object(
@@ -130,12 +143,14 @@ export const TrainerConfigSchema = Type.Object(
     limit_val_batches: BatchLimit,
     limit_test_batches: BatchLimit,
     check_val_every_n_epoch: Type.Integer({ minimum: 1 }),
-    val_check_interval: Type.Number({
-      exclusiveMinimum: 0,
-      default: 1,
-      description:
-        'Validate this often within a training epoch: a fraction in (0, 1] of the epoch, or an integer > 1 of batches.',
-    }),
+    val_check_interval: Type.Union(
+      [Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.Integer({ minimum: 1 })],
+      {
+        default: 1,
+        description:
+          'Validate this often within a training epoch: a fraction in (0, 1] of the epoch, or an integer > 1 of batches.',
+      },
+    ),
     log_every_n_steps: Type.Integer({ minimum: 1 }),
     gradient_clip_val: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
       default: null,
@@ -205,7 +220,8 @@ export const HydraConfigSchema = Type.Object(
 export const ClsConfigSchema = Type.Object(
   {
     task_name: Type.String(),
-    seed: Type.Integer(),
+    // Beyond 2^53 a YAML integer is no longer exact, so distinct seeds would silently train alike.
+    seed: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }),
     plugins: Type.Array(Type.String({ minLength: 1 }), {
       description: 'npm packages or paths whose plugins are registered before the run.',
     }),

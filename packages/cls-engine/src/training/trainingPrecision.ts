@@ -4,7 +4,13 @@ import type { SelectedBackend } from '../backends/selectBackend.js';
 /** The precision a run trains in (results.json's `precision`). */
 export type TrainingPrecision = '16-mixed' | '32-true';
 
-const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
+/** Lightning's short forms of `trainer.precision`, by their full names. */
+const FULL_NAMES: Readonly<Record<string, string>> = {
+  '32': '32-true',
+  '16': '16-mixed',
+  bf16: 'bf16-mixed',
+  '64': '64-true',
+};
 
 /**
  * Sets the backend up for `trainer.precision` and says what the run trains in: `16-mixed` where the backend
@@ -12,10 +18,11 @@ const FLOAT32_PRECISIONS = new Set(['32-true', '32']);
  * any other precision the backend is set back to float32: its kernels' mode outlives a run.
  */
 export function applyTrainingPrecision(
-  requested: string,
+  given: string | number,
   backend: SelectedBackend,
   logger: Logger,
 ): TrainingPrecision {
+  const requested = FULL_NAMES[String(given)] ?? String(given);
   if (requested === '16-mixed') {
     const support = backend.setMixedPrecision(true);
     if (support.enabled) {
@@ -29,7 +36,7 @@ export function applyTrainingPrecision(
     return '32-true';
   }
   backend.setMixedPrecision(false);
-  if (!FLOAT32_PRECISIONS.has(requested)) {
+  if (requested !== '32-true') {
     logger.warn(`precision ${requested} is not supported by TensorFlow.js; training in 32-true`);
   }
   return '32-true';
