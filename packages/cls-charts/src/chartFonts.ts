@@ -1,21 +1,25 @@
 import { execFile } from 'node:child_process';
+import { isMainThread } from 'node:worker_threads';
 import sharp from 'sharp';
+import { CHART_FONT_FAMILY, SHIPPED_FONT_NAME, useShippedChartFont } from './shippedChartFont.js';
 
 /** Whether text in rasterized charts renders on this machine, and if not, what is missing. */
 export interface ChartFontCheck {
   readonly textRenders: boolean;
-  /** Font families fontconfig lists (`fc-list : family`); empty when none or when fc-list is absent. */
+  /**
+   * Font families fontconfig lists (`fc-list : family`, the shipped font included); empty when fc-list is absent.
+   */
   readonly families: readonly string[];
   /** One line saying what is missing and how to fix it; undefined when text renders. */
   readonly problem: string | undefined;
 }
 
-/** An SVG of `text` in the sans-serif font vega's charts ask for. */
+/** An SVG of `text` in the font charts ask for. */
 function probeSvg(text: string): string {
   return (
     '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="32">' +
     '<rect width="160" height="32" fill="#ffffff"/>' +
-    `<text x="4" y="24" font-family="sans-serif" font-size="20" fill="#000000">${text}</text></svg>`
+    `<text x="4" y="24" font-family="${CHART_FONT_FAMILY}" font-size="20" fill="#000000">${text}</text></svg>`
   );
 }
 
@@ -23,9 +27,10 @@ let cached: Promise<ChartFontCheck> | undefined;
 
 /**
  * Renders `iiii` and `WWWW` with sharp (librsvg, which draws text through fontconfig) and compares how wide the
- * ink is: with a font, `WWWW` is far wider; on a machine without fonts librsvg draws the same empty box for every
- * character (or nothing), and every chart's PNG would lose its titles and labels without an error. Once per
- * process.
+ * ink is: with a font, `WWWW` is far wider; without one librsvg draws the same empty box for every character (or
+ * nothing), and every chart's PNG would lose its titles and labels without an error. The shipped font draws text
+ * on any machine, unless fontconfig started in this process before it was added (text drawn earlier) or charts
+ * render on a worker thread. Once per process.
  */
 export function checkChartFonts(): Promise<ChartFontCheck> {
   cached ??= probeFonts();
@@ -33,19 +38,19 @@ export function checkChartFonts(): Promise<ChartFontCheck> {
 }
 
 async function probeFonts(): Promise<ChartFontCheck> {
+  useShippedChartFont();
   const [families, inked] = await Promise.all([listFontFamilies(), probeTextInk()]);
   if (inked) return { textRenders: true, families: families ?? [], problem: undefined };
-  const listed =
-    families === undefined
-      ? 'fontconfig is not installed (no fc-list)'
-      : families.length === 0
-        ? 'fontconfig finds no fonts (fc-list lists none)'
-        : `fontconfig lists ${families.length} font families but none drew text`;
+  const why = isMainThread
+    ? `fontconfig started in this process before the shipped ${SHIPPED_FONT_NAME} font was added (text was ` +
+      'drawn before the first chart) and finds no system font'
+    : `on a worker thread the shipped ${SHIPPED_FONT_NAME} font cannot be added (native code never sees its ` +
+      'process.env) and fontconfig finds no system font';
   return {
     textRenders: false,
     families: families ?? [],
     problem:
-      `chart PNGs will have no titles or labels: ${listed}; install a font package ` +
+      `chart PNGs will have no titles or labels: ${why}; install a font package ` +
       '(Debian/Ubuntu: apt-get install fonts-dejavu-core fontconfig); the SVGs keep their text',
   };
 }
