@@ -1,10 +1,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createLogger, isClsError, type ClassifierModel } from '@nextplay/cls-core';
@@ -22,6 +23,7 @@ import {
   weightsCacheDir,
   type ResNetSpec,
 } from '../src/index.js';
+import { downloadWeights } from '../src/downloadWeights.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -197,7 +199,26 @@ describe('downloads', () => {
 
   beforeAll(async () => {
     cacheDir = await mkdtemp(join(tmpdir(), 'cls-weights-'));
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
+      if (request.url?.startsWith('/endless/') === true) {
+        // Streams without end, as a hostile or broken server may.
+        response.writeHead(200);
+        const send = (): void => {
+          if (!response.destroyed) response.write(Buffer.alloc(1024), send);
+        };
+        send();
+        return;
+      }
+      if (request.url?.startsWith('/stall/') === true) {
+        response.writeHead(200);
+        response.write('x'); // then nothing, with the connection open
+        return;
+      }
+      if (request.url?.startsWith('/huge/') === true) {
+        response.writeHead(200, { 'content-length': 2 ** 40 });
+        response.write('x');
+        return;
+      }
       response.writeHead(200, { 'content-length': weights.length });
       response.end(weights);
     });
@@ -206,6 +227,7 @@ describe('downloads', () => {
   });
 
   afterAll(async () => {
+    server.closeAllConnections();
     await new Promise((done) => server.close(done));
     await rm(cacheDir, { recursive: true, force: true });
   });
@@ -241,6 +263,30 @@ describe('downloads', () => {
       resolvePretrainedFile(`${baseUrl}/tiny-00000000.pth`, { arch: 'resnet18', cacheDir }),
       'CHECKPOINT_INVALID',
       /expected one starting with 00000000.*save it as .*tiny-00000000\.pth/,
+    );
+  });
+
+  it('stops a download that grows past the limit, declared or not, and one that stalls, writing nothing', async () => {
+    const limits = { maxBytes: 64 * 1024, stallMs: 300, progress: new PassThrough() };
+    await expectClsError(
+      downloadWeights(`${baseUrl}/endless/w.pth`, join(cacheDir, 'endless.pth'), limits),
+      'CHECKPOINT_INVALID',
+      /^refusing to download .*\/endless\/w\.pth: it sends more than the 65536 bytes a weights file may have \(download /,
+    );
+    await expectClsError(
+      downloadWeights(`${baseUrl}/huge/w.pth`, join(cacheDir, 'huge.pth'), limits),
+      'CHECKPOINT_INVALID',
+      /: its 1099511627776 bytes are more than the 65536 bytes a weights file may have \(download /,
+    );
+    const started = Date.now();
+    await expectClsError(
+      downloadWeights(`${baseUrl}/stall/w.pth`, join(cacheDir, 'stall.pth'), limits),
+      'CHECKPOINT_NOT_FOUND',
+      /^download of .*\/stall\/w\.pth stalled: no data for 0\.3 s \(download /,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await readdir(cacheDir)).not.toEqual(
+      expect.arrayContaining(['endless.pth', 'huge.pth', 'stall.pth']),
     );
   });
 
