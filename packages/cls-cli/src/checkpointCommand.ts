@@ -1,6 +1,7 @@
 import {
   ClsError,
   createLogger,
+  isClsError,
   type ClassifierModel,
   type ClsConfig,
   type Logger,
@@ -17,6 +18,7 @@ import type { CliIo } from './cliIo.js';
 import { composeCommandConfig } from './composeCommandConfig.js';
 import { printableConfig } from './printConfig.js';
 import type { TrainingRun } from './trainingRun.js';
+import { runPluginsHint, unloadedRunPlugins } from './unloadedRunPlugins.js';
 import { validatedRunConfig } from './validatedRunConfig.js';
 
 /** A checkpoint command's validated config, its registry and run directory, and the checkpoint it names. */
@@ -29,6 +31,8 @@ export interface CheckpointCommandSetup<Checkpoint extends string | undefined = 
   readonly checkpoint: Checkpoint;
   /** The training run whose recorded config the command started from, if any. */
   readonly trainingRun: TrainingRun | undefined;
+  /** Plugins the training run recorded that were not loaded (see `unloadedRunPlugins`). */
+  readonly unloadedPlugins: readonly string[];
   readonly logger: Logger;
 }
 
@@ -83,14 +87,18 @@ async function prepareCommand(
     warnings.push(message);
   };
   if (args.cfg !== undefined) io.stdout(printableConfig(composed, args.cfg, args.resolve, io.cwd));
-  const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd, new Set(), collect);
+  const unloadedPlugins = unloadedRunPlugins(trainingRun, composed.config, io.cwd);
+  const { config, runDir } = await withRunPluginsHint(unloadedPlugins, () =>
+    validatedRunConfig(composed, registry, io.cwd, new Set(), collect),
+  );
   const logger = createLogger({ level: args.verbose || config.hydra.verbose ? 4 : 3 });
   for (const warning of warnings) logger.warn(warning);
   if (args.cfg !== undefined) return undefined;
   if (trainingRun !== undefined) {
     logger.info(`cls ${command}: data, model and seed from the training run's ${trainingRun.configFile}`);
   }
-  return { registry, config, composed, configDirs, runDir, trainingRun, logger };
+  if (unloadedPlugins.length > 0) logger.info(`cls ${command}: ${runPluginsHint(unloadedPlugins)}`);
+  return { registry, config, composed, configDirs, runDir, trainingRun, unloadedPlugins, logger };
 }
 
 /**
@@ -106,12 +114,28 @@ export async function loadInferenceModel(checkpoint: string): Promise<Classifier
   }
 }
 
-/** The head the checkpoint was trained with (`model.head` of its run; `linear` for runs from before heads). */
+/**
+ * The head the checkpoint was trained with (`model.head` of its run; `linear` for runs from before heads). When it
+ * is unknown and the run recorded plugins that were not loaded, the error says so.
+ */
 export async function checkpointHead(
   registry: PluginRegistry,
   state: TrainerState,
   logger: Logger,
+  unloadedPlugins: readonly string[] = [],
 ): Promise<ModelHead> {
   const name = state.model.head;
-  return registry.create('head', typeof name === 'string' ? name : 'linear', {}, { logger });
+  return withRunPluginsHint(unloadedPlugins, () =>
+    registry.create('head', typeof name === 'string' ? name : 'linear', {}, { logger }),
+  );
+}
+
+/** Runs `step`; a `ClsError` it throws gets the hint about the run's plugins that were not loaded, if any. */
+async function withRunPluginsHint<T>(unloadedPlugins: readonly string[], step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (unloadedPlugins.length === 0 || !isClsError(error)) throw error;
+    throw new ClsError(error.code, `${error.message}; ${runPluginsHint(unloadedPlugins)}`, { cause: error });
+  }
 }

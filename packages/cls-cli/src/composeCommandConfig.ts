@@ -15,7 +15,7 @@ import { loadProjectDefaults } from './loadProjectDefaults.js';
 export interface CommandConfig {
   readonly composed: ComposeResult;
   readonly configDirs: string[];
-  /** The training run whose recorded `data`, `model`, `seed` and `plugins` the config starts from, if any. */
+  /** The training run whose recorded `data`, `transforms`, `model` and `seed` the config starts from, if any. */
   readonly trainingRun: TrainingRun | undefined;
 }
 
@@ -23,8 +23,8 @@ export interface CommandConfig {
  * Composes a command's run config as `cls train` does (primary config, project defaults, overrides), adding the
  * command's own config group `<node>=default` (e.g. `predict`) unless the primary config or an override has it.
  * With `inherit` (test, predict, export), the training run named by `hydra.run.dir`, or holding the `ckpt_path`
- * directory, lends its recorded `data`, `model`, `seed` and `plugins` (the command line still wins), and a
- * checkpoint inside a run makes that run the run directory.
+ * directory, lends its recorded `data`, `transforms`, `model` and `seed` (the command line still wins; never its
+ * `plugins`, which are code), and a checkpoint inside a run makes that run the run directory.
  */
 export async function composeCommandConfig(
   args: CliArgs,

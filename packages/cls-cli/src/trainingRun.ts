@@ -14,8 +14,11 @@ export interface TrainingRun {
   readonly cwd: string | undefined;
 }
 
-/** Nodes a checkpoint command takes from the training run unless the command line picks the group itself. */
-export const INHERITED_NODES = ['data', 'transforms', 'model', 'seed', 'plugins'] as const;
+/**
+ * Nodes a checkpoint command takes from the training run unless the command line picks the group itself. Never
+ * `plugins`: a run folder may come from someone else, and only plugins named on the command line are code to run.
+ */
+export const INHERITED_NODES = ['data', 'transforms', 'model', 'seed'] as const;
 
 /**
  * The training run `cls test|predict|export` work on, as Lightning's `trainer.test(ckpt_path="best")` uses the
@@ -78,6 +81,22 @@ export function inheritedNodes(run: TrainingRun, skip: readonly string[]): Confi
     nodes.data = { ...data, root: resolve(run.cwd, data.root) };
   }
   return nodes;
+}
+
+/**
+ * The `plugins` the training run recorded, as a command line in `cwd` would name them (a relative path from the
+ * run's working directory made absolute when that is another directory). They are not loaded from the run.
+ */
+export function recordedPlugins(run: TrainingRun, cwd: string): string[] {
+  const plugins = run.config.plugins;
+  if (!Array.isArray(plugins)) return [];
+  return plugins
+    .filter((plugin): plugin is string => typeof plugin === 'string')
+    .map((plugin) =>
+      plugin.startsWith('.') && run.cwd !== undefined && resolve(run.cwd) !== resolve(cwd)
+        ? resolve(run.cwd, plugin)
+        : plugin,
+    );
 }
 
 function readYamlMap(file: string): ConfigMap {

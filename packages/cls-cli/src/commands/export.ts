@@ -57,7 +57,7 @@ export async function exportCommand(args: CliArgs, io: CliIo): Promise<number> {
       io.stdout(`exported ${source.from} as a TensorFlow.js layers model to ${output}\n`);
       return 0;
     }
-    const head = await checkpointHead(registry, source.state, logger);
+    const head = await checkpointHead(registry, source.state, logger, setup.unloadedPlugins);
     const numClasses = source.model.outputs[0]?.shape[1] ?? 0;
     const classNames = settings.class_names ?? source.state.classes;
     // A digit head's outputs are digits: any class list goes with it.

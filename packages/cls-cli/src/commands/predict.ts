@@ -49,7 +49,7 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
   }
   const images = await findImageFiles(resolve(io.cwd, settings.input), settings.input);
   const state = await loadTrainerState(checkpoint);
-  const head = await checkpointHead(registry, state, logger);
+  const head = await checkpointHead(registry, state, logger, setup.unloadedPlugins);
   if (settings.top_k > 1 && head.countTopK === undefined) {
     throw new ClsError(
       'CONFIG_INVALID',

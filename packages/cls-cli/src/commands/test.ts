@@ -36,7 +36,7 @@ export async function testCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (setup === undefined) return 0;
   const { registry, config, runDir, checkpoint, logger } = setup;
   const state = await loadTrainerState(checkpoint);
-  const head = await checkpointHead(registry, state, logger);
+  const head = await checkpointHead(registry, state, logger, setup.unloadedPlugins);
   const backend = await selectBackend(config.trainer.accelerator, registry, logger, {
     threads: config.trainer.num_threads,
     benchmark: config.trainer.benchmark,
