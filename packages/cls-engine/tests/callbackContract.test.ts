@@ -78,6 +78,11 @@ class FailingCallback implements Callback {
     this.calls += 1;
     throw new Error('the plot could not be rendered');
   }
+
+  onFitEnd(): void {
+    this.calls += 1;
+    throw new Error('the plot could not be rendered');
+  }
 }
 
 function accuracy(predictions: SplitPredictions): number {
@@ -189,14 +194,14 @@ describe('the callback contract', () => {
     expect(probes[0]!.validations[0]!.predictions.targets).toHaveLength(16);
   });
 
-  it("logs a failure: 'warn' callback's failure once, naming it, and the run finishes", async () => {
+  it("logs a failure: 'warn' callback's failure once across its hooks, naming it, and the run finishes", async () => {
     const results = await fit({
       config: runConfig({ callbacks: { failing: { failure: 'warn' } }, trainer: { max_epochs: 2 } }),
       registry,
       runDir,
       logger,
     });
-    expect(failing[0]!.calls).toBe(2);
+    expect(failing[0]!.calls).toBe(3); // two epoch ends and the fit's end, each failing the same way
     expect(results.epochs_trained).toBe(2);
     expect(results['test/acc']).not.toBeNull();
     const warnings = messages.filter((m) => m.startsWith('warn: [failing]'));

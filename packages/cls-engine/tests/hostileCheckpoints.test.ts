@@ -109,4 +109,35 @@ describe('loading hostile checkpoints', () => {
       `checkpoint file ${join(dir, 'training_state.bin')}: 16 bytes, but trainer_state.json declares tensors of 4194304 bytes`,
     );
   });
+
+  it('refuses metric rows that would put escapes, formulas or thousands of columns into metrics.csv', async () => {
+    const dir = join(root, 'resume-rows');
+    cpSync(generated.valid, dir, { recursive: true });
+    const statePath = join(dir, 'trainer_state.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+    const withRows = (rows: unknown[]): string =>
+      JSON.stringify({
+        ...state,
+        resume: {
+          format: 1,
+          epoch: 1,
+          batches_done: 0,
+          epoch_totals: {},
+          epoch_row: {},
+          csv_rows: rows,
+          callbacks: {},
+          tensors: [],
+        },
+      });
+    const wide = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`m${i}`, i]));
+    for (const rows of [[{ '=cmd|calc': 1 }], [{ '\u001b[31mred': 3 }], [{ 'val/acc': '1' }], [wide]]) {
+      writeFileSync(statePath, withRows(rows));
+      const error = await refusal(() => loadTrainerState(dir));
+      expect(error.message).toMatch(
+        /^checkpoint file .*: resume\.csv_rows is not a list of at most 100000 rows/,
+      );
+    }
+    writeFileSync(statePath, withRows([{ epoch: 0, 'val/acc': 0.5, 'val/loss': null, 'número/7': 1 }]));
+    await expect(loadTrainerState(dir)).resolves.toMatchObject({ epoch: state.epoch });
+  });
 });

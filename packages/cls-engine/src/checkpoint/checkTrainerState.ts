@@ -73,8 +73,17 @@ function checkResume(resume: unknown, refuse: (rule: string) => never): void {
   const totals = resume.epoch_totals;
   if (!isRecord(totals)) refuse('resume.epoch_totals is not an object');
   if (!isRecord(resume.epoch_row)) refuse('resume.epoch_row is not an object');
-  if (!Array.isArray(resume.csv_rows) || !resume.csv_rows.every(isRecord)) {
-    refuse('resume.csv_rows is not a list of rows');
+  const { maxMetricRows, maxMetricsPerRow, maxMetricNameLength } = CHECKPOINT_LIMITS;
+  if (
+    !Array.isArray(resume.csv_rows) ||
+    resume.csv_rows.length > maxMetricRows ||
+    !resume.csv_rows.every(isMetricRow)
+  ) {
+    refuse(
+      `resume.csv_rows is not a list of at most ${maxMetricRows} rows of at most ${maxMetricsPerRow} metrics, ` +
+        `each a name (1 to ${maxMetricNameLength} characters, no control characters, not starting with = + - @) ` +
+        'and a number',
+    );
   }
   if (!isRecord(resume.callbacks)) refuse('resume.callbacks is not an object');
   const scaler = resume.grad_scaler;
@@ -110,6 +119,26 @@ function isChannelValues(value: unknown, valid: (v: number) => boolean): boolean
 
 function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * A row of `metrics.csv` as a checkpoint may carry it: names become the file's header, so none may hold control
+ * characters (terminal escapes) or start as a spreadsheet formula.
+ */
+function isMetricRow(row: unknown): boolean {
+  if (!isRecord(row)) return false;
+  const entries = Object.entries(row);
+  return (
+    entries.length <= CHECKPOINT_LIMITS.maxMetricsPerRow &&
+    entries.every(
+      ([name, value]) =>
+        name.length > 0 &&
+        name.length <= CHECKPOINT_LIMITS.maxMetricNameLength &&
+        !/\p{Cc}/u.test(name) &&
+        !/^[=+\-@]/.test(name) &&
+        (typeof value === 'number' || value === null),
+    )
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -25,6 +25,12 @@ export const CHECKPOINT_LIMITS = {
   maxWeightBytes: 1024 ** 3,
   /** Dimensions of one weight. */
   maxWeightRank: 8,
+  /** Rows of `metrics.csv` a resume state may carry (one per epoch). */
+  maxMetricRows: 100_000,
+  /** Metrics of one such row. */
+  maxMetricsPerRow: 1024,
+  /** Characters of a metric's name. */
+  maxMetricNameLength: 256,
   /** The dtypes cls saves weights and training state in. */
   weightDtypes: ['float32', 'int32'] as readonly string[],
 } as const;

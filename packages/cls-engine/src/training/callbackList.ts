@@ -12,7 +12,7 @@ type HookArgs<H extends keyof CallbackHooks> = Parameters<CallbackHooks[H]>;
 /**
  * The run's callbacks in firing order: `order: 'pre'` first, then config order, then `order: 'post'`. A failure
  * inside a callback is named `[callback] hook failed: …`; it ends the run unless the callback says
- * `failure: 'warn'`, then it is logged as a warning (once per distinct message) and the run goes on.
+ * `failure: 'warn'`, then it is logged as a warning (once per callback and reason) and the run goes on.
  */
 export class CallbackList {
   readonly callbacks: readonly Callback[];
@@ -112,11 +112,13 @@ export class CallbackList {
     if (callback.failure !== 'warn' || logger === undefined) throw pluginError(callback.name, hook, error);
     const reason = error instanceof Error ? error.message : String(error);
     const message = `[${callback.name}] ${hook} failed: ${reason}; the run goes on without it`;
-    if (this.#warned.has(message)) {
+    // One warning per callback and reason: the same fault usually fails each of its hooks in turn.
+    const key = `${callback.name}\u0000${reason}`;
+    if (this.#warned.has(key)) {
       logger.debug(message);
       return;
     }
-    this.#warned.add(message);
+    this.#warned.add(key);
     logger.warn(message);
   }
 }
