@@ -1,9 +1,10 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ClsError, escapeTerminalText, type SplitName } from '@nextplay/cls-core';
 import { IMAGE_EXTENSIONS, isImageFileName } from './imageFiles.js';
 import { parseCsv } from './parseCsv.js';
+import { readLabelsCsvText } from './readLabelsCsvText.js';
 import { compareCodePoints, sortClassNames } from './sortClassNames.js';
 
 export interface ImageEntry {
@@ -160,19 +161,26 @@ export async function scanImageFolder(root: string, options: ScanOptions = {}): 
     }
   }
 
+  // Classes without training images: with unseenClasses those val or test holds, and (from a CSV header or a
+  // given map) those no split holds.
   const emptyClasses = classes.filter((name) => (train.byClass.get(name)?.length ?? 0) === 0);
-  if (emptyClasses.length > 0 && options.unseenClasses === true) {
+  const heldBy = (found: FoundSplit | undefined, name: string) => (found?.byClass.get(name)?.length ?? 0) > 0;
+  const unseen =
+    options.unseenClasses === true
+      ? emptyClasses.filter((name) => heldBy(others.val, name) || heldBy(others.test, name))
+      : [];
+  if (unseen.length > 0) {
     const where = [others.val, others.test].flatMap((found) =>
-      found !== undefined && emptyClasses.some((n) => (found.byClass.get(n)?.length ?? 0) > 0)
-        ? [`${basename(found.dir)}/`]
-        : [],
+      found !== undefined && unseen.some((name) => heldBy(found, name)) ? [`${basename(found.dir)}/`] : [],
     );
     warnings.push(
-      `${emptyClasses.length} class${emptyClasses.length > 1 ? 'es' : ''} without training images (only in ${where.join(' or ')}): ${classList(emptyClasses)}`,
+      `${unseen.length} class${unseen.length > 1 ? 'es' : ''} without training images (only in ${where.join(' or ')}): ${classList(unseen)}`,
     );
-  } else if (emptyClasses.length > 0 && options.classes === undefined) {
+  }
+  const unused = emptyClasses.filter((name) => !unseen.includes(name));
+  if (unused.length > 0 && options.classes === undefined) {
     warnings.push(
-      `class${emptyClasses.length > 1 ? 'es' : ''} ${emptyClasses.join(', ')} ha${emptyClasses.length > 1 ? 've' : 's'} no training images`,
+      `class${unused.length > 1 ? 'es' : ''} ${classList(unused)} ha${unused.length > 1 ? 've' : 's'} no images in ${basename(trainDir)}/`,
     );
   }
 
@@ -253,9 +261,12 @@ async function readClassesCsv(
   entries: readonly DirectoryEntry[],
   warnings: string[],
 ): Promise<Map<string, readonly string[]>> {
-  const rows = parseCsv((await readFile(csvPath, 'utf8')).replace(/^\uFEFF/, ''));
-  const [header, ...body] = rows;
-  const classNames = header?.slice(1) ?? [];
+  const rows = parseCsv(await readLabelsCsvText(csvPath), {
+    maxCells: MAX_CLASSES + 1,
+    maxCellLength: MAX_CELL_LENGTH,
+  });
+  const header = rows.next();
+  const classNames: string[] = header.done === true ? [] : header.value.slice(1);
   const invalid = (message: string) => new ClsError('DATA_LABELS_INVALID', `${csvPath}: ${message}`);
   if (classNames.length === 0) {
     throw new ClsError(
@@ -263,45 +274,71 @@ async function readClassesCsv(
       `${csvPath} has no class columns (expected "filename, <class>, <class>, …")`,
     );
   }
+  if (classNames.length > MAX_CLASSES) {
+    throw invalid(
+      `the header has more than ${MAX_CLASSES} class columns, more than any classification dataset`,
+    );
+  }
   const blank = classNames.findIndex((name) => name === '');
   if (blank >= 0) throw invalid(`column ${blank + 2} of the header has no class name`);
-  const repeated = classNames.find((name, i) => classNames.indexOf(name) !== i);
-  if (repeated !== undefined) throw invalid(`class "${escapeTerminalText(repeated)}" is a column twice`);
+  const long = classNames.findIndex((name) => name.length > MAX_CELL_LENGTH);
+  if (long >= 0) {
+    throw invalid(`column ${long + 2} of the header is longer than ${MAX_CELL_LENGTH} characters`);
+  }
+  const seen = new Set<string>();
+  const repeated = classNames.find((name) => seen.size === seen.add(name).size);
+  if (repeated !== undefined) throw invalid(`class "${cellText(repeated)}" is a column twice`);
   const present = new Set(
     entries.filter((e) => !e.isDirectory && isImageFileName(e.name)).map((e) => e.name),
   );
   const byClass = new Map<string, string[]>(classNames.map((name) => [name, []]));
   const listed = new Set<string>();
   // parseCsv drops blank lines, so a row's line is only its position among the rows (header = 1).
-  body.forEach(([file = '', ...values], i) => {
-    const row = `row ${i + 2} (${escapeTerminalText(file)})`;
+  let rowNumber = 1;
+  for (const [file = '', ...values] of rows) {
+    rowNumber++;
+    const row = `row ${rowNumber} (${cellText(file)})`;
     if (values.length !== classNames.length) {
-      throw invalid(`${row} has ${values.length} class values; the header has ${classNames.length} classes`);
+      const count = values.length > MAX_CLASSES ? `more than ${MAX_CLASSES}` : `${values.length}`;
+      throw invalid(`${row} has ${count} class values; the header has ${classNames.length} classes`);
     }
     const odd = values.find((value) => value === '' || (Number(value) !== 0 && Number(value) !== 1));
-    if (odd !== undefined)
-      throw invalid(`${row} has the value "${escapeTerminalText(odd)}"; expected 0 or 1`);
+    if (odd !== undefined) throw invalid(`${row} has the value "${cellText(odd)}"; expected 0 or 1`);
     const hot = values.flatMap((value, column) => (Number(value) === 1 ? [classNames[column] ?? ''] : []));
     if (hot.length !== 1) {
       throw invalid(
         hot.length === 0
           ? `${row} has no class (every column 0); single-label classification needs exactly one 1 per row`
-          : `${row} has ${hot.length} classes (${hot.map((name) => escapeTerminalText(name)).join(', ')}); single-label classification needs exactly one 1 per row`,
+          : `${row} has ${hot.length} classes (${hot.slice(0, 10).map(cellText).join(', ')}${hot.length > 10 ? ', …' : ''}); single-label classification needs exactly one 1 per row`,
       );
     }
     if (listed.has(file)) throw invalid(`${row} lists the file a second time`);
     listed.add(file);
     if (!present.has(file)) throw invalid(`${row} names a file that is not an image in ${dir}`);
     byClass.get(hot[0] ?? '')?.push(join(dir, file));
-  });
+  }
   for (const files of byClass.values()) files.sort(compareCodePoints);
   const unlisted = [...present].filter((name) => !listed.has(name));
   if (unlisted.length > 0) {
     warnings.push(
-      `${unlisted.length} image${unlisted.length > 1 ? 's' : ''} in ${dir} not listed in ${basename(csvPath)} ignored (the first: ${escapeTerminalText(unlisted[0] ?? '')})`,
+      `${unlisted.length} image${unlisted.length > 1 ? 's' : ''} in ${dir} not listed in ${basename(csvPath)} ignored (the first: ${cellText(unlisted[0] ?? '')})`,
     );
   }
   return byClass;
+}
+
+/**
+ * The most class columns a `_classes.csv` may have: far more than any classification dataset (ImageNet-21k has
+ * 21,841 classes), and it bounds the cells of one row, which is held whole while it is checked.
+ */
+const MAX_CLASSES = 100_000;
+
+/** The longest class or file name a `_classes.csv` may hold: a file name has at most 255 bytes on most systems. */
+const MAX_CELL_LENGTH = 4096;
+
+/** A CSV cell for a one-line message: terminal controls escaped, cut after 100 characters. */
+function cellText(cell: string): string {
+  return escapeTerminalText(cell.length > 100 ? `${cell.slice(0, 100)}…` : cell);
 }
 
 interface DirectoryEntry {
