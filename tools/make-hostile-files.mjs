@@ -175,7 +175,23 @@ async function tinyCheckpoint() {
   const logits = tfl.layers
     .dense({ units: 3, kernelInitializer: tfl.initializers.heNormal({ seed: 2 }) })
     .apply(x);
-  const model = tfl.model({ inputs: input, outputs: logits });
+  return checkpointFiles(tfl.model({ inputs: input, outputs: logits }));
+}
+
+/** A checkpoint of an 8×8×3 input upsampled 400× (gigabytes of activations) before pooling into 3 classes. */
+async function upsamplingCheckpoint() {
+  await tf.setBackend('cpu');
+  const input = tfl.input({ shape: [8, 8, 3] });
+  let x = tfl.layers.upSampling2d({ size: [400, 400] }).apply(input);
+  x = tfl.layers.globalAveragePooling2d({}).apply(x);
+  const logits = tfl.layers
+    .dense({ units: 3, kernelInitializer: tfl.initializers.heNormal({ seed: 2 }) })
+    .apply(x);
+  return checkpointFiles(tfl.model({ inputs: input, outputs: logits }));
+}
+
+/** model.json, weights.bin and trainer_state.json of `model` (which it disposes), as the engine writes them. */
+async function checkpointFiles(model) {
   let saved;
   await model.save({
     save: async (artifacts) => {
@@ -345,6 +361,17 @@ export async function makeHostileFiles(out) {
   checkpoint('state-image-size-string', 'trainer_state.json', 'image_size "8" is not an integer', (files) => {
     files.trainerState.image_size = '8';
   });
+  const upsampling = await upsamplingCheckpoint();
+  checkpoint(
+    'topology-upsampling-bomb',
+    'model.json',
+    String.raw`outputs \[null, 3200, 3200, 3\], more than the 49152 values`,
+    (files) => ({
+      ...files,
+      modelJson: upsampling.modelJson,
+      weights: upsampling.weights,
+    }),
+  );
   checkpoint('state-classes-null', 'trainer_state.json', 'classes is not a list', (files) => {
     files.trainerState.classes = null;
   });

@@ -83,7 +83,7 @@ export async function loadCheckpointModel(dir: string): Promise<tfl.LayersModel>
       cause: error,
     });
   }
-  checkModelInput(model, await resolveCheckpointDir(dir));
+  checkModelShapes(model, await resolveCheckpointDir(dir));
   return model;
 }
 
@@ -155,19 +155,48 @@ const MAX_INPUT_VALUES = CHECKPOINT_LIMITS.maxImageSize ** 2 * 4;
  * A loaded checkpoint model must take one input of at most `MAX_INPUT_VALUES` values per example (predict and
  * export feed it batches of that size), with a free batch dimension.
  */
-function checkModelInput(model: tfl.LayersModel, dir: string): void {
+/**
+ * An image classifier's layers shrink or keep what they are given: none outputs more values per example than
+ * `MAX_LAYER_GROWTH` times its input's (a ResNet's stem: 5.3×, a 64-filter stride-1 stem: 21×) or
+ * `MAX_LAYER_OUTPUT_VALUES` (512 MiB of float32; ResNet-50's largest at 2048 px is 2^26). A crafted topology
+ * that upsamples a small input into gigabytes of activations is refused before anything runs.
+ */
+const MAX_LAYER_GROWTH = 256;
+const MAX_LAYER_OUTPUT_VALUES = 2 ** 27;
+
+/** The checkpoint's model takes one batch of examples of a bounded size, and no layer's output outgrows it. */
+function checkModelShapes(model: tfl.LayersModel, dir: string): void {
+  const refuse = (rule: string): never => {
+    model.dispose();
+    throw new ClsError('CHECKPOINT_INVALID', `checkpoint file ${join(dir, MODEL_JSON)}: ${rule}`);
+  };
   const shape = model.inputs.length === 1 ? model.inputs[0]?.shape : undefined;
   const [batch, ...example] = shape ?? [];
-  const values = example.reduce<number>((n, d) => n * (d ?? Infinity), 1);
-  if (shape === undefined || batch !== null || !(values <= MAX_INPUT_VALUES)) {
-    model.dispose();
-    throw new ClsError(
-      'CHECKPOINT_INVALID',
-      `checkpoint file ${join(dir, MODEL_JSON)}: the model's input [${(shape ?? []).join(', ')}] is not one batch ` +
+  const inputValues = valuesPerExample(example);
+  if (shape === undefined || batch !== null || !(inputValues <= MAX_INPUT_VALUES)) {
+    refuse(
+      `the model's input [${(shape ?? []).join(', ')}] is not one batch ` +
         `of examples of at most ${MAX_INPUT_VALUES} values (${CHECKPOINT_LIMITS.maxImageSize}×` +
         `${CHECKPOINT_LIMITS.maxImageSize} pixels, 4 channels)`,
     );
   }
+  const maxOutputValues = Math.min(MAX_LAYER_GROWTH * inputValues, MAX_LAYER_OUTPUT_VALUES);
+  for (const layer of model.layers) {
+    const outputs = layer.outputShape;
+    const shapes = (Array.isArray(outputs[0]) ? outputs : [outputs]) as (number | null)[][];
+    for (const output of shapes) {
+      if (!(valuesPerExample(output.slice(1)) <= maxOutputValues)) {
+        refuse(
+          `layer ${layer.name} outputs [${output.map(String).join(', ')}], more than the ${maxOutputValues} values a layer ` +
+            `may output per example (${MAX_LAYER_GROWTH} times the input's ${inputValues}, at most ${MAX_LAYER_OUTPUT_VALUES})`,
+        );
+      }
+    }
+  }
+}
+
+function valuesPerExample(dims: readonly (number | null | undefined)[]): number {
+  return dims.reduce<number>((n, d) => n * (d ?? Infinity), 1);
 }
 
 function describeMismatch(
