@@ -21,14 +21,23 @@ import { retiredKeyMessage } from './retiredKeys.js';
  * Applies value overrides (`a.b=v`, `+a.b=v`, `++a.b=v`, `~a.b`) in order to a copy of `config`, with Hydra's
  * rules: a plain `a.b=v` must name an existing key; a map value merges into an existing map.
  * Config-group overrides (`model=resnet50`) are composition, not values: pass them to `composeConfig`.
+ * Every override that cannot apply is named in one error, `; `-separated.
  */
 export function applyOverrides(
   config: Readonly<ConfigMap>,
   overrides: readonly (Override | string)[],
 ): ConfigMap {
   const result = cloneTree(config) as ConfigMap;
-  for (const override of overrides)
-    applyOverride(result, typeof override === 'string' ? parseOverride(override) : override);
+  const problems: string[] = [];
+  for (const override of overrides) {
+    try {
+      applyOverride(result, typeof override === 'string' ? parseOverride(override) : override);
+    } catch (error) {
+      if (!(error instanceof ClsError) || error.code !== 'OVERRIDE_INVALID') throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new ClsError('OVERRIDE_INVALID', problems.join('; '));
   return result;
 }
 

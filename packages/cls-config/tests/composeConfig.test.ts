@@ -281,6 +281,25 @@ describe('composeConfig: overrides', () => {
     );
   });
 
+  it('names every override that cannot apply in one error', () => {
+    expect(
+      errorOf(() =>
+        compose(
+          'trainer.max_epoch=3',
+          'trainer.max_epochs=4',
+          'callbacks.early_stopping.patiense=2',
+          '~seed=41',
+        ),
+      ),
+    ).toEqual({
+      code: 'OVERRIDE_INVALID',
+      message:
+        'trainer.max_epoch: no such key (did you mean trainer.max_epochs?); ' +
+        'callbacks.early_stopping.patiense: no such key (did you mean callbacks.early_stopping.patience?); ' +
+        '~seed=41: seed is 42, not 41; nothing deleted',
+    });
+  });
+
   it('refuses + on a key that is already set', () => {
     expect(errorOf(() => compose('+trainer.max_epochs=3'))).toEqual({
       code: 'OVERRIDE_INVALID',

@@ -39,8 +39,13 @@ export function createTestRegistry(): PluginRegistry {
     zero_init_residual: { type: 'boolean', default: true },
     seed: { type: ['integer', 'null'], default: null },
   });
-  // The keys the shipped data configs set for unreadable images (cls-data's imagefolder and mnist take them).
+  // The keys the shipped data configs set for unreadable images, resizing and caching (cls-data's imagefolder and
+  // mnist take them).
   const badImages = {
+    resize: { enum: ['fill', 'center_crop', 'letterbox'], default: 'fill' },
+    cache: { enum: ['auto', true, false], default: 'auto' },
+    cache_max_mb: { type: 'number', minimum: 0, default: 2048 },
+    prefetch_batches: { type: 'integer', minimum: 0, default: 2 },
     on_bad_image: { enum: ['skip', 'fail'], default: 'skip' },
     max_bad_fraction: { type: 'number', minimum: 0, maximum: 1, default: 0.01 },
     sampler: { enum: ['sequential', 'random', 'balanced'], default: 'random' },
