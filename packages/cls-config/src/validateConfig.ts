@@ -16,6 +16,7 @@ import { cloneTree, isConfigMap, type ConfigMap } from './configTree.js';
 import { deepFreeze } from './deepFreeze.js';
 import { formatValue } from './formatValue.js';
 import type { ValueSource } from './composeConfig.js';
+import { closedNested } from './closedSchema.js';
 import { isClaimedKey, isOpenNode } from './schemaClaims.js';
 import { joinPath, problemsFromAjv, unknownKeyMessage, type ConfigProblem } from './schemaProblems.js';
 
@@ -245,7 +246,7 @@ function checkPluginNode(plugin: PluginNode, registry: PluginRegistry): ConfigPr
   }
   let validate: ValidateFunction;
   try {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(closedNested(schema));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return [

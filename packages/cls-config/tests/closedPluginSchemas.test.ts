@@ -17,7 +17,11 @@ function callback(name: string, optionsSchema: JsonSchema) {
   });
 }
 
-const channel = { channel: { type: 'string', default: '#runs' } };
+const channel = {
+  channel: { type: 'string', default: '#runs' },
+  mentions: { type: 'object', properties: { team: { type: 'string' } } },
+  open_map: { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: true },
+};
 // The README's example shape: properties, no additionalProperties.
 const registry: PluginRegistry = createTestRegistry().register(
   callback('slack_notify', { type: 'object', properties: channel }),
@@ -41,6 +45,18 @@ describe('plugin option schemas are closed unless the plugin opens them', () => 
     );
     expect(validate('+callbacks.slack_notify={channel:x}').callbacks.slack_notify).toEqual({ channel: 'x' });
     expect(validate('+callbacks.slack_notify={}').callbacks.slack_notify).toEqual({ channel: '#runs' });
+  });
+
+  it('closes nested object schemas too, unless they open themselves', () => {
+    expect(errorOf(() => validate('+callbacks.slack_notify={mentions:{teem:x}}')).message).toBe(
+      'callbacks.slack_notify.mentions.teem: unknown key, set to "x" (did you mean team?)',
+    );
+    expect(validate('+callbacks.slack_notify={mentions:{team:x}}').callbacks.slack_notify).toMatchObject({
+      mentions: { team: 'x' },
+    });
+    expect(validate('+callbacks.slack_notify={open_map:{b:1}}').callbacks.slack_notify).toMatchObject({
+      open_map: { b: 1 },
+    });
   });
 
   it('lets extra keys through where the plugin asks for them', () => {
