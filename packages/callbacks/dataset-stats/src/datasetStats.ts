@@ -25,6 +25,10 @@ export interface SplitStats {
   readonly sizesFromFiles: number;
   /** True when the headers are a sample of the split's files, not all of them. */
   readonly sampled: boolean;
+  /**
+   * Files that could not be read: those the data module left out of the split (`skipped_images.csv`), then those
+   * whose header failed among the files read.
+   */
   readonly unreadable: readonly UnreadableFile[];
   readonly width: SummaryStats | undefined;
   readonly height: SummaryStats | undefined;
@@ -51,11 +55,15 @@ export function presentSplits(data: DataModuleInfo): DataSplitInfo[] {
   });
 }
 
-/** The statistics of a split: counts from `split` itself, sizes and formats from the headers in `scan`. */
+/**
+ * The statistics of a split: counts from `split` itself, sizes and formats from the headers in `scan`, and as
+ * unreadable the files the data module `skipped` (not in `split`) and those whose header failed.
+ */
 export function splitStats(
   split: DataSplitInfo,
   classes: readonly string[],
   scan: HeaderScan | undefined,
+  skipped: readonly UnreadableFile[] = [],
 ): SplitStats {
   const classCount = Math.max(classes.length, split.classCounts.length);
   const classCounts = Array.from({ length: classCount }, (_, c) => ({
@@ -89,7 +97,7 @@ export function splitStats(
     fromFiles: split.files !== undefined,
     sizesFromFiles: headers.length,
     sampled: scan !== undefined && scan.attempted < (split.files?.length ?? 0),
-    unreadable: scan?.unreadable ?? [],
+    unreadable: [...skipped, ...(scan?.unreadable ?? [])],
     width: summaryStats(headers.map(({ width }) => width)),
     height: summaryStats(headers.map(({ height }) => height)),
     formats: [...formats]

@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ChartWriter } from '@nextplay/cls-charts';
 import {
   ClsError,
   deriveSeed,
   writeFileAtomic,
   type Callback,
+  type SkippedImage,
   type TrainerContext,
 } from '@nextplay/cls-core';
 import { presentSplits, SPLIT_NAMES, splitStats, type DatasetStats } from './datasetStats.js';
@@ -15,7 +16,8 @@ import {
   type DatasetStatsOptions,
   type ResolvedDatasetStatsOptions,
 } from './datasetStatsOptions.js';
-import { scanHeaders } from './headerScan.js';
+import { scanHeaders, type UnreadableFile } from './headerScan.js';
+import { readSkippedImages } from './readSkippedImages.js';
 
 /** Seeds the header sample: fixed, so every run and resume of a dataset reads the same files. */
 export const HEADER_SAMPLE_SEED = 0x5eed;
@@ -74,6 +76,7 @@ export class DatasetStatsCallback implements Callback {
 
   async #compute(context: TrainerContext, charts: ChartWriter): Promise<void> {
     const { data } = context;
+    const skipped = await readSkippedImages(context.runDir);
     const splits = [];
     for (const split of presentSplits(data)) {
       const seed = deriveSeed(HEADER_SAMPLE_SEED, SPLIT_NAMES.indexOf(split.name));
@@ -81,7 +84,8 @@ export class DatasetStatsCallback implements Callback {
         split.files === undefined || this.options.max_header_reads === 0
           ? undefined
           : await scanHeaders(split.files, this.options.max_header_reads, seed);
-      splits.push(splitStats(split, data.classes, scan));
+      const skippedHere = skipped.filter((image) => image.split === split.name);
+      splits.push(splitStats(split, data.classes, scan, skippedFiles(skippedHere, context)));
     }
     const stats: DatasetStats = {
       classes: data.classes,
@@ -108,4 +112,14 @@ export class DatasetStatsCallback implements Callback {
       cause: failure,
     });
   }
+}
+
+/**
+ * Skipped images with paths like the split's files: `skipped_images.csv` has them relative to `data.root`, which
+ * the data module resolved from the working directory, as `resolve` does here.
+ */
+function skippedFiles(images: readonly SkippedImage[], context: TrainerContext): UnreadableFile[] {
+  if (images.length === 0) return [];
+  const root = context.config.data.root;
+  return images.map(({ path, reason }) => ({ path: root === null ? path : resolve(root, path), reason }));
 }

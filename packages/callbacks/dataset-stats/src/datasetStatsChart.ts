@@ -5,6 +5,14 @@ import type { SummaryStats } from './summaryStats.js';
 
 /** A class panel is about this wide, whatever the number of classes (bars 6 to 32 px). */
 const CLASS_PANEL_WIDTH = 900;
+/** Class labels longer than this many px end in an ellipsis. */
+const CLASS_LABEL_LIMIT = 90;
+/** A class slot widens to at most this many px so that its label fits horizontally. */
+const MAX_HORIZONTAL_LABEL_STEP = 120;
+/** Width of an average character in em, on the generous side (Inter's capitals are about 0.7). */
+const LABEL_EM_PER_CHAR = 0.68;
+/** Space between two horizontal labels. */
+const LABEL_GAP = 6;
 const SPLIT_COLORS: Readonly<Record<string, string>> = { train: '#4c78a8', val: '#f58518', test: '#54a24b' };
 /** Empty classes named in a panel's subtitle; the rest are counted. */
 const EMPTY_CLASSES_NAMED = 8;
@@ -16,10 +24,8 @@ const MIN_SIZE_DOMAIN = 16;
  * the width and height histograms of the images whose headers were read.
  */
 export function datasetStatsChart(stats: DatasetStats): ChartSpec {
-  const n = Math.max(1, stats.classes.length);
-  const step = Math.max(6, Math.min(32, Math.floor(CLASS_PANEL_WIDTH / n)));
-  const labelSize = Math.max(6, Math.min(11, step - 1));
-  const classPanels = stats.splits.map((split) => classPanel(split, step, labelSize));
+  const classAxis = classAxisLayout(stats.classes);
+  const classPanels = stats.splits.map((split) => classPanel(split, classAxis));
   const sizePanels = stats.splits.flatMap((split) => {
     if (split.width === undefined || split.height === undefined) return [];
     const formats = split.formats.map(({ name, count }) => `${name} ${count}`).join(', ');
@@ -54,7 +60,32 @@ export function datasetStatsChart(stats: DatasetStats): ChartSpec {
   };
 }
 
-function classPanel(split: SplitStats, step: number, labelSize: number) {
+/** How wide a class's slot is and how its label is drawn. */
+interface ClassAxisLayout {
+  readonly step: number;
+  readonly labelSize: number;
+  /** 0 (horizontal) when every label fits in its slot, else -90 (vertical, one label per slot). */
+  readonly labelAngle: number;
+}
+
+/**
+ * Horizontal labels when the longest fits beside its neighbours (the slot widened up to
+ * `MAX_HORIZONTAL_LABEL_STEP` px for it, as with a few classes); vertical ones otherwise, which never overlap
+ * since a slot is at least a label's height.
+ */
+function classAxisLayout(classes: readonly string[]): ClassAxisLayout {
+  const fitStep = Math.floor(CLASS_PANEL_WIDTH / Math.max(1, classes.length));
+  const step = Math.max(6, Math.min(32, fitStep));
+  const labelSize = Math.max(6, Math.min(11, step - 1));
+  const longest = Math.max(0, ...classes.map((name) => name.length));
+  const labelWidth = Math.min(CLASS_LABEL_LIMIT, Math.ceil(longest * labelSize * LABEL_EM_PER_CHAR));
+  const horizontalStep = Math.max(step, labelWidth + LABEL_GAP);
+  return horizontalStep <= Math.min(fitStep, MAX_HORIZONTAL_LABEL_STEP)
+    ? { step: horizontalStep, labelSize, labelAngle: 0 }
+    : { step, labelSize, labelAngle: -90 };
+}
+
+function classPanel(split: SplitStats, { step, labelSize, labelAngle }: ClassAxisLayout) {
   const values = split.classCounts.map(({ name, count }) => ({ name, count }));
   const mean = split.images / Math.max(1, split.classCounts.length);
   const ratio = split.imbalanceRatio === null ? 'n/a' : split.imbalanceRatio.toFixed(2);
@@ -69,7 +100,7 @@ function classPanel(split: SplitStats, step: number, labelSize: number) {
     sort: null,
     scale: { domain: split.classCounts.map(({ name }) => name) },
     title: 'class',
-    axis: { labelFontSize: labelSize, labelAngle: step >= 24 ? 0 : -90, labelLimit: 90, labelOverlap: false },
+    axis: { labelFontSize: labelSize, labelAngle, labelLimit: CLASS_LABEL_LIMIT, labelOverlap: false },
   };
   return {
     title: {

@@ -12,6 +12,7 @@ export type { DatasetStatsOptions, ResolvedDatasetStatsOptions } from './dataset
 export { scanHeaders } from './headerScan.js';
 export type { HeaderScan, UnreadableFile } from './headerScan.js';
 export { readImageHeader } from './readImageHeader.js';
+export { readSkippedImages } from './readSkippedImages.js';
 export type { ImageHeader } from './readImageHeader.js';
 export { sampleIndices } from './sampleIndices.js';
 export { MAX_HISTOGRAM_BINS, summaryStats } from './summaryStats.js';

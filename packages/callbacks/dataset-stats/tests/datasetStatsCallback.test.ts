@@ -1,8 +1,20 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataModuleInfo, DataSplitInfo, LabeledFile, SplitName } from '@nextplay/cls-core';
-import { createRecordingTrainerContext, type RecordingTrainerContext } from '@nextplay/cls-testing';
+import {
+  SKIPPED_IMAGES_CSV,
+  skippedImagesCsv,
+  type ClsConfig,
+  type DataModuleInfo,
+  type DataSplitInfo,
+  type LabeledFile,
+  type SplitName,
+} from '@nextplay/cls-core';
+import {
+  createRecordingTrainerContext,
+  testRunConfig,
+  type RecordingTrainerContext,
+} from '@nextplay/cls-testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DatasetStatsCallback, type DatasetStatsOptions } from '../src/index.js';
 import { writeImage, type FixtureFormat } from './imageFixtures.js';
@@ -84,11 +96,16 @@ afterEach(async () => {
   await Promise.all(contexts.splice(0).map((context) => context.dispose()));
 });
 
-async function newContext(runData: DataModuleInfo = data, runDir?: string): Promise<RecordingTrainerContext> {
+async function newContext(
+  runData: DataModuleInfo = data,
+  runDir?: string,
+  config?: ClsConfig,
+): Promise<RecordingTrainerContext> {
   const context = await createRecordingTrainerContext({
     classes: runData.classes,
     data: runData,
     ...(runDir === undefined ? {} : { runDir }),
+    ...(config === undefined ? {} : { config }),
   });
   contexts.push(context);
   return context;
@@ -205,6 +222,44 @@ describe('DatasetStatsCallback', () => {
     expect(svg).toContain('>99</text>');
     expect(svg).toContain('>10</text>');
     expect(svg).toContain('no file headers read');
+  });
+
+  it('counts and lists the images the data module skipped as unreadable, in their split', async () => {
+    // As the trainer writes it before the fit starts; paths relative to data.root, one guarded against formulas.
+    const context = await newContext(data, undefined, testRunConfig({ data: { root } }));
+    const odd = '-odd, "name".png';
+    await writeFile(
+      join(context.runDir, SKIPPED_IMAGES_CSV),
+      skippedImagesCsv([
+        { split: 'train', path: 'train/cat/broken.png', reason: 'Input buffer has corrupt header' },
+        { split: 'val', path: `val/dog/${odd}`, reason: 'empty file' },
+      ]),
+    );
+    const { json } = await runFit(context);
+    expect(json.splits.train?.unreadable).toBe(2);
+    expect(json.splits.train?.unreadable_files).toEqual([
+      { path: join(root, 'train', 'cat', 'broken.png'), reason: 'Input buffer has corrupt header' },
+      { path: join(root, 'train', 'cat', '5.png'), reason: 'Input file contains unsupported image format' },
+    ]);
+    expect(json.splits.train?.sizes_from_files).toBe(6); // the skipped file is not among the headers read
+    expect(json.splits.val?.unreadable).toBe(1);
+    expect(json.splits.val?.unreadable_files).toEqual([
+      { path: join(root, 'val', 'dog', odd), reason: 'empty file' },
+    ]);
+    expect(json.splits.test?.unreadable).toBe(0);
+    const svg = await readFile(join(context.runDir, 'plots', 'dataset_stats.svg'), 'utf8');
+    expect(svg).toContain('train: image sizes of 6 file headers, 2 unreadable');
+    expect(svg).toContain('val: image sizes of 5 file headers, 1 unreadable');
+  });
+
+  it('fails naming skipped_images.csv when it is not split,path,reason', async () => {
+    const context = await newContext();
+    await writeFile(join(context.runDir, SKIPPED_IMAGES_CSV), 'path,reason\ntrain/cat/a.png,empty file\n');
+    const callback = new DatasetStatsCallback({ plots: false });
+    callback.onFitStart(context);
+    await expect(callback.onFitEnd()).rejects.toThrow(
+      'dataset_stats.json could not be written: skipped_images.csv: the header must be split,path,reason, got path,reason',
+    );
   });
 
   it('surfaces a failure to write as one error at onFitEnd', async () => {
