@@ -14,7 +14,7 @@ import {
 } from './configTree.js';
 import { formatValue } from './formatValue.js';
 import { parseOverride, type Override } from './parseOverride.js';
-import { isClaimedKey } from './schemaClaims.js';
+import { isClaimedKey, isOptionalTopLevelKey } from './schemaClaims.js';
 import { retiredKeyMessage } from './retiredKeys.js';
 
 /**
@@ -88,6 +88,10 @@ function missingKeyToChange(
 ): string {
   const retired = retiredKeyMessage(override.key, path);
   if (retired !== undefined) return retired;
+  // A key the schema defines but the composed config leaves out (`tags`) is added with +, as Hydra says.
+  if (path.length === 1 && isOptionalTopLevelKey(override.key)) {
+    return `${override.key}: not in the config; use +${override.input} to add it`;
+  }
   const message = missingKey(override.key, path, found);
   if (message.endsWith('?)')) return message;
   if (!isClaimedKey(override.key)) return `${message}; use +${override.input} to add it`;

@@ -1,4 +1,4 @@
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, suggest } from '@nextplay/cls-core';
 import { applyOverrides } from './applyOverrides.js';
 import { ConfigRepository } from './configRepository.js';
 import {
@@ -90,6 +90,20 @@ export function composeConfig(options: ComposeOptions): ComposeResult {
   const valueOverrides: Override[] = [];
   for (const override of parsed) {
     (repository.groupExists(override.key) ? groupOverrides : valueOverrides).push(override);
+  }
+  const notGroups = valueOverrides.filter((override) => override.key.includes('/'));
+  if (notGroups.length > 0) {
+    // `a/b=x` names a config group, as in Hydra; it is never a key of the config.
+    const groups = Object.keys(repository.groups());
+    throw new ClsError(
+      'OVERRIDE_INVALID',
+      notGroups
+        .map(({ key }) => {
+          const [close] = suggest(key, groups);
+          return `${key}: no such config group (${close === undefined ? `groups: ${groups.join(', ')}` : `did you mean ${close}?`})`;
+        })
+        .join('; '),
+    );
   }
 
   const primary = repository.load(options.configName);

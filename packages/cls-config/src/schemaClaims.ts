@@ -17,3 +17,9 @@ export function isClaimedKey(key: string): boolean {
 export function isOpenNode(top: string): boolean {
   return OPEN_NODES.includes(top);
 }
+
+/** Whether the schema defines top-level `key` without requiring it (`tags`): a config may leave it out. */
+export function isOptionalTopLevelKey(key: string): boolean {
+  const required: readonly string[] = ClsConfigSchema.required;
+  return key in ClsConfigSchema.properties && !required.includes(key);
+}

@@ -281,6 +281,23 @@ describe('composeConfig: overrides', () => {
     );
   });
 
+  it('says to add with + a key the schema defines but the config leaves out', () => {
+    expect(errorOf(() => compose('tags=[a,b]')).message).toBe(
+      'tags: not in the config; use +tags=[a,b] to add it',
+    );
+    expect(pick(compose('+tags=[a,b]').config, 'tags')).toEqual(['a', 'b']);
+  });
+
+  it('reads a key with a slash as a config group, never as a key to add', () => {
+    expect(errorOf(() => compose('hydra/launcer=basic'))).toEqual({
+      code: 'OVERRIDE_INVALID',
+      message: 'hydra/launcer: no such config group (did you mean hydra/launcher?)',
+    });
+    expect(errorOf(() => compose('+foo/bar=x')).message).toMatch(
+      /^foo\/bar: no such config group \(groups: /,
+    );
+  });
+
   it('names every override that cannot apply in one error', () => {
     expect(
       errorOf(() =>
