@@ -158,9 +158,19 @@ class DefaultsTreeBuilder {
       if (override.used) continue;
       const { source } = override;
       if (source.external) {
+        const group = key.split('@')[0] ?? key;
+        if (!this.#repository.groupExists(group)) {
+          const [close] = suggest(group, Object.keys(this.#repository.groups()));
+          throw new ClsError(
+            'OVERRIDE_INVALID',
+            `${source.input}: no such config group ${group}${close === undefined ? '' : ` (did you mean ${close}?)`}`,
+          );
+        }
+        // `+group=option` is advice for the command line only; a project file's entry is its own defaults line.
+        const advice = isCommandLine(source.input) ? `; use +${source.input} to add it` : '';
         throw new ClsError(
           'OVERRIDE_INVALID',
-          `${source.input}: group ${key} is not in the defaults list; use +${source.input} to add it`,
+          `${source.input}: group ${key} is not in the defaults list${advice}`,
         );
       }
       throw new ClsError(
@@ -403,4 +413,9 @@ function finalPackage(parentPackage: string, packageSpec: string): string {
         : `${parentPackage}.${packageSpec}`;
   const global = joined.lastIndexOf('_global_');
   return global === -1 ? joined : joined.slice(global + '_global_'.length).replace(/^\./, '');
+}
+
+/** Whether an override's text came from the command line (a project file's are prefixed with the file). */
+function isCommandLine(input: string): boolean {
+  return /^[+~]*[\w/@.-]+=/.test(input);
 }

@@ -89,5 +89,8 @@ describe('composeConfig with a project config', () => {
       '/p/cls.config.yaml: model=resnet51: no such option in group model; available: resnet18, resnet34, resnet50,',
     );
     expect(() => compose({ defaults: ['model'] })).toThrow('defaults entries must be "group: option" pairs');
+    expect(() => compose({ defaults: [{ 'override /modle': 'resnet50' }] })).toThrow(
+      /^\/p\/cls\.config\.yaml: modle=resnet50: no such config group modle \(did you mean model\?\)$/,
+    );
   });
 });
