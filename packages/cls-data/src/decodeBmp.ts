@@ -1,6 +1,7 @@
 import { ClsError, type RawImage } from '@nextplay/cls-core';
 import { MAX_IMAGE_PIXELS } from './imageLimits.js';
 import { ConcurrencyLimiter } from './concurrencyLimiter.js';
+import { assertDecodedSize } from './rasterHeader.js';
 import { closeImageFile, openImageFile, readImageBytes, type ImageFile } from './readImageFile.js';
 
 const BI_RGB = 0;
@@ -123,6 +124,7 @@ function readBmpLayout(head: Uint8Array, fileBytes: number): BmpLayout {
       `the BMP header declares ${width}×${height} pixels, more than the limit of ${MAX_IMAGE_PIXELS}`,
     );
   }
+  assertDecodedSize({ format: 'bmp', width, height, channels: 3, bytesPerSample: 1 });
   const rowBytes = Math.ceil((width * bitsPerPixel) / 32) * 4;
   const declaredBytes = pixelOffset + rowBytes * height;
   if (pixelOffset < 14 + headerSize || declaredBytes > fileBytes) {

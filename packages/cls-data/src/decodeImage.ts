@@ -3,8 +3,22 @@ import sharp from 'sharp';
 import { ClsError, toImageSize, type ImageSize, type RawImage } from '@nextplay/cls-core';
 import { decodeBmpFile } from './decodeBmp.js';
 import { assertPngInflateBound, decodePngAtSize } from './decodePng.js';
-import { IMAGE_READ_INTO_MEMORY_MAX_BYTES, MAX_IMAGE_PIXELS } from './imageLimits.js';
+import {
+  DECODE_MEMORY_BUDGET_BYTES,
+  IMAGE_READ_INTO_MEMORY_MAX_BYTES,
+  MAX_IMAGE_PIXELS,
+} from './imageLimits.js';
+import { MemoryBudget } from './memoryBudget.js';
+import {
+  assertDecodableHeader,
+  decodeMemoryBytes,
+  headerFromMetadata,
+  type RasterHeader,
+} from './rasterHeader.js';
 import { readImageFile } from './readImageFile.js';
+
+/** Every sharp decode of the process holds its decoded bytes from here, so concurrent ones cannot add up. */
+const decodeMemoryBudget = new MemoryBudget(DECODE_MEMORY_BUDGET_BYTES);
 
 /**
  * How an image reaches `size`×`size`: `fill` squashes it (torchvision's `Resize((s, s))`), `center_crop` scales
@@ -25,8 +39,9 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
  * file's own resolution. sharp works on libuv's thread pool; plain PNGs already at the target size are decoded
  * directly (see `decodePngAtSize`).
  * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is empty or not a regular file,
- * declares more than `MAX_IMAGE_PIXELS` pixels, or holds image data beyond what its header declares (a PNG
- * inflate bomb).
+ * declares more than `MAX_IMAGE_PIXELS` pixels or more than `DECODED_BYTES_MAX` decoded bytes, holds image data
+ * beyond what its header declares (a PNG inflate bomb), or is not a raster format of `RASTER_FORMATS` or BMP
+ * (an SVG named `.png` is not rendered).
  */
 export async function decodeImage(
   path: string,
@@ -80,23 +95,33 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
     }
     if (file !== undefined) assertPngInflateBound(file);
     const input = file ?? path;
-    const { kind, resizeInPipeline } =
-      file === undefined ? await layoutFromMetadata(path) : await pixelLayout(file);
-    if (kind === 'plain' && (target === undefined || resizeInPipeline)) {
-      const pipeline = openSharp(input).removeAlpha().toColourspace('srgb');
-      return await toRgb(target === undefined ? pipeline : resizeTo(pipeline, target));
-    }
-    const image =
-      kind === 'cmyk'
-        ? await cmykToRgb(input)
-        : kind === 'grey16'
-          ? await grey16ToRgb(input)
-          : await toRgb(openSharp(input).removeAlpha().toColourspace('srgb'));
-    return target === undefined ? image : await resizeRaw(image, target);
+    const layout = file === undefined ? await layoutFromMetadata(path) : await pixelLayout(file);
+    assertDecodableHeader(layout.header);
+    return await decodeMemoryBudget.run(decodeMemoryBytes(layout.header), () =>
+      decodeWithSharp(input, layout, target),
+    );
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ClsError('DATA_IMAGE_UNREADABLE', `cannot read image ${path}: ${reason}`, { cause: error });
   }
+}
+
+async function decodeWithSharp(
+  input: Uint8Array | string,
+  { kind, resizeInPipeline }: PixelLayout,
+  target: Target | undefined,
+): Promise<RawImage> {
+  if (kind === 'plain' && (target === undefined || resizeInPipeline)) {
+    const pipeline = openSharp(input).removeAlpha().toColourspace('srgb');
+    return toRgb(target === undefined ? pipeline : resizeTo(pipeline, target));
+  }
+  const image =
+    kind === 'cmyk'
+      ? await cmykToRgb(input)
+      : kind === 'grey16'
+        ? await grey16ToRgb(input)
+        : await toRgb(openSharp(input).removeAlpha().toColourspace('srgb'));
+  return target === undefined ? image : resizeRaw(image, target);
 }
 
 /**
@@ -113,36 +138,65 @@ interface PixelLayout {
    * applies after resizing, sampling other pixels than resizing the upright image does.
    */
   readonly resizeInPipeline: boolean;
+  /** What the header declares, checked before decoding. */
+  readonly header: RasterHeader;
 }
 
-const TWO_STEPS: PixelLayout = { kind: 'plain', resizeInPipeline: false };
+/** Samples per pixel of a PNG colour type as sharp decodes it (a palette to RGB, with alpha at most). */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 4, 4: 2, 6: 4 };
 
-/** The pixel layout from the header bytes of a JPEG or PNG; libvips is asked about TIFF. */
+/**
+ * The pixel layout from the header bytes of a JPEG or PNG; libvips is asked about the others (it parses the
+ * header and decodes nothing).
+ */
 async function pixelLayout(file: Uint8Array): Promise<PixelLayout> {
   if (file[0] === 0xff && file[1] === 0xd8) {
-    const header = readJpegHeader(file);
-    if (header.components === 4) return { kind: 'cmyk', resizeInPipeline: false };
-    return { kind: 'plain', resizeInPipeline: header.orientation <= 1 };
+    const jpeg = readJpegHeader(file);
+    // A frame without its size (a DNL marker) or none found: libvips reads the header.
+    if (jpeg.width === 0 || jpeg.height === 0) return layoutFromMetadata(file);
+    const header: RasterHeader = {
+      format: 'jpeg',
+      width: jpeg.width,
+      height: jpeg.height,
+      channels: jpeg.components,
+      bytesPerSample: jpeg.precision > 8 ? 2 : 1,
+    };
+    if (jpeg.components === 4) return { kind: 'cmyk', resizeInPipeline: false, header };
+    return { kind: 'plain', resizeInPipeline: jpeg.orientation <= 1, header };
   }
   if (file[0] === 0x89 && file[1] === 0x50 && file.length >= 26) {
-    const [bitDepth, colourType] = [file[24], file[25]];
-    if (bitDepth === 16 && colourType === 0) return { kind: 'grey16', resizeInPipeline: false };
+    const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    const [bitDepth = 0, colourType = 0] = [file[24], file[25]];
+    const header: RasterHeader = {
+      format: 'png',
+      width: view.getUint32(16),
+      height: view.getUint32(20),
+      channels: PNG_CHANNELS[colourType] ?? 4,
+      bytesPerSample: bitDepth === 16 ? 2 : 1,
+    };
+    if (bitDepth === 16 && colourType === 0) return { kind: 'grey16', resizeInPipeline: false, header };
     // 16-bit samples would be resized before they are cut to 8 bits, rounding otherwise.
     const alphaOrExif = colourType === 4 || colourType === 6 || hasPngChunkBeforeData(file, ['tRNS', 'eXIf']);
-    return { kind: 'plain', resizeInPipeline: bitDepth === 8 && !alphaOrExif };
+    return { kind: 'plain', resizeInPipeline: bitDepth === 8 && !alphaOrExif, header };
   }
-  const tiff = (file[0] === 0x49 && file[1] === 0x49) || (file[0] === 0x4d && file[1] === 0x4d);
-  return tiff ? layoutFromMetadata(file) : TWO_STEPS;
+  const layout = await layoutFromMetadata(file);
+  // WebP and GIF are resized after decoding, as before the header was read.
+  return layout.header.format === 'tiff' ? layout : { ...layout, resizeInPipeline: false };
 }
 
 async function layoutFromMetadata(input: Uint8Array | string): Promise<PixelLayout> {
   const metadata = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
-  if (metadata.space === 'cmyk') return { kind: 'cmyk', resizeInPipeline: false };
+  const header = headerFromMetadata(metadata);
+  if (metadata.space === 'cmyk') return { kind: 'cmyk', resizeInPipeline: false, header };
   if (metadata.depth === 'ushort' && (metadata.channels === 1 || metadata.channels === 2)) {
-    return { kind: 'grey16', resizeInPipeline: false };
+    return { kind: 'grey16', resizeInPipeline: false, header };
   }
   const upright = (metadata.orientation ?? 1) <= 1;
-  return { kind: 'plain', resizeInPipeline: metadata.depth === 'uchar' && !metadata.hasAlpha && upright };
+  return {
+    kind: 'plain',
+    resizeInPipeline: metadata.depth === 'uchar' && !metadata.hasAlpha && upright,
+    header,
+  };
 }
 
 /** True when one of the chunks `types` comes before the first IDAT of a PNG. */
@@ -160,6 +214,10 @@ function hasPngChunkBeforeData(file: Uint8Array, types: readonly string[]): bool
 interface JpegHeader {
   /** Components of the frame (4: CMYK or YCCK), 0 when no frame header was found. */
   readonly components: number;
+  /** Bits per sample, and the size: 0 when no frame header was found. */
+  readonly precision: number;
+  readonly width: number;
+  readonly height: number;
   /** The EXIF orientation, 1 (upright) when there is none. */
   readonly orientation: number;
 }
@@ -181,12 +239,20 @@ function readJpegHeader(file: Uint8Array): JpegHeader {
     }
     const length = ((file[at + 2] ?? 0) << 8) | (file[at + 3] ?? 0);
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isFrame) return { components: file[at + 9] ?? 0, orientation };
+    if (isFrame) {
+      return {
+        components: file[at + 9] ?? 0,
+        precision: file[at + 4] ?? 0,
+        height: ((file[at + 5] ?? 0) << 8) | (file[at + 6] ?? 0),
+        width: ((file[at + 7] ?? 0) << 8) | (file[at + 8] ?? 0),
+        orientation,
+      };
+    }
     if (marker === 0xe1) orientation = exifOrientation(file.subarray(at + 4, at + 2 + length)) ?? orientation;
     if (marker === 0xda || marker === 0xd9) break;
     at += 2 + length;
   }
-  return { components: 0, orientation };
+  return { components: 0, precision: 0, width: 0, height: 0, orientation };
 }
 
 /** The orientation tag (0x0112) of IFD0 in an APP1 segment's `Exif\0\0` TIFF data, if there is one. */

@@ -117,11 +117,11 @@ describe('BMP headers are checked before any pixel memory is allocated', () => {
   });
 
   it('refuses a bitmap whose header declares more pixel bytes than the file holds', async () => {
-    const header = bmpHeader({ width: 10000, height: 10000, bitsPerPixel: 24 });
+    const header = bmpHeader({ width: 9000, height: 9000, bitsPerPixel: 24 });
     const file = new Uint8Array(1 << 20);
     file.set(header);
     expect(() => decodeBmp(file)).toThrow(
-      'truncated BMP pixel data: the header declares 10000×10000 pixels at 24 bits from byte 54, 300000054 bytes in all, but the file has 1048576',
+      'truncated BMP pixel data: the header declares 9000×9000 pixels at 24 bits from byte 54, 243000054 bytes in all, but the file has 1048576',
     );
     const path = join(dir, 'short.bmp');
     await writeBytes(path, file);
@@ -146,9 +146,19 @@ describe('BMP headers are checked before any pixel memory is allocated', () => {
     expect(() => decodeBmp(Uint8Array.of(...masks, 0, 0, 0, 0))).toThrow('truncated BMP bit-field masks');
   });
 
-  it('decodes bitmaps at the pixel limit one at a time, in bounded memory', async () => {
-    // Two 16383×16383 one-bit bitmaps of 33 MB each decode to 805 MB of RGB each; at once they would need 1.7 GB.
-    const side = 16383;
+  it('refuses a bitmap at the pixel limit, whose RGB is more than the decoded bytes limit', async () => {
+    // A 16383×16383 one-bit bitmap of 33 MB decodes to 805 MB of RGB.
+    const path = join(dir, 'limit.bmp');
+    const header = bmpHeader({ width: 16383, height: 16383, bitsPerPixel: 1 });
+    await writeBmpFile(path, header, header.length + Math.ceil(16383 / 32) * 4 * 16383);
+    await expect(decodeImage(path, 32)).rejects.toThrow(
+      `cannot read image ${path}: the bmp header declares 16383×16383 pixels of 3 × 1-byte samples, 767.9 MiB decoded, more than the limit of 256 MiB`,
+    );
+  });
+
+  it('decodes bitmaps near the decoded bytes limit one at a time, in bounded memory', async () => {
+    // Two 9450×9450 one-bit bitmaps of 11 MB each decode to 256 MiB of RGB each.
+    const side = 9450;
     const paths = [join(dir, 'limit-a.bmp'), join(dir, 'limit-b.bmp')];
     for (const path of paths) {
       const header = bmpHeader({ width: side, height: side, bitsPerPixel: 1 });
@@ -159,7 +169,7 @@ describe('BMP headers are checked before any pixel memory is allocated', () => {
       [32, 32, 0],
       [32, 32, 0],
     ]);
-    expect(measured.maxRssBytes).toBeLessThan(1200 * MIB);
+    expect(measured.maxRssBytes).toBeLessThan(700 * MIB);
     // About 3 s each on an idle machine; the bound is the 60 s every hostile file must stay within.
     expect(measured.ms).toBeLessThan(55_000);
   });

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { constants, crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** A final, empty stored deflate block: ends a stream made of flushed, non-final blocks. */
@@ -97,3 +97,98 @@ export async function writeBmpFile(path: string, header: Uint8Array, fileBytes: 
     await file.close();
   }
 }
+
+/**
+ * A TIFF of `width`×`height` float32 RGBA pixels whose strips all point at one deflated strip of zeros: a few KB
+ * of file for width × height × 16 bytes of samples (4 GiB at 16383²), within the pixel limit.
+ */
+export function floatRgbaStripBombTiff(width: number, height: number): Uint8Array {
+  const rowsPerStrip = 64;
+  const strips = Math.ceil(height / rowsPerStrip);
+  const strip = deflateSync(new Uint8Array(width * 16 * rowsPerStrip), { level: 9 });
+  const entries: [tag: number, type: number, count: number, value: number][] = [];
+  const arrays: Uint8Array[] = [];
+  let next = 8; // the IFD is written after the strip and the arrays; offsets are fixed below
+  const stripAt = next;
+  next += strip.length;
+  const shortArray = (values: number[]) => {
+    const bytes = new Uint8Array(values.length * 2);
+    values.forEach((v, i) => {
+      new DataView(bytes.buffer).setUint16(i * 2, v, true);
+    });
+    return bytes;
+  };
+  const longArray = (values: number[]) => {
+    const bytes = new Uint8Array(values.length * 4);
+    values.forEach((v, i) => {
+      new DataView(bytes.buffer).setUint32(i * 4, v, true);
+    });
+    return bytes;
+  };
+  const place = (bytes: Uint8Array) => {
+    const at = next;
+    arrays.push(bytes);
+    next += bytes.length;
+    return at;
+  };
+  const bitsAt = place(shortArray([32, 32, 32, 32]));
+  const formatAt = place(shortArray([3, 3, 3, 3]));
+  const offsetsAt = place(longArray(Array.from({ length: strips }, () => stripAt)));
+  const countsAt = place(longArray(Array.from({ length: strips }, () => strip.length)));
+  entries.push(
+    [256, 4, 1, width],
+    [257, 4, 1, height],
+    [258, 3, 4, bitsAt],
+    [259, 3, 1, 8], // deflate
+    [262, 3, 1, 2], // RGB
+    [273, 4, strips, offsetsAt],
+    [277, 3, 1, 4],
+    [278, 4, 1, rowsPerStrip],
+    [279, 4, strips, countsAt],
+    [284, 3, 1, 1], // chunky
+    [338, 3, 1, 2], // unassociated alpha
+    [339, 3, 4, formatAt],
+  );
+  const ifdAt = next;
+  const ifd = new Uint8Array(2 + entries.length * 12 + 4);
+  const ifdView = new DataView(ifd.buffer);
+  ifdView.setUint16(0, entries.length, true);
+  entries.forEach(([tag, type, count, value], i) => {
+    const at = 2 + i * 12;
+    ifdView.setUint16(at, tag, true);
+    ifdView.setUint16(at + 2, type, true);
+    ifdView.setUint32(at + 4, count, true);
+    if (type === 3 && count === 1) ifdView.setUint16(at + 8, value, true);
+    else ifdView.setUint32(at + 8, value, true);
+  });
+  const head = new Uint8Array(8);
+  head.set([0x49, 0x49, 42, 0]);
+  new DataView(head.buffer).setUint32(4, ifdAt, true);
+  return Buffer.concat([head, strip, ...arrays, ifd]);
+}
+
+/** A PNG whose header declares `width`×`height` pixels at `bitDepth` bits and `colourType`, with one IDAT of zeros. */
+export function pngWithHeader(
+  width: number,
+  height: number,
+  bitDepth: number,
+  colourType: number,
+): Uint8Array {
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr.set([bitDepth, colourType, 0, 0, 0], 8);
+  return Buffer.concat([
+    Uint8Array.from(PNG_SIGNATURE),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(new Uint8Array(1024))),
+    pngChunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+/** The audit's 535-byte SVG: 16000×16000 of blurred, dilated noise, which librsvg renders into gigabytes. */
+export const BLUR_BOMB_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="16000" height="16000">
+<filter id="f" x="0" y="0" width="1" height="1"><feTurbulence baseFrequency="0.9" numOctaves="8"/>
+<feGaussianBlur stdDeviation="400"/><feMorphology operator="dilate" radius="300"/>
+<feGaussianBlur stdDeviation="400"/></filter><rect width="16000" height="16000" filter="url(#f)"/></svg>`;
