@@ -1,6 +1,10 @@
 import { extname } from 'node:path';
 
-/** Extensions read as images (compared case-insensitively), as in torchvision's ImageFolder plus WebP. */
+/**
+ * Extensions read as images (compared case-insensitively): torchvision's `IMG_EXTENSIONS` (which includes
+ * `.webp`) less `.ppm` and `.pgm`, which sharp cannot decode, plus `.gif`, which PIL reads as torchvision's
+ * loader would.
+ */
 export const IMAGE_EXTENSIONS: readonly string[] = [
   '.png',
   '.jpg',
