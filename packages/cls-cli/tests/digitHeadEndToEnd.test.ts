@@ -47,7 +47,7 @@ describe('cls train model.head=digits', () => {
   it('reports whole-number, per-digit and unseen accuracy in results.json', () => {
     const results = readJson(join(runDir, 'results.json'));
     expect(results.head).toBe('digits');
-    expect(results.classes).toEqual(['00', '5', '7', '23', '47']);
+    expect(results.classes).toEqual(['00', '23', '47', '5', '7']);
     for (const key of ['test/acc', 'test/acc_tens', 'test/acc_units', 'test/acc_unseen']) {
       expect(results[key], key).toBeTypeOf('number');
       expect(results[key] as number, key).toBeGreaterThanOrEqual(0);
@@ -60,7 +60,7 @@ describe('cls train model.head=digits', () => {
     const csv = readFileSync(join(runDir, 'confusion_matrix', 'epoch_000.csv'), 'utf8')
       .trim()
       .split('\n');
-    expect(csv[0]?.split(',').slice(1)).toEqual(['00', '5', '7', '23', '47', '(other)']);
+    expect(csv[0]?.split(',').slice(1)).toEqual(['00', '23', '47', '5', '7', '(other)']);
     const counted = csv
       .slice(1)
       .flatMap((line) => line.split(',').slice(1).map(Number))
@@ -189,7 +189,7 @@ describe('cls train model.head=linear on numbers train lacks', () => {
     );
     const results = readJson(join(cwd, 'linear', 'results.json'));
     expect(results.head).toBe('linear');
-    expect(results.classes).toEqual(['00', '5', '7', '23', '47']);
+    expect(results.classes).toEqual(['00', '23', '47', '5', '7']);
     expect(results['test/acc_unseen']).toBeTypeOf('number');
   }, 120_000);
 });

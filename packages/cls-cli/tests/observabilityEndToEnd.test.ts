@@ -25,8 +25,8 @@ const torchvisionCounts = JSON.parse(
   readFileSync(new URL('./fixtures/torchvision_counts.json', import.meta.url), 'utf8'),
 ) as { cases: { arch: string; num_classes: number; image_size: number; params: number; macs: number }[] };
 const CLASSES = ['7', '23', '00', '5'];
-/** The run's class order: numeric, as every name is an integer. */
-const RUN_CLASSES = ['00', '5', '7', '23'];
+/** The run's class order: torchvision's, the names sorted as strings. */
+const RUN_CLASSES = ['00', '23', '5', '7'];
 const SPLIT_DIRS = { train: 'train', val: 'valid', test: 'test' } as const;
 
 /** The contract, run exactly as it says: every observability file of a 2-epoch ImageFolder run. */
