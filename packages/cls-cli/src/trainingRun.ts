@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ClsError, isClsError } from '@nextplay/cls-core';
 import { parseYaml, resolveConfig, type ConfigMap } from '@nextplay/cls-config';
+import { readRunFile } from './readRunFile.js';
 
 /** A training run's directory and the config it recorded in `.hydra/`. */
 export interface TrainingRun {
@@ -100,7 +101,7 @@ export function recordedPlugins(run: TrainingRun, cwd: string): string[] {
 }
 
 function readYamlMap(file: string): ConfigMap {
-  const parsed = parseYaml(readFileSync(file, 'utf8'), file);
+  const parsed = parseYaml(readRunFile(file), file);
   if (!isMap(parsed)) throw new ClsError('CONFIG_PARSE', `${file}: expected a mapping of keys to values`);
   return parsed;
 }

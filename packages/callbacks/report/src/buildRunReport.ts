@@ -65,7 +65,7 @@ export async function runReportSections(runDir: string, live?: LiveRun): Promise
   }
   const others = await otherPlotsSection(files, claimed);
   if (others !== undefined) sections.push(others);
-  const notes = [...input.run.problems, ...manifests.notes];
+  const notes = [...files.refusedNotes(), ...input.run.problems, ...manifests.notes];
   if (notes.length > 0) {
     sections.push({
       id: 'notes',

@@ -139,7 +139,9 @@ async function renderImage(
     return markup`<p>${label} (${formatBytes(info.size)}, too large to embed)</p>\n`;
   }
   const bytes = await files.bytes(inside);
-  if (bytes === undefined) return markup`<p class="missing">${inside}: missing</p>\n`;
+  if (bytes === undefined) {
+    return markup`<p class="missing">${inside}: ${files.refused.get(inside) ?? 'missing'}</p>\n`;
+  }
   // An SVG shown through <img> is a static picture: its scripts and event handlers never run.
   const source = `data:${mediaType};base64,${bytes.toString('base64')}`;
   return markup`<figure><img src="${source}" alt="${caption ?? inside}"><figcaption>${label}</figcaption></figure>\n`;

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix } from 'node:path';
 
 /** A run-relative path that stays inside the run directory (`a/b.svg`), or undefined for one that does not. */
@@ -11,21 +12,66 @@ export function insideRunPath(path: string): string | undefined {
 /** JSON read from a run file: its value, or why it could not be read. */
 export type JsonRead = { readonly value: unknown } | { readonly error: string };
 
-/** Reads a run directory's files by run-relative path; a missing file is undefined, never an error. */
+/** The most the report reads of one run file; metrics, logs and plots of real runs are far smaller. */
+export const RUN_FILE_MAX_BYTES = 64 * 2 ** 20;
+
+/**
+ * Reads a run directory's files by run-relative path; a missing file is undefined, never an error. A run folder
+ * may come from someone else: only regular files (not a FIFO, a device such as `/dev/zero`, or a directory) of at
+ * most `maxBytes` are read; any other is undefined too, with the reason in `refused`, one note per file.
+ */
 export class RunFiles {
-  constructor(readonly runDir: string) {}
+  /** Files that exist but were not read, by run-relative path, with why. */
+  readonly refused = new Map<string, string>();
+
+  constructor(
+    readonly runDir: string,
+    readonly maxBytes = RUN_FILE_MAX_BYTES,
+  ) {}
 
   path(relative: string): string {
     return join(this.runDir, relative);
   }
 
   async bytes(relative: string): Promise<Buffer | undefined> {
+    let handle;
     try {
-      return await readFile(this.path(relative));
+      // Non-blocking, so a FIFO cannot hang the report; checked on the open handle, so nothing swapped in is read.
+      handle = await open(this.path(relative), constants.O_RDONLY | constants.O_NONBLOCK);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
     }
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) return undefined;
+      const refusal = !info.isFile()
+        ? 'not a regular file (a FIFO or a device)'
+        : info.size > this.maxBytes
+          ? `${info.size} bytes, more than the ${this.maxBytes} the report reads`
+          : undefined;
+      if (refusal !== undefined) {
+        this.refused.set(relative, refusal);
+        return undefined;
+      }
+      const bytes = Buffer.alloc(info.size + 1);
+      let filled = 0;
+      for (let read = -1; read !== 0 && filled < bytes.length; filled += read) {
+        ({ bytesRead: read } = await handle.read(bytes, filled, bytes.length - filled, filled));
+      }
+      if (filled > info.size) {
+        this.refused.set(relative, 'it grew while it was read');
+        return undefined;
+      }
+      return bytes.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** One line per refused file, for the report's notes. */
+  refusedNotes(): string[] {
+    return [...this.refused].map(([path, reason]) => `${path}: not read, ${reason}`);
   }
 
   async text(relative: string): Promise<string | undefined> {

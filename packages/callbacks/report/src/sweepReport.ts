@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { ClsError, writeFileAtomic } from '@nextplay/cls-core';
 import { parse as parseYaml } from 'yaml';
@@ -8,6 +8,7 @@ import { markup } from './html.js';
 import { renderPage, renderTable } from './renderPage.js';
 import type { ReportCell } from './reportSection.js';
 import { isRecord } from './runData.js';
+import { RunFiles } from './runFiles.js';
 import { summarizeRun, type RunSummary } from './runSummary.js';
 import { isRunDir, saveRunReport } from './writeRunReport.js';
 
@@ -126,7 +127,9 @@ function renderSweepPage(
 /** The command line's overrides of the sweep (`hydra.overrides.task` in `multirun.yaml`). */
 async function sweepOverrides(sweepDir: string): Promise<string[] | undefined> {
   try {
-    const config: unknown = parseYaml(await readFile(join(sweepDir, MULTIRUN_YAML), 'utf8'));
+    const text = await new RunFiles(sweepDir).text(MULTIRUN_YAML);
+    if (text === undefined) return undefined;
+    const config: unknown = parseYaml(text);
     const hydra = isRecord(config) ? config.hydra : undefined;
     const overrides = isRecord(hydra) ? hydra.overrides : undefined;
     const task = isRecord(overrides) ? overrides.task : undefined;
