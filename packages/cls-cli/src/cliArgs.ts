@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ClsError } from '@nextplay/cls-core';
+import { isOverride } from './strayWords.js';
 
 export interface CliArgs {
+  /** The positional words that are not overrides: the command (`train`, `data synth`) and its arguments. */
   readonly command: string[];
+  /** Every positional word, overrides included, in the order given. */
+  readonly positionals: readonly string[];
   readonly overrides: string[];
   readonly cfg: 'job' | 'hydra' | 'all' | undefined;
   readonly resolve: boolean;
@@ -56,9 +60,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (cfg !== undefined && !(CFG_VALUES as readonly string[]).includes(cfg)) {
     throw new ClsError('USAGE', `--cfg ${cfg}: expected one of ${CFG_VALUES.join(', ')}`);
   }
-  const isOverride = (arg: string) => arg.includes('=') || arg.startsWith('~') || arg.startsWith('+');
   return {
     command: positionals.filter((arg) => !isOverride(arg)),
+    positionals,
     overrides: positionals.filter(isOverride),
     cfg: cfg as CliArgs['cfg'],
     resolve: values.resolve,

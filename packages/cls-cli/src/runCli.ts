@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report.js';
 import { testCommand } from './commands/test.js';
 import { trainCommand } from './commands/train.js';
 import { configSearchPath } from './configDirs.js';
+import { refuseStrayWords } from './strayWords.js';
 import { verboseStack } from './verboseStack.js';
 import { usageText } from './usage.js';
 
@@ -55,14 +56,12 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     io.stdout(`${usageText(configSearchPath(io.cwd, args.configDir))}\n`);
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
-  if (command === 'train') return trainCommand(args, io);
-  if (command === 'test') return testCommand(args, io);
-  if (command === 'predict') return predictCommand(args, io);
-  if (command === 'export') return exportCommand(args, io);
-  if (command === 'report') return reportCommand(args, io);
-  if (command === 'data' && sub === 'prepare') return dataPrepareCommand(args, io);
-  if (command === 'data' && sub === 'bench') return dataBenchCommand(args, io);
-  if (command === 'data' && sub === 'synth') return dataSynthCommand(args, io);
+  const run = DISPATCH.get(command === 'data' ? `data ${sub ?? ''}` : command);
+  if (run !== undefined) {
+    // `cls report DIR` and `cls data prepare NAME` take one word more; the rest take only overrides.
+    if (command !== 'report') refuseStrayWords(args, command === 'data' ? (sub === 'prepare' ? 3 : 2) : 1);
+    return run(args, io);
+  }
   const given = args.command.join(' ');
   const [close] = suggest(command === 'data' ? args.command.slice(0, 2).join(' ') : command, COMMANDS, 2);
   throw new ClsError(
@@ -71,6 +70,17 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
     { hint: `commands: ${COMMANDS.join(', ')}; see cls --help` },
   );
 }
+
+const DISPATCH: ReadonlyMap<string, (args: CliArgs, io: CliIo) => Promise<number>> = new Map([
+  ['train', trainCommand],
+  ['test', testCommand],
+  ['predict', predictCommand],
+  ['export', exportCommand],
+  ['report', reportCommand],
+  ['data prepare', dataPrepareCommand],
+  ['data bench', dataBenchCommand],
+  ['data synth', dataSynthCommand],
+]);
 
 /** What `cls <command>` accepts, for "did you mean". */
 const COMMANDS = [
