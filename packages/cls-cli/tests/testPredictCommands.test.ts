@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createPixelNormalizer, decodeImage } from '@nextplay/cls-data';
 import { loadCheckpointModel, loadTrainerState, predictImages, type ClassScore } from '@nextplay/cls-engine';
 import { toImageSize, type ClassifierModel } from '@nextplay/cls-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expandPredictShortForms } from '../src/commands/predict.js';
 import { makeImageFolder } from './makeImageFolder.js';
 import { runCliInProcess } from './runCliInProcess.js';
@@ -287,6 +287,43 @@ describe('cls predict', () => {
     expect(broken.stderr.trimEnd().split('\n')).toHaveLength(1);
     const tooMany = await runCliInProcess(['predict', `ckpt_path=${best}`, `input=${root}`, 'top_k=4'], cwd);
     expect(tooMany.stderr).toBe(`cls: predict.top_k=4 is more than the 3 classes of checkpoint ${best}\n`);
+  });
+
+  it('skips unreadable files in a folder with a warning each, and predicts the others (issue #13)', async () => {
+    const folder = join(cwd, 'mixed');
+    mkdirSync(join(folder, '00'), { recursive: true });
+    writeFileSync(join(folder, '00', 'empty.jpg'), '');
+    writeFileSync(join(folder, 'a.png'), readFileSync(join(root, 'test', '7', 'img0.png')));
+    writeFileSync(join(folder, 'b.png'), 'not a png');
+    writeFileSync(join(folder, 'c.png'), readFileSync(join(root, 'test', '23', 'img0.png')));
+    const logged: string[] = [];
+    const capture = (chunk: unknown) => (logged.push(String(chunk)), true);
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    const run = await runCliInProcess(
+      ['predict', `ckpt_path=${best}`, 'input=mixed', 'output=mixed.csv', 'data.batch_size=2'],
+      cwd,
+    ).finally(() => {
+      for (const spy of spies) spy.mockRestore();
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const rows = readFileSync(join(cwd, 'mixed.csv'), 'utf8').trimEnd().split('\r\n');
+    const expected = await directPredictions([join(folder, 'a.png'), join(folder, 'c.png')], 1);
+    expect(rows.slice(1).map((row) => row.split(',').slice(0, 2))).toEqual([
+      ['a.png', expected[0]?.[0]?.name],
+      ['c.png', expected[1]?.[0]?.name],
+    ]);
+    const log = logged.join('');
+    expect(log).toContain(`skipping unreadable image ${join(folder, '00', 'empty.jpg')}: empty file`);
+    expect(log).toMatch(new RegExp(`skipping unreadable image ${join(folder, 'b.png')}: \\S`));
+    expect(log).toContain('2 of 4 images could not be read and were skipped; predictions for the other 2');
+
+    const single = await runCliInProcess(['predict', `ckpt_path=${best}`, 'input=mixed/b.png'], cwd);
+    expect(single.code).toBe(1);
+    expect(single.stderr).toMatch(new RegExp(`^cls: cannot read image ${join(folder, 'b.png')}: .+\\n$`));
   });
 
   it('reads input=, output= and top_k= as predict.input=, predict.output= and predict.top_k=', () => {

@@ -47,7 +47,8 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
       hint: 'input=<image file or folder>',
     });
   }
-  const images = await findImageFiles(resolve(io.cwd, settings.input), settings.input);
+  const input = resolve(io.cwd, settings.input);
+  const images = await findImageFiles(input, settings.input);
   const state = await loadTrainerState(checkpoint);
   const head = await checkpointHead(registry, state, logger, setup.unloadedPlugins);
   if (settings.top_k > 1 && head.countTopK === undefined) {
@@ -69,6 +70,18 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
 
   const model = await loadInferenceModel(checkpoint);
   let predictions: ImagePrediction[];
+  // As in training (issue #13), an unreadable file in a folder is left out with a warning; a file given on its
+  // own, or data.on_bad_image=fail, stops the command at it.
+  const skipped = new Map<string, string>();
+  const skipUnreadable =
+    images.length === 1 && images[0]?.path === input
+      ? undefined
+      : (config.data as { readonly on_bad_image?: unknown }).on_bad_image === 'fail'
+        ? undefined
+        : (path: string, reason: string) => {
+            skipped.set(path, reason);
+            logger.warn(`skipping unreadable image ${path}: ${reason}`);
+          };
   try {
     logger.info(`predicting ${images.length} image${images.length === 1 ? '' : 's'} with ${checkpoint}`);
     const batches = imageFileBatches(
@@ -80,15 +93,32 @@ export async function predictCommand(args: CliArgs, io: CliIo): Promise<number> 
         mean: state.mean,
         std: state.std,
       },
+      skipUnreadable,
     );
     const scores = await predictImages(model, batches, {
       classes: state.classes,
       topK: settings.top_k,
       head,
     });
-    predictions = images.map((image, i) => ({ name: image.name, scores: scores[i] ?? [] }));
+    predictions = images
+      .filter((image) => !skipped.has(image.path))
+      .map((image, i) => ({ name: image.name, scores: scores[i] ?? [] }));
   } finally {
     model.dispose();
+  }
+  if (skipped.size > 0) {
+    const [first] = skipped;
+    if (predictions.length === 0 && first !== undefined) {
+      throw new ClsError(
+        'DATA_IMAGE_UNREADABLE',
+        `cannot read image ${first[0]}: ${first[1]}` +
+          (images.length > 1 ? ` (nor any of the other ${images.length - 1} under ${settings.input})` : ''),
+      );
+    }
+    logger.warn(
+      `${skipped.size} of ${images.length} images could not be read and were skipped; ` +
+        `predictions for the other ${predictions.length}`,
+    );
   }
   const output = settings.output === null ? join(runDir, PREDICTIONS_CSV) : resolve(io.cwd, settings.output);
   await mkdir(dirname(output), { recursive: true });
