@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createLogger, type ClsConfig, type JsonValue, type PluginRegistry } from '@nextplay/cls-core';
 import { resolveConfig, validateConfig, writeRunConfig, type ComposeResult } from '@nextplay/cls-config';
 import { fit } from '@nextplay/cls-engine';
+import { checkDataPaths } from './checkDataPaths.js';
 import type { CliIo } from './cliIo.js';
 import { formatResults } from './formatResults.js';
 
@@ -23,8 +24,8 @@ export interface TrainingOutcome {
 }
 
 /**
- * One training run from a composed config: resolve, validate (nothing is written before the config is valid),
- * record `.hydra/`, fit + test, print the results.
+ * One training run from a composed config: resolve, validate and check the data paths (nothing is written before
+ * the config is valid and its data is there), record `.hydra/`, fit + test, print the results.
  */
 export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
   const { composed, registry, runDir, io } = run;
@@ -38,6 +39,9 @@ export async function runTraining(run: TrainingRun): Promise<TrainingOutcome> {
       warn: (message) => warnings.push(message),
     },
   );
+  // A missing or wrong data path stops the run here, before its directory exists or a backend is chosen; in a
+  // multirun, before this job's directory is created.
+  await checkDataPaths(config);
   mkdirSync(runDir, { recursive: true });
   const logger = createLogger({
     level: run.verbose || config.hydra.verbose ? 4 : 3,

@@ -26,21 +26,20 @@ describe('cls train -m', () => {
   }, 300_000);
 
   it('runs every job in hydra.sweep.dir/<job number>, each with its .hydra files', () => {
-    for (const job of ['0', '1']) {
-      for (const file of ['config.yaml', 'hydra.yaml', 'overrides.yaml']) {
-        expect(existsSync(join(sweepDir, job, '.hydra', file)), `${job}/${file}`).toBe(true);
-      }
+    for (const file of ['config.yaml', 'hydra.yaml', 'overrides.yaml']) {
+      expect(existsSync(join(sweepDir, '0', '.hydra', file)), `0/${file}`).toBe(true);
     }
     expect(existsSync(join(sweepDir, '0', 'results.json'))).toBe(true);
-    expect(existsSync(join(sweepDir, '1', 'results.json'))).toBe(false);
-    expect(parse(readFileSync(join(sweepDir, '1', '.hydra', 'overrides.yaml'), 'utf8'))).toEqual([
+    // A job whose data.root is missing fails before its directory is created (issue #18).
+    expect(existsSync(join(sweepDir, '1'))).toBe(false);
+    expect(parse(readFileSync(join(sweepDir, '0', '.hydra', 'overrides.yaml'), 'utf8'))).toEqual([
       ...tiny,
-      'data.root=/no/such/dataset',
+      `data.root=${root}`,
     ]);
-    const hydra = parse(readFileSync(join(sweepDir, '1', '.hydra', 'hydra.yaml'), 'utf8')) as {
+    const hydra = parse(readFileSync(join(sweepDir, '0', '.hydra', 'hydra.yaml'), 'utf8')) as {
       hydra: { job: { num: number }; overrides: { hydra: string[] } };
     };
-    expect(hydra.hydra.job.num).toBe(1);
+    expect(hydra.hydra.job.num).toBe(0);
     expect(hydra.hydra.overrides.hydra).toEqual([`hydra.sweep.dir=${sweepDir}`]);
     const multirun = parse(readFileSync(join(sweepDir, 'multirun.yaml'), 'utf8')) as {
       hydra: { overrides: { task: string[] } };
@@ -67,8 +66,8 @@ describe('cls train -m', () => {
     expect(report).toMatchObject({ code: 0, stderr: '', stdout: `${join(sweepDir, 'report.html')}\n` });
     const html = readFileSync(join(sweepDir, 'report.html'), 'utf8');
     expect(html).toContain(`data.root=${root}`);
-    expect(html).toContain('data.root=/no/such/dataset');
     expect(html).toContain('href="0/report.html"');
+    expect(html).not.toContain('href="1/report.html"');
     expect(existsSync(join(sweepDir, '0', 'report.html'))).toBe(true);
   });
 

@@ -5,7 +5,6 @@ import { composeConfig } from '@nextplay/cls-config';
 import { createBuiltinRegistry } from '../builtinPlugins.js';
 import type { CliArgs } from '../cliArgs.js';
 import type { CliIo } from '../cliIo.js';
-import { checkDataPaths } from '../checkDataPaths.js';
 import { configSearchPath } from '../configDirs.js';
 import { EXIT_INTERRUPTED, interruptSignal } from '../interruptSignal.js';
 import { printableConfig } from '../printConfig.js';
@@ -40,10 +39,8 @@ export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
     return 0;
   }
 
-  const { config, runDir } = await validatedRunConfig(composed, registry, io.cwd);
-  // A missing or wrong data.root stops here, before a run directory exists or a backend is chosen. (A multirun
-  // job still gets its directory with .hydra/, as in Hydra: it records the job that failed.)
-  await checkDataPaths(config);
+  // runTraining checks the data paths before the run directory exists or a backend is chosen.
+  const { runDir } = await validatedRunConfig(composed, registry, io.cwd);
   const logger = createLogger({ level: args.verbose ? 4 : 3 });
   const interrupt = interruptSignal(logger);
   try {
