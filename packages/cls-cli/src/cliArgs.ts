@@ -11,6 +11,9 @@ export interface CliArgs {
   readonly cfg: 'job' | 'hydra' | 'all' | undefined;
   readonly resolve: boolean;
   readonly configDir: string | undefined;
+  /** `--config-path`/`-cp`: the project's config folder, in place of `./configs`. */
+  readonly configPath: string | undefined;
+  /** `--config-name`/`-cn`, without a `.yaml` extension (Hydra accepts either). */
   readonly configName: string;
   readonly info: boolean;
   readonly verbose: boolean;
@@ -32,13 +35,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: argv.map(hydraShortOption),
       allowPositionals: true,
       strict: true,
       options: {
         cfg: { type: 'string', short: 'c' },
         resolve: { type: 'boolean', default: false },
         'config-dir': { type: 'string' },
+        'config-path': { type: 'string' },
         'config-name': { type: 'string', default: 'train' },
         info: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -67,7 +71,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     cfg: cfg as CliArgs['cfg'],
     resolve: values.resolve,
     configDir: values['config-dir'],
-    configName: values['config-name'],
+    configPath: values['config-path'],
+    configName: values['config-name'].replace(/\.yaml$/, ''),
     info: values.info,
     verbose: values.verbose,
     help: values.help,
@@ -77,6 +82,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     epochs: parseEpochs(values.epochs),
     multirun: values.multirun,
   };
+}
+
+/** Hydra's two-letter short options, which node's parser cannot declare: `-cn x`, `-cn=x` → `--config-name x`. */
+const HYDRA_SHORT_OPTIONS: Readonly<Record<string, string>> = {
+  '-cn': '--config-name',
+  '-cp': '--config-path',
+  '-cd': '--config-dir',
+};
+
+function hydraShortOption(arg: string): string {
+  const [flag = '', ...value] = arg.split('=');
+  const long = Object.hasOwn(HYDRA_SHORT_OPTIONS, flag) ? HYDRA_SHORT_OPTIONS[flag] : undefined;
+  return long === undefined ? arg : [long, ...value].join('=');
 }
 
 function parseEpochs(value: string | undefined): number | undefined {

@@ -33,7 +33,7 @@ export async function composeCommandConfig(
   node?: string,
   inherit = false,
 ): Promise<CommandConfig> {
-  const configDirs = configSearchPath(io.cwd, args.configDir);
+  const configDirs = configSearchPath(io.cwd, args.configDir, args.configPath);
   const projectConfig = await loadProjectDefaults(io.cwd, args);
   const options = {
     configDirs,

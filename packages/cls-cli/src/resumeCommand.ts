@@ -8,6 +8,7 @@ import type { CliArgs } from './cliArgs.js';
  */
 export function resumeCommand(args: CliArgs, runDir: string, cwd: string): string {
   const flags = [
+    ...(args.configPath === undefined ? [] : ['--config-path', args.configPath]),
     ...(args.configDir === undefined ? [] : ['--config-dir', args.configDir]),
     ...(args.configName === 'train' ? [] : ['--config-name', args.configName]),
   ];

@@ -53,7 +53,7 @@ async function dispatch(args: CliArgs, io: CliIo): Promise<number> {
   if (args.info) return infoCommand(args, io);
   const [command, sub] = args.command;
   if (args.help || command === undefined || command === 'help') {
-    io.stdout(`${usageText(configSearchPath(io.cwd, args.configDir))}\n`);
+    io.stdout(`${usageText(configSearchPath(io.cwd, args.configDir, args.configPath))}\n`);
     return command === undefined && !args.help ? EXIT_USAGE : 0;
   }
   const run = DISPATCH.get(command === 'data' ? `data ${sub ?? ''}` : command);

@@ -25,15 +25,16 @@ Commands:
                                 render synthetic jersey-number crops as an ImageFolder (80/10/10 split)
 
 Options:
-  --cfg job|hydra|all   print the composed config as YAML and exit
-  --resolve             with --cfg, resolve interpolations
-  -m, --multirun        run one job per combination of the sweeps (a=1,2 range(...) glob(*) ...)
-  --config-dir DIR      add DIR to the config search path (after the built-in and ./configs)
-  --config-name NAME    primary config (default: train)
-  --info                list the config groups and their options, and the plugins
-  --verbose             print stack traces and debug logs
-  -h, --help            this help
-  --version             print the version
+  --cfg job|hydra|all       print the composed config as YAML and exit
+  --resolve                 with --cfg, resolve interpolations
+  -m, --multirun            run one job per combination of the sweeps (a=1,2 range(...) glob(*) ...)
+  -cd, --config-dir DIR     add DIR to the config search path (after the built-in and ./configs)
+  -cp, --config-path DIR    the project's config folder, in place of ./configs
+  -cn, --config-name NAME   primary config, with or without .yaml (default: train)
+  --info                    list the config groups and their options, and the plugins
+  --verbose                 print stack traces and debug logs
+  -h, --help                this help
+  --version                 print the version
 
 Overrides use Hydra's syntax: group=option (model=resnet50), key=value (trainer.max_epochs=3),
 +key=value (add), ++key=value (add or set), ~key (delete); with -m, sweeps: model=resnet18,resnet50,

@@ -7,7 +7,7 @@ import { PLUGIN_KINDS } from '@nextplay/cls-core';
 
 /** `cls --info`: the config groups with their options, and the registered plugins. */
 export function infoCommand(args: CliArgs, io: CliIo): number {
-  const groups = listConfigGroups(configSearchPath(io.cwd, args.configDir));
+  const groups = listConfigGroups(configSearchPath(io.cwd, args.configDir, args.configPath));
   const lines = ['Config groups:'];
   for (const [group, options] of Object.entries(groups)) lines.push(`  ${group}: ${options.join(', ')}`);
   const registry = createBuiltinRegistry();

@@ -50,7 +50,7 @@ interface PlannedJob {
  * job is reported and the sweep goes on; the exit code is non-zero when any job failed.
  */
 export async function multirunCommand(args: CliArgs, io: CliIo): Promise<number> {
-  const configDirs = configSearchPath(io.cwd, args.configDir);
+  const configDirs = configSearchPath(io.cwd, args.configDir, args.configPath);
   const projectConfig = await loadProjectDefaults(io.cwd, args);
   const now = new Date();
   const composeOptions = (overrides: readonly string[]): ComposeOptions => ({

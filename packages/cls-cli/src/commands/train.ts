@@ -20,7 +20,7 @@ export { EXIT_INTERRUPTED } from '../interruptSignal.js';
 export async function trainCommand(args: CliArgs, io: CliIo): Promise<number> {
   if (args.multirun) return multirunCommand(args, io);
   const registry = createBuiltinRegistry();
-  const configDirs = configSearchPath(io.cwd, args.configDir);
+  const configDirs = configSearchPath(io.cwd, args.configDir, args.configPath);
   const projectConfig = await loadProjectDefaults(io.cwd, args);
   const composed = composeConfig({
     configDirs,
