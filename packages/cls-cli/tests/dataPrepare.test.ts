@@ -39,7 +39,7 @@ describe('cls data prepare', () => {
     const run = await runCliInProcess(['data', 'prepare', 'cifar10']);
     expect(run).toMatchObject({
       code: 2,
-      stderr: 'cls: cls data prepare cifar10: unknown dataset; available: mnist\n',
+      stderr: 'cls: unknown dataset cifar10 for cls data prepare; available: mnist\n',
     });
   });
 
@@ -47,7 +47,7 @@ describe('cls data prepare', () => {
     const run = await runCliInProcess(['data', 'prepare', 'mnist', 'output=/tmp/x']);
     expect(run).toMatchObject({
       code: 2,
-      stderr: 'cls: cls data prepare: unknown option output=/tmp/x (options: out=<dir>)\n',
+      stderr: 'cls: unknown option output=/tmp/x of cls data prepare (options: out=<dir>)\n',
     });
   });
 });

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { deriveSeed, writeFileAtomic } from '@nextplay/cls-core';
+import { clearEarlierSynth } from './clearEarlierSynth.js';
 import { JERSEY_FONTS, useShippedFontsOnly } from './jerseyFonts.js';
 import { renderJerseyCrop, type CropSize } from './renderJerseyCrop.js';
 
@@ -44,9 +45,11 @@ export function splitCounts(perNumber: number): Record<SynthSplit, number> {
 /**
  * Writes `<out>/{train,valid,test}/<number>/<number>_<i>.jpg` and `<out>/synth.json`. Each crop's seed is derived
  * from (seed, number, split, index) alone, so the bytes do not depend on concurrency or on which numbers are
- * asked for alongside.
+ * asked for alongside. `out` must be absent, empty or an earlier output, whose number folders are replaced (see
+ * `clearEarlierSynth`).
  */
 export async function writeJerseySynth(options: JerseySynthOptions): Promise<JerseySynthManifest> {
+  await clearEarlierSynth(options.out);
   useShippedFontsOnly();
   const counts = splitCounts(options.perNumber);
   const jobs: { path: string; text: string; seed: number }[] = [];

@@ -12,7 +12,7 @@ export async function dataPrepareCommand(args: CliArgs, io: CliIo): Promise<numb
   if (name !== 'mnist') {
     throw new ClsError(
       'USAGE',
-      `cls data prepare ${name ?? ''}: unknown dataset; available: ${DATASETS.join(', ')}`.replace('  ', ' '),
+      `${name === undefined ? 'no dataset named' : `unknown dataset ${name}`} for cls data prepare; available: ${DATASETS.join(', ')}`,
     );
   }
   const outDir = resolve(io.cwd, outOption(args) ?? 'data/mnist');
@@ -31,7 +31,7 @@ function outOption(args: CliArgs): string | undefined {
       override.slice(override.indexOf('=') + 1),
     ];
     if (key !== 'out' || value === '') {
-      throw new ClsError('USAGE', `cls data prepare: unknown option ${override} (options: out=<dir>)`);
+      throw new ClsError('USAGE', `unknown option ${override} of cls data prepare (options: out=<dir>)`);
     }
     out = value;
   }

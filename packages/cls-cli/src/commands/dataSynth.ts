@@ -21,14 +21,10 @@ export interface DataSynthOptions {
 
 /**
  * `cls data synth out=<dir> [numbers=0-99] [per_number=100] [image_size=64|[h,w]] [seed=0]`: writes an ImageFolder
- * of synthetic jersey-number crops (train/valid/test, one folder per number) and `<dir>/synth.json`.
+ * of synthetic jersey-number crops (train/valid/test, one folder per number) and `<dir>/synth.json`. `out` must be
+ * new, empty or an earlier output, whose number folders are replaced (no crops of other numbers stay behind).
  */
 export async function dataSynthCommand(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.command.length > 2) {
-    throw new ClsError('USAGE', `cls data synth: unexpected argument ${args.command[2] ?? ''}`, {
-      hint: 'options are key=value: out=<dir> numbers=0-99 per_number=<n> image_size=<px> seed=<n>',
-    });
-  }
   const options = parseDataSynthOptions(args.overrides, io.cwd);
   const start = performance.now();
   const manifest = await writeJerseySynth(options);
@@ -49,7 +45,7 @@ export function parseDataSynthOptions(overrides: readonly string[], cwd: string)
     const key = override.slice(0, at);
     const value = override.slice(at + 1);
     if (at < 0 || !(KEYS as readonly string[]).includes(key)) {
-      throw new ClsError('USAGE', `cls data synth: unknown option ${override.split('=')[0] ?? override}`, {
+      throw new ClsError('USAGE', `unknown option ${override.split('=')[0] ?? override} of cls data synth`, {
         hint: `options: ${KEYS.join(', ')}`,
       });
     }
@@ -57,7 +53,7 @@ export function parseDataSynthOptions(overrides: readonly string[], cwd: string)
   }
   const out = given.get('out');
   if (out === undefined || out === '') {
-    throw new ClsError('USAGE', 'cls data synth: out=<dir> is required');
+    throw new ClsError('USAGE', 'out=<dir> is required for cls data synth');
   }
   return {
     out: resolve(cwd, out),
@@ -76,7 +72,7 @@ export function parseImageSize(value: string | number | readonly number[], key =
   const width = Number(match?.[1] ?? match?.[3]);
   const ok = (side: number) => Number.isInteger(side) && side >= 8 && side <= 1024;
   if (!ok(height) || !ok(width)) {
-    throw new ClsError('USAGE', `cls data synth: ${key}=${text} must be pixels (8-1024) or [height,width]`);
+    throw new ClsError('USAGE', `${key}=${text} must be pixels (8-1024) or [height,width]`);
   }
   return { height, width };
 }
@@ -84,17 +80,14 @@ export function parseImageSize(value: string | number | readonly number[], key =
 function positiveInteger(key: string, value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 1_000_000) {
-    throw new ClsError('USAGE', `cls data synth: ${key}=${value} must be a whole number from 1 to 1000000`);
+    throw new ClsError('USAGE', `${key}=${value} must be a whole number from 1 to 1000000`);
   }
   return n;
 }
 
 function nonNegativeInteger(key: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffff_ffff) {
-    throw new ClsError(
-      'USAGE',
-      `cls data synth: ${key}=${value} must be a whole number from 0 to 4294967295`,
-    );
+    throw new ClsError('USAGE', `${key}=${value} must be a whole number from 0 to 4294967295`);
   }
   return Number(value);
 }
