@@ -6,9 +6,12 @@ import { runCliInProcess } from './runCliInProcess.js';
 
 const configDirs = [builtinConfigDir()];
 const compose = (overrides: string[]) => composeConfig({ configDirs, configName: 'train', overrides }).config;
+/** The config but its model node, and the record of the overrides that made it (hydra.job.override_dirname). */
 const withoutModel = (config: Record<string, unknown>) => {
-  const { model: _model, ...rest } = config;
-  return rest;
+  const { model: _model, hydra, ...rest } = config;
+  const { job, ...hydraRest } = hydra as Record<string, unknown>;
+  const { override_dirname: _overrides, ...jobRest } = job as Record<string, unknown>;
+  return { ...rest, hydra: { ...hydraRest, job: jobRest } };
 };
 
 describe('model configs', () => {
