@@ -13,7 +13,7 @@ function float16Backend(requests: boolean[]): SelectedBackend {
     adapter: undefined,
     setMixedPrecision: (enabled) => {
       requests.push(enabled);
-      return { enabled };
+      return enabled ? { enabled: true } : { enabled: false, reason: 'float32 asked for' };
     },
     setKernelBenchmark: () => undefined,
   };
