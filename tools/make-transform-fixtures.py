@@ -130,6 +130,7 @@ def main():
     ]], img)
     write('horizontal_flip', [({}, F.hflip(img))], img)
     write_augment_policies(img)
+    write_v2_options(img)
 
 
 def write_augment_policies(img):
@@ -161,6 +162,81 @@ def write_augment_policies(img):
         out = aa._apply_op(img, name, magnitude, interpolation=InterpolationMode.NEAREST, fill=None)
         cases.append(({'op': name, 'magnitude': magnitude}, out))
     write('augment_ops', cases, img)
+
+
+def per_channel(op, img, fill):
+    """`op(channel, level)` on each channel with its own level, stacked: torchvision v2's vector fill for pad and
+    erase, which 0.14's tensor kernels take only as one number."""
+    return torch.cat([op(img[c:c + 1], level) for c, level in enumerate(fill)])
+
+
+def write_v2_options(img):
+    """Options torchvision v2 has beyond the cases above: expand, per-channel fill, nearest and bicubic resizing,
+    max_size. v2's kernels compute these as 0.14's functional ops on tensors do (v2 skips antialias for nearest)."""
+    fill = [124, 116, 104]
+    write('rotate_expand', [
+        (p, F.rotate(img, p['angle'], MODES[p['interpolation']], expand=True, center=p['center'], fill=p['fill']))
+        for p in [
+            {'angle': 17.5, 'interpolation': 'nearest', 'center': None, 'fill': [0, 0, 0]},
+            {'angle': -33.0, 'interpolation': 'bilinear', 'center': None, 'fill': fill},
+            {'angle': 90.0, 'interpolation': 'nearest', 'center': None, 'fill': [0, 0, 0]},
+            {'angle': 135.0, 'interpolation': 'bilinear', 'center': [5, 4], 'fill': fill},
+            {'angle': 45.0, 'interpolation': 'nearest', 'center': None, 'fill': [7, 8, 9]},
+        ]
+    ], img)
+    write('fill_channels', [
+        ({'op': 'rotate', 'interpolation': 'bilinear', 'fill': fill},
+         F.rotate(img, 23.0, InterpolationMode.BILINEAR, fill=fill)),
+        ({'op': 'affine', 'interpolation': 'nearest', 'fill': fill},
+         F.affine(img, 8.0, [3, -2], 0.8, [6.0, -3.0], InterpolationMode.NEAREST, fill=fill)),
+        ({'op': 'perspective', 'interpolation': 'bilinear', 'fill': fill},
+         F.perspective(img, [[0, 0], [23, 0], [23, 19], [0, 19]], [[4, 0], [23, 2], [19, 19], [0, 15]],
+                       InterpolationMode.BILINEAR, fill=fill)),
+        ({'op': 'pad', 'interpolation': 'nearest', 'fill': fill},
+         per_channel(lambda c, level: F.pad(c, [2, 3, 1, 4], fill=level), img, fill)),
+        ({'op': 'erase', 'interpolation': 'nearest', 'fill': fill},
+         F.erase(img, 3, 4, 5, 9, torch.tensor(fill, dtype=torch.uint8)[:, None, None])),
+    ], img)
+    nearest, bicubic = InterpolationMode.NEAREST, InterpolationMode.BICUBIC
+    write('resize_modes', [
+        (p, F.resize(img, p['size'], MODES.get(p['interpolation'], bicubic), max_size=p['max_size'],
+                     antialias=p['interpolation'] != 'nearest'))
+        for p in [
+            {'size': [10], 'interpolation': 'nearest', 'max_size': None},
+            {'size': [30], 'interpolation': 'nearest', 'max_size': None},
+            {'size': [7, 15], 'interpolation': 'nearest', 'max_size': None},
+            {'size': [40], 'interpolation': 'nearest', 'max_size': None},
+            {'size': [10], 'interpolation': 'bicubic', 'max_size': None},
+            {'size': [30], 'interpolation': 'bicubic', 'max_size': None},
+            {'size': [7, 15], 'interpolation': 'bicubic', 'max_size': None},
+            {'size': [16], 'interpolation': 'bilinear', 'max_size': 17},
+            {'size': [12], 'interpolation': 'nearest', 'max_size': 13},
+            {'size': [30], 'interpolation': 'bicubic', 'max_size': 33},
+        ]
+    ], img)
+    write('resized_crop_modes', [
+        (p, F.resized_crop(img, p['top'], p['left'], p['height'], p['width'], p['size'],
+                           MODES.get(p['interpolation'], bicubic), antialias=p['interpolation'] != 'nearest'))
+        for p in [
+            {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8], 'interpolation': 'nearest'},
+            {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16], 'interpolation': 'nearest'},
+            {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8], 'interpolation': 'bicubic'},
+            {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16], 'interpolation': 'bicubic'},
+        ]
+    ], img)
+    # PIL's BICUBIC, as torchvision's resized_crop runs it on a PIL image (crop, then resize); 8 bits between passes.
+    from PIL import Image
+    pil = Image.fromarray(img.permute(1, 2, 0).numpy())
+    def pil_resize(p):
+        box = (p['left'], p['top'], p['left'] + p['width'], p['top'] + p['height'])
+        out = pil.crop(box).resize((p['size'][1], p['size'][0]), Image.BICUBIC)
+        return torch.from_numpy(__import__('numpy').asarray(out).copy()).permute(2, 0, 1)
+    write('pil_bicubic', [(p, pil_resize(p)) for p in [
+        {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [10, 12]},
+        {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [30, 36]},
+        {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8]},
+        {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16]},
+    ]], img)
 
 
 if __name__ == '__main__':

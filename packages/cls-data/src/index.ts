@@ -41,7 +41,9 @@ export {
 } from './transforms/randomResizedCrop.js';
 export type { RandomResizedCropOptions } from './transforms/randomResizedCrop.js';
 export { resampleBox, resizedSize } from './transforms/resample.js';
-export type { CropBox } from './transforms/resample.js';
+export type { CropBox, ResizeInterpolation } from './transforms/resample.js';
+export type { Fill } from './transforms/fill.js';
+export { TransformOptionError } from './transforms/transformOptionError.js';
 export { fitToSize } from './fitToSize.js';
 export { createHorizontalFlip, horizontalFlipTransform } from './transforms/horizontalFlip.js';
 export type { HorizontalFlipOptions } from './transforms/horizontalFlip.js';
@@ -58,8 +60,9 @@ export {
   rotate,
   perspective,
   warp,
+  affineOutputSize,
 } from './transforms/warp.js';
-export type { AffineParams, Interpolation } from './transforms/warp.js';
+export type { AffineParams, Interpolation, RotateOptions } from './transforms/warp.js';
 export { centerCrop, crop, erase, horizontalFlip, pad, paddingSides } from './transforms/geometry.js';
 export type { PaddingMode } from './transforms/geometry.js';
 export {

@@ -7,6 +7,7 @@ import {
   type ImageSize,
 } from '@nextplay/cls-core';
 import { isBuildableInWorkers, type StepRecipe } from './builtinImageTransforms.js';
+import { TransformOptionError } from './transforms/transformOptionError.js';
 
 export interface PipelineTransforms {
   readonly train: readonly ImageTransform[];
@@ -32,17 +33,24 @@ export async function createPipelineTransforms(
     const steps: Transform[] = [];
     for (const [index, step] of (context.transforms?.[list] ?? []).entries()) {
       for (const [name, options] of Object.entries(step)) {
-        const transform = await context.createTransform(name, options ?? {}, { imageSize });
+        const place = `transforms.${list}.${index}`;
+        const transform = await context
+          .createTransform(name, options ?? {}, { imageSize })
+          .catch((error: unknown) => {
+            // The plugin names the option; the place in the list is known only here.
+            if (!(error instanceof TransformOptionError)) throw error;
+            throw new ClsError('CONFIG_INVALID', `${place}.${error.option}: ${error.rule}`, { cause: error });
+          });
         const batchLevel = 'applyBatch' in transform;
         if (batchLevel !== (list === 'batch')) {
           throw new ClsError(
             'CONFIG_INVALID',
-            `transforms.${list}.${index}.${name}: ${batchLevel ? 'mixes whole batches, so it goes in transforms.batch' : 'works on one image, so it goes in transforms.train or transforms.eval'}`,
+            `${place}.${name}: ${batchLevel ? 'mixes whole batches, so it goes in transforms.batch' : 'works on one image, so it goes in transforms.train or transforms.eval'}`,
           );
         }
         if (context.noMirroring === true && 'mirrors' in transform && transform.mirrors) {
           context.logger.warn(
-            `transforms.${list}.${index}.${name}: left out, a mirrored image is read as another class by this model's head`,
+            `${place}.${name}: left out, a mirrored image is read as another class by this model's head`,
           );
           continue;
         }

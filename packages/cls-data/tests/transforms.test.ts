@@ -68,11 +68,14 @@ describe.each(all)('%s', (name, transform) => {
     expect(transform.name).toBe(name);
   });
 
-  it('is registered as a transform plugin with defaults for every option', () => {
+  it('is registered as a transform plugin with defaults for every option it does not require', () => {
     const plugin = dataPlugins.find((p) => p.kind === 'transform' && p.name === name);
     const properties = (plugin?.optionsSchema.properties ?? {}) as Record<string, { default?: unknown }>;
+    const required = (plugin?.optionsSchema.required ?? []) as string[];
     expect(Object.keys(properties).length).toBeGreaterThan(0);
-    for (const option of Object.values(properties)) expect(option.default).toBeDefined();
+    for (const [key, option] of Object.entries(properties)) {
+      expect(option.default === undefined, key).toBe(required.includes(key));
+    }
   });
 });
 
@@ -109,7 +112,7 @@ describe('random_rotation', () => {
   it('rejects bad options', () => {
     expect(() => createRandomRotation({ degrees: -5 })).toThrow(/random_rotation\.degrees/);
     expect(() => createRandomRotation({ degrees: [10, 5] })).toThrow(/CONFIG_INVALID|\[min, max\]/);
-    expect(() => createRandomRotation({ fill: 300 })).toThrow(/random_rotation\.fill/);
+    expect(() => createRandomRotation({ degrees: 5, fill: 300 })).toThrow(/random_rotation\.fill/);
   });
 });
 
@@ -230,7 +233,7 @@ describe('size-setting transforms', () => {
     expect(createRandomResizedCrop({ scale: [0.25, 1] }, context).detail).toBeCloseTo(2);
     expect(createResize({ size: 72 }, context).detail).toBeCloseTo(72 / 64);
     expect(createCenterCrop({}, context).detail).toBe(Infinity);
-    expect(createRandomRotation({}).detail).toBeUndefined();
+    expect(createRandomRotation({ degrees: 10 }).detail).toBeUndefined();
   });
 
   it('refuse a crop larger than the padded image unless pad_if_needed', async () => {

@@ -10,6 +10,7 @@ import {
   posterize,
   solarize,
 } from './colorOps.js';
+import type { Fill } from './fill.js';
 import { affine, rotate, type Interpolation } from './warp.js';
 
 /** The ops of torchvision's AutoAugment family, by torchvision's names. */
@@ -110,7 +111,7 @@ export function applyAugmentOp(
   op: AugmentOp,
   magnitude: number,
   interpolation: Interpolation,
-  fill: number,
+  fill: Fill,
 ): RawImage {
   const degrees = (m: number) => (Math.atan(m) * 180) / Math.PI;
   const still = { angle: 0, scale: 1 } as const;

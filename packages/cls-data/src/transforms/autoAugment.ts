@@ -1,6 +1,7 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
 import { applyAugmentOp, autoAugmentSpace, type AugmentOp } from './augmentOps.js';
-import { fillSchema, interpolationSchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
+import { interpolationSchema } from './transformSchemas.js';
 import { randomInt } from './transformOptions.js';
 import type { Interpolation } from './warp.js';
 
@@ -114,13 +115,13 @@ export const IMAGENET_POLICY: readonly (readonly [PolicyStep, PolicyStep])[] = [
 export interface AutoAugmentOptions {
   readonly policy?: 'imagenet';
   readonly interpolation?: Interpolation;
-  readonly fill?: number;
+  readonly fill?: Fill;
 }
 
 /** torchvision's AutoAugment with the ImageNet policy: one sub-policy per image, each step with its probability. */
 export function createAutoAugment(options: Readonly<AutoAugmentOptions>): ImageTransform {
   const interpolation = options.interpolation ?? 'nearest';
-  const fill = options.fill ?? 0;
+  const fill = readFill('auto_augment.fill', options.fill ?? 0);
   return {
     name: 'auto_augment',
     apply(image, random) {

@@ -1,4 +1,5 @@
 import type { RawImage } from '@nextplay/cls-core';
+import { fillPerChannel, type Fill } from './fill.js';
 import { roundHalfEven } from './transformOptions.js';
 
 export type PaddingMode = 'constant' | 'edge' | 'reflect' | 'symmetric';
@@ -26,18 +27,18 @@ function sourceIndex(i: number, n: number, mode: PaddingMode): number {
   return k < n ? k : period - 1 - k;
 }
 
-/** torchvision's `F.pad` (constant `fill`, edge, reflect or symmetric). */
+/** torchvision's `F.pad` (constant `fill`, one level or one per channel; edge, reflect or symmetric). */
 export function pad(
   image: RawImage,
   [left, top, right, bottom]: readonly [number, number, number, number],
-  fill: number,
+  fill: Fill,
   mode: PaddingMode,
 ): RawImage {
   const { data, width, height, channels } = image;
   const w = width + left + right;
   const h = height + top + bottom;
   const out = new Uint8Array(w * h * channels);
-  if (mode === 'constant') out.fill(fill);
+  if (mode === 'constant') fillPixels(out, 0, w * h, fillPerChannel(fill, channels));
   for (let y = 0; y < h; y++) {
     const inside = y - top >= 0 && y - top < height;
     if (mode === 'constant' && !inside) continue;
@@ -92,22 +93,36 @@ export function horizontalFlip(image: RawImage): RawImage {
   return { data: out, width, height, channels };
 }
 
-/** Writes `value` into the `height`×`width` box at (`top`, `left`) of a copy (torchvision's `F.erase`). */
+/**
+ * Writes `value` (one level, one per channel, or a draw per value) into the `height`×`width` box at (`top`, `left`)
+ * of a copy (torchvision's `F.erase`).
+ */
 export function erase(
   image: RawImage,
   top: number,
   left: number,
   height: number,
   width: number,
-  value: number | (() => number),
+  value: Fill | (() => number),
 ): RawImage {
   const { channels } = image;
   const data = image.data.slice();
+  const draw = typeof value === 'function' ? value : undefined;
+  const levels = typeof value === 'function' ? [] : fillPerChannel(value, channels);
   for (let y = top; y < top + height; y++) {
-    const start = (y * image.width + left) * channels;
-    const end = start + width * channels;
-    if (typeof value === 'number') data.fill(value, start, end);
-    else for (let k = start; k < end; k++) data[k] = value();
+    const first = y * image.width + left;
+    if (draw === undefined) fillPixels(data, first, width, levels);
+    else for (let k = first * channels; k < (first + width) * channels; k++) data[k] = draw();
   }
   return { data, width: image.width, height: image.height, channels };
+}
+
+/** Sets `count` pixels from pixel `first` of `data` to `levels`, one per channel. */
+function fillPixels(data: Uint8Array, first: number, count: number, levels: readonly number[]): void {
+  const channels = levels.length;
+  if (levels.every((level) => level === levels[0])) {
+    data.fill(levels[0] ?? 0, first * channels, (first + count) * channels);
+    return;
+  }
+  for (let k = first * channels; k < (first + count) * channels; k += channels) data.set(levels, k);
 }

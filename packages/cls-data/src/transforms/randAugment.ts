@@ -1,6 +1,7 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
 import { applyAugmentOp, randAugmentSpace, type AugmentOp } from './augmentOps.js';
-import { fillSchema, interpolationSchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
+import { interpolationSchema } from './transformSchemas.js';
 import { invalid, randomInt } from './transformOptions.js';
 import type { Interpolation } from './warp.js';
 
@@ -9,7 +10,7 @@ export interface RandAugmentOptions {
   readonly magnitude?: number;
   readonly num_magnitude_bins?: number;
   readonly interpolation?: Interpolation;
-  readonly fill?: number;
+  readonly fill?: Fill;
 }
 
 /** torchvision's RandAugment: `num_ops` ops drawn uniformly, each at bin `magnitude`, negated half the time. */
@@ -25,7 +26,7 @@ export function createRandAugment(options: Readonly<RandAugmentOptions>): ImageT
     );
   }
   const interpolation = options.interpolation ?? 'nearest';
-  const fill = options.fill ?? 0;
+  const fill = readFill('rand_augment.fill', options.fill ?? 0);
   return {
     name: 'rand_augment',
     apply(image, random) {

@@ -1,6 +1,6 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
-import { readFill } from './randomRotation.js';
-import { fillSchema, interpolationSchema, nullablePairSchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
+import { interpolationSchema, nullablePairSchema } from './transformSchemas.js';
 import {
   invalid,
   readRange,
@@ -20,7 +20,7 @@ export interface RandomAffineOptions {
   /** `s` for an x shear in [-s, s], `[min, max]` (x), or `[xmin, xmax, ymin, ymax]`, in degrees; null: none. */
   readonly shear?: number | readonly number[] | null;
   readonly interpolation?: Interpolation;
-  readonly fill?: number;
+  readonly fill?: Fill;
   readonly center?: readonly [number, number] | null;
 }
 

@@ -1,6 +1,6 @@
 import { definePlugin, type ImageTransform, type TransformContext } from '@nextplay/cls-core';
 import { crop, pad, paddingSides, type PaddingMode } from './geometry.js';
-import { fillSchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
 import { invalid, randomInt, readSize, sizeSchema, type Size } from './transformOptions.js';
 
 export interface RandomCropOptions {
@@ -8,7 +8,7 @@ export interface RandomCropOptions {
   /** `p`, `[left/right, top/bottom]` or `[left, top, right, bottom]`; null: none. */
   readonly padding?: number | readonly number[] | null;
   readonly pad_if_needed?: boolean;
-  readonly fill?: number;
+  readonly fill?: Fill;
   readonly padding_mode?: PaddingMode;
 }
 
@@ -28,7 +28,7 @@ export function createRandomCrop(
       'p, [left/right, top/bottom] or [left, top, right, bottom]',
     );
   }
-  const fill = options.fill ?? 0;
+  const fill = readFill('random_crop.fill', options.fill ?? 0);
   const mode = options.padding_mode ?? 'constant';
   if (!PADDING_MODES.includes(mode))
     throw invalid('random_crop.padding_mode', mode, PADDING_MODES.join(' | '));

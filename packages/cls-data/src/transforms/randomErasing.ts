@@ -1,4 +1,5 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
+import { isFill, type Fill } from './fill.js';
 import { erase } from './geometry.js';
 import {
   invalid,
@@ -17,8 +18,8 @@ export interface RandomErasingOptions {
   readonly scale?: Range;
   /** Height / width of the erased box, `[min, max]`. */
   readonly ratio?: Range;
-  /** Fill: a grey level 0–255, or `random` for uniform noise. */
-  readonly value?: number | 'random';
+  /** Fill: a level 0–255, one per channel, or `random` for uniform noise. */
+  readonly value?: Fill | 'random';
 }
 
 /**
@@ -30,8 +31,12 @@ export function createRandomErasing(options: Readonly<RandomErasingOptions>): Im
   const scale = readRange('random_erasing.scale', options.scale, [0.02, 0.33], 0, 1);
   const ratio = readRange('random_erasing.ratio', options.ratio, [0.3, 3.3], Number.MIN_VALUE, Infinity);
   const value = options.value ?? 0;
-  if (value !== 'random' && !(Number.isInteger(value) && value >= 0 && value <= 255)) {
-    throw invalid('random_erasing.value', value, 'an integer 0–255 or "random"');
+  if (value !== 'random' && !isFill(value)) {
+    throw invalid(
+      'random_erasing.value',
+      value,
+      'an integer 0–255, a list of them (one per channel) or "random"',
+    );
   }
   const logRatio: Range = [Math.log(ratio[0]), Math.log(ratio[1])];
   return {
@@ -67,9 +72,13 @@ export const randomErasingTransform = definePlugin<'transform', RandomErasingOpt
       scale: rangeSchema([0.02, 0.33], 'Erased area as a fraction of the image, [min, max].'),
       ratio: rangeSchema([0.3, 3.3], 'Aspect ratio (height / width) of the box, [min, max].'),
       value: {
-        anyOf: [{ type: 'integer', minimum: 0, maximum: 255 }, { const: 'random' }],
+        anyOf: [
+          { type: 'integer', minimum: 0, maximum: 255 },
+          { type: 'array', items: { type: 'integer', minimum: 0, maximum: 255 }, minItems: 1 },
+          { const: 'random' },
+        ],
         default: 0,
-        description: 'Grey level 0–255 written into the box, or random for uniform noise.',
+        description: 'Level 0–255 written into the box, one per channel, or random for uniform noise.',
       },
     },
     additionalProperties: false,

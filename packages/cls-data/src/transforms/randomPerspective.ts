@@ -1,6 +1,6 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
-import { readFill } from './randomRotation.js';
-import { fillSchema, interpolationSchema, probabilitySchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
+import { interpolationSchema, probabilitySchema } from './transformSchemas.js';
 import { invalid, randomInt, readProbability } from './transformOptions.js';
 import { perspective, type Interpolation } from './warp.js';
 
@@ -8,7 +8,7 @@ export interface RandomPerspectiveOptions {
   readonly distortion_scale?: number;
   readonly p?: number;
   readonly interpolation?: Interpolation;
-  readonly fill?: number;
+  readonly fill?: Fill;
 }
 
 type Point = [number, number];

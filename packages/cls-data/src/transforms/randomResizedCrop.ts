@@ -1,5 +1,6 @@
 import { definePlugin, type ImageTransform, type TransformContext } from '@nextplay/cls-core';
-import { resampleBox, type CropBox } from './resample.js';
+import { resampleBox, type CropBox, type ResizeInterpolation } from './resample.js';
+import { antialiasSchema, readResizeSampling, resizeInterpolationSchema } from './resizeOptions.js';
 import {
   randomInt,
   rangeSchema,
@@ -19,11 +20,15 @@ export interface RandomResizedCropOptions {
   readonly scale?: Range;
   /** Width / height of the crop, `[min, max]`. */
   readonly ratio?: Range;
+  readonly interpolation?: ResizeInterpolation;
+  /** Only true (the default) for bilinear and bicubic; nearest ignores it. */
+  readonly antialias?: boolean;
 }
 
 /**
  * torchvision's RandomResizedCrop: a random area and aspect ratio of the image as it comes (the source
- * resolution, not a thumbnail), resized to `size` with antialiased bilinear filtering in one pass.
+ * resolution, not a thumbnail), resized to `size` in one pass: nearest, or antialiased bilinear (the default) or
+ * bicubic.
  */
 export function createRandomResizedCrop(
   options: Readonly<RandomResizedCropOptions>,
@@ -38,13 +43,14 @@ export function createRandomResizedCrop(
     Number.MIN_VALUE,
     Infinity,
   );
+  const interpolation = readResizeSampling('random_resized_crop', options.interpolation, options.antialias);
   return {
     name: 'random_resized_crop',
     // A crop of a fraction `scale[0]` of the area spans about sqrt(scale[0]) of each side.
     detail: Math.max(outHeight, outWidth) / Math.max(...context.imageSize) / Math.sqrt(scale[0]),
     apply(image, random) {
       const box = randomCropBox(image.width, image.height, scale, ratio, random);
-      return resampleBox(image, box, outWidth, outHeight);
+      return resampleBox(image, box, outWidth, outHeight, interpolation);
     },
   };
 }
@@ -89,6 +95,8 @@ export const randomResizedCropTransform = definePlugin<'transform', RandomResize
       size: sizeSchema('Output size: s, [height, width], or null for data.image_size.'),
       scale: rangeSchema([0.08, 1], 'Crop area as a fraction of the image, [min, max].'),
       ratio: rangeSchema([3 / 4, 4 / 3], 'Crop aspect ratio (width / height), [min, max].'),
+      interpolation: resizeInterpolationSchema,
+      antialias: antialiasSchema,
     },
     additionalProperties: false,
   },

@@ -8,6 +8,9 @@ export interface CropBox {
   readonly height: number;
 }
 
+/** How `resampleBox` samples the source (torchvision's InterpolationMode for resize). */
+export type ResizeInterpolation = 'nearest' | 'bilinear' | 'bicubic';
+
 /** Per output pixel: the first source pixel and the normalized weights of its taps (`taps` slots each). */
 interface Coefficients {
   readonly first: Int32Array;
@@ -16,25 +19,46 @@ interface Coefficients {
   readonly taps: number;
 }
 
+/** A separable resampling filter: its half-width in source pixels at scale 1, and its weight at distance x. */
+interface Filter {
+  readonly support: number;
+  weight(x: number): number;
+}
+
+const TRIANGLE: Filter = { support: 1, weight: (x) => Math.max(0, 1 - Math.abs(x)) };
+
+/** Keys' cubic convolution with a = -0.5, the kernel of PIL's BICUBIC and torch's antialiased bicubic. */
+const CUBIC: Filter = {
+  support: 2,
+  weight(x) {
+    const a = -0.5;
+    const t = Math.abs(x);
+    if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+    if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+    return 0;
+  },
+};
+
 /**
- * Antialiased bilinear (triangle filter widened by the downscale factor), as PIL's resize and torchvision's
+ * Antialiased filtering (the filter widened by the downscale factor), as PIL's resize and torchvision's
  * `resize(..., antialias=True)`: output pixel i of `outSize` centres at (i + 0.5) · inSize / outSize in the
  * `inSize` source pixels from `start`, which it never reads past.
  */
-function coefficients(start: number, inSize: number, outSize: number): Coefficients {
+function coefficients(start: number, inSize: number, outSize: number, filter: Filter): Coefficients {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
-  const taps = Math.ceil(filterScale) * 2 + 1;
+  const support = filter.support * filterScale;
+  const taps = Math.ceil(support) * 2 + 1;
   const first = new Int32Array(outSize);
   const count = new Int32Array(outSize);
   const weights = new Float32Array(outSize * taps);
   for (let i = 0; i < outSize; i++) {
     const centre = (i + 0.5) * scale;
-    const min = Math.max(Math.floor(centre - filterScale + 0.5), 0);
-    const max = Math.min(Math.floor(centre + filterScale + 0.5), inSize);
+    const min = Math.max(Math.floor(centre - support + 0.5), 0);
+    const max = Math.min(Math.floor(centre + support + 0.5), inSize);
     let total = 0;
     for (let j = 0; j < max - min; j++) {
-      const w = Math.max(0, 1 - Math.abs((j + min - centre + 0.5) / filterScale));
+      const w = filter.weight((j + min - centre + 0.5) / filterScale);
       weights[i * taps + j] = w;
       total += w;
     }
@@ -46,14 +70,53 @@ function coefficients(start: number, inSize: number, outSize: number): Coefficie
 }
 
 /**
- * Resizes `box` of `image` to `outWidth`×`outHeight` with antialiased bilinear filtering (torchvision's
- * `resized_crop` / `resize` with antialias): a horizontal pass into floats, then a vertical one, rounded once.
- * The vertical pass runs tap by tap over whole rows (a multiply-add the JIT keeps in registers), not pixel by pixel.
+ * torch's `interpolate(mode='nearest')`, what torchvision's resize uses for NEAREST on tensors: output pixel i
+ * reads source floor(i · inSize / outSize), the scale in float32 (the exact 1× and 2× cases as torch special-cases
+ * them).
  */
-export function resampleBox(image: RawImage, box: CropBox, outWidth: number, outHeight: number): RawImage {
+function nearestIndex(i: number, inSize: number, outSize: number): number {
+  if (outSize === inSize) return i;
+  if (outSize === 2 * inSize) return i >> 1;
+  const scale = Math.fround(inSize / outSize);
+  return Math.min(Math.floor(Math.fround(i * scale)), inSize - 1);
+}
+
+/** `box` of `image` resized to `outWidth`×`outHeight` by nearest sampling (torchvision's NEAREST on a tensor). */
+function resampleNearest(image: RawImage, box: CropBox, outWidth: number, outHeight: number): RawImage {
   const { data, width, channels } = image;
-  const h = coefficients(box.x, box.width, outWidth);
-  const v = coefficients(box.y, box.height, outHeight);
+  const out = new Uint8Array(outWidth * outHeight * channels);
+  const columns = Int32Array.from(
+    { length: outWidth },
+    (_, x) => box.x + nearestIndex(x, box.width, outWidth),
+  );
+  for (let y = 0, target = 0; y < outHeight; y++) {
+    const row = (box.y + nearestIndex(y, box.height, outHeight)) * width;
+    for (let x = 0; x < outWidth; x++, target += channels) {
+      const source = (row + (columns[x] ?? 0)) * channels;
+      out.set(data.subarray(source, source + channels), target);
+    }
+  }
+  return { data: out, width: outWidth, height: outHeight, channels };
+}
+
+/**
+ * Resizes `box` of `image` to `outWidth`×`outHeight` (torchvision's `resized_crop` / `resize` on a tensor): nearest
+ * sampling, or antialiased bilinear or bicubic filtering, a horizontal pass into floats, then a vertical one,
+ * rounded once. The vertical pass runs tap by tap over whole rows (a multiply-add the JIT keeps in registers), not
+ * pixel by pixel.
+ */
+export function resampleBox(
+  image: RawImage,
+  box: CropBox,
+  outWidth: number,
+  outHeight: number,
+  interpolation: ResizeInterpolation = 'bilinear',
+): RawImage {
+  if (interpolation === 'nearest') return resampleNearest(image, box, outWidth, outHeight);
+  const filter = interpolation === 'bicubic' ? CUBIC : TRIANGLE;
+  const { data, width, channels } = image;
+  const h = coefficients(box.x, box.width, outWidth, filter);
+  const v = coefficients(box.y, box.height, outHeight, filter);
   const rowLength = outWidth * channels;
   // Only the source rows the vertical pass reads.
   const rowStart = v.first[0] ?? box.y;
@@ -120,13 +183,23 @@ export function resampleBox(image: RawImage, box: CropBox, outWidth: number, out
   return { data: out, width: outWidth, height: outHeight, channels };
 }
 
-/** torchvision's `resize` output for `size`: `[h, w]` as is; `s` scales the short side to s (long side floored). */
+/**
+ * torchvision's `resize` output `[height, width]` for `size`: `[h, w]` as is; `s` scales the short side to s (long
+ * side floored), and then, when the long side passes `maxSize`, the long side to maxSize (short side floored).
+ */
 export function resizedSize(
   width: number,
   height: number,
   size: number | readonly [number, number],
+  maxSize?: number,
 ): [number, number] {
   if (typeof size !== 'number') return [size[0], size[1]];
-  if (width <= height) return [Math.floor((size * height) / width), size];
-  return [size, Math.floor((size * width) / height)];
+  const [short, long] = width <= height ? [width, height] : [height, width];
+  let newShort = size;
+  let newLong = Math.floor((size * long) / short);
+  if (maxSize !== undefined && newLong > maxSize) {
+    newShort = Math.floor((maxSize * newShort) / newLong);
+    newLong = maxSize;
+  }
+  return width <= height ? [newLong, newShort] : [newShort, newLong];
 }

@@ -1,4 +1,5 @@
-import { ClsError, type ImageSize } from '@nextplay/cls-core';
+import type { ImageSize } from '@nextplay/cls-core';
+import { TransformOptionError } from './transformOptionError.js';
 
 export type Range = readonly [number, number];
 
@@ -78,11 +79,9 @@ export function readProbability(option: string, value: unknown, fallback: number
   return value;
 }
 
-export function invalid(option: string, value: unknown, expected: string): ClsError {
-  return new ClsError(
-    'CONFIG_INVALID',
-    `transform ${option} must be ${expected}, got ${JSON.stringify(value)}`,
-  );
+/** `option: must be <expected>, got <value>`, for the pipeline to prefix with the step's place in its list. */
+export function invalid(option: string, value: unknown, expected: string): TransformOptionError {
+  return new TransformOptionError(option, `must be ${expected}, got ${JSON.stringify(value)}`);
 }
 
 /** An output size as torchvision takes it: `s` (a square for crops, the short side for resize) or `[h, w]`. */

@@ -6,14 +6,6 @@ export const interpolationSchema = (fallback: 'nearest' | 'bilinear'): Record<st
   description: 'How source pixels are sampled (torchvision InterpolationMode).',
 });
 
-export const fillSchema: Record<string, unknown> = {
-  type: 'integer',
-  minimum: 0,
-  maximum: 255,
-  default: 0,
-  description: 'Grey level 0–255 of the area outside the source.',
-};
-
 export const probabilitySchema = (fallback: number, what: string): Record<string, unknown> => ({
   type: 'number',
   minimum: 0,

@@ -1,13 +1,14 @@
 import { definePlugin, type ImageTransform } from '@nextplay/cls-core';
 import { applyAugmentOp, trivialAugmentSpace, type AugmentOp } from './augmentOps.js';
-import { fillSchema, interpolationSchema } from './transformSchemas.js';
+import { fillSchema, readFill, type Fill } from './fill.js';
+import { interpolationSchema } from './transformSchemas.js';
 import { randomInt } from './transformOptions.js';
 import type { Interpolation } from './warp.js';
 
 export interface TrivialAugmentWideOptions {
   readonly num_magnitude_bins?: number;
   readonly interpolation?: Interpolation;
-  readonly fill?: number;
+  readonly fill?: Fill;
 }
 
 /** torchvision's TrivialAugmentWide: one op drawn uniformly at a uniformly drawn magnitude bin. */
@@ -15,7 +16,7 @@ export function createTrivialAugmentWide(options: Readonly<TrivialAugmentWideOpt
   const space = trivialAugmentSpace(options.num_magnitude_bins ?? 31);
   const ops = Object.keys(space) as AugmentOp[];
   const interpolation = options.interpolation ?? 'nearest';
-  const fill = options.fill ?? 0;
+  const fill = readFill('trivial_augment_wide.fill', options.fill ?? 0);
   return {
     name: 'trivial_augment_wide',
     apply(image, random) {
