@@ -19,6 +19,18 @@ export const PROJECT_CONFIG_FILES = [
   '.clsrc.json',
   '.clsrc.yaml',
   '.clsrc.yml',
+  '.clsrc.js',
+  '.clsrc.ts',
+  '.clsrc.mjs',
+  '.clsrc.cjs',
+  '.config/clsrc',
+  '.config/clsrc.json',
+  '.config/clsrc.yaml',
+  '.config/clsrc.yml',
+  '.config/clsrc.js',
+  '.config/clsrc.ts',
+  '.config/clsrc.mjs',
+  '.config/clsrc.cjs',
   'cls.config.yaml',
   'cls.config.yml',
   'cls.config.json',
@@ -30,7 +42,7 @@ export const PROJECT_CONFIG_FILES = [
 
 /**
  * Finds the project config with cosmiconfig: `cls.config.{yaml,yml,json,js,mjs,cjs,ts}`, `.clsrc`,
- * `.clsrc.{json,yaml,yml}` or a `"cls"` key in package.json, from `cwd` up to the project root (the first
+ * `.clsrc.{json,yaml,yml,js,ts,mjs,cjs}`, the same under `.config/` as `clsrc…`, or a `"cls"` key in package.json, from `cwd` up to the project root (the first
  * directory with a package.json). A `.ts` config needs the `typescript` package installed.
  */
 export async function loadProjectConfig(cwd: string): Promise<ProjectConfig | undefined> {
