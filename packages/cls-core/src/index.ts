@@ -39,6 +39,7 @@ export type {
   TransformContext,
 } from './data.js';
 export { SKIPPED_IMAGES_CSV, skippedImagesCsv } from './data.js';
+export { parseSkippedImagesCsv } from './parseSkippedImagesCsv.js';
 export { OTHER_CLASS } from './predictions.js';
 export type { SplitPredictions } from './predictions.js';
 export type { ClassifierModel, ModelContext, ModelOptions } from './model.js';
