@@ -217,7 +217,7 @@ function splitProjectConfig(project: ProjectConfig | undefined): { choices: Over
     const group = entry.group.replace(/^\//, '');
     const key = entry.package === undefined ? group : `${group}@${entry.package}`;
     const parsed = parseOverride(`${key}=${formatOverrideValue(entry.option)}`);
-    choices.push({ ...parsed, input: `${project.file}: ${parsed.input}` });
+    choices.push({ ...parsed, input: `${project.file}: ${parsed.input}`, file: project.file });
   }
   return { choices, values };
 }

@@ -167,7 +167,7 @@ class DefaultsTreeBuilder {
           );
         }
         // `+group=option` is advice for the command line only; a project file's entry is its own defaults line.
-        const advice = isCommandLine(source.input) ? `; use +${source.input} to add it` : '';
+        const advice = override.origin?.file === undefined ? `; use +${source.input} to add it` : '';
         throw new ClsError(
           'OVERRIDE_INVALID',
           `${source.input}: group ${key} is not in the defaults list${advice}`,
@@ -413,9 +413,4 @@ function finalPackage(parentPackage: string, packageSpec: string): string {
         : `${parentPackage}.${packageSpec}`;
   const global = joined.lastIndexOf('_global_');
   return global === -1 ? joined : joined.slice(global + '_global_'.length).replace(/^\./, '');
-}
-
-/** Whether an override's text came from the command line (a project file's are prefixed with the file). */
-function isCommandLine(input: string): boolean {
-  return /^[+~]*[\w/@.-]+=/.test(input);
 }

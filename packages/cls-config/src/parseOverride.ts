@@ -20,6 +20,8 @@ export interface Override {
   readonly sweep?: Sweep;
   /** The override as typed; this is what `.hydra/overrides.yaml` records. */
   readonly input: string;
+  /** The project config file whose defaults list it came from; absent for the command line. */
+  readonly file?: string;
 }
 
 const KEY = /^[\w$-]+(?:[./][\w$-]+)*$/;
