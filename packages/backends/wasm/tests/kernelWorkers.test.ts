@@ -13,7 +13,7 @@ import {
 } from '../src/kernels/kernelWorkers.js';
 import { parallelFunctions } from '../src/kernels/parallelKernels.js';
 import { relaxedSimdAvailable } from '../src/kernels/relaxedSimd.js';
-import { simdModuleBytes } from '../src/kernels/simdModule.js';
+import { simdModuleBytes } from '@nextplay/cls-core/wasm-simd';
 import { randomValues } from './helpers/kernelValues.js';
 
 const { WebAssembly: wasm } = globalThis as unknown as {

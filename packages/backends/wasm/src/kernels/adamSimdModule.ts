@@ -1,4 +1,15 @@
-import { F32, I32, V128, f32x4, get, loadAt, loop, set, storeAt, type SimdFunction } from './simdModule.js';
+import {
+  F32,
+  I32,
+  V128,
+  f32x4,
+  get,
+  loadAt,
+  loop,
+  set,
+  storeAt,
+  type SimdFunction,
+} from '@nextplay/cls-core/wasm-simd';
 
 /**
  *   adam(p, g, m, v, pOut, mOut, vOut, start, end: i32,

@@ -13,7 +13,7 @@ import {
   v128Bitselect,
   type Code,
   type SimdFunction,
-} from './simdModule.js';
+} from '@nextplay/cls-core/wasm-simd';
 
 /**
  * Per-channel passes of batch normalization over a [rows, channels] float32 matrix (channels a multiple of 4;

@@ -13,7 +13,8 @@ import {
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
 import { writeReluGrad } from './reluGrad.js';
-import { simdExports, type SimdExport } from './simdInstance.js';
+import type { SimdExport } from '@nextplay/cls-core/wasm-simd';
+import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /** The SIMD passes, where the backend exposes its memory and whole 4-channel vectors fit. */

@@ -23,7 +23,7 @@ import {
   when,
   type Code,
   type SimdFunction,
-} from './simdModule.js';
+} from '@nextplay/cls-core/wasm-simd';
 
 /** Rows of C per tile: 6 rows × 2 vectors keep 12 accumulators, the B pair and A's splat in 15 registers. */
 export const TILE_ROWS = 6;

@@ -19,7 +19,7 @@ import {
   v128Bitselect,
   when,
   type SimdFunction,
-} from './simdModule.js';
+} from '@nextplay/cls-core/wasm-simd';
 
 /**
  *   windowGradient(x, rows, cols, rowBytes, pixelBytes, channelBytes, dy, dx)

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { SimdExport } from './simdInstance.js';
+import type { SimdExport } from '@nextplay/cls-core/wasm-simd';
 import type { WasmKernelCalls } from './wasmKernelCalls.js';
 
 /**

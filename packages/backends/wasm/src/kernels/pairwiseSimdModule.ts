@@ -1,4 +1,13 @@
-import { I32, V128, get, loop, set, storeAt, type Code, type SimdFunction } from './simdModule.js';
+import {
+  I32,
+  V128,
+  get,
+  loop,
+  set,
+  storeAt,
+  type Code,
+  type SimdFunction,
+} from '@nextplay/cls-core/wasm-simd';
 
 /** The locals of a pairwise function: its parameters, the loop's byte offset and a v128 the value may use. */
 export const PAIRWISE = { FIRST: 0, SECOND: 1, OUT: 2, START: 3, END: 4, K: 5, VALUE: 6 } as const;

@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { V128, f32x4RelaxedMadd, get, simdModuleBytes } from './simdModule.js';
+import { V128, f32x4RelaxedMadd, get, simdModuleBytes } from '@nextplay/cls-core/wasm-simd';
 
 /** The parts of the WebAssembly global used here (this package compiles without the WebAssembly type library). */
 const { WebAssembly: webAssembly } = globalThis as unknown as {

@@ -1,4 +1,4 @@
-import { f32x4, f32x4Const, get, loadAt, set, v128Bitselect } from './simdModule.js';
+import { f32x4, f32x4Const, get, loadAt, set, v128Bitselect } from '@nextplay/cls-core/wasm-simd';
 import { PAIRWISE, pairwiseFunction } from './pairwiseSimdModule.js';
 
 const { FIRST: DY, SECOND: Y, K, VALUE: YV } = PAIRWISE;

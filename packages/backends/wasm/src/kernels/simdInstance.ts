@@ -1,15 +1,5 @@
-import { simdModuleBytes, type SimdFunction } from './simdModule.js';
+import { instantiateSimdModule, type SimdExport, type SimdFunction } from '@nextplay/cls-core/wasm-simd';
 import type { WasmHeapBackend, WasmMemory } from './wasmKernelCalls.js';
-
-export type SimdExport = (...args: number[]) => void;
-
-/** The parts of the WebAssembly global used here (this package compiles without the WebAssembly type library). */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-}
-
-const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
 /** A SIMD module instantiated on a backend's memory. */
 export interface SimdInstance {
@@ -41,10 +31,7 @@ export function simdInstance(
   }
   let instance = modules.get(functions);
   if (instance === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new webAssembly.Module(simdModuleBytes(functions, shared));
-    const { exports } = new webAssembly.Instance(module, { env: { memory } });
-    instance = { module, memory, shared, exports: exports as Record<string, SimdExport> };
+    instance = { ...instantiateSimdModule(functions, memory), memory };
     modules.set(functions, instance);
   }
   return instance;

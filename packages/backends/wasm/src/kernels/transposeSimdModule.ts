@@ -13,7 +13,7 @@ import {
   v128StoreOffset,
   type Code,
   type SimdFunction,
-} from './simdModule.js';
+} from '@nextplay/cls-core/wasm-simd';
 
 /**
  *   transpose(src, srcStride, dst, dstStride, rows, cols)

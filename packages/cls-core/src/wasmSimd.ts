@@ -1,7 +1,8 @@
 /**
- * Writes small WebAssembly modules of SIMD functions that import the tfjs wasm backend's memory ("env"."memory"),
- * so they read and write tensors where they lie in its heap. tfjs's build has no such kernels, and these are small
- * and fixed enough to emit directly rather than ship a toolchain: each function is a list of instructions.
+ * Writes small WebAssembly modules of SIMD functions that import their memory ("env"."memory"): the tfjs wasm
+ * backend's heap, so kernels read and write tensors where they lie, or a memory of the caller's own (image
+ * resampling). No build we use has such kernels, and these are small and fixed enough to emit directly rather than
+ * ship a toolchain: each function is a list of instructions.
  */
 
 export const I32 = 0x7f;
@@ -49,6 +50,7 @@ export const i32LtU: Code = [0x49];
 export const i32Eq: Code = [0x46];
 export const i32Ne: Code = [0x47];
 export const i32Or: Code = [0x72];
+export const i32ShrU: Code = [0x76];
 /** `select`: of the two values below the condition, the first when it is non-zero. */
 export const select: Code = [0x1b];
 export const call = (functionIndex: number): Code => [0x10, ...leb128(functionIndex)];
@@ -74,6 +76,10 @@ export function f32x4Const(value: number): Code {
 export const i32x4 = {
   splat: [0xfd, 0x11],
   extractLane: (lane: number): Code => [0xfd, 0x1b, lane],
+  /** The four low u16 lanes, zero-extended. */
+  extendLowI16x8U: [0xfd, 0xa9, 0x01],
+  /** Truncation towards zero, saturating at the i32 range (NaN becomes 0). */
+  truncSatF32x4S: [0xfd, 0xf8, 0x01],
 } as const;
 
 export const v128Bitselect: Code = [0xfd, 0x52];
@@ -88,7 +94,24 @@ export const f32x4 = {
   div: [0xfd, 0xe7, 0x01],
   ne: [0xfd, 0x42],
   gt: [0xfd, 0x44],
+  floor: [0xfd, 0x68],
+  convertI32x4U: [0xfd, 0xfb, 0x01],
 } as const satisfies Record<string, Code>;
+
+/** Byte lanes: narrowing with saturation (to unsigned 8 bits, from the i16x8 lanes of the two vectors below). */
+export const i8x16 = {
+  narrowI16x8U: [0xfd, 0x66],
+} as const satisfies Record<string, Code>;
+
+export const i16x8 = {
+  /** Narrowing with signed saturation, from the i32x4 lanes of the two vectors below. */
+  narrowI32x4S: [0xfd, 0x85, 0x01],
+} as const satisfies Record<string, Code>;
+
+/** v128.load8x8_u: the 8 bytes at the address on the stack, each zero-extended to a u16 lane. */
+export const v128Load8x8U: Code = [0xfd, 0x02, 0, 0];
+/** v128.store32_lane: lane 0's four bytes to the address below the vector. */
+export const v128Store32Lane0: Code = [0xfd, 0x5a, 0, 0, 0];
 
 /** v128.load / v128.store of the address on the stack plus a constant byte offset (alignment hint 1). */
 export const v128LoadOffset = (offset: number): Code => [0xfd, 0x00, 0, ...leb128(offset)];
@@ -195,4 +218,41 @@ export function simdModuleBytes(functions: readonly SimdFunction[], shared: bool
     ]),
     ...section(10, [...leb128(functions.length), ...functions.map(body).flat()]),
   ]);
+}
+
+/** A WebAssembly memory, as far as the modules here use one. */
+export interface SimdMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
+/** A memory of the caller's own, grown in 64 KiB pages. */
+export interface GrowableSimdMemory extends SimdMemory {
+  grow(pages: number): number;
+}
+
+export type SimdExport = (...args: number[]) => void;
+
+/** The parts of the WebAssembly global used here (the packages compile without the WebAssembly type library). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
+  readonly Memory: new (descriptor: { initial: number }) => GrowableSimdMemory;
+}
+
+const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
+/** `functions` compiled into a module and instantiated on `memory` (shared or not, as the memory is). */
+export function instantiateSimdModule(
+  functions: readonly SimdFunction[],
+  memory: SimdMemory,
+): { readonly module: object; readonly shared: boolean; readonly exports: Record<string, SimdExport> } {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = new webAssembly.Module(simdModuleBytes(functions, shared));
+  const { exports } = new webAssembly.Instance(module, { env: { memory } });
+  return { module, shared, exports: exports as Record<string, SimdExport> };
+}
+
+/** A new unshared memory of `pages` 64 KiB pages. */
+export function createSimdMemory(pages: number): GrowableSimdMemory {
+  return new webAssembly.Memory({ initial: pages });
 }
