@@ -1,4 +1,5 @@
 import type { RawImage } from '@nextplay/cls-core';
+import { resampleRgbSimd, type ResampleTaps } from './resampleSimd.js';
 
 /** An integer pixel box of an image. */
 export interface CropBox {
@@ -10,14 +11,6 @@ export interface CropBox {
 
 /** How `resampleBox` samples the source (torchvision's InterpolationMode for resize). */
 export type ResizeInterpolation = 'nearest' | 'bilinear' | 'bicubic';
-
-/** Per output pixel: the first source pixel and the normalized weights of its taps (`taps` slots each). */
-interface Coefficients {
-  readonly first: Int32Array;
-  readonly count: Int32Array;
-  readonly weights: Float32Array;
-  readonly taps: number;
-}
 
 /** A separable resampling filter: its half-width in source pixels at scale 1, and its weight at distance x. */
 interface Filter {
@@ -44,7 +37,7 @@ const CUBIC: Filter = {
  * `resize(..., antialias=True)`: output pixel i of `outSize` centres at (i + 0.5) · inSize / outSize in the
  * `inSize` source pixels from `start`, which it never reads past.
  */
-function coefficients(start: number, inSize: number, outSize: number, filter: Filter): Coefficients {
+function coefficients(start: number, inSize: number, outSize: number, filter: Filter): ResampleTaps {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filter.support * filterScale;
@@ -102,8 +95,7 @@ function resampleNearest(image: RawImage, box: CropBox, outWidth: number, outHei
 /**
  * Resizes `box` of `image` to `outWidth`×`outHeight` (torchvision's `resized_crop` / `resize` on a tensor): nearest
  * sampling, or antialiased bilinear or bicubic filtering, a horizontal pass into floats, then a vertical one,
- * rounded once. The vertical pass runs tap by tap over whole rows (a multiply-add the JIT keeps in registers), not
- * pixel by pixel.
+ * rounded once. RGB images take the WebAssembly SIMD passes; others (and RGB too large for them) these.
  */
 export function resampleBox(
   image: RawImage,
@@ -114,50 +106,41 @@ export function resampleBox(
 ): RawImage {
   if (interpolation === 'nearest') return resampleNearest(image, box, outWidth, outHeight);
   const filter = interpolation === 'bicubic' ? CUBIC : TRIANGLE;
-  const { data, width, channels } = image;
   const h = coefficients(box.x, box.width, outWidth, filter);
   const v = coefficients(box.y, box.height, outHeight, filter);
-  const rowLength = outWidth * channels;
   // Only the source rows the vertical pass reads.
   const rowStart = v.first[0] ?? box.y;
   const rowEnd = (v.first[outHeight - 1] ?? box.y) + (v.count[outHeight - 1] ?? 1);
+  const simd =
+    image.channels === 3 ? resampleRgbSimd(image, rowStart, rowEnd, h, v, outWidth, outHeight) : undefined;
+  return simd ?? resampleInScript(image, rowStart, rowEnd, h, v, outWidth, outHeight);
+}
+
+/** `resampleBox`'s passes for any channel count: the vertical one tap by tap over whole rows. */
+function resampleInScript(
+  image: RawImage,
+  rowStart: number,
+  rowEnd: number,
+  h: ResampleTaps,
+  v: ResampleTaps,
+  outWidth: number,
+  outHeight: number,
+): RawImage {
+  const { data, width, channels } = image;
+  const rowLength = outWidth * channels;
   const rows = new Float32Array((rowEnd - rowStart) * rowLength);
-  const hFirst = h.first;
-  const hCount = h.count;
-  const hWeights = h.weights;
-  const hTaps = h.taps;
   for (let y = rowStart; y < rowEnd; y++) {
     const source = y * width * channels;
-    let target = (y - rowStart) * rowLength;
-    if (channels === 3) {
-      for (let ox = 0; ox < outWidth; ox++, target += 3) {
-        const base = ox * hTaps;
-        const end = base + (hCount[ox] ?? 0);
-        let at = source + (hFirst[ox] ?? 0) * 3;
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let k = base; k < end; k++, at += 3) {
-          const w = hWeights[k] ?? 0;
-          r += (data[at] ?? 0) * w;
-          g += (data[at + 1] ?? 0) * w;
-          b += (data[at + 2] ?? 0) * w;
-        }
-        rows[target] = r;
-        rows[target + 1] = g;
-        rows[target + 2] = b;
-      }
-    } else {
-      for (let ox = 0; ox < outWidth; ox++) {
-        const base = ox * hTaps;
-        const count = hCount[ox] ?? 0;
-        const at = source + (hFirst[ox] ?? 0) * channels;
-        for (let c = 0; c < channels; c++) {
-          let sum = 0;
-          for (let k = 0; k < count; k++)
-            sum += (data[at + k * channels + c] ?? 0) * (hWeights[base + k] ?? 0);
-          rows[target + ox * channels + c] = sum;
-        }
+    const target = (y - rowStart) * rowLength;
+    for (let ox = 0; ox < outWidth; ox++) {
+      const base = ox * h.taps;
+      const count = h.count[ox] ?? 0;
+      const at = source + (h.first[ox] ?? 0) * channels;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        for (let k = 0; k < count; k++)
+          sum += (data[at + k * channels + c] ?? 0) * (h.weights[base + k] ?? 0);
+        rows[target + ox * channels + c] = sum;
       }
     }
   }
