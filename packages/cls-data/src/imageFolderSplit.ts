@@ -232,24 +232,19 @@ export class ImageFolderSplit implements DataSplit {
       const decoded = await Promise.all(indices.map((draw) => this.#load(draw % this.size, state, group)));
       // One chunk per worker; every image's pixels depend only on its draw, so chunking changes nothing.
       const chunk = Math.ceil(indices.length / workers.threads);
-      const chunks: Promise<Float32Array>[] = [];
-      for (let start = 0; start < indices.length; start += chunk) {
-        chunks.push(
-          workers.run({
-            images: decoded.slice(start, start + chunk),
-            draws: indices.slice(start, start + chunk),
-            seed: options.seed,
-            epoch: options.epoch,
-            augment: options.augment,
-          }),
-        );
-      }
-      const pixels = await Promise.all(chunks);
-      if (pixels.length === 1 && pixels[0] !== undefined) return { images: pixels[0], labels, shape };
       const images = new Float32Array(indices.length * imageLength);
-      pixels.forEach((part, i) => {
-        images.set(part, i * chunk * imageLength);
-      });
+      const chunks: Promise<void>[] = [];
+      for (let start = 0; start < indices.length; start += chunk) {
+        const job = {
+          images: decoded.slice(start, start + chunk),
+          draws: indices.slice(start, start + chunk),
+          seed: options.seed,
+          epoch: options.epoch,
+          augment: options.augment,
+        };
+        chunks.push(workers.run(job, imageLength, images, start * imageLength));
+      }
+      await Promise.all(chunks);
       return { images, labels, shape };
     }
     const images = new Float32Array(indices.length * imageLength);

@@ -28,17 +28,22 @@ export interface TransformJob {
   readonly seed: number;
   readonly epoch: number;
   readonly augment: boolean;
+  /** Where the worker writes the chunk's normalized pixels, one image after another. */
+  readonly output: Float32Array;
 }
 
 export type TransformReply =
-  | { readonly id: number; readonly pixels: Float32Array }
+  | { readonly id: number }
   | {
       readonly id: number;
       readonly error: { readonly message: string; readonly code: ClsErrorCode | undefined };
     };
 
 interface Pending {
-  readonly resolve: (pixels: Float32Array) => void;
+  readonly output: Float32Array;
+  readonly target: Float32Array;
+  readonly offset: number;
+  readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -50,12 +55,17 @@ export function transformWorkerFile(): string | undefined {
 /**
  * `data.num_workers` worker threads that run the per-image steps, normalize and hand back a chunk's pixels. Each
  * job goes to the worker with the fewest in flight. Idle workers never keep the process alive.
+ *
+ * Workers write into shared output buffers that the pool reuses, and this thread copies each chunk out: a fresh
+ * buffer per chunk (transferred back) made this thread collect garbage so often that it starved the workers.
  */
 export class TransformPool {
   readonly threads: number;
   readonly #workers: Worker[] = [];
   readonly #inFlight: number[] = [];
   readonly #pending = new Map<number, Pending>();
+  /** Output buffers of finished jobs, for the next ones. */
+  readonly #spareOutputs: Float32Array[] = [];
   #nextId = 0;
 
   constructor(file: string, setup: TransformWorkerSetup, threads: number) {
@@ -78,8 +88,13 @@ export class TransformPool {
     }
   }
 
-  /** The normalized pixels of `job`'s images, one after another. */
-  run(job: Omit<TransformJob, 'id'>): Promise<Float32Array> {
+  /** Writes the normalized pixels of `job`'s images (`pixelsPerImage` values each) to `target` from `offset`. */
+  run(
+    job: Omit<TransformJob, 'id' | 'output'>,
+    pixelsPerImage: number,
+    target: Float32Array,
+    offset: number,
+  ): Promise<void> {
     let index = 0;
     for (let i = 1; i < this.#workers.length; i++) {
       if ((this.#inFlight[i] ?? 0) < (this.#inFlight[index] ?? 0)) index = i;
@@ -90,10 +105,18 @@ export class TransformPool {
     const inFlight = this.#inFlight[index] ?? 0;
     if (inFlight === 0) worker.ref();
     this.#inFlight[index] = inFlight + 1;
-    return new Promise<Float32Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ ...job, id } satisfies TransformJob);
+    const output = this.#takeOutput(job.images.length * pixelsPerImage);
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { output, target, offset, resolve, reject });
+      worker.postMessage({ ...job, id, output } satisfies TransformJob);
     });
+  }
+
+  /** A spare shared output buffer of `length` values, or a new one. */
+  #takeOutput(length: number): Float32Array {
+    const index = this.#spareOutputs.findIndex((output) => output.length >= length);
+    const [spare] = index >= 0 ? this.#spareOutputs.splice(index, 1) : [];
+    return (spare ?? new Float32Array(new SharedArrayBuffer(length * 4))).subarray(0, length);
   }
 
   /** Stops the workers. */
@@ -108,7 +131,10 @@ export class TransformPool {
     const pending = this.#pending.get(reply.id);
     if (pending === undefined) return;
     this.#pending.delete(reply.id);
-    if ('pixels' in reply) pending.resolve(reply.pixels);
+    const { output } = pending;
+    if (!('error' in reply)) pending.target.set(output, pending.offset);
+    this.#spareOutputs.push(new Float32Array(output.buffer));
+    if (!('error' in reply)) pending.resolve();
     else {
       pending.reject(
         reply.error.code === undefined

@@ -18,8 +18,8 @@ const port = parentPort;
 
 port?.on('message', (job: TransformJob) => {
   run(job).then(
-    (pixels) => {
-      port.postMessage({ id: job.id, pixels } satisfies TransformReply, [pixels.buffer as ArrayBuffer]);
+    () => {
+      port.postMessage({ id: job.id } satisfies TransformReply);
     },
     (error: unknown) => {
       port.postMessage({
@@ -33,8 +33,7 @@ port?.on('message', (job: TransformJob) => {
   );
 });
 
-async function run(job: TransformJob): Promise<Float32Array> {
-  const pixels = new Float32Array(job.images.length * imageLength);
+async function run(job: TransformJob): Promise<void> {
   const steps = job.augment ? lists.train : lists.eval;
   for (const [i, decoded] of job.images.entries()) {
     const image = await applyImageSteps(decoded, job.draws[i] ?? 0, job.seed, job.epoch, {
@@ -42,7 +41,6 @@ async function run(job: TransformJob): Promise<Float32Array> {
       imageSize: setup.imageSize,
       resize: setup.resize,
     });
-    normalize(image.data, pixels, i * imageLength);
+    normalize(image.data, job.output, i * imageLength);
   }
-  return pixels;
 }
