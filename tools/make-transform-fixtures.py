@@ -131,6 +131,7 @@ def main():
     write('horizontal_flip', [({}, F.hflip(img))], img)
     write_augment_policies(img)
     write_v2_options(img)
+    write_without_antialias(img)
 
 
 def write_augment_policies(img):
@@ -237,6 +238,26 @@ def write_v2_options(img):
         {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8]},
         {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16]},
     ]], img)
+
+
+def write_without_antialias(img):
+    """`antialias=False`: torch's plain bilinear (two taps) and bicubic (four taps, a = -0.75) interpolation, the
+    crop's border pixels repeated; what v2 computes for tensors when asked."""
+    bilinear, bicubic = InterpolationMode.BILINEAR, InterpolationMode.BICUBIC
+    write('resize_no_antialias', [
+        (p, F.resized_crop(img, p['top'], p['left'], p['height'], p['width'], p['size'],
+                           bicubic if p['interpolation'] == 'bicubic' else bilinear, antialias=False))
+        for p in [
+            {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [10, 12], 'interpolation': 'bilinear'},
+            {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [7, 15], 'interpolation': 'bilinear'},
+            {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8], 'interpolation': 'bilinear'},
+            {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16], 'interpolation': 'bilinear'},
+            {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [10, 12], 'interpolation': 'bicubic'},
+            {'top': 0, 'left': 0, 'height': 20, 'width': 24, 'size': [30, 36], 'interpolation': 'bicubic'},
+            {'top': 2, 'left': 3, 'height': 14, 'width': 17, 'size': [8, 8], 'interpolation': 'bicubic'},
+            {'top': 5, 'left': 4, 'height': 6, 'width': 9, 'size': [16, 16], 'interpolation': 'bicubic'},
+        ]
+    ], img)
 
 
 if __name__ == '__main__':

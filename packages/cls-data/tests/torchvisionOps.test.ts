@@ -304,6 +304,16 @@ describe('torchvision v2 options against torchvision', () => {
     }
   });
 
+  it('resized_crop without antialias: plain bilinear and bicubic (a = -0.75), border pixels repeated', () => {
+    const { input, cases } = fixture<Box & { size: Pair; interpolation: ResizeInterpolation }>(
+      'resize_no_antialias',
+    );
+    for (const { params: p, expected } of cases) {
+      const box = { x: p.left, y: p.top, width: p.width, height: p.height };
+      expectClose(resampleBox(input, box, p.size[1], p.size[0], p.interpolation, false), expected, 1);
+    }
+  });
+
   it("bicubic is within 1 of PIL's but where PIL clips an overshoot to 8 bits between its passes", () => {
     const { input, cases } = fixture<Box & { size: Pair }>('pil_bicubic');
     let beyondOne = 0;

@@ -73,10 +73,6 @@ describe('option errors name the full key path, on one line', () => {
       { train: [{ resize: { size: [8, 8], max_size: 10 } }] },
       'transforms.train.0.resize.max_size: must be null when size is [height, width] ([8,8]), got 10',
     ],
-    [
-      { train: [{ random_resized_crop: { antialias: false } }] },
-      'transforms.train.0.random_resized_crop.antialias: must be true with interpolation bilinear',
-    ],
   ])('%j', async (transforms, message) => {
     const error = await failure(transforms);
     expect(error?.code).toBe('CONFIG_INVALID');
@@ -163,11 +159,15 @@ describe('resize and random_resized_crop sampling options', () => {
     expect(crop).toEqual(resampleBox(image, whole, 6, 6, 'nearest'));
   });
 
-  it('antialias: true (the default) everywhere; false only where torchvision ignores it (nearest)', async () => {
-    expect(() => createResize({ antialias: false })).toThrow(
-      /^resize\.antialias: must be true with interpolation bilinear \(only the antialiased resize/,
-    );
-    expect(() => createResize({ antialias: false, interpolation: 'bicubic' })).toThrow(/bicubic/);
+  it('antialias: true by default; false interpolates plainly when shrinking; nearest ignores it', async () => {
+    for (const interpolation of ['bilinear', 'bicubic'] as const) {
+      const plain = await apply(createResize({ size: [5, 7], interpolation, antialias: false }));
+      expect(plain).toEqual(resampleBox(image, whole, 7, 5, interpolation, false));
+      expect(plain.data).not.toEqual(resampleBox(image, whole, 7, 5, interpolation).data);
+      expect(await apply(createResize({ size: [5, 7], interpolation }))).toEqual(
+        resampleBox(image, whole, 7, 5, interpolation, true),
+      );
+    }
     const ignored = await apply(createResize({ size: [5, 7], interpolation: 'nearest', antialias: false }));
     expect(ignored).toEqual(resampleBox(image, whole, 7, 5, 'nearest'));
     expect(() => createResize({ interpolation: 'lanczos' as 'nearest' })).toThrow(/^resize\.interpolation:/);

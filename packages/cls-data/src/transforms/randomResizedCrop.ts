@@ -27,8 +27,8 @@ export interface RandomResizedCropOptions {
 
 /**
  * torchvision's RandomResizedCrop: a random area and aspect ratio of the image as it comes (the source
- * resolution, not a thumbnail), resized to `size` in one pass: nearest, or antialiased bilinear (the default) or
- * bicubic.
+ * resolution, not a thumbnail), resized to `size` in one pass: nearest, or bilinear (the default) or bicubic,
+ * antialiased unless `antialias: false`.
  */
 export function createRandomResizedCrop(
   options: Readonly<RandomResizedCropOptions>,
@@ -43,14 +43,18 @@ export function createRandomResizedCrop(
     Number.MIN_VALUE,
     Infinity,
   );
-  const interpolation = readResizeSampling('random_resized_crop', options.interpolation, options.antialias);
+  const { interpolation, antialias } = readResizeSampling(
+    'random_resized_crop',
+    options.interpolation,
+    options.antialias,
+  );
   return {
     name: 'random_resized_crop',
     // A crop of a fraction `scale[0]` of the area spans about sqrt(scale[0]) of each side.
     detail: Math.max(outHeight, outWidth) / Math.max(...context.imageSize) / Math.sqrt(scale[0]),
     apply(image, random) {
       const box = randomCropBox(image.width, image.height, scale, ratio, random);
-      return resampleBox(image, box, outWidth, outHeight, interpolation);
+      return resampleBox(image, box, outWidth, outHeight, interpolation, antialias);
     },
   };
 }

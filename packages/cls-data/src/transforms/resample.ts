@@ -20,17 +20,21 @@ interface Filter {
 
 const TRIANGLE: Filter = { support: 1, weight: (x) => Math.max(0, 1 - Math.abs(x)) };
 
-/** Keys' cubic convolution with a = -0.5, the kernel of PIL's BICUBIC and torch's antialiased bicubic. */
-const CUBIC: Filter = {
-  support: 2,
-  weight(x) {
-    const a = -0.5;
-    const t = Math.abs(x);
-    if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
-    if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
-    return 0;
-  },
-};
+/** Keys' cubic convolution: a = -0.5 is PIL's BICUBIC and torch's antialiased bicubic, -0.75 torch's plain one. */
+function cubic(a: number): Filter {
+  return {
+    support: 2,
+    weight(x) {
+      const t = Math.abs(x);
+      if (t < 1) return ((a + 2) * t - (a + 3)) * t * t + 1;
+      if (t < 2) return ((a * t - 5 * a) * t + 8 * a) * t - 4 * a;
+      return 0;
+    },
+  };
+}
+
+const CUBIC = cubic(-0.5);
+const PLAIN_CUBIC = cubic(-0.75);
 
 /**
  * Antialiased filtering (the filter widened by the downscale factor), as PIL's resize and torchvision's
@@ -58,6 +62,40 @@ function coefficients(start: number, inSize: number, outSize: number, filter: Fi
     for (let j = 0; j < max - min; j++) weights[i * taps + j] = (weights[i * taps + j] ?? 0) / total;
     first[i] = start + min;
     count[i] = max - min;
+  }
+  return { first, count, weights, taps };
+}
+
+/**
+ * Plain interpolation, as torch's `interpolate(..., antialias=False)`: output pixel i samples the `inSize` source
+ * pixels from `start` at (i + 0.5) · inSize / outSize − 0.5 (bilinear clamps it at 0) from its 2 (bilinear) or 4
+ * (bicubic, a = −0.75) nearest pixels, an index past either end reading the border pixel.
+ */
+function interpolationTaps(
+  start: number,
+  inSize: number,
+  outSize: number,
+  interpolation: 'bilinear' | 'bicubic',
+): ResampleTaps {
+  const scale = inSize / outSize;
+  const taps = interpolation === 'bicubic' ? 4 : 2;
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  const weights = new Float32Array(outSize * taps);
+  const inside = (index: number) => Math.min(Math.max(index, 0), inSize - 1);
+  for (let i = 0; i < outSize; i++) {
+    const real = scale * (i + 0.5) - 0.5;
+    const at = interpolation === 'bicubic' ? real : Math.max(real, 0);
+    const t = at - Math.floor(at);
+    const base = Math.floor(at) - (taps / 2 - 1);
+    const low = inside(base);
+    first[i] = start + low;
+    count[i] = inside(base + taps - 1) - low + 1;
+    for (let k = 0; k < taps; k++) {
+      const w = interpolation === 'bicubic' ? PLAIN_CUBIC.weight(t + 1 - k) : k === 0 ? 1 - t : t;
+      const slot = i * taps + inside(base + k) - low;
+      weights[slot] = (weights[slot] ?? 0) + w;
+    }
   }
   return { first, count, weights, taps };
 }
@@ -94,8 +132,9 @@ function resampleNearest(image: RawImage, box: CropBox, outWidth: number, outHei
 
 /**
  * Resizes `box` of `image` to `outWidth`×`outHeight` (torchvision's `resized_crop` / `resize` on a tensor): nearest
- * sampling, or antialiased bilinear or bicubic filtering, a horizontal pass into floats, then a vertical one,
- * rounded once. RGB images take the WebAssembly SIMD passes; others (and RGB too large for them) these.
+ * sampling, or bilinear or bicubic filtering (antialiased unless `antialias` is false), a horizontal pass into
+ * floats, then a vertical one, rounded once. RGB images take the WebAssembly SIMD passes; others (and RGB too
+ * large for them) these.
  */
 export function resampleBox(
   image: RawImage,
@@ -103,11 +142,16 @@ export function resampleBox(
   outWidth: number,
   outHeight: number,
   interpolation: ResizeInterpolation = 'bilinear',
+  antialias = true,
 ): RawImage {
   if (interpolation === 'nearest') return resampleNearest(image, box, outWidth, outHeight);
   const filter = interpolation === 'bicubic' ? CUBIC : TRIANGLE;
-  const h = coefficients(box.x, box.width, outWidth, filter);
-  const v = coefficients(box.y, box.height, outHeight, filter);
+  const taps = (start: number, inSize: number, outSize: number) =>
+    antialias
+      ? coefficients(start, inSize, outSize, filter)
+      : interpolationTaps(start, inSize, outSize, interpolation);
+  const h = taps(box.x, box.width, outWidth);
+  const v = taps(box.y, box.height, outHeight);
   // Only the source rows the vertical pass reads.
   const rowStart = v.first[0] ?? box.y;
   const rowEnd = (v.first[outHeight - 1] ?? box.y) + (v.count[outHeight - 1] ?? 1);

@@ -18,7 +18,7 @@ export interface ResizeOptions {
   readonly max_size?: number | null;
 }
 
-/** torchvision's Resize: nearest, or antialiased bilinear or bicubic filtering. */
+/** torchvision's Resize: nearest, or bilinear or bicubic filtering (antialiased unless `antialias: false`). */
 export function createResize(
   options: Readonly<ResizeOptions>,
   context: TransformContext = { imageSize: [224, 224] },
@@ -28,7 +28,7 @@ export function createResize(
   if (!(positive(size) || (Array.isArray(size) && size.length === 2 && size.every(positive)))) {
     throw invalid('resize.size', size, 'an integer >= 1, [height, width] or null (data.image_size)');
   }
-  const interpolation = readResizeSampling('resize', options.interpolation, options.antialias);
+  const { interpolation, antialias } = readResizeSampling('resize', options.interpolation, options.antialias);
   const maxSize = readMaxSize(options.max_size, size);
   const largest = typeof size === 'number' ? size : Math.max(size[0], size[1]);
   return {
@@ -38,7 +38,7 @@ export function createResize(
       const [height, width] = resizedSize(image.width, image.height, size, maxSize);
       if (width === image.width && height === image.height) return image;
       const whole = { x: 0, y: 0, width: image.width, height: image.height };
-      return resampleBox(image, whole, width, height, interpolation);
+      return resampleBox(image, whole, width, height, interpolation, antialias);
     },
   };
 }

@@ -6,26 +6,25 @@ export const resizeInterpolationSchema: Record<string, unknown> = {
   enum: ['nearest', 'bilinear', 'bicubic'],
   default: 'bilinear',
   description:
-    'nearest, bilinear or bicubic (torchvision InterpolationMode); bilinear and bicubic antialias.',
+    'nearest, bilinear or bicubic (torchvision InterpolationMode); bilinear and bicubic antialias unless antialias is false.',
 };
 
-/** JSON Schema of `antialias`: true, torchvision v2's default, is what is implemented. */
+/** JSON Schema of `antialias` (torchvision v2's, default true). */
 export const antialiasSchema: Record<string, unknown> = {
   type: 'boolean',
   default: true,
   description:
-    'Antialias when shrinking (torchvision v2 default true); nearest ignores it, false is not supported.',
+    "Antialias when shrinking (torchvision v2's default, true); false interpolates plainly, as torch does; nearest ignores it.",
 };
 
-/**
- * Reads `interpolation` and `antialias` of the resizing step `name`. torchvision v2 ignores `antialias` for nearest;
- * for bilinear and bicubic only the antialiased resize (its default) is implemented, so `false` is refused.
- */
-export function readResizeSampling(
-  name: string,
-  interpolation: unknown,
-  antialias: unknown,
-): ResizeInterpolation {
+/** How a resizing step samples: its interpolation, and whether bilinear and bicubic antialias. */
+export interface ResizeSampling {
+  readonly interpolation: ResizeInterpolation;
+  readonly antialias: boolean;
+}
+
+/** Reads `interpolation` and `antialias` of the resizing step `name` (torchvision v2 ignores `antialias` for nearest). */
+export function readResizeSampling(name: string, interpolation: unknown, antialias: unknown): ResizeSampling {
   const mode = interpolation ?? 'bilinear';
   if (mode !== 'nearest' && mode !== 'bilinear' && mode !== 'bicubic') {
     throw invalid(`${name}.interpolation`, mode, 'nearest, bilinear or bicubic');
@@ -33,12 +32,5 @@ export function readResizeSampling(
   if (antialias !== undefined && typeof antialias !== 'boolean') {
     throw invalid(`${name}.antialias`, antialias, 'true or false');
   }
-  if (antialias === false && mode !== 'nearest') {
-    throw invalid(
-      `${name}.antialias`,
-      antialias,
-      `true with interpolation ${mode} (only the antialiased resize, torchvision v2's default, is implemented)`,
-    );
-  }
-  return mode;
+  return { interpolation: mode, antialias: antialias ?? true };
 }
