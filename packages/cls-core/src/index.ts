@@ -116,6 +116,8 @@ export { importOptional, probePackage } from './importOptional.js';
 export { escapeTerminalText } from './terminalText.js';
 export { createPixelNormalizer } from './pixelNormalizer.js';
 export { linkFileAtomic, writeFileAtomic } from './writeFileAtomic.js';
+export { RegularFileRefusal, readRegularFile, readRegularFileSync } from './readRegularFile.js';
+export type { RegularFileReadOptions, RegularFileRefusalReason } from './readRegularFile.js';
 export { compiledWorkerFile } from './compiledWorkerFile.js';
 export { workerExecArgv } from './workerExecArgv.js';
 export { readWeightsToHost } from './weightsOnHost.js';
