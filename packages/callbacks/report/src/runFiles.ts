@@ -1,6 +1,6 @@
-import { constants } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix } from 'node:path';
+import { RegularFileRefusal, readRegularFile } from '@nextplay/cls-core';
 
 /** A run-relative path that stays inside the run directory (`a/b.svg`), or undefined for one that does not. */
 export function insideRunPath(path: string): string | undefined {
@@ -34,39 +34,16 @@ export class RunFiles {
   }
 
   async bytes(relative: string): Promise<Buffer | undefined> {
-    let handle;
+    let bytes: Uint8Array;
     try {
-      // Non-blocking, so a FIFO cannot hang the report; checked on the open handle, so nothing swapped in is read.
-      handle = await open(this.path(relative), constants.O_RDONLY | constants.O_NONBLOCK);
+      bytes = await readRegularFile(this.path(relative), { maxBytes: this.maxBytes });
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw error;
+      if (!(error instanceof RegularFileRefusal)) throw error;
+      if (error.reason !== 'directory') this.refused.set(relative, refusalNote(error));
+      return undefined;
     }
-    try {
-      const info = await handle.stat();
-      if (info.isDirectory()) return undefined;
-      const refusal = !info.isFile()
-        ? 'not a regular file (a FIFO or a device)'
-        : info.size > this.maxBytes
-          ? `${info.size} bytes, more than the ${this.maxBytes} the report reads`
-          : undefined;
-      if (refusal !== undefined) {
-        this.refused.set(relative, refusal);
-        return undefined;
-      }
-      const bytes = Buffer.alloc(info.size + 1);
-      let filled = 0;
-      for (let read = -1; read !== 0 && filled < bytes.length; filled += read) {
-        ({ bytesRead: read } = await handle.read(bytes, filled, bytes.length - filled, filled));
-      }
-      if (filled > info.size) {
-        this.refused.set(relative, 'it grew while it was read');
-        return undefined;
-      }
-      return bytes.subarray(0, filled);
-    } finally {
-      await handle.close();
-    }
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** One line per refused file, for the report's notes. */
@@ -121,6 +98,21 @@ export class RunFiles {
       else files.push(path);
     }
     return files;
+  }
+}
+
+/** Why a file was not read, for its note. */
+function refusalNote(refusal: RegularFileRefusal): string {
+  switch (refusal.reason) {
+    case 'not-regular':
+    case 'directory':
+      return 'not a regular file (a FIFO or a device)';
+    case 'too-large':
+      return `${refusal.size} bytes, more than the ${refusal.maxBytes} the report reads`;
+    case 'changed':
+      return (refusal.bytesRead ?? 0) > refusal.size
+        ? 'it grew while it was read'
+        : 'it shrank while it was read';
   }
 }
 

@@ -1,7 +1,7 @@
-import { constants, type Stats } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep, win32 } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, RegularFileRefusal, readRegularFile } from '@nextplay/cls-core';
 import { CHECKPOINT_LIMITS } from './checkpointLimits.js';
 import { jsonNestingExceeds } from './jsonNesting.js';
 
@@ -60,8 +60,9 @@ export async function locateCheckpointFile(
 }
 
 /**
- * Reads a located checkpoint file whole into `into` (of exactly its size) or a new array: opened non-blocking
- * and without following a symlink swapped in since it was located, and checked again on the open handle.
+ * Reads a located checkpoint file whole into `into` (of exactly its size) or a new array, as `readRegularFile` of
+ * `@nextplay/cls-core` reads it: opened non-blocking and without following a symlink swapped in since it was
+ * located, and checked again on the open handle.
  */
 export async function readCheckpointFile(
   file: CheckpointFile,
@@ -70,19 +71,12 @@ export async function readCheckpointFile(
   const changed = () =>
     new ClsError('CHECKPOINT_INVALID', `checkpoint file ${file.path}: it changed while it was read`);
   if (into.length !== file.size) throw changed();
-  const handle = await open(file.realPath, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   try {
-    const opened = await handle.stat();
-    if (!opened.isFile() || opened.size !== file.size) throw changed();
-    let filled = 0;
-    while (filled < file.size) {
-      const { bytesRead } = await handle.read(into, filled, file.size - filled, filled);
-      if (bytesRead === 0) throw changed();
-      filled += bytesRead;
-    }
-    return into;
-  } finally {
-    await handle.close();
+    return await readRegularFile(file.realPath, { maxBytes: file.size, noFollow: true, into });
+  } catch (error) {
+    // Located as a regular file of this size: whatever the open handle finds instead, it changed since.
+    if (error instanceof RegularFileRefusal) throw changed();
+    throw error;
   }
 }
 
