@@ -5,7 +5,7 @@ import { downloadWeights } from './downloadWeights.js';
 import { IMAGENET_WEIGHT_URLS } from './imagenetWeights.js';
 import { loadTorchvisionWeights } from './loadTorchvisionWeights.js';
 import type { ResNetArchName } from './resnetArchitectures.js';
-import { readRegularFile } from './readRegularFile.js';
+import { readWeightsFile } from './readWeightsFile.js';
 import { readSafetensors } from './readSafetensors.js';
 import { readTorchCheckpoint } from './readTorchCheckpoint.js';
 import type { StateDict } from './stateDict.js';
@@ -55,7 +55,7 @@ export async function resolvePretrainedFile(pretrained: string, options: Pretrai
  * at most `WEIGHTS_FILE_LIMITS.maxFileBytes`, never a FIFO or a device.
  */
 export async function readStateDictFile(path: string): Promise<StateDict> {
-  const bytes = await readRegularFile(path, WEIGHTS_FILE_LIMITS.maxFileBytes);
+  const bytes = await readWeightsFile(path, WEIGHTS_FILE_LIMITS.maxFileBytes);
   return path.endsWith('.safetensors') ? readSafetensors(bytes, path) : readTorchCheckpoint(bytes, path);
 }
 

@@ -1,6 +1,6 @@
-import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ClsError } from '@nextplay/cls-core';
+import { ClsError, readRegularFile } from '@nextplay/cls-core';
 
 /** `synth.json`: the manifest at the root of every output of the generator. */
 export const SYNTH_MANIFEST = 'synth.json';
@@ -46,10 +46,9 @@ export async function clearEarlierSynth(out: string): Promise<void> {
 
 /** Whether `path` is a small regular file holding the generator's manifest. */
 async function isEarlierOutput(path: string): Promise<boolean> {
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isFile() !== true || info.size > 2 ** 20) return false;
   try {
-    const manifest = JSON.parse(await readFile(path, 'utf8')) as { generator?: unknown } | null;
+    const bytes = await readRegularFile(path, { maxBytes: 2 ** 20 });
+    const manifest = JSON.parse(new TextDecoder().decode(bytes)) as { generator?: unknown } | null;
     return manifest?.generator === GENERATOR;
   } catch {
     return false;

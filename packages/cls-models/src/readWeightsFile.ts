@@ -1,13 +1,13 @@
-import { ClsError, RegularFileRefusal, readRegularFile as readRegularFileOrRefuse } from '@nextplay/cls-core';
+import { ClsError, RegularFileRefusal, readRegularFile } from '@nextplay/cls-core';
 
 /**
  * Reads a weights file whole: a regular file (not a FIFO, a device such as `/dev/zero`, or a directory) of at
  * most `maxBytes`, as `readRegularFile` of `@nextplay/cls-core` reads it, with its refusals as
  * `CHECKPOINT_INVALID` and a file that cannot be opened as `CHECKPOINT_NOT_FOUND`.
  */
-export async function readRegularFile(path: string, maxBytes: number): Promise<Uint8Array> {
+export async function readWeightsFile(path: string, maxBytes: number): Promise<Uint8Array> {
   try {
-    return await readRegularFileOrRefuse(path, { maxBytes });
+    return await readRegularFile(path, { maxBytes });
   } catch (error) {
     if (!(error instanceof RegularFileRefusal)) {
       throw new ClsError('CHECKPOINT_NOT_FOUND', `cannot read weights ${path}`, { cause: error });
