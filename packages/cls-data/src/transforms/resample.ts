@@ -1,5 +1,5 @@
 import type { RawImage } from '@nextplay/cls-core';
-import { resampleRgbSimd, type ResampleTaps } from './resampleSimd.js';
+import { resampleRgbSimd, type ResamplePlan, type ResampleTaps } from './resampleSimd.js';
 
 /** An integer pixel box of an image. */
 export interface CropBox {
@@ -152,24 +152,22 @@ export function resampleBox(
       : interpolationTaps(start, inSize, outSize, interpolation);
   const h = taps(box.x, box.width, outWidth);
   const v = taps(box.y, box.height, outHeight);
-  // Only the source rows the vertical pass reads.
-  const rowStart = v.first[0] ?? box.y;
-  const rowEnd = (v.first[outHeight - 1] ?? box.y) + (v.count[outHeight - 1] ?? 1);
-  const simd =
-    image.channels === 3 ? resampleRgbSimd(image, rowStart, rowEnd, h, v, outWidth, outHeight) : undefined;
-  return simd ?? resampleInScript(image, rowStart, rowEnd, h, v, outWidth, outHeight);
+  const plan: ResamplePlan = {
+    // Only the source rows the vertical pass reads.
+    rowStart: v.first[0] ?? box.y,
+    rowEnd: (v.first[outHeight - 1] ?? box.y) + (v.count[outHeight - 1] ?? 1),
+    h,
+    v,
+    outWidth,
+    outHeight,
+  };
+  const simd = image.channels === 3 ? resampleRgbSimd(image, plan) : undefined;
+  return simd ?? resampleInScript(image, plan);
 }
 
 /** `resampleBox`'s passes for any channel count: the vertical one tap by tap over whole rows. */
-function resampleInScript(
-  image: RawImage,
-  rowStart: number,
-  rowEnd: number,
-  h: ResampleTaps,
-  v: ResampleTaps,
-  outWidth: number,
-  outHeight: number,
-): RawImage {
+function resampleInScript(image: RawImage, plan: ResamplePlan): RawImage {
+  const { rowStart, rowEnd, h, v, outWidth, outHeight } = plan;
   const { data, width, channels } = image;
   const rowLength = outWidth * channels;
   const rows = new Float32Array((rowEnd - rowStart) * rowLength);

@@ -43,20 +43,25 @@ function loadKernels(): Kernels {
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
+/** A separable resize: the source rows it reads, the taps of its two passes and the output size. */
+export interface ResamplePlan {
+  /** The first source row read, and one past the last. */
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  /** Columns, in source pixels. */
+  readonly h: ResampleTaps;
+  /** Rows, in source rows. */
+  readonly v: ResampleTaps;
+  readonly outWidth: number;
+  readonly outHeight: number;
+}
+
 /**
- * Rows `rowStart`…`rowEnd` of the RGB `image` resampled by `h` (columns) and `v` (rows, counted from rowStart) to
- * `outWidth`×`outHeight`, in WebAssembly SIMD with float32 sums, rounded once at the end; undefined when the
- * working memory would pass MAX_WORKING_BYTES.
+ * The RGB `image` resampled by `plan` in WebAssembly SIMD, with float32 sums rounded once at the end; undefined
+ * when the working memory would pass MAX_WORKING_BYTES.
  */
-export function resampleRgbSimd(
-  image: RawImage,
-  rowStart: number,
-  rowEnd: number,
-  h: ResampleTaps,
-  v: ResampleTaps,
-  outWidth: number,
-  outHeight: number,
-): RawImage | undefined {
+export function resampleRgbSimd(image: RawImage, plan: ResamplePlan): RawImage | undefined {
+  const { rowStart, rowEnd, h, v, outWidth, outHeight } = plan;
   const stride = image.width * 3;
   const rowCount = rowEnd - rowStart;
   const outRowBytes = outWidth * 3;
