@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { ClsError, toImageSize, type ImageSize, type RawImage } from '@nextplay/cls-core';
 import { decodeBmpFile } from './decodeBmp.js';
+import { decodeNetpbmFile, isNetpbm, isNetpbmFile } from './decodeNetpbm.js';
 import { assertPngInflateBound, decodePngAtSize } from './decodePng.js';
 import {
   DECODE_MEMORY_BUDGET_BYTES,
@@ -40,8 +41,8 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
  * directly (see `decodePngAtSize`).
  * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is empty or not a regular file,
  * declares more than `MAX_IMAGE_PIXELS` pixels or more than `DECODED_BYTES_MAX` decoded bytes, holds image data
- * beyond what its header declares (a PNG inflate bomb), or is not a raster format of `RASTER_FORMATS` or BMP
- * (an SVG named `.png` is not rendered).
+ * beyond what its header declares (a PNG inflate bomb), or is not a raster format of `RASTER_FORMATS`, BMP or
+ * Netpbm (PGM, PPM) (an SVG named `.png` is not rendered).
  */
 export async function decodeImage(
   path: string,
@@ -86,6 +87,11 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
     if (file?.length === 0) throw new ClsError('DATA_IMAGE_UNREADABLE', 'empty file');
     if (file === undefined ? extname(path).toLowerCase() === '.bmp' : isBmp(file)) {
       return await decodeBmpFile(path, (image) =>
+        target === undefined ? Promise.resolve(image) : resizeRaw(image, target),
+      );
+    }
+    if (file === undefined ? await isNetpbmFile(path) : isNetpbm(file)) {
+      return await decodeNetpbmFile(file ?? path, (image) =>
         target === undefined ? Promise.resolve(image) : resizeRaw(image, target),
       );
     }

@@ -2,8 +2,8 @@ import { extname } from 'node:path';
 
 /**
  * Extensions read as images (compared case-insensitively): torchvision's `IMG_EXTENSIONS` (which includes
- * `.webp`) less `.ppm` and `.pgm`, which sharp cannot decode, plus `.gif`, which PIL reads as torchvision's
- * loader would.
+ * `.webp`; `.ppm` and `.pgm` are read by our own decoder, as `.bmp` is), plus `.gif`, which PIL reads as
+ * torchvision's loader would.
  */
 export const IMAGE_EXTENSIONS: readonly string[] = [
   '.png',
@@ -11,6 +11,8 @@ export const IMAGE_EXTENSIONS: readonly string[] = [
   '.jpeg',
   '.webp',
   '.bmp',
+  '.ppm',
+  '.pgm',
   '.gif',
   '.tif',
   '.tiff',

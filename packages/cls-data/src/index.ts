@@ -23,6 +23,7 @@ export type { Sampler } from './epochOrder.js';
 export { RESIZE_MODES, decodeImage, decodeImagePixels } from './decodeImage.js';
 export type { ResizeMode } from './decodeImage.js';
 export { decodeBmp } from './decodeBmp.js';
+export { decodeNetpbm } from './decodeNetpbm.js';
 export { decodePngAtSize } from './decodePng.js';
 export { createPixelNormalizer } from '@nextplay/cls-core';
 export { ConcurrencyLimiter } from './concurrencyLimiter.js';

@@ -14,8 +14,9 @@ export interface RasterHeader {
 
 /**
  * The formats sharp decodes here: the raster formats of torchvision's `IMG_EXTENSIONS` that sharp reads, and GIF
- * (BMP has its own decoder). sharp finds the format from the content, so a file named `.png` may be an SVG or a
- * PDF to render at any size, or a HEIF or libvips image that PIL would not open: those are unreadable images.
+ * (BMP and Netpbm, `pgm` and `ppm`, have their own decoders). sharp finds the format from the content, so a file
+ * named `.png` may be an SVG or a PDF to render at any size, or a HEIF or libvips image that PIL would not open:
+ * those are unreadable images.
  */
 export const RASTER_FORMATS: readonly string[] = ['jpeg', 'png', 'webp', 'gif', 'tiff'];
 
@@ -66,7 +67,7 @@ export function assertDecodableHeader(header: RasterHeader): void {
   if (!RASTER_FORMATS.includes(header.format)) {
     throw new ClsError(
       'DATA_IMAGE_UNREADABLE',
-      `unsupported image format: ${header.format} (readable: ${[...RASTER_FORMATS, 'bmp'].join(', ')})`,
+      `unsupported image format: ${header.format} (readable: ${[...RASTER_FORMATS, 'bmp', 'pgm', 'ppm'].join(', ')})`,
     );
   }
   assertDecodedSize(header);
