@@ -2,10 +2,11 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { imageSize } from 'image-size';
 import sharp from 'sharp';
 import { ClsError } from '@nextplay/cls-core';
+import { isNetpbm, readNetpbmHeader } from './readNetpbmHeader.js';
 
 /** What an image file's header declares: its format (named as sharp names it) and displayed size. */
 export interface ImageHeader {
-  /** `png`, `jpeg`, `gif`, `webp`, `bmp`, `tiff`, or another name sharp gives. */
+  /** `png`, `jpeg`, `gif`, `webp`, `bmp`, `pgm`, `ppm`, `tiff`, or another name sharp gives. */
   readonly format: string;
   /** After the EXIF orientation (JPEG, TIFF): width and height as the image is shown and trained on. */
   readonly width: number;
@@ -26,6 +27,8 @@ const HEAD_BYTES = 4096;
  */
 const HEAD_GROWTH = 8;
 const MAX_HEAD_BYTES = 512 * 1024;
+/** A PGM or PPM header (comments included) is read from at most this many first bytes, as training reads it. */
+const NETPBM_HEAD_BYTES = 64 * 1024;
 
 /**
  * image-size's type names, as sharp names them, for the formats whose size image-size reads exactly as the
@@ -47,8 +50,8 @@ function unreadable(reason: string): ClsError {
 /**
  * The header of the image file at `path`, without decoding pixels. PNG, JPEG (with its EXIF orientation), GIF,
  * WebP and BMP are read by image-size from the file's first bytes, synchronously (~20 µs a file, against
- * ~250 µs for sharp's `metadata()`, which matters at thousands of files while training runs); sharp reads the
- * others. Throws `DATA_IMAGE_UNREADABLE` with the reason for a file that is not a regular file, is empty, or
+ * ~250 µs for sharp's `metadata()`, which matters at thousands of files while training runs), PGM and PPM
+ * (which sharp cannot read) here; sharp reads the others. Throws `DATA_IMAGE_UNREADABLE` with the reason for a file that is not a regular file, is empty, or
  * has no header that either can read.
  */
 export async function readImageHeader(path: string): Promise<ImageHeader> {
@@ -72,6 +75,7 @@ function readHeaderBytes(path: string): ImageHeader | undefined {
     if (!stats.isFile()) throw unreadable('not a regular file');
     if (stats.size === 0) throw unreadable('empty file');
     let head = readHead(fd, new Uint8Array(0), Math.min(stats.size, HEAD_BYTES));
+    if (isNetpbm(head)) return netpbmHeader(fd, head, stats.size);
     for (;;) {
       try {
         const size = imageSize(head);
@@ -107,6 +111,19 @@ function readHead(fd: number, known: Uint8Array, length: number): Uint8Array {
     filled += read;
   }
   return bytes;
+}
+
+/** A PGM or PPM header from `head`, or from the file's first `NETPBM_HEAD_BYTES` when it runs past `head`. */
+function netpbmHeader(fd: number, head: Uint8Array, fileBytes: number): ImageHeader {
+  let header = readNetpbmHeader(head, head.length === fileBytes);
+  if (header === undefined && head.length < fileBytes) {
+    const longer = readHead(fd, head, Math.min(fileBytes, NETPBM_HEAD_BYTES));
+    header = readNetpbmHeader(longer, longer.length === fileBytes);
+  }
+  if (header === undefined) {
+    throw unreadable(`the Netpbm header is not complete within the file's first ${NETPBM_HEAD_BYTES} bytes`);
+  }
+  return displayed(header.format, header.width, header.height, undefined);
 }
 
 function isJpeg(head: Uint8Array): boolean {

@@ -84,6 +84,35 @@ describe('readImageHeader', () => {
     expect(await readImageHeader(path)).toEqual({ format: 'bmp', width: 7, height: 5 });
   });
 
+  it.each([
+    ['P5', 'pgm', 'P5\n7 5\n255\n'],
+    ['P6', 'ppm', 'P6 7 5 65535 '],
+    ['P2', 'pgm', 'P2\n# made by hand\n7\t5\r\n9\n0 1 2'],
+    ['P3', 'ppm', 'P3\x0b7 # width\n5\x0c#maxval next\r1000\n1 2 3'],
+  ])('reads a %s (%s) header, which sharp cannot read, as training does', async (_, format, header) => {
+    const path = join(dir, `netpbm-${format}-${header.length}.png`);
+    await writeFile(path, Buffer.concat([Buffer.from(header, 'latin1'), Buffer.alloc(7 * 5 * 6)]));
+    expect(await readImageHeader(path)).toEqual({ format, width: 7, height: 5 });
+  });
+
+  it('reads a Netpbm header behind comments longer than the first read', async () => {
+    const path = join(dir, 'long-comment.pgm');
+    await writeFile(path, `P5\n#${'x'.repeat(10_000)}\n640 480\n255\n${'\0'.repeat(640 * 480)}`);
+    expect(await readImageHeader(path)).toEqual({ format: 'pgm', width: 640, height: 480 });
+  });
+
+  it.each([
+    ['zero-width.ppm', 'P6 0 5 255\n', 'the ppm header declares 0x5 pixels'],
+    ['maxval-0.pgm', 'P5 7 5 0\n', 'invalid pgm maxval 0 (1 to 65535)'],
+    ['maxval-65536.pgm', 'P2 7 5 65536\n1', 'invalid pgm maxval 65536 (1 to 65535)'],
+    ['not-a-number.ppm', 'P6 7 five 255\n', 'bad ppm header: "five" is not a number'],
+    ['truncated-header.ppm', 'P6 7 5', 'truncated ppm header'],
+  ])('refuses the Netpbm header of %s', async (name, content, reason) => {
+    const path = join(dir, name);
+    await writeFile(path, content, 'latin1');
+    await expect(readImageHeader(path)).rejects.toThrow(reason);
+  });
+
   it('finds the format from the bytes, not the name, and leaves other formats to sharp', async () => {
     const path = join(dir, 'drawing.png');
     await writeFile(path, '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"></svg>');
