@@ -275,7 +275,7 @@ describe('cls predict', () => {
     writeFileSync(join(cwd, 'empty', 'sub', 'notes.txt'), 'not an image');
     expect(await runCliInProcess(['predict', `ckpt_path=${best}`, 'input=empty'], cwd)).toMatchObject({
       code: 1,
-      stderr: `cls: no images in ${join(cwd, 'empty')} (searched recursively for .png .jpg .jpeg .webp .bmp .gif .tif .tiff)\n`,
+      stderr: `cls: no images in ${join(cwd, 'empty')} (searched recursively for .png .jpg .jpeg .webp .bmp .ppm .pgm .gif .tif .tiff)\n`,
     });
     mkdirSync(join(cwd, 'broken'));
     writeFileSync(join(cwd, 'broken', 'bad.png'), 'not a png');
