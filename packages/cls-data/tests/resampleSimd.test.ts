@@ -52,6 +52,18 @@ describe('resampleBox on RGB (WebAssembly SIMD) against each channel alone (Java
     }
   }
 
+  it('reads only the box of a large image (its rows past 1 MiB), with the same pixels', () => {
+    const large = noise(1200, 900, 3, 9);
+    const box = { x: 611, y: 230, width: 401, height: 333 };
+    const rgb = resampleBox(large, box, 48, 40);
+    for (let c = 0; c < 3; c++) {
+      const grey = resampleBox(channel(large, c), box, 48, 40);
+      for (let p = 0; p < 48 * 40; p++) {
+        expect(Math.abs((rgb.data[p * 3 + c] ?? 0) - (grey.data[p] ?? 0))).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
   it('gives the same pixels twice (nothing left over from the previous call)', () => {
     const box = { x: 9, y: 14, width: 113, height: 151 };
     const first = resampleBox(image, box, 64, 64);

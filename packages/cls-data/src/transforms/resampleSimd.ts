@@ -22,8 +22,13 @@ interface Kernels {
   readonly resampleColumns: SimdExport;
 }
 
-/** Past this much working memory an image is resampled in JavaScript instead (the module's memory never shrinks). */
-const MAX_WORKING_BYTES = 64 * 1024 * 1024;
+/**
+ * Past this much working memory an image is resampled in JavaScript instead: each thread's module memory grows to
+ * its largest image and never shrinks. A 2,000 × 2,000 box resized to 224 × 224 fits.
+ */
+const MAX_WORKING_BYTES = 32 * 1024 * 1024;
+/** Up to this size the source rows are copied whole, in one call; past it, only the box's columns row by row. */
+const WHOLE_ROWS_MAX_BYTES = 1024 * 1024;
 const PAGE_BYTES = 65536;
 
 /** This thread's module, compiled on first use (each transform worker has its own). */
@@ -62,8 +67,21 @@ export interface ResamplePlan {
  */
 export function resampleRgbSimd(image: RawImage, plan: ResamplePlan): RawImage | undefined {
   const { rowStart, rowEnd, h, v, outWidth, outHeight } = plan;
-  const stride = image.width * 3;
   const rowCount = rowEnd - rowStart;
+  const imageStride = image.width * 3;
+  // Whole rows are copied in at one go when they are small; else only the columns the horizontal pass reads.
+  let columnStart = 0;
+  let columnEnd = image.width;
+  if (rowCount * imageStride > WHOLE_ROWS_MAX_BYTES) {
+    columnStart = image.width;
+    columnEnd = 0;
+    for (let x = 0; x < outWidth; x++) {
+      const first = h.first[x] ?? 0;
+      columnStart = Math.min(columnStart, first);
+      columnEnd = Math.max(columnEnd, first + (h.count[x] ?? 0));
+    }
+  }
+  const stride = (columnEnd - columnStart) * 3;
   const outRowBytes = outWidth * 3;
   // Room for one float past each row (the horizontal pass writes four lanes per pixel).
   const rowStride = align16((outRowBytes + 1) * 4);
@@ -89,11 +107,17 @@ export function resampleRgbSimd(image: RawImage, plan: ResamplePlan): RawImage |
   const { memory, resampleRows, resampleColumns } = loadKernels();
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
   const { buffer } = memory;
-  new Uint8Array(buffer, source, rowCount * stride).set(
-    image.data.subarray(rowStart * stride, rowEnd * stride),
-  );
+  const sourceRows = new Uint8Array(buffer, source, rowCount * stride);
+  if (stride === imageStride) {
+    sourceRows.set(image.data.subarray(rowStart * imageStride, rowEnd * imageStride));
+  } else {
+    for (let y = 0; y < rowCount; y++) {
+      const from = (rowStart + y) * imageStride + columnStart * 3;
+      sourceRows.set(image.data.subarray(from, from + stride), y * stride);
+    }
+  }
   const firstBytes = new Int32Array(buffer, hFirst, outWidth);
-  for (let x = 0; x < outWidth; x++) firstBytes[x] = (h.first[x] ?? 0) * 3;
+  for (let x = 0; x < outWidth; x++) firstBytes[x] = ((h.first[x] ?? 0) - columnStart) * 3;
   new Int32Array(buffer, hCount, outWidth).set(h.count);
   new Float32Array(buffer, hWeights, h.weights.length).set(h.weights);
   const firstRows = new Int32Array(buffer, vFirst, outHeight);
