@@ -1,28 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, decodeImagePixels } from '@nextplay/cls-data';
+import { readPilExpected } from './helpers/pilExpected.js';
 import { removeTempDirs, tempDir } from './helpers/fixtures.js';
 
 // Fixtures made by tests/fixtures/pil/make_pil_fixtures.py with Debian's python3-pil: the images and what
 // `ImageOps.exif_transpose(Image.open(p)).convert('RGB')` gives for each.
 const fixtures = fileURLToPath(new URL('./fixtures/pil/', import.meta.url));
 
-interface PilImage {
-  readonly mode: string;
-  readonly width: number;
-  readonly height: number;
-  readonly rgb: string;
-}
-
-const expected = (
-  JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as {
-    readonly images: Readonly<Record<string, PilImage>>;
-  }
-).images;
+const expected = readPilExpected(fixtures);
 
 afterAll(removeTempDirs);
 

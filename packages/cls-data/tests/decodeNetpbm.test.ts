@@ -12,6 +12,7 @@ import {
   scanImageFolder,
   type ImageFolderDataModule,
 } from '@nextplay/cls-data';
+import { readPilExpected, type PilImage } from './helpers/pilExpected.js';
 import { removeTempDirs, tempDir, testContext, writeBytes, writeSolidImage } from './helpers/fixtures.js';
 import { MIB, measureInChild } from './helpers/measureInChild.js';
 
@@ -19,18 +20,7 @@ import { MIB, measureInChild } from './helpers/measureInChild.js';
 // torchvision's loader, `Image.open(p).convert('RGB')`, gives for each.
 const fixtures = fileURLToPath(new URL('./fixtures/netpbm/', import.meta.url));
 
-interface PilImage {
-  readonly mode: string;
-  readonly width: number;
-  readonly height: number;
-  readonly rgb: string;
-}
-
-const expected = (
-  JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as {
-    readonly images: Readonly<Record<string, PilImage>>;
-  }
-).images;
+const expected = readPilExpected(fixtures);
 
 /** The pixel limit, sharp's default `limitInputPixels`. */
 const MAX_IMAGE_PIXELS = 268402689;
