@@ -5,7 +5,7 @@
 // (Debian's /usr/bin/python3 with python3-torchvision) with DataLoader num_workers 0 and 2. Prints both and the
 // ratio of the steady states.
 //
-// Usage: node tools/bench-data.mjs [--images 2000] [--epochs 3] [--root DIR] [--python /usr/bin/python3]
+// Usage: node tools/bench-data.mjs [--images 2000] [--epochs 5] [--root DIR] [--python /usr/bin/python3]
 //                                  [extra cls overrides, e.g. data.num_workers=2]
 // The bench images (~180×128 JPEG "jersey" crops: two coloured MNIST digits on a noisy shirt colour) are written
 // to --root (default: a folder under the OS temp dir, reused when present). Build first (npm ci does).
@@ -23,7 +23,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     images: { type: 'string', default: '2000' },
-    epochs: { type: 'string', default: '3' },
+    epochs: { type: 'string', default: '5' },
     root: { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
   },

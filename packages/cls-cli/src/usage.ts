@@ -20,7 +20,7 @@ Commands:
                                 one report comparing its runs (overrides, best val/acc, test/acc, time)
   data prepare mnist [out=D]    write the embedded MNIST as an ImageFolder (default: ./data/mnist)
   data bench [overrides]        images/s of the input pipeline alone (decode, transforms, batches), first
-                                epoch and steady state, peak RSS [--epochs N (3)] [--json]
+                                epoch and steady state, peak RSS [--epochs N (5)] [--json]
   data synth out=D [numbers=0-99] [per_number=100] [image_size=64|[h,w]] [seed=0]
                                 render synthetic jersey-number crops as an ImageFolder (80/10/10 split)
 
