@@ -51,8 +51,8 @@ function unreadable(reason: string): ClsError {
  * The header of the image file at `path`, without decoding pixels. PNG, JPEG (with its EXIF orientation), GIF,
  * WebP and BMP are read by image-size from the file's first bytes, synchronously (~20 µs a file, against
  * ~250 µs for sharp's `metadata()`, which matters at thousands of files while training runs), PGM and PPM
- * (which sharp cannot read) here; sharp reads the others. Throws `DATA_IMAGE_UNREADABLE` with the reason for a file that is not a regular file, is empty, or
- * has no header that either can read.
+ * (which sharp cannot read) here; sharp reads the others. Throws `DATA_IMAGE_UNREADABLE` with the reason for a
+ * file that is not a regular file, is empty, or has no header that either can read.
  */
 export async function readImageHeader(path: string): Promise<ImageHeader> {
   const header = readHeaderBytes(path);

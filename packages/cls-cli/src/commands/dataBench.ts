@@ -7,7 +7,7 @@ import { checkDataPaths } from '../checkDataPaths.js';
 import { composeCommandConfig } from '../composeCommandConfig.js';
 import { validatedRunConfig } from '../validatedRunConfig.js';
 
-/** Epochs measured when `--epochs` is not given: the first, and four for the steady state (the second still warms up). */
+/** Epochs measured without `--epochs`: the first, and four for the steady state (the second still warms up). */
 export const DEFAULT_BENCH_EPOCHS = 5;
 
 /** What `cls data bench --json` prints. */

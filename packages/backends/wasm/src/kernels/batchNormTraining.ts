@@ -10,10 +10,10 @@ import {
   type BatchNormTrainingGradAttrs,
   type KernelInputs,
 } from '@nextplay/cls-core';
+import type { SimdExport } from '@nextplay/cls-core/wasm-simd';
 import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { batchNormFunctions } from './batchNormSimdModule.js';
 import { writeReluGrad } from './reluGrad.js';
-import type { SimdExport } from '@nextplay/cls-core/wasm-simd';
 import { simdExports } from './simdInstance.js';
 import { WasmKernelCalls } from './wasmKernelCalls.js';
 
