@@ -4,6 +4,7 @@ import { ClsError, toImageSize, type ImageSize, type RawImage } from '@nextplay/
 import { decodeBmpFile } from './decodeBmp.js';
 import { decodeNetpbmFile, isNetpbm, isNetpbmFile } from './decodeNetpbm.js';
 import { assertPngInflateBound, decodePngAtSize } from './decodePng.js';
+import { fitToSize } from './fitToSize.js';
 import {
   DECODE_MEMORY_BUDGET_BYTES,
   IMAGE_READ_INTO_MEMORY_MAX_BYTES,
@@ -17,6 +18,7 @@ import {
   type RasterHeader,
 } from './rasterHeader.js';
 import { readImageFile } from './readImageFile.js';
+import { resampleBox } from './transforms/resample.js';
 
 /** Every sharp decode of the process holds its decoded bytes from here, so concurrent ones cannot add up. */
 const decodeMemoryBudget = new MemoryBudget(DECODE_MEMORY_BUDGET_BYTES);
@@ -36,9 +38,10 @@ const FIT: Readonly<Record<ResizeMode, keyof sharp.FitEnum>> = {
 };
 
 /**
- * Decodes an image file to `size`×`size` (or `[height, width]`) 8-bit RGB (HWC) from the pixels `decodeImagePixels` gives at the
- * file's own resolution. sharp works on libuv's thread pool; plain PNGs already at the target size are decoded
- * directly (see `decodePngAtSize`).
+ * Decodes an image file to `size`×`size` (or `[height, width]`) 8-bit RGB (HWC) from the pixels `decodeImagePixels`
+ * gives at the file's own resolution. sharp works on libuv's thread pool; plain PNGs already at the target size are
+ * decoded directly (see `decodePngAtSize`). Sources up to 400 × 400 pixels are resized as torchvision resizes a PIL
+ * image (`resizeInScript`), larger ones by libvips.
  * Throws `DATA_IMAGE_UNREADABLE` naming the file when it cannot be decoded, is empty or not a regular file,
  * declares more than `MAX_IMAGE_PIXELS` pixels or more than `DECODED_BYTES_MAX` decoded bytes, holds image data
  * beyond what its header declares (a PNG inflate bomb), or is not a raster format of `RASTER_FORMATS`, BMP or
@@ -103,9 +106,12 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
     const input = file ?? path;
     const layout = file === undefined ? await layoutFromMetadata(path) : await pixelLayout(file);
     assertDecodableHeader(layout.header);
-    return await decodeMemoryBudget.run(decodeMemoryBytes(layout.header), () =>
-      decodeWithSharp(input, layout, target),
+    const { width, height } = layout.header;
+    const inScript = target !== undefined && resizesInScript(width, height);
+    const image = await decodeMemoryBudget.run(decodeMemoryBytes(layout.header), () =>
+      decodeWithSharp(input, layout, inScript ? undefined : target),
     );
+    return inScript ? resizeInScript(image, target) : image;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ClsError('DATA_IMAGE_UNREADABLE', `cannot read image ${path}: ${reason}`, { cause: error });
@@ -346,8 +352,36 @@ function resizeTo(input: sharp.Sharp, target: Target): sharp.Sharp {
 
 /** RGB pixels in memory resized to the target. */
 function resizeRaw(image: RawImage, target: Target): Promise<RawImage> {
+  if (resizesInScript(image.width, image.height)) return Promise.resolve(resizeInScript(image, target));
   const raw = { width: image.width, height: image.height, channels: 3 } as const;
   return toRgb(resizeTo(sharp(image.data, { raw }), target));
+}
+
+/**
+ * Sources up to this many pixels (400 × 400) are decoded whole and resized by `resizeInScript`: libvips's resize
+ * costs such small images about twice their decode, the WebAssembly passes a tenth of it. Past it, a JPEG's shrink
+ * on load makes libvips the faster, and it works off the main thread.
+ */
+const RESIZE_IN_SCRIPT_MAX_PIXELS = 160_000;
+
+/** Whether a `width`×`height` source is resized by `resizeInScript` rather than by libvips. */
+function resizesInScript(width: number, height: number): boolean {
+  return width * height <= RESIZE_IN_SCRIPT_MAX_PIXELS;
+}
+
+/**
+ * The resize `resizeTo` asks of libvips, done by the transforms' antialiased bilinear passes: torchvision's own
+ * (PIL's bilinear resize, within 1), where libvips's upscaling samples elsewhere.
+ */
+function resizeInScript(image: RawImage, target: Target): RawImage {
+  const { width, height } = image;
+  if (target.resize !== 'within') return fitToSize(image, [target.height, target.width], target.resize);
+  const short = Math.min(width, height);
+  if (short <= target.width) return image;
+  // As libvips's `outside` fit: the short side to the target, the long one rounded.
+  const outWidth = Math.round((width * target.width) / short);
+  const outHeight = Math.round((height * target.width) / short);
+  return resampleBox(image, { x: 0, y: 0, width, height }, outWidth, outHeight);
 }
 
 /** sharp's pipeline to 8-bit RGB. */

@@ -7,6 +7,8 @@ export interface PilImage {
   readonly width: number;
   readonly height: number;
   readonly rgb: string;
+  /** The RGB bytes resized to 8×8 by `resize((8, 8), Image.BILINEAR)`, where the script wrote them. */
+  readonly resized8?: string;
 }
 
 /** The `expected.json` a Pillow fixture script wrote in `dir`: each image's name and what Pillow gave. */
