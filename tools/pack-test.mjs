@@ -108,13 +108,13 @@ writeFileSync(
       private: true,
       type: 'module',
       dependencies: Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`])),
+      // As the README tells users: onnxruntime-node's install script would download CUDA binaries from NuGet.
+      allowScripts: { 'onnxruntime-node': false, protobufjs: true, sharp: true, webgpu: true },
     },
     null,
     2,
   )}\n`,
 );
-// onnxruntime-node would otherwise download CUDA binaries from outside the npm registry during install.
-writeFileSync(join(consumer, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
 const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: consumer });
 if (install.status !== 0) fail('npm install of the tarballs', `exit ${install.status}`);
 const lock = JSON.parse(readFileSync(join(consumer, 'package-lock.json'), 'utf8'));
