@@ -107,7 +107,7 @@ async function decodeFile(path: string, target: Target | undefined): Promise<Raw
     const layout = file === undefined ? await layoutFromMetadata(path) : await pixelLayout(file);
     assertDecodableHeader(layout.header);
     const { width, height } = layout.header;
-    const inScript = target !== undefined && resizesInScript(width, height);
+    const inScript = target !== undefined && resizesInScript(width, height, target);
     const image = await decodeMemoryBudget.run(decodeMemoryBytes(layout.header), () =>
       decodeWithSharp(input, layout, inScript ? undefined : target),
     );
@@ -352,7 +352,8 @@ function resizeTo(input: sharp.Sharp, target: Target): sharp.Sharp {
 
 /** RGB pixels in memory resized to the target. */
 function resizeRaw(image: RawImage, target: Target): Promise<RawImage> {
-  if (resizesInScript(image.width, image.height)) return Promise.resolve(resizeInScript(image, target));
+  if (resizesInScript(image.width, image.height, target))
+    return Promise.resolve(resizeInScript(image, target));
   const raw = { width: image.width, height: image.height, channels: 3 } as const;
   return toRgb(resizeTo(sharp(image.data, { raw }), target));
 }
@@ -360,13 +361,16 @@ function resizeRaw(image: RawImage, target: Target): Promise<RawImage> {
 /**
  * Sources up to this many pixels (400 × 400) are decoded whole and resized by `resizeInScript`: libvips's resize
  * costs such small images about twice their decode, the WebAssembly passes a tenth of it. Past it, a JPEG's shrink
- * on load makes libvips the faster, and it works off the main thread.
+ * on load makes libvips the faster, and it works off the main thread (as it does for outputs past it).
  */
 const RESIZE_IN_SCRIPT_MAX_PIXELS = 160_000;
 
-/** Whether a `width`×`height` source is resized by `resizeInScript` rather than by libvips. */
-function resizesInScript(width: number, height: number): boolean {
-  return width * height <= RESIZE_IN_SCRIPT_MAX_PIXELS;
+/** Whether a `width`×`height` source is resized to `target` by `resizeInScript` rather than by libvips. */
+function resizesInScript(width: number, height: number, target: Target): boolean {
+  return (
+    width * height <= RESIZE_IN_SCRIPT_MAX_PIXELS &&
+    (target.resize === 'within' || target.width * target.height <= RESIZE_IN_SCRIPT_MAX_PIXELS)
+  );
 }
 
 /**
