@@ -10,6 +10,7 @@ import {
   registerWasmTrainingKernels,
   wasmTrainingKernels,
 } from '../src/index.js';
+import { payingTapClasses } from '../src/kernels/conv2dByGemm.js';
 import { maxRelativeDiff, randomValues } from './helpers/kernelValues.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -21,6 +22,23 @@ interface ConvCase {
   readonly stride: number;
   readonly pad: Pad;
 }
+
+const classCases: ConvCase[] = [
+  { input: [16, 2, 2, 16], kernel: 3, outChannels: 16, stride: 1, pad: 'same' },
+  { input: [48, 4, 4, 8], kernel: 3, outChannels: 8, stride: 2, pad: 'same' },
+  {
+    input: [8, 3, 4, 8],
+    kernel: 3,
+    outChannels: 8,
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 1],
+      [0, 4],
+      [0, 0],
+    ],
+  },
+];
 
 const cases: ConvCase[] = [
   { input: [2, 8, 8, 4], kernel: 3, outChannels: 5, stride: 1, pad: 'same' },
@@ -90,6 +108,9 @@ const cases: ConvCase[] = [
   { input: [4, 57, 55, 3], kernel: 7, outChannels: 4, stride: 2, pad: 'valid' },
   { input: [2, 2, 2, 8], kernel: 3, outChannels: 8, stride: 2, pad: 'same' },
   { input: [2, 1, 1, 8], kernel: 3, outChannels: 8, stride: 1, pad: 'same' },
+  // Maps where padding dominates the patches, multiplied by tap class (`payingTapClasses`); in the last, the two
+  // rightmost output columns meet padding alone.
+  ...classCases,
   // Maps so small that some filter rows or columns only ever meet padding.
   { input: [2, 1, 3, 6], kernel: 5, outChannels: 4, stride: 1, pad: 'same' },
   { input: [3, 2, 1, 5], kernel: 3, outChannels: 7, stride: 1, pad: 'same' },
@@ -383,6 +404,47 @@ describe('wasm training kernels', () => {
     const actual = await onBackend('wasm', grad);
     expect(tf.memory().numTensors).toBe(before);
     expect(maxRelativeDiff(actual, expected)).toBeLessThan(1e-6);
+  });
+
+  it('multiplies by tap class where padding dominates, as on the 2 × 2 and 4 × 4 maps of ResNet-18 at 64 px', () => {
+    const classes = (
+      input: [number, number, number, number],
+      filter: [number, number, number, number],
+      stride: number,
+      pad: Pad = 'same',
+    ) => payingTapClasses(tf.backend_util.computeConv2DInfo(input, filter, stride, 1, pad));
+    expect(classes([32, 2, 2, 512], [3, 3, 512, 512], 1)?.length).toBe(4);
+    expect(classes([32, 4, 4, 256], [3, 3, 256, 256], 1)?.length).toBe(9);
+    expect(classes([32, 4, 4, 256], [3, 3, 256, 512], 2)?.length).toBe(4);
+    // Mostly real patches, or a batch too small to pay for packing the filter once per class.
+    expect(classes([32, 8, 8, 128], [3, 3, 128, 128], 1)).toBeUndefined();
+    expect(classes([32, 16, 16, 64], [3, 3, 64, 64], 1)).toBeUndefined();
+    expect(classes([1, 2, 2, 512], [3, 3, 512, 512], 1)).toBeUndefined();
+    expect(classes([32, 2, 2, 512], [1, 1, 512, 512], 1)).toBeUndefined();
+    for (const c of classCases) {
+      const [, , , ci] = c.input;
+      expect(classes(c.input, [c.kernel, c.kernel, ci, c.outChannels], c.stride, c.pad)).toBeDefined();
+    }
+  });
+
+  it('gives the products per tap class the sums of the product over every tap, bit for bit', async () => {
+    await tf.setBackend('wasm');
+    const input: [number, number, number, number] = [16, 2, 2, 16];
+    const filterShape: [number, number, number, number] = [3, 3, 16, 16];
+    expect(
+      payingTapClasses(tf.backend_util.computeConv2DInfo(input, filterShape, 1, 1, 'same')),
+    ).toBeDefined();
+    expect(
+      payingTapClasses(tf.backend_util.computeConv2DInfo([1, 2, 2, 16], filterShape, 1, 1, 'same')),
+    ).toBeUndefined();
+    const x = tf.tensor4d(randomValues(16 * 2 * 2 * 16, 21), input);
+    const w = tf.tensor4d(randomValues(3 * 3 * 16 * 16, 22), filterShape);
+    const byClass = tf.tidy(() => tf.conv2d(x, w, 1, 'same'));
+    const perImage = tf.tidy(() =>
+      tf.concat(tf.split(x, 16).map((image) => tf.conv2d(image as Tensor4D, w, 1, 'same'))),
+    );
+    expect(Array.from(await byClass.data())).toEqual(Array.from(await perImage.data()));
+    tf.dispose([x, w, byClass, perImage]);
   });
 
   it('registers every engine kernel for wasm, in place of the stock ones it replaces', () => {
